@@ -1,0 +1,188 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createHost, type Host, type HostOptions } from './host/index.js';
+import { levelFromEnv } from './host/log.js';
+import { serveStdio } from './host/mcp/stdio.js';
+import { defaultProviders } from './host/providers/index.js';
+import { TARMAC_VERSION } from './host/version.js';
+
+const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
+
+Usage:
+  tarmac serve [--port N]            serve MCP over HTTP on 127.0.0.1 (default port 8276)
+  tarmac stdio [--client NAME]       serve MCP over stdin/stdout
+  tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
+  tarmac token list                  list clients that have a token
+  tarmac token revoke <client>       revoke one client's token (a running server honours it at once)
+  tarmac status                      show the providers and their sign-in state
+
+Every command takes --data-dir DIR (default: the OS app-data folder for Tarmac).
+LOG_LEVEL=debug|info|warn|error sets the log level; logs go to <data-dir>/logs/.`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  client: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+/** A failure to report in one line, with the exit code to leave with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const processIo: CliIo = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`tarmac: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.out(TARMAC_VERSION);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    io.out(HELP);
+    return command || values.help ? 0 : 2;
+  }
+
+  let port: number | undefined;
+  const makeHost = (extra: Partial<HostOptions> = {}): Host =>
+    createHost({
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      ...(port !== undefined ? { port } : {}),
+      providers: defaultProviders(),
+      logLevel: levelFromEnv(process.env.LOG_LEVEL),
+      ...hostOverrides,
+      ...extra,
+    });
+
+  try {
+    if (values.port !== undefined) port = parsePort(values.port);
+    switch (command) {
+      case 'serve':
+        return await serve(makeHost(), io);
+      case 'stdio': {
+        const host = makeHost();
+        const { closed } = await serveStdio(host, values.client ?? 'stdio');
+        await closed;
+        await host.stop();
+        return 0;
+      }
+      case 'token':
+        return await token(makeHost(), rest, io);
+      case 'status':
+        return await status(makeHost(), io, values.json ?? false);
+      default:
+        throw new CliError(`unknown command "${command}"\n\n${HELP}`, 2);
+    }
+  } catch (err) {
+    io.err(`tarmac: ${err instanceof Error ? err.message : String(err)}`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  // 0 asks the OS for any free port (handy for scripts and tests).
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${value}"`, 2);
+  return port;
+}
+
+async function serve(host: Host, io: CliIo): Promise<number> {
+  try {
+    const url = await host.start();
+    const clients = await host.tokens.list();
+    io.err(`Tarmac ${TARMAC_VERSION} serving MCP at ${url} (${host.catalogue.size} tools)`);
+    io.err(
+      clients.length === 0
+        ? 'No client tokens yet: create one with `tarmac token create <client>` and send it as "Authorization: Bearer <token>".'
+        : `Clients with a token: ${clients.map((c) => c.name).join(', ')}`,
+    );
+    io.err(`Data: ${host.dataDir}`);
+  } catch (err) {
+    await host.stop();
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.err('Tarmac stopping');
+  await host.stop();
+  return 0;
+}
+
+async function token(host: Host, args: string[], io: CliIo): Promise<number> {
+  const [action, name] = args;
+  try {
+    switch (action) {
+      case 'create': {
+        if (!name) throw new CliError('usage: tarmac token create <client>', 2);
+        const value = await host.tokens.create(name);
+        io.err(`Created a token for "${name}". Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.`);
+        io.out(value);
+        return 0;
+      }
+      case 'list': {
+        const clients = await host.tokens.list();
+        if (clients.length === 0) io.err('No client tokens.');
+        for (const c of clients) io.out(`${c.name}\t${c.createdAt ?? 'unknown'}`);
+        return 0;
+      }
+      case 'revoke': {
+        if (!name) throw new CliError('usage: tarmac token revoke <client>', 2);
+        const removed = await host.tokens.revoke(name);
+        if (!removed) throw new CliError(`no token for "${name}"`, 1);
+        io.err(`Revoked the token of "${name}".`);
+        return 0;
+      }
+      default:
+        throw new CliError('usage: tarmac token create|list|revoke <client>', 2);
+    }
+  } finally {
+    await host.stop();
+  }
+}
+
+async function status(host: Host, io: CliIo, json: boolean): Promise<number> {
+  try {
+    const providers = await host.status();
+    const clients = await host.tokens.list().catch((err: unknown) => err as Error);
+    if (json) {
+      io.out(JSON.stringify({ version: TARMAC_VERSION, dataDir: host.dataDir, providers, clients: Array.isArray(clients) ? clients : null }, null, 2));
+      return 0;
+    }
+    io.out(`Tarmac ${TARMAC_VERSION}  data: ${host.dataDir}`);
+    for (const p of providers) {
+      io.out(`${p.label}: ${p.state}: ${p.summary}`);
+      for (const [k, v] of Object.entries(p.details)) io.out(`  ${k}: ${v ?? '-'}`);
+      for (const w of p.warnings) io.out(`  warning: ${w}`);
+    }
+    io.out(Array.isArray(clients) ? `MCP clients with a token: ${clients.map((c) => c.name).join(', ') || 'none'}` : `Keychain: ${clients.message}`);
+    return 0;
+  } finally {
+    await host.stop();
+  }
+}

@@ -1,0 +1,63 @@
+import { app, ipcMain, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { IPC, type EndpointStatus } from '../../shared/api.js';
+import { createHost, type Host } from '../host/index.js';
+import { defaultProviders } from '../host/providers/index.js';
+import { TarmacTray } from './tray.js';
+import type { TrayState } from './tray-menu.js';
+import { createMainWindow } from './window.js';
+
+// One Tarmac per user: a second launch focuses the first instead of fighting for the port.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let host: Host | null = null;
+  let tray: TarmacTray | null = null;
+  let window: BrowserWindow | null = null;
+  let status: EndpointStatus = { state: 'starting', url: null, tools: 0, sessions: 0 };
+
+  const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  const trayState = (): TrayState => ({
+    endpoint: { state: status.state, url: status.url, ...(status.error ? { error: status.error } : {}) },
+    tools: status.tools,
+    sessions: status.sessions,
+  });
+  const refresh = () => {
+    if (host?.endpoint) status = { ...status, sessions: host.endpoint.sessionCount };
+    tray?.update(trayState());
+  };
+  const openWindow = () => {
+    if (window && !window.isDestroyed()) return window.focus();
+    window = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'));
+  };
+
+  app.on('second-instance', openWindow);
+  // A tray app keeps running with no window open.
+  app.on('window-all-closed', () => undefined);
+
+  void app.whenReady().then(async () => {
+    if (process.platform === 'darwin') app.dock?.hide();
+    ipcMain.handle(IPC.getStatus, () => status);
+    tray = new TarmacTray(resources, { openWindow, quit: () => app.quit() }, trayState());
+    host = createHost({ dataDir: app.getPath('userData'), providers: defaultProviders() });
+    try {
+      const url = await host.start();
+      status = { state: 'running', url, tools: host.catalogue.size, sessions: 0 };
+    } catch (err) {
+      status = { state: 'error', url: null, error: err instanceof Error ? err.message : String(err), tools: host.catalogue.size, sessions: 0 };
+    }
+    refresh();
+    setInterval(refresh, 5_000).unref();
+  });
+
+  app.on('before-quit', (event) => {
+    if (!host) return;
+    event.preventDefault();
+    const stopping = host;
+    host = null;
+    void stopping.stop().finally(() => {
+      tray?.destroy();
+      app.exit(0);
+    });
+  });
+}

@@ -1,0 +1,29 @@
+import { BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+
+/** The main window: sandboxed renderer, no Node, only the preload's API. */
+export function createMainWindow(preloadPath: string, rendererUrl: string | undefined, rendererFile: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 960,
+    height: 680,
+    show: false,
+    title: 'Tarmac',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  // Links open in the system browser; the window never navigates away from Tarmac.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  if (rendererUrl) void win.loadURL(rendererUrl);
+  else void win.loadFile(join(rendererFile));
+  win.once('ready-to-show', () => win.show());
+  return win;
+}

@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import type { Level } from 'pino';
+import { Redactor } from './activity/redact.js';
+import { ActivityStore } from './activity/store.js';
+import { createAppLog, type Logger } from './log.js';
+import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
+import { buildMcpServer } from './mcp/server.js';
+import { ClientTokens } from './mcp/tokens.js';
+import { defaultDataDir } from './paths.js';
+import type { Provider, ProviderFactory, ProviderStatus } from './providers/provider.js';
+import { SecretStore, type KeychainBackend } from './secrets.js';
+import { SettingsStore } from './settings.js';
+import { Catalogue, type AnyToolSpec } from './tools/catalogue.js';
+import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js';
+
+export interface HostOptions {
+  dataDir?: string;
+  port?: number;
+  bindHost?: string;
+  providers?: readonly ProviderFactory[];
+  /** Tools served besides the providers' (tests, fixtures). */
+  tools?: readonly AnyToolSpec[];
+  env?: NodeJS.ProcessEnv;
+  logLevel?: Level;
+  keychainService?: string;
+  keychainBackend?: KeychainBackend;
+  /** false switches bearer tokens off; only the conformance fixture does this. */
+  requireAuth?: boolean;
+  maxSessions?: number;
+  sessionIdleMs?: number;
+  defaultToolTimeoutMs?: number;
+  activityCapacity?: number;
+  policy?: PolicyHook;
+  approve?: ApprovalHook;
+  transportOptions?: EndpointOptions['transportOptions'];
+}
+
+export interface Host {
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly secrets: SecretStore;
+  readonly settings: SettingsStore;
+  readonly tokens: ClientTokens;
+  readonly activity: ActivityStore;
+  readonly catalogue: Catalogue;
+  readonly gateway: Gateway;
+  readonly providers: readonly Provider[];
+  /** Start the HTTP endpoint; resolves with its URL. */
+  start(): Promise<string>;
+  readonly endpoint: McpEndpoint | null;
+  /** A fresh McpServer for one client (stdio, tests). */
+  createServer(client: string): ReturnType<typeof buildMcpServer>;
+  status(): Promise<ProviderStatus[]>;
+  stop(): Promise<void>;
+}
+
+/** The headless core: everything Tarmac does, without Electron. */
+export function createHost(options: HostOptions = {}): Host {
+  const env = options.env ?? process.env;
+  const dataDir = options.dataDir ?? defaultDataDir(env);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const redactor = new Redactor();
+  const appLog = createAppLog({ dataDir, redactor, ...(options.logLevel ? { level: options.logLevel } : {}) });
+  const log = appLog.log;
+  const secrets = new SecretStore({
+    redactor,
+    ...(options.keychainService ? { service: options.keychainService } : {}),
+    ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
+  });
+  const settings = new SettingsStore(dataDir);
+  const tokens = new ClientTokens(secrets, dataDir);
+  const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
+  const providers = (options.providers ?? []).map((make) => make({ dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env }));
+  const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
+  const gateway = new Gateway({
+    activity,
+    redactor,
+    log,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.approve ? { approve: options.approve } : {}),
+    ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
+  });
+  const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
+  let endpoint: McpEndpoint | null = null;
+
+  return {
+    dataDir,
+    log,
+    redactor,
+    secrets,
+    settings,
+    tokens,
+    activity,
+    catalogue,
+    gateway,
+    providers,
+    get endpoint() {
+      return endpoint;
+    },
+    createServer,
+    async start() {
+      if (endpoint) return endpoint.url;
+      const requireAuth = options.requireAuth ?? true;
+      if (requireAuth) await tokens.reload();
+      const port = options.port ?? (await settings.read()).port ?? DEFAULT_PORT;
+      endpoint = new McpEndpoint({
+        port,
+        ...(options.bindHost ? { bindHost: options.bindHost } : {}),
+        authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
+        createServer,
+        log,
+        ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
+        ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
+        ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
+      });
+      try {
+        await endpoint.listen();
+      } catch (err) {
+        endpoint = null;
+        throw err;
+      }
+      log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      return endpoint.url;
+    },
+    async status() {
+      return Promise.all(providers.map((p) => p.status()));
+    },
+    async stop() {
+      gateway.stopAll();
+      await endpoint?.close();
+      endpoint = null;
+      await Promise.allSettled(providers.map((p) => p.close?.()));
+      await activity.close();
+      await appLog.close();
+    },
+  };
+}

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../log.js';
+import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection } from './gate.js';
+
+export const DEFAULT_PORT = 8276;
+export const DEFAULT_MAX_SESSIONS = 64;
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export type Authenticate = (token: string) => Promise<string | null>;
+
+export interface EndpointOptions {
+  port?: number;
+  /** Only loopback addresses are accepted. */
+  bindHost?: string;
+  /** Maps a bearer token to a client name. null switches authentication off: conformance fixture only. */
+  authenticate: Authenticate | null;
+  /** A new McpServer for one session of one client. */
+  createServer(client: string): McpServer;
+  log: Logger;
+  maxSessions?: number;
+  idleMs?: number;
+  maxBodyBytes?: number;
+  /** Extra transport options (event store, retry interval) for fixtures that need them. */
+  transportOptions?: Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
+}
+
+export class BindError extends Error {
+  override readonly name = 'BindError';
+}
+
+interface Session {
+  id: string;
+  client: string;
+  kind: 'streamable' | 'sse';
+  transport: StreamableHTTPServerTransport | SSEServerTransport;
+  server: McpServer;
+  lastSeen: number;
+  /** Open requests and streams; a session with any is not idle. */
+  open: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  client: string;
+  kind: Session['kind'];
+  idleMs: number;
+}
+
+/**
+ * The MCP endpoint on loopback: Streamable HTTP at /mcp and legacy HTTP+SSE at /sse + /messages.
+ * Every request passes the gate (Host, Origin, bearer token, content type, body size) before the
+ * SDK sees it. Each session has its own McpServer and transport and belongs to one client.
+ */
+export class McpEndpoint {
+  readonly #o: EndpointOptions;
+  readonly #sessions = new Map<string, Session>();
+  readonly #http: Server;
+  #port: number;
+  #reaper: NodeJS.Timeout | undefined;
+
+  constructor(options: EndpointOptions) {
+    const bindHost = options.bindHost ?? '127.0.0.1';
+    if (!LOOPBACK_BIND.has(bindHost)) {
+      throw new BindError(`Refusing to listen on ${bindHost}: Tarmac only binds to a loopback address (127.0.0.1 or ::1)`);
+    }
+    this.#o = { ...options, bindHost };
+    this.#port = options.port ?? DEFAULT_PORT;
+    this.#http = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
+        if (!res.headersSent) sendError(res, 500, -32603, 'Internal error');
+        else res.end();
+      });
+    });
+    // Long-lived SSE streams must not be cut by Node's default request timeout.
+    this.#http.requestTimeout = 0;
+    this.#http.headersTimeout = 30_000;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get url(): string {
+    const host = this.#o.bindHost === '::1' ? '[::1]' : '127.0.0.1';
+    return `http://${host}:${this.#port}/mcp`;
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  sessions(): SessionInfo[] {
+    const now = Date.now();
+    return [...this.#sessions.values()].map((s) => ({ id: s.id, client: s.client, kind: s.kind, idleMs: now - s.lastSeen }));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        this.#http.off('listening', onListening);
+        if (err.code === 'EADDRINUSE') {
+          reject(new BindError(`Port ${this.#port} on ${this.#o.bindHost} is already in use (is Tarmac already running?). Stop the other process or choose another port with --port.`));
+        } else if (err.code === 'EACCES') {
+          reject(new BindError(`Not allowed to listen on port ${this.#port}; choose a port above 1023 with --port.`));
+        } else reject(err);
+      };
+      const onListening = () => {
+        this.#http.off('error', onError);
+        resolve();
+      };
+      this.#http.once('error', onError);
+      this.#http.once('listening', onListening);
+      this.#http.listen(this.#port, this.#o.bindHost === 'localhost' ? '127.0.0.1' : this.#o.bindHost);
+    });
+    const address = this.#http.address();
+    if (address && typeof address === 'object') this.#port = address.port;
+    const idleMs = this.#o.idleMs ?? DEFAULT_SESSION_IDLE_MS;
+    this.#reaper = setInterval(() => this.reapIdle(), Math.max(1_000, Math.min(idleMs / 4, 60_000)));
+    this.#reaper.unref();
+    return this.#port;
+  }
+
+  /** Close sessions idle longer than the limit; returns how many were closed. */
+  reapIdle(now = Date.now()): number {
+    const idleMs = this.#o.idleMs ?? DEFAULT_SESSION_IDLE_MS;
+    let closed = 0;
+    for (const session of this.#sessions.values()) {
+      if (session.open === 0 && now - session.lastSeen >= idleMs) {
+        this.#o.log.info({ session: session.id, client: session.client }, 'closing idle session');
+        void this.#closeSession(session);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#reaper);
+    await Promise.allSettled([...this.#sessions.values()].map((s) => this.#closeSession(s)));
+    await new Promise<void>((resolve) => {
+      this.#http.close(() => resolve());
+      this.#http.closeAllConnections();
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rejection = checkHost(req, this.#port) ?? checkOrigin(req);
+    if (rejection) return reject(res, rejection);
+
+    let client = 'anonymous';
+    if (this.#o.authenticate) {
+      const token = bearerToken(req);
+      const name = token ? await this.#o.authenticate(token) : null;
+      if (!name) return reject(res, unauthorized(req, token !== null));
+      client = name;
+    }
+
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/mcp') return this.#streamable(req, res, client);
+    if (path === '/sse') return this.#sseOpen(req, res, client);
+    if (path === '/messages') return this.#ssePost(req, res, client);
+    sendError(res, 404, -32601, 'Not found: the MCP endpoint is /mcp (or /sse for legacy clients)');
+  }
+
+  async #streamable(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (!['POST', 'GET', 'DELETE'].includes(method)) {
+      return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
+    }
+    const sessionId = header(req, 'mcp-session-id');
+    let body: unknown;
+    if (method === 'POST') {
+      const parsed = await this.#readBody(req, res);
+      if (!parsed.ok) return;
+      body = parsed.body;
+    }
+
+    if (sessionId !== undefined) {
+      const session = this.#sessions.get(sessionId);
+      // Another client's session id is answered exactly like an unknown one.
+      if (!session || session.kind !== 'streamable' || session.client !== client) {
+        return sendError(res, 404, -32001, 'Session not found: initialize a new session');
+      }
+      return this.#track(session, res, () => (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, body));
+    }
+
+    if (method !== 'POST' || !isInitialize(body)) {
+      return sendError(res, 400, -32000, 'Bad Request: No valid session ID provided');
+    }
+    if (!this.#roomForSession()) {
+      return sendError(res, 503, -32000, `Too many sessions: Tarmac serves at most ${this.#maxSessions} at once; close unused clients and retry`, {
+        'Retry-After': '5',
+      });
+    }
+
+    const server = this.#o.createServer(client);
+    let session: Session | undefined;
+    const transport = new StreamableHTTPServerTransport({
+      ...this.#o.transportOptions,
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), open: 0 };
+        this.#sessions.set(id, session);
+        this.#o.log.info({ session: id, client }, 'session opened');
+      },
+      onsessionclosed: (id) => {
+        this.#sessions.delete(id);
+        this.#o.log.info({ session: id, client }, 'session ended by client');
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+      void server.close().catch(() => undefined);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+    // An initialize the SDK rejected leaves no session behind.
+    if (!session) await server.close().catch(() => undefined);
+  }
+
+  async #sseOpen(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
+    if (req.method !== 'GET') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET' });
+    if (!this.#roomForSession()) {
+      return sendError(res, 503, -32000, `Too many sessions: Tarmac serves at most ${this.#maxSessions} at once`, { 'Retry-After': '5' });
+    }
+    const transport = new SSEServerTransport('/messages', res);
+    const server = this.#o.createServer(client);
+    const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
+    this.#sessions.set(session.id, session);
+    res.on('close', () => {
+      this.#sessions.delete(session.id);
+      void server.close().catch(() => undefined);
+    });
+    await server.connect(transport);
+  }
+
+  async #ssePost(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
+    if (req.method !== 'POST') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'POST' });
+    const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? '';
+    const session = this.#sessions.get(id);
+    if (!session || session.kind !== 'sse' || session.client !== client) {
+      return sendError(res, 404, -32001, 'Session not found: open a new /sse stream');
+    }
+    const parsed = await this.#readBody(req, res);
+    if (!parsed.ok) return;
+    session.lastSeen = Date.now();
+    await (session.transport as SSEServerTransport).handlePostMessage(req, res, parsed.body);
+  }
+
+  async #readBody(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; body: unknown } | { ok: false }> {
+    if (!isJsonContentType(req)) {
+      sendError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      return { ok: false };
+    }
+    try {
+      return { ok: true, body: await readJsonBody(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) };
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      sendError(res, err.status, err.rpcCode, err.message, err.status === 413 ? { Connection: 'close' } : undefined);
+      if (err.status === 413) req.resume();
+      return { ok: false };
+    }
+  }
+
+  /** Runs a request on a session, keeping it out of the reaper's hands until the response ends. */
+  async #track(session: Session, res: ServerResponse, run: () => Promise<void>): Promise<void> {
+    session.open++;
+    session.lastSeen = Date.now();
+    res.once('close', () => {
+      session.open--;
+      session.lastSeen = Date.now();
+    });
+    await run();
+  }
+
+  get #maxSessions(): number {
+    return this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  }
+
+  #roomForSession(): boolean {
+    if (this.#sessions.size < this.#maxSessions) return true;
+    this.reapIdle();
+    return this.#sessions.size < this.#maxSessions;
+  }
+
+  async #closeSession(session: Session): Promise<void> {
+    this.#sessions.delete(session.id);
+    await session.transport.close().catch(() => undefined);
+    await session.server.close().catch(() => undefined);
+  }
+}
+
+function isInitialize(body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reject(res: ServerResponse, rejection: GateRejection): void {
+  sendError(res, rejection.status, -32000, rejection.message, rejection.headers);
+}
+
+function sendError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}

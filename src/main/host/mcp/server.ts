@@ -1,0 +1,58 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { annotationsFor } from '../../../shared/policy.js';
+import type { Catalogue } from '../tools/catalogue.js';
+import type { Gateway } from '../tools/gateway.js';
+import { TARMAC_VERSION } from '../version.js';
+
+export interface ServerOptions {
+  catalogue: Catalogue;
+  gateway: Gateway;
+  /** The client this server belongs to; one server per session, never shared. */
+  client: string;
+}
+
+type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+const INSTRUCTIONS =
+  'Tarmac runs Fly.io (fly-*) and Flight Control tools on the user\'s behalf with their own credentials. ' +
+  'Read-only tools are safe to call freely. Tools that change or destroy things may be held for a person to approve; ' +
+  'if a call is declined, do not retry it without asking the user.';
+
+/** A fresh McpServer with every catalogue tool, each call routed through the gateway. */
+export function buildMcpServer({ catalogue, gateway, client }: ServerOptions): McpServer {
+  const server = new McpServer({ name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION }, { instructions: INSTRUCTIONS });
+  for (const spec of catalogue.list()) {
+    server.registerTool(
+      spec.name,
+      {
+        title: spec.title,
+        description: spec.description,
+        inputSchema: spec.input,
+        ...(spec.output ? { outputSchema: spec.output } : {}),
+        annotations: { title: spec.title, ...annotationsFor(spec.class) },
+      },
+      (args: Record<string, unknown>, extra: ToolExtra) => {
+        const progressToken = extra._meta?.progressToken;
+        return gateway.call(spec, args, {
+          client,
+          sessionId: extra.sessionId ?? null,
+          signal: extra.signal,
+          progress:
+            progressToken === undefined
+              ? undefined
+              : (progress, total, message) => {
+                  void extra
+                    .sendNotification({
+                      method: 'notifications/progress',
+                      params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) },
+                    })
+                    .catch(() => undefined);
+                },
+        });
+      },
+    );
+  }
+  return server;
+}

@@ -1,0 +1,141 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { SecretStore } from '../secrets.js';
+
+/** Keychain account prefix for per-client MCP bearer tokens. */
+export const TOKEN_ACCOUNT_PREFIX = 'mcp-token:';
+const CLIENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+const IndexSchema = z.object({
+  clients: z.record(z.string(), z.object({ createdAt: z.string() })),
+});
+type TokenIndex = z.infer<typeof IndexSchema>;
+
+export interface ClientTokenInfo {
+  name: string;
+  createdAt: string | null;
+}
+
+export class InvalidClientNameError extends Error {
+  override readonly name = 'InvalidClientNameError';
+}
+
+export function assertClientName(name: string): void {
+  if (!CLIENT_NAME.test(name)) {
+    throw new InvalidClientNameError(
+      `"${name}" is not a valid client name: use 1-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
+  }
+}
+
+/**
+ * Per-client bearer tokens. The tokens live in the keychain; tokens.json in the data dir holds
+ * only names and dates, and is rewritten (new inode) on every change so a running server in
+ * another process notices a revocation on its very next request.
+ */
+export class ClientTokens {
+  readonly #secrets: SecretStore;
+  readonly #indexPath: string;
+  /** sha256(token) -> client name */
+  #byHash = new Map<string, string>();
+  #stamp: string | null = null;
+  #loading: Promise<void> | null = null;
+
+  constructor(secrets: SecretStore, dataDir: string) {
+    this.#secrets = secrets;
+    this.#indexPath = join(dataDir, 'tokens.json');
+  }
+
+  /** Create (or replace) the token of a client; returns the new token. */
+  async create(name: string): Promise<string> {
+    assertClientName(name);
+    const token = `tmc_${randomBytes(32).toString('base64url')}`;
+    await this.#secrets.set(TOKEN_ACCOUNT_PREFIX + name, token);
+    const index = await this.#readIndex();
+    index.clients[name] = { createdAt: new Date().toISOString() };
+    await this.#writeIndex(index);
+    return token;
+  }
+
+  /** The stored token of a client, for writing it into that client's config. */
+  async get(name: string): Promise<string | null> {
+    assertClientName(name);
+    return this.#secrets.get(TOKEN_ACCOUNT_PREFIX + name);
+  }
+
+  /** True when a token was removed. The other clients' tokens keep working. */
+  async revoke(name: string): Promise<boolean> {
+    assertClientName(name);
+    const deleted = await this.#secrets.delete(TOKEN_ACCOUNT_PREFIX + name);
+    const index = await this.#readIndex();
+    const had = name in index.clients;
+    delete index.clients[name];
+    await this.#writeIndex(index);
+    return deleted || had;
+  }
+
+  async list(): Promise<ClientTokenInfo[]> {
+    const [accounts, index] = await Promise.all([this.#secrets.list(TOKEN_ACCOUNT_PREFIX), this.#readIndex()]);
+    return accounts
+      .map((a) => a.slice(TOKEN_ACCOUNT_PREFIX.length))
+      .map((name) => ({ name, createdAt: index.clients[name]?.createdAt ?? null }));
+  }
+
+  /**
+   * Which client a presented token belongs to, or null. Constant-time over every known token;
+   * reloads from the keychain when tokens.json changed since the last look.
+   */
+  async authenticate(presented: string): Promise<string | null> {
+    await this.#refreshIfChanged();
+    const digest = sha256(presented);
+    let found: string | null = null;
+    for (const [hash, name] of this.#byHash) {
+      if (timingSafeEqual(Buffer.from(hash, 'hex'), digest) && found === null) found = name;
+    }
+    return found;
+  }
+
+  /** Load every token from the keychain now. */
+  async reload(): Promise<void> {
+    const stamp = this.#currentStamp();
+    const entries = await this.#secrets.entries(TOKEN_ACCOUNT_PREFIX);
+    this.#byHash = new Map(entries.map((e) => [sha256(e.value).toString('hex'), e.account.slice(TOKEN_ACCOUNT_PREFIX.length)]));
+    this.#stamp = stamp;
+  }
+
+  async #refreshIfChanged(): Promise<void> {
+    const stamp = this.#currentStamp();
+    if (stamp === this.#stamp && this.#loading === null) return;
+    // Concurrent requests share one reload.
+    this.#loading ??= this.reload().finally(() => (this.#loading = null));
+    await this.#loading;
+  }
+
+  /** Sync on purpose: one stat of a local file is cheaper than a thread-pool hop on every request. */
+  #currentStamp(): string {
+    const s = statSync(this.#indexPath, { bigint: true, throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.mtimeNs}:${s.size}` : 'none';
+  }
+
+  async #readIndex(): Promise<TokenIndex> {
+    try {
+      const parsed = IndexSchema.safeParse(JSON.parse(await readFile(this.#indexPath, 'utf8')));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // Missing or unreadable: the keychain is the source of truth; the index is rebuilt.
+    }
+    return { clients: {} };
+  }
+
+  async #writeIndex(index: TokenIndex): Promise<void> {
+    await writeFileAtomic(this.#indexPath, JSON.stringify(index, null, 2) + '\n');
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,6 @@
+import type { ProviderFactory } from './provider.js';
+
+/** The back ends a normal Tarmac serves. */
+export function defaultProviders(): ProviderFactory[] {
+  return [];
+}

@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import type { Redactor } from './activity/redact.js';
+
+/** Service name under which Tarmac keeps every secret in the OS keychain. */
+export const KEYCHAIN_SERVICE = 'Tarmac';
+
+/** The keychain could not be reached; the message says what to do. Nothing was written. */
+export class KeychainUnavailableError extends Error {
+  override readonly name = 'KeychainUnavailableError';
+  readonly code = 'KEYCHAIN_UNAVAILABLE';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`${keychainHelp()} (${detail})`, options);
+  }
+}
+
+function keychainHelp(): string {
+  switch (process.platform) {
+    case 'darwin':
+      return 'The macOS keychain is locked or unavailable: unlock your login keychain (Keychain Access) and try again';
+    case 'win32':
+      return 'Windows Credential Manager is unavailable: sign in to a normal user session and try again';
+    default:
+      return (
+        'No Secret Service keychain is available: start one (GNOME Keyring or KeePassXC with Secret Service enabled) ' +
+        'and unlock it, then try again. Tarmac never stores tokens in plain files'
+      );
+  }
+}
+
+/** The subset of keytar Tarmac uses: lets a test or a platform swap the backend without changing callers. */
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+let keytarBackend: KeychainBackend | undefined;
+
+/** keytar is a native addon: loaded lazily so a host that never touches the keychain never loads it. */
+function loadKeytar(): KeychainBackend {
+  if (!keytarBackend) {
+    const require = createRequire(import.meta.url);
+    try {
+      keytarBackend = require('keytar') as KeychainBackend;
+    } catch (err) {
+      throw new KeychainUnavailableError('the keytar native module could not be loaded', { cause: err });
+    }
+  }
+  return keytarBackend;
+}
+
+export interface SecretStoreOptions {
+  /** Keychain service name; tests use their own so they never touch a user's entries. */
+  service?: string;
+  backend?: KeychainBackend;
+  /** Every value read or written is registered here so it is scrubbed from logs and activity. */
+  redactor?: Redactor;
+}
+
+/**
+ * Secrets in the OS keychain, one entry per account under one service. Every failure of the
+ * keychain itself becomes a KeychainUnavailableError; there is no plaintext fallback.
+ */
+export class SecretStore {
+  readonly service: string;
+  readonly #backend: () => KeychainBackend;
+  readonly #redactor: Redactor | undefined;
+
+  constructor(options: SecretStoreOptions = {}) {
+    this.service = options.service ?? process.env.TARMAC_KEYCHAIN_SERVICE ?? KEYCHAIN_SERVICE;
+    const backend = options.backend;
+    this.#backend = backend ? () => backend : loadKeytar;
+    this.#redactor = options.redactor;
+  }
+
+  async get(account: string): Promise<string | null> {
+    const value = await this.#call('read', (b) => b.getPassword(this.service, account));
+    this.#redactor?.addSecret(value);
+    return value;
+  }
+
+  async set(account: string, value: string): Promise<void> {
+    if (!account) throw new Error('A secret needs an account name');
+    if (!value) throw new Error(`Refusing to store an empty secret for "${account}"`);
+    this.#redactor?.addSecret(value);
+    await this.#call('write', (b) => b.setPassword(this.service, account, value));
+  }
+
+  /** True when something was deleted. */
+  async delete(account: string): Promise<boolean> {
+    return this.#call('delete', (b) => b.deletePassword(this.service, account));
+  }
+
+  /** Account names only: listing never hands out the values. */
+  async list(prefix = ''): Promise<string[]> {
+    const all = await this.#entries();
+    return all.map((e) => e.account).filter((a) => a.startsWith(prefix)).sort();
+  }
+
+  /** Accounts and values under a prefix, in one keychain round trip. */
+  async entries(prefix = ''): Promise<Array<{ account: string; value: string }>> {
+    const all = await this.#entries();
+    return all
+      .filter((e) => e.account.startsWith(prefix))
+      .map((e) => ({ account: e.account, value: e.password }))
+      .sort((a, b) => a.account.localeCompare(b.account));
+  }
+
+  async #entries(): Promise<Array<{ account: string; password: string }>> {
+    const found = await this.#call('list', (b) => b.findCredentials(this.service));
+    for (const e of found) this.#redactor?.addSecret(e.password);
+    return found;
+  }
+
+  async #call<T>(what: string, fn: (backend: KeychainBackend) => Promise<T>): Promise<T> {
+    const backend = this.#backend();
+    try {
+      return await fn(backend);
+    } catch (err) {
+      throw new KeychainUnavailableError(`keychain ${what} failed: ${describe(err)}`, { cause: err });
+    }
+  }
+}
+
+/** Keychain errors carry D-Bus or OS text; keep only the first line, which never contains a value. */
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]?.slice(0, 200) ?? 'unknown error';
+}

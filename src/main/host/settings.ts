@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Policy } from '../../shared/policy.js';
+import { writeFileAtomic } from './fs/atomic.js';
+
+/** Non-secret settings. Secrets never go here: they live in the SecretStore. */
+export const SettingsSchema = z.object({
+  port: z.number().int().min(1).max(65535).optional(),
+  flyctlPath: z.string().min(1).optional(),
+  flightctl: z
+    .object({
+      apiUrl: z.string().url().optional(),
+      organization: z.string().optional(),
+      insecureSkipVerify: z.boolean().optional(),
+      caCertPath: z.string().optional(),
+    })
+    .optional(),
+  policies: z.record(z.string(), z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]])).optional(),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export class SettingsCorruptError extends Error {
+  override readonly name = 'SettingsCorruptError';
+}
+
+/**
+ * settings.json in the data dir, written atomically. A corrupt file is reported, never
+ * overwritten: the user's file is theirs to fix.
+ */
+export class SettingsStore {
+  readonly path: string;
+  #cache: Settings | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'settings.json');
+  }
+
+  async read(): Promise<Settings> {
+    if (this.#cache) return this.#cache;
+    let raw: string;
+    try {
+      raw = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return (this.#cache = {});
+      throw err;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new SettingsCorruptError(`${this.path} is not valid JSON; fix or remove it (Tarmac left it untouched)`);
+    }
+    const parsed = SettingsSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new SettingsCorruptError(`${this.path} has invalid values (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); fix or remove it`);
+    }
+    return (this.#cache = parsed.data);
+  }
+
+  /** Apply a change and persist it; updates are serialised so concurrent writers do not lose each other's edits. */
+  update(change: (current: Settings) => Settings): Promise<Settings> {
+    const run = this.#queue.then(async () => {
+      const next = SettingsSchema.parse(change(structuredClone(await this.read())));
+      await writeFileAtomic(this.path, JSON.stringify(next, null, 2) + '\n');
+      this.#cache = next;
+      return next;
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Forget the cached copy (another process may have written the file). */
+  invalidate(): void {
+    this.#cache = undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import type { ToolClass } from '../../../shared/policy.js';
+import type { Logger } from '../log.js';
+
+/** What every tool run gets besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the client cancels, the per-tool timeout fires, or the host stops. */
+  signal: AbortSignal;
+  /** Name of the MCP client that holds the bearer token ("cursor", "cli", ...). */
+  client: string;
+  sessionId: string | null;
+  log: Logger;
+  /** Reports progress to the client when it asked for it; a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): void;
+}
+
+/** What a tool hands back; the gateway turns it into a CallToolResult. */
+export interface ToolOutput {
+  /** Compact text written for a model. */
+  text: string;
+  /** Machine-readable form of the same answer (becomes structuredContent). */
+  structured?: Record<string, unknown>;
+  /** A failure the tool itself recognised (flyctl exited non-zero, API said 404, ...). */
+  isError?: boolean;
+}
+
+export type ToolInputShape = z.ZodRawShape;
+
+export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
+  /** MCP tool name: 1-128 chars of [A-Za-z0-9_.-]. */
+  name: string;
+  /** Which back end the tool belongs to ("fly", "flightctl", ...). */
+  provider: string;
+  title: string;
+  /** Written for a model: what it does, what it changes, what to call first. */
+  description: string;
+  class: ToolClass;
+  /** Zod shape of the arguments (an object schema is built from it). */
+  input: Shape;
+  /** Optional zod shape of structuredContent. */
+  output?: z.ZodRawShape;
+  /** Argument names whose values are secret: redacted everywhere they could be recorded. */
+  secretArgs?: readonly string[];
+  /** Overrides the gateway's default per-call timeout. */
+  timeoutMs?: number;
+  run(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+/** A ToolSpec whose argument type has been erased so specs of different shapes share one list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- erasure point for heterogeneous specs
+export type AnyToolSpec = ToolSpec<any>;
+
+/** Keeps the argument type while building a spec, then erases it for the catalogue. */
+export function defineTool<Shape extends ToolInputShape>(spec: ToolSpec<Shape>): AnyToolSpec {
+  return spec;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** The set of tools a host serves. Names are unique and valid, checked once at build time. */
+export class Catalogue {
+  readonly #tools = new Map<string, AnyToolSpec>();
+
+  constructor(specs: Iterable<AnyToolSpec> = []) {
+    for (const spec of specs) this.add(spec);
+  }
+
+  add(spec: AnyToolSpec): void {
+    if (!TOOL_NAME.test(spec.name)) throw new Error(`Invalid tool name "${spec.name}": use 1-128 of A-Z a-z 0-9 _ . -`);
+    if (this.#tools.has(spec.name)) throw new Error(`Duplicate tool name "${spec.name}"`);
+    this.#tools.set(spec.name, spec);
+  }
+
+  get(name: string): AnyToolSpec | undefined {
+    return this.#tools.get(name);
+  }
+
+  list(): AnyToolSpec[] {
+    return [...this.#tools.values()];
+  }
+
+  get size(): number {
+    return this.#tools.size;
+  }
+}

@@ -1,0 +1,185 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Policy } from '../../../shared/policy.js';
+import type { Redactor } from '../activity/redact.js';
+import type { ActivityStore } from '../activity/store.js';
+import type { Logger } from '../log.js';
+import type { AnyToolSpec, ToolOutput } from './catalogue.js';
+
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+const PREVIEW_CHARS = 240;
+const MAX_ERROR_CHARS = 2_000;
+
+/** Decides what happens to a call before it runs. The guardrails issue replaces the default. */
+export type PolicyHook = (spec: AnyToolSpec, client: string) => Policy | Promise<Policy>;
+
+/** Asks a person; resolves true to run the call. Absent: "ask" behaves like "deny". */
+export type ApprovalHook = (request: {
+  spec: AnyToolSpec;
+  client: string;
+  args: Record<string, unknown>;
+  signal: AbortSignal;
+}) => Promise<boolean>;
+
+export interface GatewayOptions {
+  activity: ActivityStore;
+  redactor: Redactor;
+  log: Logger;
+  policy?: PolicyHook;
+  approve?: ApprovalHook;
+  defaultTimeoutMs?: number;
+}
+
+export interface CallContext {
+  client: string;
+  sessionId: string | null;
+  /** Aborted when the client cancels the request. */
+  signal?: AbortSignal;
+  progress?: (progress: number, total?: number, message?: string) => void;
+}
+
+class CallTimeout extends Error {}
+
+/**
+ * The one path every tool call takes: policy, activity start, the run under a deadline and the
+ * client's cancellation, activity finish. Whatever a tool throws comes back as an isError result
+ * with a short message: never a stack, never a secret.
+ */
+export class Gateway {
+  readonly #o: GatewayOptions;
+  readonly #hostStop = new AbortController();
+  /** One child logger per tool: creating a pino child on every call costs more than the call. */
+  readonly #toolLogs = new Map<string, Logger>();
+
+  constructor(options: GatewayOptions) {
+    this.#o = options;
+  }
+
+  async call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult> {
+    const { activity, redactor, log } = this.#o;
+    // Values of secret arguments are scrubbed from every later text too (an error may echo them).
+    for (const key of spec.secretArgs ?? []) for (const leaf of stringLeaves(rawArgs?.[key])) redactor.addSecret(leaf);
+    const args = redactor.args(rawArgs ?? {}, spec.secretArgs ?? []);
+    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, args };
+
+    const policy = this.#o.policy ? await this.#o.policy(spec, ctx.client) : 'allow';
+    if (policy !== 'allow') {
+      const approved =
+        policy === 'ask' && this.#o.approve
+          ? await this.#o.approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal }).catch(() => false)
+          : false;
+      if (!approved) {
+        const text =
+          policy === 'deny'
+            ? `Tarmac's policy does not allow "${spec.name}" for this client. A person can change that in Tarmac's settings.`
+            : `A person declined the call to "${spec.name}" (or nobody was there to approve it). Do not retry it without asking the user.`;
+        activity.record(base, { status: 'denied', resultBytes: null, preview: text });
+        return { content: [{ type: 'text', text }], isError: true };
+      }
+    }
+
+    const record = activity.start(base);
+    const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new CallTimeout()), timeoutMs);
+    const signals = [deadline.signal, this.#hostStop.signal, ...(ctx.signal ? [ctx.signal] : [])];
+    const signal = AbortSignal.any(signals);
+
+    try {
+      const output = await raceAbort(
+        spec.run(rawArgs ?? {}, {
+          signal,
+          client: ctx.client,
+          sessionId: ctx.sessionId,
+          log: this.#toolLog(spec.name),
+          progress: ctx.progress ?? (() => undefined),
+        }),
+        signal,
+      );
+      const result = toResult(output, redactor);
+      activity.finish(record.id, {
+        status: output.isError ? 'error' : 'ok',
+        resultBytes: resultBytes(result),
+        preview: preview(output.text, redactor),
+      });
+      return result;
+    } catch (err) {
+      const status = deadline.signal.aborted ? 'timeout' : ctx.signal?.aborted || this.#hostStop.signal.aborted ? 'cancelled' : 'error';
+      const text =
+        status === 'timeout'
+          ? `"${spec.name}" did not finish within ${formatMs(timeoutMs)} and was stopped. Try narrower arguments, or try again later.`
+          : status === 'cancelled'
+            ? `"${spec.name}" was cancelled before it finished.`
+            : errorText(err, redactor);
+      if (status === 'error') log.warn({ tool: spec.name, err: text }, 'tool call failed');
+      activity.finish(record.id, { status, resultBytes: null, preview: preview(text, redactor) });
+      return { content: [{ type: 'text', text }], isError: true };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #toolLog(tool: string): Logger {
+    let child = this.#toolLogs.get(tool);
+    if (!child) this.#toolLogs.set(tool, (child = this.#o.log.child({ tool })));
+    return child;
+  }
+
+  /** Abort every call still running (host shutdown). */
+  stopAll(): void {
+    this.#hostStop.abort();
+  }
+}
+
+/** Settles with the run, or rejects as soon as the signal aborts even if the tool ignores it. */
+function raceAbort<T>(run: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
+  return [];
+}
+
+function toResult(output: ToolOutput, redactor: Redactor): CallToolResult {
+  const result: CallToolResult = { content: [{ type: 'text', text: redactor.text(output.text) }] };
+  if (output.structured) result.structuredContent = redactor.value(output.structured) as Record<string, unknown>;
+  if (output.isError) result.isError = true;
+  return result;
+}
+
+/** The message of an error, one paragraph, redacted; stacks stay out. */
+export function errorText(err: unknown, redactor: Redactor): string {
+  let message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'The tool failed for an unknown reason.';
+  message = message.trim() || 'The tool failed without saying why.';
+  if (message.length > MAX_ERROR_CHARS) message = message.slice(0, MAX_ERROR_CHARS) + '…';
+  return redactor.text(message);
+}
+
+function preview(text: string, redactor: Redactor): string {
+  const flat = redactor.text(text).replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARS ? flat.slice(0, PREVIEW_CHARS - 1) + '…' : flat;
+}
+
+function resultBytes(result: CallToolResult): number {
+  return Buffer.byteLength(JSON.stringify(result));
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

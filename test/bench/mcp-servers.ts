@@ -1,0 +1,87 @@
+// The three servers bench:mcp compares, each run in its own process so its RSS is its own.
+//   raw     a node:http JSON echo: the floor
+//   sdk     a bare SDK Streamable HTTP server with one no-op tool (the SDK's own example shape)
+//   tarmac  Tarmac's host and endpoint with the same no-op tool, bearer tokens in the real keychain
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { createHost } from '../../src/main/host/index.js';
+import { defineTool } from '../../src/main/host/tools/catalogue.js';
+
+const mode = process.argv[2];
+
+// The bench asks for a collection before reading memory, so RSS shows what is retained, not garbage.
+process.on('message', (msg) => {
+  if (msg !== 'gc') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ rss, heapUsed });
+});
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+function ready(url: string, token = '-'): void {
+  process.stdout.write(`READY ${url} ${token}\n`);
+}
+
+if (mode === 'raw') {
+  const server = createServer(async (req, res) => {
+    const body = (await readBody(req)) as { id: number };
+    const out = JSON.stringify({ jsonrpc: '2.0', id: body.id, result: { content: [{ type: 'text', text: 'ok' }] } });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(out) });
+    res.end(out);
+  });
+  server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
+} else if (mode === 'sdk') {
+  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const server = createServer(async (req, res) => {
+    const sessionId = req.headers['mcp-session-id'] as string | undefined;
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    let transport = sessionId ? transports.get(sessionId) : undefined;
+    if (!transport && req.method === 'POST' && isInitializeRequest(body)) {
+      const t = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void transports.set(id, t) });
+      const mcp = new McpServer({ name: 'bare', version: '1' });
+      mcp.registerTool('noop', { description: 'no-op', inputSchema: {} }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
+      await mcp.connect(t);
+      transport = t;
+    }
+    if (!transport) {
+      res.writeHead(400).end();
+      return;
+    }
+    await transport.handleRequest(req, res, body);
+  });
+  server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
+} else if (mode === 'tarmac') {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-bench-'));
+  const host = createHost({
+    dataDir,
+    port: 0,
+    keychainService: `tarmac-bench-${randomUUID()}`,
+    logLevel: 'warn',
+    maxSessions: 64,
+    tools: [defineTool({ name: 'noop', provider: 'bench', title: 'No-op', description: 'no-op', class: 'read', input: {}, run: async () => ({ text: 'ok' }) })],
+  });
+  const token = await host.tokens.create('bench');
+  const url = await host.start();
+  const stop = async () => {
+    await host.tokens.revoke('bench').catch(() => undefined);
+    await host.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  ready(url, token);
+} else {
+  process.stderr.write('usage: mcp-servers.ts raw|sdk|tarmac\n');
+  process.exit(2);
+}

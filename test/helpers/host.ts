@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { ToolCall } from '../../src/shared/activity.js';
+import { createHost, type Host, type HostOptions } from '../../src/main/host/index.js';
+import type { ProviderFactory } from '../../src/main/host/providers/provider.js';
+import type { SecretStore } from '../../src/main/host/secrets.js';
+import type { Settings } from '../../src/main/host/settings.js';
+import type { AnyToolSpec } from '../../src/main/host/tools/catalogue.js';
+
+export interface TestHostOptions extends Partial<HostOptions> {
+  providers?: ProviderFactory[];
+  tools?: AnyToolSpec[];
+  env?: NodeJS.ProcessEnv;
+  settings?: Partial<Settings>;
+}
+
+export interface TestHost {
+  host: Host;
+  url: string;
+  /** Bearer token of the client named "test". */
+  token: string;
+  dataDir: string;
+  secrets: SecretStore;
+  /** A connected SDK client; a token is created for the name on first use. */
+  connect(clientName?: string): Promise<Client>;
+  tokenFor(clientName: string): Promise<string>;
+  activity(): ToolCall[];
+  readLogs(): Promise<string>;
+  readActivityFiles(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Creates a unique keychain service name so tests never share (or touch real) entries. */
+export function testKeychainService(): string {
+  return `tarmac-test-${randomUUID()}`;
+}
+
+/**
+ * A real host on an ephemeral loopback port, with a temp data dir, its own keychain service in
+ * the real keyring, and SDK clients that connect to it. stop() removes everything it made.
+ */
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const { settings, ...hostOptions } = options;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tarmac-test-')));
+  const host = createHost({
+    port: 0,
+    keychainService: testKeychainService(),
+    logLevel: 'debug',
+    env: {},
+    ...hostOptions,
+    dataDir,
+  });
+  if (settings) await host.settings.update((s) => ({ ...s, ...settings }));
+  const tokens = new Map<string, string>();
+  const tokenFor = async (name: string) => {
+    let token = tokens.get(name);
+    if (!token) {
+      token = await host.tokens.create(name);
+      tokens.set(name, token);
+    }
+    return token;
+  };
+  const token = await tokenFor('test');
+  const url = await host.start();
+  const clients: Client[] = [];
+
+  return {
+    host,
+    url,
+    token,
+    dataDir,
+    secrets: host.secrets,
+    tokenFor,
+    async connect(clientName = 'test') {
+      const bearer = await tokenFor(clientName);
+      const client = new Client({ name: `vitest-${clientName}`, version: '1.0.0' });
+      const transport = new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
+      });
+      await client.connect(transport);
+      clients.push(client);
+      return client;
+    },
+    activity: () => host.activity.list({ limit: 10_000 }),
+    readLogs: () => readAll(join(dataDir, 'logs')),
+    readActivityFiles: () => readAll(join(dataDir, 'activity')),
+    async stop() {
+      await Promise.allSettled(clients.map((c) => c.close()));
+      const service = host.secrets;
+      for (const account of await service.list().catch(() => [])) await service.delete(account).catch(() => false);
+      await host.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function readAll(dir: string): Promise<string> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return '';
+  }
+  const parts = await Promise.all(names.sort().map((n) => readFile(join(dir, n), 'utf8').catch(() => '')));
+  return parts.join('\n');
+}

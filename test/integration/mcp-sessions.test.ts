@@ -1,0 +1,153 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { createHost } from '../../src/main/host/index.js';
+import { McpEndpoint } from '../../src/main/host/mcp/endpoint.js';
+import { silentLog } from '../../src/main/host/log.js';
+import { runCliProcess, startServe } from '../helpers/cli.js';
+import { startTestHost, testKeychainService, type TestHost } from '../helpers/host.js';
+import { INIT_BODY, mcpHeaders, rawRequest } from '../helpers/raw-http.js';
+import { testTools } from '../fixtures/test-tools.js';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function host(options: Parameters<typeof startTestHost>[0] = {}): Promise<TestHost> {
+  const t = await startTestHost({ tools: testTools(), ...options });
+  cleanups.push(() => t.stop());
+  return t;
+}
+
+const init = (t: TestHost) => rawRequest(t.url, { headers: mcpHeaders(t.token), body: INIT_BODY });
+const listWith = (t: TestHost, sessionId: string) =>
+  rawRequest(t.url, {
+    headers: mcpHeaders(t.token, { 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' }),
+    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+  });
+
+describe('sessions', () => {
+  it('caps sessions and answers 503 with a JSON-RPC error past the cap', async () => {
+    const t = await host({ maxSessions: 3 });
+    for (let i = 0; i < 3; i++) expect((await init(t)).status).toBe(200);
+    const over = await init(t);
+    expect(over.status).toBe(503);
+    expect(over.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    expect(over.json().error?.message).toMatch(/at most 3/);
+  });
+
+  it('reaps idle sessions, which then answer 404, and makes room for new ones', async () => {
+    const t = await host({ maxSessions: 2, sessionIdleMs: 60_000 });
+    const first = String((await init(t)).headers['mcp-session-id']);
+    await init(t);
+    expect((await listWith(t, first)).status).toBe(200);
+    expect(t.host.endpoint!.reapIdle(Date.now() + 60_001)).toBe(2);
+    expect((await listWith(t, first)).status).toBe(404);
+    expect((await init(t)).status).toBe(200);
+  });
+
+  it('does not reap a session before its idle time', async () => {
+    const t = await host({ sessionIdleMs: 60_000 });
+    const id = String((await init(t)).headers['mcp-session-id']);
+    expect(t.host.endpoint!.reapIdle(Date.now() + 30_000)).toBe(0);
+    expect((await listWith(t, id)).status).toBe(200);
+  });
+
+  it('ends a session on DELETE', async () => {
+    const t = await host();
+    const id = String((await init(t)).headers['mcp-session-id']);
+    const del = await rawRequest(t.url, { method: 'DELETE', headers: mcpHeaders(t.token, { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': '2025-11-25' }) });
+    expect(del.status).toBe(200);
+    expect((await listWith(t, id)).status).toBe(404);
+    expect(t.host.endpoint!.sessionCount).toBe(0);
+  });
+
+  it('serves legacy HTTP+SSE clients', async () => {
+    const t = await host();
+    const client = new Client({ name: 'legacy', version: '1' });
+    const transport = new SSEClientTransport(new URL(t.url.replace('/mcp', '/sse')), {
+      requestInit: { headers: { Authorization: `Bearer ${t.token}` } },
+      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${t.token}` } }) },
+    });
+    await client.connect(transport);
+    cleanups.push(() => client.close());
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'over sse' } });
+    expect(result.structuredContent).toEqual({ text: 'over sse', length: 8 });
+  });
+});
+
+describe('binding', () => {
+  it('refuses a non-loopback bind address', () => {
+    expect(() => new McpEndpoint({ bindHost: '0.0.0.0', authenticate: null, createServer: () => { throw new Error('unused'); }, log: silentLog() })).toThrow(
+      /only binds to a loopback address/,
+    );
+  });
+
+  it('names the port when it is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => blocker.close(r)));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-port-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const h = createHost({ dataDir, port, keychainService: testKeychainService(), requireAuth: false });
+    cleanups.push(() => h.stop());
+    await expect(h.start()).rejects.toThrow(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+
+  it('makes `tarmac serve` exit non-zero with the port in the message', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise((r) => blocker.close(r)));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-port-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const result = await runCliProcess(['serve', '--port', String(port), '--data-dir', dataDir], { env: { TARMAC_KEYCHAIN_SERVICE: testKeychainService() } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+});
+
+describe('client tokens across processes', () => {
+  it('a running `tarmac serve` honours `tarmac token revoke` at once, and other clients keep working', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-serve-'));
+    const env = { TARMAC_KEYCHAIN_SERVICE: testKeychainService() };
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const create = async (name: string) => {
+      const r = await runCliProcess(['token', 'create', name, '--data-dir', dataDir], { env });
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      return lines[lines.length - 1]!;
+    };
+    const cursor = await create('cursor');
+    const claude = await create('claude-desktop');
+    expect(cursor).toMatch(/^tmc_[A-Za-z0-9_-]{43}$/);
+    cleanups.push(async () => {
+      for (const name of ['cursor', 'claude-desktop', 'late']) await runCliProcess(['token', 'revoke', name, '--data-dir', dataDir], { env });
+    });
+
+    const serve = await startServe(['--port', '0', '--data-dir', dataDir], env);
+    cleanups.push(() => serve.stop());
+    const initWith = (token: string) => rawRequest(serve.url, { headers: mcpHeaders(token), body: INIT_BODY });
+
+    expect((await initWith(cursor)).status).toBe(200);
+    expect((await initWith(claude)).status).toBe(200);
+
+    const list = await runCliProcess(['token', 'list', '--data-dir', dataDir], { env });
+    expect(list.stdout).toMatch(/^claude-desktop\t.+\ncursor\t/);
+    expect(list.stdout).not.toContain(cursor);
+
+    const revoke = await runCliProcess(['token', 'revoke', 'cursor', '--data-dir', dataDir], { env });
+    expect(revoke.code).toBe(0);
+    expect((await initWith(cursor)).status).toBe(401);
+    expect((await initWith(claude)).status).toBe(200);
+
+    const late = await create('late');
+    expect((await initWith(late)).status).toBe(200);
+  });
+});

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// CI asks for a JSON summary too, to print "N passed, N failed" at the end of its run.
+const report = process.env.TARMAC_TEST_REPORT;
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+    // Tests start servers and child processes: separate processes keep them apart.
+    pool: 'forks',
+    // Two cores here: more workers only make the servers under test wait on each other.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    teardownTimeout: 10_000,
+    reporters: report ? ['default', 'json'] : ['default'],
+    ...(report ? { outputFile: { json: report } } : {}),
+  },
+});
