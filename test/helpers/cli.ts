@@ -6,8 +6,8 @@ const ENTRY = fileURLToPath(new URL('../../src/main/cli-main.ts', import.meta.ur
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 
 /** argv that runs the CLI from source under plain Node (tsx only strips the types). */
-export function cliCommand(args: string[]): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--import', TSX, ENTRY, ...args] };
+export function cliCommand(args: string[], entry = ENTRY): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', TSX, entry, ...args] };
 }
 
 export interface CliResult {
@@ -41,9 +41,13 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Start `tarmac serve` and wait for the line that names its URL. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const { command, args: argv } = cliCommand(['serve', ...args]);
+/**
+ * Start `tarmac serve` and wait for the line that names its URL. `entry` replaces the CLI entry
+ * point with a test fixture that calls runCli('serve', ...) itself (e.g. to add test tools); it
+ * then receives only `args`.
+ */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, options: { entry?: string } = {}): Promise<ServeProcess> {
+  const { command, args: argv } = options.entry ? cliCommand(args, options.entry) : cliCommand(['serve', ...args]);
   const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {

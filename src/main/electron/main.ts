@@ -1,6 +1,6 @@
 import { app, ipcMain, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { IPC, type EndpointStatus } from '../../shared/api.js';
+import { ipcChannel, type EndpointStatus } from '../../shared/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { TarmacTray } from './tray.js';
@@ -37,7 +37,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide();
-    ipcMain.handle(IPC.getStatus, () => status);
+    ipcMain.handle(ipcChannel('getStatus'), () => status);
     tray = new TarmacTray(resources, { openWindow, quit: () => app.quit() }, trayState());
     host = createHost({ dataDir: app.getPath('userData'), providers: defaultProviders() });
     try {

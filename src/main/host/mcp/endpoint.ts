@@ -27,9 +27,15 @@ export interface EndpointOptions {
   maxSessions?: number;
   idleMs?: number;
   maxBodyBytes?: number;
-  /** Extra transport options (event store, retry interval) for fixtures that need them. */
-  transportOptions?: Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
+  /**
+   * Extra transport options (event store, retry interval) for fixtures that need them. A function is
+   * called once per session: give each session its own event store, since the SDK names every
+   * session's standalone GET stream "_GET_stream" and a shared store would replay across sessions.
+   */
+  transportOptions?: TransportExtras | (() => TransportExtras);
 }
+
+export type TransportExtras = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
 
 export class BindError extends Error {
   override readonly name = 'BindError';
@@ -204,7 +210,7 @@ export class McpEndpoint {
     const server = this.#o.createServer(client);
     let session: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
-      ...this.#o.transportOptions,
+      ...(typeof this.#o.transportOptions === 'function' ? this.#o.transportOptions() : this.#o.transportOptions),
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), open: 0 };

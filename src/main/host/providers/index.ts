@@ -1,6 +1,7 @@
+import { createFlightctlProvider } from './flightctl/index.js';
 import type { ProviderFactory } from './provider.js';
 
 /** The back ends a normal Tarmac serves. */
 export function defaultProviders(): ProviderFactory[] {
-  return [];
+  return [createFlightctlProvider];
 }

@@ -3,19 +3,9 @@ import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets.js';
 import type { SettingsStore } from '../settings.js';
 import type { AnyToolSpec } from '../tools/catalogue.js';
+import type { ProviderStatus } from '../../../shared/api.js';
 
-/** What a back end says about itself, for the UI and `tarmac status`. Never contains a secret. */
-export interface ProviderStatus {
-  id: string;
-  label: string;
-  /** ready: tools can run; signed-out: needs sign-in; unconfigured: nothing set up; error: broken. */
-  state: 'ready' | 'signed-out' | 'unconfigured' | 'error';
-  /** One line for a person, e.g. "signed in as ana@example.com (keychain token)". */
-  summary: string;
-  /** Named facts (path, version, account, token source, server, org, expiry...). */
-  details: Record<string, string | null>;
-  warnings: string[];
-}
+export type { ProviderStatus } from '../../../shared/api.js';
 
 /** Everything the host lends a provider. */
 export interface ProviderContext {

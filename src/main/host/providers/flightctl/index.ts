@@ -1,0 +1,215 @@
+import type { AnyToolSpec } from '../../tools/catalogue.js';
+import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
+import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
+import { FlightctlClient } from './client.js';
+import { resolveConnection, type Connection } from './config.js';
+import { FlightctlError, SESSION_EXPIRED, sessionExpiredError } from './errors.js';
+import { HttpTransport } from './http.js';
+import { OrgResolver } from './orgs.js';
+import { seedOf, type TokenSet } from './tokens.js';
+import { flightctlTools, PROVIDER_ID, type Live } from './tools.js';
+
+export { ACCOUNTS, readSession, writeSession, deleteSession, type StoredSession, type TokenSet, type RefreshConfig } from './tokens.js';
+
+export interface FlightctlProviderOptions {
+  /** Shorter console handshake wait (tests; the default waits past the server's own one-minute limit). */
+  consoleHandshakeTimeoutMs?: number;
+  /** Per-request timeout for REST calls. */
+  requestTimeoutMs?: number;
+}
+
+interface State {
+  key: string;
+  connection: Connection;
+  problems: string[];
+  live: Live;
+  authInfo: (signal?: AbortSignal) => Promise<AuthInfo | null>;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * Flight Control: connection from Tarmac's settings + keychain, the seed server's environment
+ * variables or flightctl's client.yaml; tokens refreshed and rotated into the keychain; REST
+ * tools with compact answers; remote commands over the WebSocket console.
+ */
+export class FlightctlProvider implements Provider {
+  readonly id = PROVIDER_ID;
+  readonly label = 'Flight Control';
+  readonly #ctx: ProviderContext;
+  readonly #opts: FlightctlProviderOptions;
+  #state: State | null = null;
+  #building: Promise<State> | null = null;
+  /** Hash of a refresh token the IdP refused: not retried until a source offers a different one. */
+  #deadSeed: string | null = null;
+  #lastProblems: string[] = [];
+
+  constructor(ctx: ProviderContext, options: FlightctlProviderOptions = {}) {
+    this.#ctx = ctx;
+    this.#opts = options;
+  }
+
+  tools(): AnyToolSpec[] {
+    return flightctlTools({
+      live: (signal) => this.live(signal),
+      settings: this.#ctx.settings,
+      ...(this.#opts.consoleHandshakeTimeoutMs ? { consoleHandshakeTimeoutMs: this.#opts.consoleHandshakeTimeoutMs } : {}),
+    });
+  }
+
+  /** Forget the connection so the next call re-reads settings, keychain and files (after a sign-in, say). */
+  reload(): void {
+    this.#drop();
+    this.#deadSeed = null;
+  }
+
+  async live(signal?: AbortSignal): Promise<Live> {
+    const state = await this.#current();
+    if (state.live.tokens.expired) throw sessionExpiredError();
+    signal?.throwIfAborted();
+    return state.live;
+  }
+
+  async #current(): Promise<State> {
+    const settings = (await this.#ctx.settings.read()).flightctl ?? {};
+    // The organization is read live by OrgResolver; everything else in the section changes the connection.
+    const key = JSON.stringify({ apiUrl: settings.apiUrl, insecure: settings.insecureSkipVerify, ca: settings.caCertPath });
+    const cached = this.#state;
+    if (cached && cached.key === key && !cached.live.tokens.expired) return cached;
+    this.#building ??= this.#build(key).finally(() => {
+      this.#building = null;
+    });
+    return this.#building;
+  }
+
+  async #build(key: string): Promise<State> {
+    const settings = (await this.#ctx.settings.read()).flightctl;
+    const { connection, problems } = await resolveConnection({ env: this.#ctx.env, settings, secrets: this.#ctx.secrets });
+    this.#lastProblems = problems;
+    if (!connection) {
+      throw new FlightctlError(
+        'config',
+        `Flight Control is not set up${problems.length ? ` (${problems.join('; ')})` : ''}. Sign in to Flight Control in Tarmac, or set API_BASE_URL and REFRESH_TOKEN, or run \`flightctl login\` so Tarmac can import its client.yaml.`,
+      );
+    }
+    const rt = connection.tokens?.refreshToken;
+    if (rt && this.#deadSeed === seedOf(rt)) throw sessionExpiredError();
+    this.#drop();
+
+    for (const t of [connection.tokens?.accessToken, connection.tokens?.idToken, connection.tokens?.refreshToken]) this.#ctx.redactor.addSecret(t);
+    const transport = new HttpTransport({ ca: connection.ca, insecureSkipVerify: connection.insecureSkipVerify });
+    let info: Promise<AuthInfo | null> | undefined;
+    const authInfo = (signal?: AbortSignal) => {
+      info ??= fetchAuthInfo(transport, connection.apiUrl, signal, Math.min(15_000, this.#opts.requestTimeoutMs ?? 15_000)).catch((err: unknown) => {
+        info = undefined;
+        throw err;
+      });
+      return info;
+    };
+    const tokens = new TokenManager({
+      connection,
+      secrets: this.#ctx.secrets,
+      api: transport,
+      log: this.#ctx.log,
+      authInfo,
+      onTokens: (t: TokenSet) => {
+        for (const v of [t.accessToken, t.idToken, t.refreshToken]) this.#ctx.redactor.addSecret(v);
+      },
+      onExpired: (refreshToken: string) => {
+        this.#deadSeed = seedOf(refreshToken);
+      },
+    });
+    const orgs = new OrgResolver({
+      chosen: async () => (await this.#ctx.settings.read()).flightctl?.organization || undefined,
+      fromSource: connection.organization,
+      enabledBySource: connection.organizationsEnabled,
+      authInfo,
+    });
+    const client = new FlightctlClient({
+      apiUrl: connection.apiUrl,
+      transport,
+      tokens,
+      orgId: (signal) => orgs.orgId(signal),
+      log: this.#ctx.log,
+      ...(this.#opts.requestTimeoutMs ? { requestTimeoutMs: this.#opts.requestTimeoutMs } : {}),
+    });
+    orgs.attach(client);
+    const state: State = { key, connection, problems, live: { apiUrl: connection.apiUrl, client, orgs, tokens, transport }, authInfo };
+    this.#state = state;
+    this.#ctx.log.info({ source: connection.source, server: connection.apiUrl }, 'flightctl connection resolved');
+    return state;
+  }
+
+  /** Forget the current connection. Calls still running on it finish first: its sockets close a little later. */
+  #drop(immediately = false): void {
+    const s = this.#state;
+    this.#state = null;
+    if (!s) return;
+    const close = () => {
+      s.live.transport.close();
+      s.live.tokens.close();
+    };
+    if (immediately) close();
+    else setTimeout(close, 30_000).unref();
+  }
+
+  async status(): Promise<ProviderStatus> {
+    const base = { id: this.id, label: this.label };
+    let state: State | null = null;
+    let error: unknown;
+    try {
+      state = await this.#current();
+    } catch (err) {
+      error = err;
+    }
+    if (!state) {
+      const expired = error instanceof FlightctlError && error.kind === 'session-expired';
+      const problems = this.#lastProblems;
+      if (expired) {
+        return { ...base, state: 'signed-out', summary: SESSION_EXPIRED, details: {}, warnings: problems };
+      }
+      return {
+        ...base,
+        state: problems.length ? 'error' : 'unconfigured',
+        summary: problems.length ? `Flight Control configuration problem: ${problems[0]}` : 'not set up: sign in, set API_BASE_URL + REFRESH_TOKEN, or run `flightctl login`',
+        details: {},
+        warnings: problems,
+      };
+    }
+    const c = state.connection;
+    const t = state.live.tokens;
+    const tokens = t.tokens;
+    const settingsOrg = (await this.#ctx.settings.read()).flightctl?.organization;
+    const warnings = [...state.problems];
+    if (c.insecureSkipVerify) warnings.push(`TLS certificate checks are off for ${c.apiUrl} (insecure skip-verify): anyone on the network path could read your Flight Control token. Add the server's CA certificate instead.`);
+    if (c.apiUrl.startsWith('http:') && !LOOPBACK.test(new URL(c.apiUrl).hostname)) warnings.push(`${c.apiUrl} uses plain http: tokens travel unencrypted.`);
+    if (state.live.orgs.problem && !settingsOrg) warnings.push(state.live.orgs.problem);
+    if (t.saveError) warnings.push(`Refreshed tokens could not be saved to the keychain (${t.saveError}); they work until Tarmac restarts.`);
+    const details: Record<string, string | null> = {
+      server: c.apiUrl,
+      source: c.origin,
+      organization: settingsOrg ?? c.organization ?? state.live.orgs.resolved ?? null,
+      account: t.account() ?? null,
+      bearer: tokens ? (tokens.tokenToUse === 'id' ? 'id token' : 'access token') : null,
+      expires: tokens?.expiresAt ? new Date(tokens.expiresAt).toISOString() : null,
+      refresh: t.refreshConfig ? (t.refreshConfig.via === 'proxy' ? `API token proxy (${t.refreshConfig.providerName ?? '?'})` : t.refreshConfig.via === 'idp' ? `identity provider ${t.refreshConfig.tokenUrl ?? t.refreshConfig.issuer ?? ''}`.trim() : 'discovered from /auth/config') : null,
+      ca: c.caSource,
+      lastRefresh: t.lastRefresh?.toISOString() ?? null,
+    };
+    if (t.expired) return { ...base, state: 'signed-out', summary: SESSION_EXPIRED, details, warnings };
+    if (!tokens) return { ...base, state: 'signed-out', summary: `not signed in to ${c.apiUrl}`, details, warnings };
+    const who = t.account();
+    return { ...base, state: 'ready', summary: `${who ? `signed in as ${who}` : 'signed in'} to ${c.apiUrl} (${c.origin})`, details, warnings };
+  }
+
+  async close(): Promise<void> {
+    this.#drop(true);
+  }
+}
+
+export const createFlightctlProvider: ProviderFactory = (ctx) => new FlightctlProvider(ctx);
+
+/** A factory with options (tests, benchmarks). */
+export function flightctlProviderFactory(options: FlightctlProviderOptions): ProviderFactory {
+  return (ctx) => new FlightctlProvider(ctx, options);
+}

@@ -1,0 +1,248 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
+import { MAX_PAGES } from '../../src/main/host/providers/flightctl/client.js';
+import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
+import { callTool, makeContext, toolError, type TestContext } from '../fixtures/flightctl-sim/harness.js';
+import { signIn } from '../fixtures/flightctl-sim/session.js';
+
+const ORG_A = { id: '11111111-1111-4111-8111-111111111111', displayName: 'Berlin Ops' };
+const ORG_B = { id: '22222222-2222-4222-8222-222222222222', displayName: 'Lyon Retail' };
+
+let sim: FlightctlSim | undefined;
+let tc: TestContext | undefined;
+let provider: FlightctlProvider | undefined;
+
+afterEach(async () => {
+  await provider?.close();
+  await sim?.stop();
+  await tc?.cleanup();
+  sim = undefined;
+  tc = undefined;
+  provider = undefined;
+});
+
+async function setup(simOptions: SimOptions = {}, settings: { organization?: string } = {}): Promise<{ sim: FlightctlSim; tc: TestContext; provider: FlightctlProvider }> {
+  sim = await startFlightctlSim(simOptions);
+  tc = await makeContext({ settings: { flightctl: { apiUrl: sim.url, ...settings } } });
+  await signIn(sim, tc.secrets);
+  provider = new FlightctlProvider(tc.ctx);
+  return { sim, tc, provider };
+}
+
+/** The structured rows of a list answer, as objects keyed by its columns. */
+function objects(structured: unknown): Array<Record<string, unknown>> {
+  const s = structured as { columns: string[]; rows: unknown[][] };
+  return s.rows.map((r) => Object.fromEntries(s.columns.map((c, i) => [c, r[i] ?? null])));
+}
+
+function apiRequests(s: FlightctlSim, path: string) {
+  return s.requests.filter((r) => r.path === `/api/v1${path}`);
+}
+
+describe('flightctl query tools against the simulator', () => {
+  it('query_devices answers one compact line per device, with structured rows and org_id on every call', async () => {
+    const { sim, provider } = await setup({ devices: 12 });
+    const out = await callTool(provider, 'query_devices', {});
+    const lines = out.text.split('\n');
+    expect(lines[0]).toMatch(/^12 devices \(name \(alias\) \| status \| update \| apps \| fleet \| labels/);
+    expect(lines).toHaveLength(13);
+    const first = sim.data().devices[0] as { metadata: { name: string; labels: Record<string, string> } };
+    expect(lines[1]).toContain(first.metadata.name);
+    expect(lines[1]).toContain(`(${first.metadata.labels.alias})`);
+    expect(lines[1]).toContain(`site=${first.metadata.labels.site}`);
+    const structured = out.structured as { count: number; more: boolean };
+    expect(structured.count).toBe(12);
+    expect(structured.more).toBe(false);
+    expect(objects(out.structured)[0]).toMatchObject({ name: first.metadata.name, alias: first.metadata.labels.alias, status: expect.any(String), updated: expect.any(String) });
+    const deviceCalls = apiRequests(sim, '/devices');
+    expect(deviceCalls.length).toBe(1);
+    expect(deviceCalls.every((r) => r.query.org_id === sim.orgs[0]!.id)).toBe(true);
+  });
+
+  it('passes label and field selectors through and explains a rejected selector', async () => {
+    const { sim, provider } = await setup({ devices: 40 });
+    const out = await callTool(provider, 'query_devices', { label_selector: 'site=factory-berlin', field_selector: 'status.summary.status=Online' });
+    const expected = sim
+      .data()
+      .devices.filter((d) => {
+        const x = d as { metadata: { labels: Record<string, string> }; status: { summary: { status: string } } };
+        return x.metadata.labels.site === 'factory-berlin' && x.status.summary.status === 'Online';
+      }).length;
+    expect((out.structured as { count: number }).count).toBe(expected);
+    const call = apiRequests(sim, '/devices').at(-1)!;
+    expect(call.query).toMatchObject({ labelSelector: 'site=factory-berlin', fieldSelector: 'status.summary.status=Online' });
+
+    const message = await toolError(provider, 'query_devices', { field_selector: 'status.lastSeen>2026-01-01T00:00:00Z' });
+    expect(message).toContain('Flight Control listing devices failed');
+    expect(message).toContain('unable to resolve selector name "status.lastSeen"');
+    expect(message).toContain('BadRequest, HTTP 400');
+  });
+
+  it('pages through 2,500 devices in pages of at most 1000 and stops at the caller\'s limit', async () => {
+    const { sim, provider } = await setup({ devices: 2500 });
+    const all = await callTool(provider, 'query_devices', { limit: 2500 });
+    const s = all.structured as { count: number; more: boolean };
+    expect(s.count).toBe(2500);
+    expect(s.more).toBe(false);
+    expect(new Set(objects(all.structured).map((i) => i.name)).size).toBe(2500);
+    const pages = apiRequests(sim, '/devices');
+    expect(pages.map((p) => p.query.limit)).toEqual(['1000', '1000', '500']);
+    expect(pages[0]!.query.continue).toBeUndefined();
+    expect(pages[1]!.query.continue).toBeTruthy();
+
+    sim.requests.length = 0;
+    const some = await callTool(provider, 'query_devices', { limit: 1200 });
+    const t = some.structured as { count: number; more: boolean; remaining: number; note: string };
+    expect(t.count).toBe(1200);
+    expect(t.more).toBe(true);
+    expect(t.remaining).toBe(1300);
+    expect(some.text).toContain('1300 more devices exist beyond these 1200');
+    expect(some.text).toMatch(/Narrow with label_selector or field_selector/);
+    expect(apiRequests(sim, '/devices').map((p) => p.query.limit)).toEqual(['1000', '200']);
+
+    // The default limit (1000) leaves the rest on the server and says so.
+    const def = await callTool(provider, 'query_devices', {});
+    expect((def.structured as { count: number; more: boolean }).count).toBe(1000);
+    expect(def.text).toContain('raise limit (up to 10000)');
+  });
+
+  it('stops at the page cap when the server keeps sending continue tokens', async () => {
+    const { sim, provider } = await setup({ devices: 20, alwaysContinue: true });
+    const out = await callTool(provider, 'query_devices', { limit: 5000 });
+    const s = out.structured as { count: number; more: boolean; pageCapReached: boolean };
+    expect(apiRequests(sim, '/devices')).toHaveLength(MAX_PAGES);
+    expect(s.count).toBe(MAX_PAGES);
+    expect(s.more).toBe(true);
+    expect(s.pageCapReached).toBe(true);
+    expect(out.text).toContain(`Stopped after ${MAX_PAGES} pages`);
+  });
+
+  it('get_device adds last seen from /lastseen and resolves an alias', async () => {
+    const { sim, provider } = await setup({ devices: 10 });
+    const online = sim.data().devices.find((d) => (d as { status: { summary: { status: string } } }).status.summary.status === 'Online') as {
+      metadata: { name: string; labels: Record<string, string> };
+    };
+    const out = await callTool(provider, 'get_device', { name: online.metadata.name });
+    expect(out.text).toMatch(/^device \S+ \(/);
+    expect(out.text).toMatch(/last seen: \d{4}-\d\d-\d\dT/);
+    expect(out.text).toContain('system: ');
+    expect((out.structured as { device: { lastSeen: string } }).device.lastSeen).toMatch(/^\d{4}-/);
+    expect(apiRequests(sim, `/devices/${online.metadata.name}/lastseen`)).toHaveLength(1);
+
+    const byAlias = await callTool(provider, 'get_device', { name: online.metadata.labels.alias });
+    expect(byAlias.text).toContain(online.metadata.name);
+
+    const full = await callTool(provider, 'get_device', { name: online.metadata.name, detail: 'full' });
+    expect(JSON.parse(full.text)).toMatchObject({ kind: 'Device', metadata: { name: online.metadata.name } });
+
+    const missing = await toolError(provider, 'get_device', { name: 'no-such-device' });
+    expect(missing).toContain('No device named "no-such-device"');
+  });
+
+  it('get_device falls back to status.lastSeen on servers without /lastseen', async () => {
+    const { sim, provider } = await setup({ devices: 3, lastSeenEndpoint: false });
+    const name = (sim.data().devices[0] as { metadata: { name: string } }).metadata.name;
+    const out = await callTool(provider, 'get_device', { name });
+    expect(out.text).toContain('last seen: unknown');
+  });
+
+  it('get_fleet, get_devices_summary, list_labels and the other queries', async () => {
+    const { sim, provider } = await setup({ devices: 25, fleets: 3 });
+    const fleet = await callTool(provider, 'get_fleet', { name: 'pos-fleet' });
+    const members = sim.data().devices.filter((d) => (d as { metadata: { owner?: string } }).metadata.owner === 'Fleet/pos-fleet').length;
+    expect(fleet.text).toContain('fleet pos-fleet');
+    expect(fleet.text).toContain(`devices: ${members} (`);
+    expect(apiRequests(sim, '/fleets/pos-fleet')[0]!.query.addDevicesSummary).toBe('true');
+
+    const summary = await callTool(provider, 'get_devices_summary', { field_selector: 'metadata.owner=Fleet/pos-fleet' });
+    expect(summary.text).toContain(`devices: ${members}`);
+    expect(summary.text).toMatch(/by status: .*Online \d+/);
+    expect(apiRequests(sim, '/devices').at(-1)!.query.summaryOnly).toBe('true');
+
+    const labels = await callTool(provider, 'list_labels', {});
+    expect(labels.text).toMatch(/^site: /m);
+    expect((labels.structured as { labels: Record<string, string[]> }).labels.region).toBeDefined();
+
+    const fleets = await callTool(provider, 'query_fleets', { label_selector: 'env=prod' });
+    expect(fleets.text).toContain('pos-fleet | quay.io/flightctl/rhel:9.4 | fleet=pos | True');
+
+    const events = await callTool(provider, 'query_events', { field_selector: 'type=Warning', limit: 5 });
+    const ev = objects(events.structured);
+    expect(ev.length).toBeGreaterThan(0);
+    expect(ev.every((e) => e.type === 'Warning')).toBe(true);
+    const times = ev.map((e) => String(e.time));
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(apiRequests(sim, '/events').at(-1)!.query.order).toBe('desc');
+
+    const ers = await callTool(provider, 'query_enrollment_requests', {});
+    expect(ers.text).toMatch(/\| Pending \|/);
+    expect(ers.text).toMatch(/\| Approved \| ana \|/);
+    const repos = await callTool(provider, 'query_repositories', { field_selector: 'spec.type=git' });
+    expect(repos.text).toContain('flightctl-demos | git | https://github.com/flightctl/flightctl-demos | True');
+    const syncs = await callTool(provider, 'query_resource_syncs', {});
+    expect(syncs.text).toContain('fleets-sync-2 | config-repo-2 | /fleets/site-2@main | False (ResourceParsed: fleet.yaml: unknown field');
+
+    const full = await callTool(provider, 'query_repositories', { detail: 'full', limit: 2 });
+    const rawLines = full.text.split('\n').slice(1, 3);
+    expect(JSON.parse(rawLines[0]!)).toMatchObject({ kind: 'Repository' });
+  });
+});
+
+describe('organizations', () => {
+  it('asks the user to choose when they belong to several, and select_organization saves the choice', async () => {
+    const { sim, tc, provider } = await setup({ devices: 4, orgs: [ORG_A, ORG_B] });
+    const message = await toolError(provider, 'query_devices', {});
+    expect(message).toContain('You belong to 2 Flight Control organizations');
+    expect(message).toContain('Berlin Ops (11111111-1111-4111-8111-111111111111)');
+    expect(message).toContain('select_organization');
+    // Nothing reached the device endpoint without an organization.
+    expect(apiRequests(sim, '/devices')).toHaveLength(0);
+    expect((await provider.status()).warnings.join(' ')).toContain('You belong to 2 Flight Control organizations');
+
+    const orgs = await callTool(provider, 'list_organizations', {});
+    expect(orgs.text).toContain('2 organizations');
+    expect(orgs.text).toContain('None is selected');
+
+    const sel = await callTool(provider, 'select_organization', { organization: 'lyon retail' });
+    expect(sel.text).toContain(`Lyon Retail (${ORG_B.id})`);
+    expect((await tc.settings.read()).flightctl?.organization).toBe(ORG_B.id);
+    const status = await provider.status();
+    expect(status.details.organization).toBe(ORG_B.id);
+    expect(status.warnings).toEqual([]);
+
+    const out = await callTool(provider, 'query_devices', {});
+    const names = objects(out.structured).map((i) => i.name);
+    expect(names).toEqual(sim.data(ORG_B.id).devices.map((d) => (d as { metadata: { name: string } }).metadata.name));
+    expect(apiRequests(sim, '/devices').every((r) => r.query.org_id === ORG_B.id)).toBe(true);
+
+    // Switching in settings (as the UI would) takes effect on the next call.
+    await tc.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, organization: ORG_A.id } }));
+    const again = await callTool(provider, 'query_devices', { limit: 1 });
+    expect(objects(again.structured)[0]!.name).toBe((sim.data(ORG_A.id).devices[0] as { metadata: { name: string } }).metadata.name);
+    expect(apiRequests(sim, '/devices').at(-1)!.query.org_id).toBe(ORG_A.id);
+
+    const listed = await callTool(provider, 'list_organizations', {});
+    expect(listed.text).toContain(`${ORG_A.id} | Berlin Ops | ext-berlin ops | selected`);
+  });
+
+  it('uses the only organization automatically and sends no org_id when organizations are off', async () => {
+    const { sim, provider } = await setup({ devices: 2, orgs: [ORG_A, ORG_B], userOrgs: [ORG_A.id] });
+    await callTool(provider, 'query_devices', {});
+    expect(apiRequests(sim, '/devices')[0]!.query.org_id).toBe(ORG_A.id);
+    await provider.close();
+    await sim.stop();
+    await tc!.cleanup();
+
+    const second = await setup({ devices: 2, organizationsEnabled: false });
+    await callTool(second.provider, 'query_devices', {});
+    expect(apiRequests(second.sim, '/devices')[0]!.query.org_id).toBeUndefined();
+    expect(apiRequests(second.sim, '/organizations')).toHaveLength(0);
+  });
+
+  it('reports a chosen organization the user cannot access', async () => {
+    const { provider } = await setup({ devices: 2, orgs: [ORG_A, ORG_B], userOrgs: [ORG_A.id] }, { organization: ORG_B.id });
+    const message = await toolError(provider, 'query_devices', {});
+    expect(message).toContain('HTTP 403');
+    expect(message).toContain('list_organizations');
+  });
+});

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess, startServe, type ServeProcess } from '../helpers/cli.js';
+import { testKeychainService } from '../helpers/host.js';
+
+// The MCP Inspector CLI (an outside client, @modelcontextprotocol/inspector 2.3.0) against the real
+// `tarmac serve` with the test tools, authenticated by a token made with `tarmac token create`.
+// Tokens live in the keychain: run under scripts/with-keyring.sh.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVE_WITH_TEST_TOOLS = fileURLToPath(new URL('../fixtures/serve-with-test-tools.ts', import.meta.url));
+// The package's bin `mcp-inspector`; run with this Node (the Inspector needs Node >= 22.19).
+const INSPECTOR = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js', import.meta.url));
+
+// Inspector CLI exit codes (clients/cli EXIT_CODES).
+const EXIT = { OK: 0, AUTH_REQUIRED: 3, TOOL_ERROR: 5 } as const;
+
+const env = { TARMAC_KEYCHAIN_SERVICE: testKeychainService(), LOG_LEVEL: 'debug' };
+let dataDir: string;
+let inspectorHome: string;
+let serve: ServeProcess | undefined;
+let token: string;
+let revoked = false;
+
+interface InspectorRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `mcp-inspector --cli <url> ...args`, no TTY (so never interactive OAuth), its own HOME, killed after 45 s. */
+function inspector(args: string[]): Promise<InspectorRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [INSPECTOR, '--cli', serve!.url, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, HOME: inspectorHome, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const bearer = () => ['--header', `Authorization: Bearer ${token}`];
+const describeRun = (run: InspectorRun) => `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}\nserve: ${serve?.stderr() ?? ''}`;
+
+function errorEnvelope(run: InspectorRun): { code?: string; message?: string } {
+  const line = run.stderr.trim().split('\n').reverse().find((l) => l.startsWith('{"error"'));
+  return line ? (JSON.parse(line) as { error: { code?: string; message?: string } }).error : {};
+}
+
+async function revoke(): Promise<void> {
+  const result = await runCliProcess(['token', 'revoke', 'inspector', '--data-dir', dataDir], { env });
+  expect(result.code, result.stderr).toBe(0);
+  revoked = true;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tarmac-inspector-'));
+  inspectorHome = await mkdtemp(join(tmpdir(), 'tarmac-inspector-home-'));
+  const created = await runCliProcess(['token', 'create', 'inspector', '--data-dir', dataDir], { env });
+  expect(created.code, created.stderr).toBe(0);
+  token = created.stdout.trim().split('\n').pop()!.trim();
+  expect(token).toMatch(/^\S{20,}$/);
+  serve = await startServe(['--port', '0', '--data-dir', dataDir], env, { entry: SERVE_WITH_TEST_TOOLS });
+}, 60_000);
+
+afterAll(async () => {
+  if (!revoked && dataDir) await runCliProcess(['token', 'revoke', 'inspector', '--data-dir', dataDir], { env }).catch(() => undefined);
+  await serve?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (inspectorHome) await rm(inspectorHome, { recursive: true, force: true });
+}, 30_000);
+
+describe('MCP Inspector CLI against tarmac serve', () => {
+  it('lists the tools with a bearer token', async () => {
+    const run = await inspector([...bearer(), '--method', 'tools/list', '--format', 'json']);
+    expect(run.code, describeRun(run)).toBe(EXIT.OK);
+    const { result } = JSON.parse(run.stdout) as { result: { tools: Array<{ name: string }> } };
+    expect(result.tools.map((t) => t.name)).toContain('echo');
+  }, 60_000);
+
+  it('calls echo and prints its text', async () => {
+    const run = await inspector([...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi']);
+    expect(run.code, describeRun(run)).toBe(EXIT.OK);
+    expect(run.stdout).toMatch(/"text": "hi"/);
+
+    const json = await inspector([...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi', '--format', 'json']);
+    expect(json.code, describeRun(json)).toBe(EXIT.OK);
+    const { result } = JSON.parse(json.stdout) as { result: { content: Array<{ type: string; text: string }>; structuredContent: unknown } };
+    expect(result.content).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(result.structuredContent).toEqual({ text: 'hi', length: 2 });
+  }, 60_000);
+
+  it('reports a tool that fails as a tool error (exit 5)', async () => {
+    const run = await inspector([...bearer(), '--method', 'tools/call', '--tool-name', 'fail', '--tool-arg', 'message=boom']);
+    expect(run.code, describeRun(run)).toBe(EXIT.TOOL_ERROR);
+    expect(run.stdout).toMatch(/"isError": true/);
+  }, 60_000);
+
+  it('fails as an auth failure (exit 3) without the Authorization header', async () => {
+    // Non-interactive: the server's 401 reaches the Inspector, which reports auth_required.
+    const strict = await inspector(['--method', 'tools/list', '--stored-auth-only']);
+    expect(strict.code, describeRun(strict)).toBe(EXIT.AUTH_REQUIRED);
+    expect(errorEnvelope(strict).code).toBe('auth_required');
+    expect(errorEnvelope(strict).message).toMatch(/Unauthorized/);
+    expect(strict.stdout).not.toMatch(/echo/);
+
+    // What a user would type: the Inspector would start OAuth, but without a TTY it gives up.
+    const plain = await inspector(['--method', 'tools/list']);
+    expect(plain.code, describeRun(plain)).toBe(EXIT.AUTH_REQUIRED);
+    expect(errorEnvelope(plain).code).toBe('auth_required');
+    expect(plain.stdout).not.toMatch(/echo/);
+  }, 90_000);
+
+  it('fails as an auth failure once the token is revoked (the running server honours it at once)', async () => {
+    await revoke();
+    const run = await inspector([...bearer(), '--method', 'tools/list', '--stored-auth-only']);
+    expect(run.code, describeRun(run)).toBe(EXIT.AUTH_REQUIRED);
+    expect(errorEnvelope(run).message).toMatch(/not valid/);
+  }, 60_000);
+});
