@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -29,7 +30,8 @@ export function buildMcpServer({ catalogue, gateway, client }: ServerOptions): M
       {
         title: spec.title,
         description: spec.description,
-        inputSchema: spec.input,
+        // Strict: a misspelt argument is an error the model sees, not a filter silently dropped.
+        inputSchema: z.strictObject(spec.input),
         ...(spec.output ? { outputSchema: spec.output } : {}),
         annotations: { title: spec.title, ...annotationsFor(spec.class) },
       },

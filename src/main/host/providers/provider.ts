@@ -23,6 +23,8 @@ export interface Provider {
   label: string;
   tools(): AnyToolSpec[];
   status(): Promise<ProviderStatus>;
+  /** Credentials or settings changed (sign-in, sign-out): drop anything cached from them. */
+  reload?(): void;
   close?(): Promise<void>;
 }
 

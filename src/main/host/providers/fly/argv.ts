@@ -1,0 +1,176 @@
+/**
+ * Safe flyctl argv building. Every value a caller supplies passes through here, so the rules
+ * live in one place: no value may start with "-" where flyctl would read it as a flag, no value
+ * may contain a newline or NUL, comma-joined lists may not carry commas inside an element.
+ * flyctl is executed without a shell, so quoting is never needed.
+ */
+
+/** A caller-supplied argument flyctl must not receive; the message names the argument. */
+export class ArgumentError extends Error {
+  override readonly name = 'ArgumentError';
+}
+
+type Scalar = string | number | undefined | null;
+
+/** `KEY=VALUE` with a non-empty key that cannot be mistaken for a flag. */
+const KEY_VALUE = /^[^=\s-][^=\s]*=/;
+
+export interface ValueRules {
+  /** The argument may legitimately start with "-"; it is then always emitted as --flag=value. */
+  allowDash?: boolean;
+}
+
+export class ArgvBuilder {
+  readonly #argv: string[];
+
+  constructor(...words: string[]) {
+    this.#argv = [...words];
+  }
+
+  /** Fixed words of the command line (subcommands, constant flags). Never caller data. */
+  word(...words: string[]): this {
+    this.#argv.push(...words);
+    return this;
+  }
+
+  /** A required positional argument. */
+  positional(name: string, value: Scalar): this {
+    const v = present(value);
+    if (v === undefined) throw new ArgumentError(`Argument "${name}" is required and must not be empty.`);
+    this.#argv.push(checkValue(name, v, {}));
+    return this;
+  }
+
+  /** An optional positional argument: emitted only when given. */
+  optionalPositional(name: string, value: Scalar): this {
+    const v = present(value);
+    if (v !== undefined) this.#argv.push(checkValue(name, v, {}));
+    return this;
+  }
+
+  /** One argv element per array element (ips release addresses, secrets unset names). */
+  positionals(name: string, values: readonly string[] | undefined, check?: (v: string, index: number) => string | null): this {
+    const list = (values ?? []).filter((v) => v !== '');
+    if (list.length === 0) throw new ArgumentError(`Argument "${name}" needs at least one non-empty value.`);
+    for (const [i, v] of list.entries()) {
+      const problem = check?.(v, i);
+      if (problem) throw new ArgumentError(`Argument "${name}": ${problem}`);
+      this.#argv.push(checkValue(name, v, {}));
+    }
+    return this;
+  }
+
+  /** `flag value` when the value is given (required values use requiredFlag). */
+  flag(flag: string, name: string, value: Scalar, rules: ValueRules = {}): this {
+    const v = present(value);
+    if (v === undefined) return this;
+    const checked = checkValue(name, v, rules);
+    // "--flag=-x" is the only unambiguous way to pass a dash-leading value to pflag.
+    if (checked.startsWith('-')) this.#argv.push(`${flag}=${checked}`);
+    else this.#argv.push(flag, checked);
+    return this;
+  }
+
+  requiredFlag(flag: string, name: string, value: Scalar): this {
+    if (present(value) === undefined) throw new ArgumentError(`Argument "${name}" is required and must not be empty.`);
+    return this.flag(flag, name, value);
+  }
+
+  /** A boolean switch: present only when true. */
+  switch(flag: string, value: boolean | undefined): this {
+    if (value === true) this.#argv.push(flag);
+    return this;
+  }
+
+  /** `--flag=true|false` when the caller gave a value; nothing otherwise (flyctl keeps its own default). */
+  explicitBool(flag: string, value: boolean | undefined): this {
+    if (value !== undefined) this.#argv.push(`${flag}=${value ? 'true' : 'false'}`);
+    return this;
+  }
+
+  /** `--flag=value` for flags with an optional value (pflag NoOptDefVal), where `--flag value` would misparse. */
+  attached(flag: string, name: string, value: Scalar): this {
+    const v = present(value);
+    if (v !== undefined) this.#argv.push(`${flag}=${checkValue(name, v, {})}`);
+    return this;
+  }
+
+  /** StringArray flags (--env, --metadata): one flag per element, each `KEY=VALUE`. */
+  repeated(flag: string, name: string, values: readonly string[] | undefined): this {
+    for (const v of nonEmpty(values)) {
+      if (!KEY_VALUE.test(v)) throw new ArgumentError(`Argument "${name}": "${preview(v)}" is not NAME=VALUE.`);
+      this.#argv.push(flag, checkValue(name, v, {}));
+    }
+    return this;
+  }
+
+  /** StringSlice flags (--port, --volume, --standby-for): one comma-joined value; commas inside elements would split. */
+  joined(flag: string, name: string, values: readonly string[] | undefined): this {
+    const list = nonEmpty(values);
+    if (list.length === 0) return this;
+    for (const v of list) {
+      checkValue(name, v, {});
+      if (v.includes(',')) throw new ArgumentError(`Argument "${name}": "${preview(v)}" must not contain a comma; pass each value as its own array element.`);
+    }
+    this.#argv.push(flag, list.join(','));
+    return this;
+  }
+
+  build(): string[] {
+    return [...this.#argv];
+  }
+}
+
+/** Empty strings and absent values mean "not given": models often send "" for optional fields. */
+function present(value: Scalar): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return formatNumber(value);
+  return value === '' ? undefined : value;
+}
+
+function nonEmpty(values: readonly string[] | undefined): string[] {
+  return (values ?? []).filter((v) => v !== '');
+}
+
+/** Shortest decimal form; numbers reaching here were already schema-checked as finite. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new ArgumentError(`${n} is not a finite number.`);
+  return String(n);
+}
+
+function checkValue(name: string, value: string, rules: ValueRules): string {
+  if (/[\n\r\0]/.test(value)) throw new ArgumentError(`Argument "${name}" must not contain a newline or NUL character.`);
+  if (value.startsWith('-') && !rules.allowDash) {
+    throw new ArgumentError(`Argument "${name}" must not start with "-" (flyctl would read "${preview(value)}" as a flag).`);
+  }
+  return value;
+}
+
+/** A short prefix for error messages: enough to recognise the value without echoing all of it. */
+function preview(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}...` : value;
+}
+
+/** Validates a required argument flyctl does not receive on the command line (it is used afterwards). */
+export function checkRequired(name: string, value: Scalar): void {
+  new ArgvBuilder().positional(name, value);
+}
+
+/** Check for KEY=VALUE arrays given as positionals (fly-secrets-set). Never echoes the element: it may be a secret. */
+export function keyValueProblem(v: string, index: number): string | null {
+  return KEY_VALUE.test(v) ? null : `element ${index + 1} is not NAME=VALUE (a name without spaces, not starting with "-", then "=").`;
+}
+
+/**
+ * NAME=VALUE lines for flyctl's stdin (`secrets import`), checked exactly as positionals would be:
+ * one line per pair, no line breaks or NUL inside a pair, no name starting with "-".
+ */
+export function secretLines(name: string, values: readonly string[] | undefined): string {
+  return new ArgvBuilder().positionals(name, values, keyValueProblem).build().join('\n') + '\n';
+}
+
+/** Replace the VALUE part of KEY=VALUE arguments, for logging an argv that carries secrets. */
+export function redactKeyValue(v: string): string {
+  const i = v.indexOf('=');
+  return i < 0 ? '[redacted]' : `${v.slice(0, i + 1)}[redacted]`;
+}

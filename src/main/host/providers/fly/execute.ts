@@ -1,0 +1,188 @@
+/**
+ * One tool call: argv from the table, flyctl run under the call's signal and timeout, and its
+ * output turned into an answer (compact text + structuredContent) or an isError result that
+ * carries flyctl's own error lines. Secret argument values never reach the log or the answer.
+ */
+import type { ToolContext, ToolOutput } from '../../tools/catalogue.js';
+import { redactKeyValue } from './argv.js';
+import { FlyctlNotFoundError, MAX_OUTPUT_BYTES, runFlyctl, type RunResult } from './flyctl.js';
+import { extractJson } from './json.js';
+import type { FlyRuntime } from './runtime.js';
+import { DEFAULT_TIMEOUT_MS, type FlyToolDef } from './tools.js';
+
+/** Tarmac's own timer fires this much before the gateway's, so the answer says what happened. */
+const TIMEOUT_HEADROOM_MS = 250;
+
+export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutput> {
+  const argv = def.argv(args);
+  const input = def.stdin?.(args);
+  const secret = secretElements(def, args);
+  for (const v of secret.values) rt.ctx.redactor.addSecret(v);
+  const scrub = (text: string): string => rt.ctx.redactor.text(scrubValues(text, secret.values));
+
+  const binary = await rt.binary();
+  const { env } = await rt.childEnv();
+  ctx.log.debug(
+    {
+      tool: def.name,
+      argv: argv.map((a) => (secret.elements.has(a) ? redactKeyValue(a) : a)),
+      ...(input === undefined ? {} : { stdin: input.split('\n').filter(Boolean).map(redactKeyValue) }),
+    },
+    'fly: running flyctl',
+  );
+
+  const timeoutMs = def.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const soft = def.softDeadlineMs?.(args);
+  const res = await runFlyctl({
+    binary,
+    argv,
+    env,
+    cwd: rt.cwd,
+    signal: ctx.signal,
+    timeoutMs: soft ?? Math.max(1000, timeoutMs - TIMEOUT_HEADROOM_MS),
+    ...(input === undefined ? {} : { input }),
+  });
+  ctx.log.debug({ tool: def.name, exitCode: res.exitCode, ms: Math.round(res.durationMs), timedOut: res.timedOut }, 'fly: flyctl finished');
+
+  if (res.cancelled) {
+    const reason: unknown = ctx.signal.reason;
+    throw reason instanceof Error ? reason : new Error(`${def.name} was cancelled; flyctl was stopped.`);
+  }
+  if (res.spawnError) {
+    // The binary may have been removed (an upgrade in progress) since it was found.
+    rt.invalidate();
+    const again = await rt.locate();
+    if (!again.path) throw new FlyctlNotFoundError(again);
+    throw new Error(`Could not start flyctl at ${binary}: ${res.spawnError}. Check the file is an executable flyctl, or set another path in Tarmac Settings (flyctlPath).`);
+  }
+  if (res.timedOut && soft === undefined) {
+    const detail = errorLines(res.stderr, res.stdout);
+    return {
+      isError: true,
+      text: scrub(
+        `flyctl did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (with any process it started). ` +
+          'The operation may still have taken effect on Fly.io: check with a read tool (fly-status, fly-machine-list, ...) before retrying.' +
+          (detail ? `\nLast output:\n${detail}` : ''),
+      ),
+    };
+  }
+  if (!res.timedOut && res.exitCode !== 0) return failure(rt, def, binary, res, scrub);
+
+  return success(def, args, res, soft, scrub);
+}
+
+async function failure(rt: FlyRuntime, def: FlyToolDef, binary: string, res: RunResult, scrub: (t: string) => string): Promise<ToolOutput> {
+  const detail = errorLines(res.stderr, res.stdout);
+  const unsupported = /unknown (?:command|flag|shorthand flag)\b[^\n]*/i.exec(detail);
+  if (unsupported) {
+    const version = await rt.version(binary);
+    return {
+      isError: true,
+      text: scrub(
+        `This flyctl (${version ? `v${version}` : 'unknown version'}, ${binary}) is too old for ${def.name}: it answered "${unsupported[0].trim()}". ` +
+          'Update flyctl ("fly version upgrade", or "brew upgrade flyctl" for a Homebrew install) and try again.',
+      ),
+    };
+  }
+  const how = res.exitCode === null ? 'was terminated' : `failed (exit code ${res.exitCode})`;
+  const hint = /no access token available|not authenticated|must be authenticated|token (?:has )?expired/i.test(detail)
+    ? "\nSign in to Fly.io in Tarmac (Accounts), or run \"fly auth login\" in a terminal, then try again."
+    : '';
+  return { isError: true, text: scrub(`flyctl ${how}:\n${detail || '(flyctl printed no error message)'}${hint}`) };
+}
+
+function success(def: FlyToolDef, args: Record<string, unknown>, res: RunResult, soft: number | undefined, scrub: (t: string) => string): ToolOutput {
+  const notes: string[] = [];
+  if (res.stdoutTruncated) notes.push('(flyctl printed more than Tarmac reads; the output was cut)');
+
+  if (def.render) {
+    const parsed = extractJson(res.stdout);
+    if (!parsed) {
+      return finish(`${res.stdout.trim() || '(flyctl printed nothing)'}`, undefined, [...notes, '(flyctl did not print valid JSON; shown as text)'], scrub);
+    }
+    // D16: lines flyctl prints around the JSON (plan notices, "Showing N of M") are kept as notes.
+    notes.push(...parsed.extra, ...warnings(res.stderr));
+    const structured = isRecord(parsed.data) ? parsed.data : { [def.listKey ?? 'items']: parsed.data };
+    return finish(def.render(parsed.data), structured, notes, scrub);
+  }
+
+  // flyctl reports some outcomes on stderr only; a bounded read (logs) wants flyctl's data alone.
+  const out = res.stdout.trim() || soft !== undefined ? res.stdout : res.stderr.split('\n').filter((l) => !isNoise(l)).join('\n');
+  if (soft !== undefined && res.timedOut) notes.push(`(stopped waiting after ${Math.round(soft / 1000)} s)`);
+  const answer = def.text ? def.text(out, args) : { text: out.trim() };
+  return finish(answer.text, answer.structured, notes, scrub);
+}
+
+function finish(text: string, structured: Record<string, unknown> | undefined, notes: string[], scrub: (t: string) => string): ToolOutput {
+  let body = scrub([text, ...notes].filter(Boolean).join('\n'));
+  let payload = structured;
+  if (payload && Buffer.byteLength(JSON.stringify(payload)) > MAX_OUTPUT_BYTES) {
+    payload = undefined;
+    body += '\n(the full JSON is larger than 1 MiB and was left out; narrow the request)';
+  }
+  body = capText(body);
+  return payload ? { text: body, structured: payload } : { text: body };
+}
+
+/** Cuts text to 1 MiB on a character boundary and says so. */
+export function capText(text: string): string {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_OUTPUT_BYTES) return text;
+  const note = `\n[output truncated: ${bytes - MAX_OUTPUT_BYTES} more bytes not shown]`;
+  const cut = Buffer.from(text).subarray(0, MAX_OUTPUT_BYTES - Buffer.byteLength(note)).toString('utf8').replace(/\uFFFD$/, '');
+  return cut + note;
+}
+
+/** flyctl's error message: from its first "Error" line on, without usage hints and update notices. */
+export function errorLines(stderr: string, stdout: string): string {
+  const source = stderr.trim() ? stderr : stdout;
+  const lines = source.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !isNoise(l));
+  const first = lines.findIndex((l) => /^\s*Error\b/i.test(l));
+  const picked = first >= 0 ? lines.slice(first) : lines.slice(-20);
+  const text = picked.slice(0, 40).join('\n');
+  return text.length > 4000 ? `${text.slice(0, 4000)}...` : text;
+}
+
+function warnings(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !isNoise(l))
+    .slice(0, 5);
+}
+
+function isNoise(line: string): boolean {
+  return /^Run '.*--help' for usage\.?$/.test(line.trim()) || /new release of flyctl|^To upgrade, run|flyctl version upgrade/i.test(line);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The argv elements carrying secrets (to redact in the log) and the secret strings themselves. */
+function secretElements(def: FlyToolDef, args: Record<string, unknown>): { elements: Set<string>; values: string[] } {
+  const elements = new Set<string>();
+  const values = new Set<string>();
+  for (const name of def.secretArgs ?? []) {
+    const v = args[name];
+    const list = Array.isArray(v) ? v : [v];
+    for (const item of list) {
+      if (typeof item !== 'string' || item === '') continue;
+      elements.add(item);
+      values.add(item);
+      const eq = item.indexOf('=');
+      if (eq >= 0 && item.length > eq + 1) values.add(item.slice(eq + 1));
+    }
+  }
+  return { elements, values: [...values] };
+}
+
+/** Secret values out of free text; short ones only as a whole KEY=VALUE, so ordinary words survive. */
+function scrubValues(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of [...values].sort((a, b) => b.length - a.length)) {
+    if (v.length < 4 && !v.includes('=')) continue;
+    out = out.split(v).join(v.includes('=') ? redactKeyValue(v) : '[redacted]');
+  }
+  return out;
+}

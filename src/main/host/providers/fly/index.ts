@@ -1,0 +1,40 @@
+/**
+ * The Fly.io provider: the 60 flyctl tools of `fly mcp server`, run through the user's flyctl
+ * with the token from the keychain (or flyctl's own login).
+ */
+import type { ProviderContext, ProviderFactory } from '../provider.js';
+import { defineTool, type AnyToolSpec } from '../../tools/catalogue.js';
+import { executeFlyTool } from './execute.js';
+import { FlyRuntime } from './runtime.js';
+import { flyStatus } from './status.js';
+import { DEFAULT_TIMEOUT_MS, FLY_TOOLS, type FlyToolDef } from './tools.js';
+
+export { FLY_TOKEN_ACCOUNT } from './runtime.js';
+export { FLY_TOOLS } from './tools.js';
+
+export const FLY_PROVIDER_ID = 'fly';
+
+export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
+  const rt = new FlyRuntime(ctx);
+  const specs = FLY_TOOLS.map((def) => toSpec(rt, def));
+  return {
+    id: FLY_PROVIDER_ID,
+    label: 'Fly.io',
+    tools: () => specs,
+    status: () => flyStatus(rt),
+  };
+};
+
+function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {
+  return defineTool({
+    name: def.name,
+    provider: FLY_PROVIDER_ID,
+    title: def.title,
+    description: def.description,
+    class: def.class,
+    input: def.input,
+    ...(def.secretArgs ? { secretArgs: def.secretArgs } : {}),
+    timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    run: (args, toolCtx) => executeFlyTool(rt, def, args as Record<string, unknown>, toolCtx),
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * What every flyctl call needs besides its argv: the binary, the child's environment (with the
+ * keychain token), a neutral working directory, and flyctl's version for error messages.
+ */
+import { stat } from 'node:fs/promises';
+import type { ProviderContext } from '../provider.js';
+import { FlyctlNotFoundError, locateFlyctl, parseVersion, runFlyctl, type LocateResult } from './flyctl.js';
+
+/** Keychain account of the Fly access token. */
+export const FLY_TOKEN_ACCOUNT = 'fly:token';
+
+export type TokenSource = 'keychain' | 'environment' | 'flyctl login' | 'none';
+
+export interface ChildEnv {
+  env: NodeJS.ProcessEnv;
+  /** Where the token the child will use comes from, before asking flyctl (see status). */
+  token: 'keychain' | 'environment' | 'flyctl';
+  /** Set when the keychain could not be read (the child then falls back to flyctl's own login). */
+  keychainProblem: string | null;
+}
+
+const VERSION_TIMEOUT_MS = 10_000;
+/** How long a keychain answer is reused. */
+const TOKEN_TTL_MS = 5_000;
+/** How long a found flyctl is reused without looking at the file system. */
+const LOCATE_TTL_MS = 2_000;
+
+export class FlyRuntime {
+  readonly #ctx: ProviderContext;
+  #located: { key: string; result: LocateResult; at: number } | undefined;
+  #token: { value: string | null; problem: string | null; at: number } | undefined;
+  readonly #versions = new Map<string, Promise<string | null>>();
+
+  constructor(ctx: ProviderContext) {
+    this.#ctx = ctx;
+  }
+
+  get ctx(): ProviderContext {
+    return this.#ctx;
+  }
+
+  /** Where flyctl runs: the data dir, so no stray fly.toml in the host's cwd picks the app silently. */
+  get cwd(): string {
+    return this.#ctx.dataDir;
+  }
+
+  async locate(): Promise<LocateResult> {
+    const configured = await this.#configuredPath();
+    const key = `${configured ?? ''}\0${this.#ctx.env.PATH ?? ''}\0${this.#ctx.env.HOME ?? ''}`;
+    // Re-locating costs a few dozen stat calls: reuse a fresh answer as is, an older one while its binary is still there.
+    const last = this.#located;
+    if (last?.key === key && last.result.path) {
+      if (Date.now() - last.at < LOCATE_TTL_MS) return last.result;
+      const again = await locateFlyctl({ configured: last.result.path, env: {} });
+      if (again.path) {
+        last.at = Date.now();
+        return last.result;
+      }
+    }
+    const result = await locateFlyctl({ configured, env: this.#ctx.env });
+    this.#located = { key, result, at: Date.now() };
+    return result;
+  }
+
+  /** The flyctl binary, or a FlyctlNotFoundError naming where Tarmac looked. */
+  async binary(): Promise<string> {
+    const found = await this.locate();
+    if (!found.path) throw new FlyctlNotFoundError(found);
+    return found.path;
+  }
+
+  async #configuredPath(): Promise<string | undefined> {
+    try {
+      return (await this.#ctx.settings.read()).flyctlPath;
+    } catch (err) {
+      this.#ctx.log.warn({ err: (err as Error).message }, 'fly: settings unreadable; looking for flyctl without the configured path');
+      return undefined;
+    }
+  }
+
+  /**
+   * The child's environment. A keychain token goes in FLY_ACCESS_TOKEN (never on the command
+   * line, where the process list would show it). Without one, flyctl uses its own login.
+   */
+  async childEnv(): Promise<ChildEnv> {
+    // No update check or self-upgrade in the middle of a tool call (and no notice on stderr).
+    const env: NodeJS.ProcessEnv = { FLY_NO_UPDATE_CHECK: '1', ...this.#ctx.env };
+    const { value: token, problem: keychainProblem } = await this.#readToken();
+    if (token) {
+      this.#ctx.redactor.addSecret(token);
+      env.FLY_ACCESS_TOKEN = token;
+      // FLY_ACCESS_TOKEN already wins over FLY_API_TOKEN; removing it leaves no doubt which token is used.
+      delete env.FLY_API_TOKEN;
+      return { env, token: 'keychain', keychainProblem };
+    }
+    if (env.FLY_ACCESS_TOKEN || env.FLY_API_TOKEN) return { env, token: 'environment', keychainProblem };
+    return { env, token: 'flyctl', keychainProblem };
+  }
+
+  /**
+   * The keychain token, read at most every TOKEN_TTL_MS: a keychain round trip (D-Bus, Keychain
+   * Services) costs milliseconds on every call otherwise. A sign-in or sign-out in Tarmac is
+   * therefore picked up within that time.
+   */
+  async #readToken(): Promise<{ value: string | null; problem: string | null }> {
+    const cached = this.#token;
+    if (cached && Date.now() - cached.at < TOKEN_TTL_MS) return cached;
+    let value: string | null = null;
+    let problem: string | null = null;
+    try {
+      value = await this.#ctx.secrets.get(FLY_TOKEN_ACCOUNT);
+    } catch (err) {
+      problem = (err as Error).message;
+      this.#ctx.log.warn({ err: problem }, 'fly: keychain unreadable; flyctl will use its own login');
+    }
+    // A failed read is not cached: the keychain may be unlocked a moment later.
+    this.#token = problem ? undefined : { value, problem, at: Date.now() };
+    return { value, problem };
+  }
+
+  /** Drop the cached token and binary location (after a sign-in/out or a settings change). */
+  invalidate(): void {
+    this.#token = undefined;
+    this.#located = undefined;
+  }
+
+  /** `flyctl version`, once per binary file (path and modification time, so an upgrade is noticed). */
+  async version(binary: string): Promise<string | null> {
+    let key = binary;
+    try {
+      key = `${binary}\0${(await stat(binary)).mtimeMs}`;
+    } catch {
+      return null;
+    }
+    let v = this.#versions.get(key);
+    if (!v) {
+      v = runFlyctl({
+        binary,
+        argv: ['version'],
+        env: this.#ctx.env,
+        cwd: this.cwd,
+        signal: AbortSignal.timeout(VERSION_TIMEOUT_MS + 1000),
+        timeoutMs: VERSION_TIMEOUT_MS,
+      }).then(
+        (res) => (res.exitCode === 0 ? parseVersion(res.stdout) : null),
+        () => null,
+      );
+      this.#versions.set(key, v);
+      // A failed probe is retried next time.
+      void v.then((value) => {
+        if (value === null) this.#versions.delete(key);
+      });
+    }
+    return v;
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The Fly provider running the fake flyctl, called directly (ToolSpec.run with a built
+ * ToolContext): argv, environment, output handling, errors, bounds and redaction.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { executeFlyTool } from '../../src/main/host/providers/fly/execute.js';
+import { FlyRuntime } from '../../src/main/host/providers/fly/runtime.js';
+import { FLY_TOOLS } from '../../src/main/host/providers/fly/tools.js';
+import { silentLog } from '../../src/main/host/log.js';
+import type { ToolContext } from '../../src/main/host/tools/catalogue.js';
+import { FLY_CASES } from '../helpers/fly-cases.js';
+import { alive, flyHarness, waitFor, type FlyHarness } from '../helpers/fly.js';
+
+let h: FlyHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const TOKEN = 'fm2_lJPECAAAAAAAAMDnpT0xc2VjcmV0LXRva2VuLWZvci10ZXN0cw==';
+
+async function pidsOf(file: string): Promise<number[]> {
+  const raw = await readFile(file, 'utf8').catch(() => '');
+  return raw.split('\n').filter(Boolean).map(Number);
+}
+
+describe('every fly tool case against the fake flyctl', () => {
+  let shared: FlyHarness;
+  beforeAll(async () => {
+    shared = await flyHarness({ token: TOKEN });
+  });
+  afterAll(async () => {
+    expect(shared.logs()).not.toContain(TOKEN);
+    await shared.close();
+  });
+
+  it.each(FLY_CASES.map((c, i) => [`${c.tool} #${i}`, c] as const))('%s: exact argv, token in the env only, compact text', async (_l, c) => {
+    const h = shared;
+    {
+      const before = (await h.calls()).length;
+      const out = await h.call(c.tool, c.args);
+      expect(out.isError, `${c.tool}: ${out.text}`).toBeFalsy();
+      const calls = await h.calls();
+      expect(calls.length, c.tool).toBe(before + 1);
+      const call = calls.at(-1)!;
+      expect(call.argv, c.tool).toEqual(c.argv);
+      expect(call.stdin, c.tool).toBe(c.stdin);
+      expect(call.env.FLY_ACCESS_TOKEN, c.tool).toBe(TOKEN);
+      expect(call.argv.join(' '), c.tool).not.toContain(TOKEN);
+      expect(call.argv.some((a) => a.startsWith('--access-token') || a === '-t'), c.tool).toBe(false);
+      expect(call.cwd, c.tool).toBe(h.dir);
+      if (c.expect) expect(out.text, c.tool).toMatch(c.expect instanceof RegExp ? c.expect : new RegExp(c.expect.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      // Never the 4-space JSON dump flyctl prints.
+      expect(out.text, c.tool).not.toMatch(/^ {4}"/m);
+      expect(out.text, c.tool).not.toContain('\x1b');
+    }
+  });
+});
+
+describe('fly tools against the fake flyctl', () => {
+
+  it('turns JSON into structuredContent: objects as they are, arrays under a named key', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const apps = await h.call('fly-apps-list', {});
+    expect(Object.keys(apps.structured ?? {})).toEqual(['apps']);
+    expect((apps.structured!.apps as Array<{ Name: string }>)[0]!.Name).toBe('my-app');
+    const status = await h.call('fly-status', { app: 'my-app' });
+    expect(status.structured).toMatchObject({ Name: 'my-app', Version: 7 });
+    const orgs = await h.call('fly-orgs-list', {});
+    expect(orgs.structured).toEqual({ 'acme-corp': 'Acme Corp', personal: 'Alice Example' });
+    // D16: the plan notice printed next to the JSON does not break parsing.
+    const created = await h.call('fly-orgs-create', { name: 'Acme Labs' });
+    expect(created.structured).toMatchObject({ Slug: 'acme-labs' });
+    const logs = await h.call('fly-logs', { app: 'my-app' });
+    expect((logs.structured?.lines as unknown[])[0]).toMatchObject({ provider: 'app', instance: '148ed599b12289', region: 'iad', level: 'info', message: 'Listening on 0.0.0.0:8080' });
+  });
+
+  it('uses flyctl login when no token is stored, and passes no token of its own', async () => {
+    h = await flyHarness({ env: { FAKE_FLYCTL_LOGGED_IN: '1' } });
+    const out = await h.call('fly-apps-list', {});
+    expect(out.isError).toBeFalsy();
+    const call = (await h.calls()).at(-1)!;
+    expect(call.env.FLY_ACCESS_TOKEN).toBeUndefined();
+  });
+
+  it('still runs when the keychain is unreadable, with flyctl login', async () => {
+    h = await flyHarness({ env: { FAKE_FLYCTL_LOGGED_IN: '1' } });
+    h.keychain.broken = true;
+    const out = await h.call('fly-apps-list', {});
+    expect(out.isError).toBeFalsy();
+  });
+
+  it('reports a non-zero exit as an isError result with flyctl\'s own error line and no stack', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'apps destroy', fail: { code: 1, stderr: 'Error: Could not find App "nope" (Request ID: 01JX)' } }] });
+    const out = await h.call('fly-apps-destroy', { name: 'nope' });
+    expect(out.isError).toBe(true);
+    expect(out.thrown).toBeFalsy();
+    expect(out.text).toBe('flyctl failed (exit code 1):\nError: Could not find App "nope" (Request ID: 01JX)');
+    // Not logged in at all: flyctl's message is passed on.
+    const h2 = await flyHarness();
+    try {
+      const out2 = await h2.call('fly-apps-list', {});
+      expect(out2.isError).toBe(true);
+      expect(out2.text).toContain("Error: no access token available. Please login with 'flyctl auth login'");
+      expect(out2.text).toContain('Sign in to Fly.io in Tarmac');
+      expect(out2.text).not.toMatch(/\n\s+at /);
+    } finally {
+      await h2.close();
+    }
+  });
+
+  it('says flyctl is too old when it does not know the command', async () => {
+    h = await flyHarness({ token: TOKEN, env: { FAKE_FLYCTL_UNKNOWN: 'machine uncordon', FAKE_FLYCTL_VERSION: '0.1.2' } });
+    const out = await h.call('fly-machine-upcordon', { id: '148ed599b12289', app: 'my-app' });
+    expect(out.isError).toBe(true);
+    expect(out.text).toContain('This flyctl (v0.1.2');
+    expect(out.text).toContain('too old for fly-machine-upcordon');
+    expect(out.text).toContain('unknown command "uncordon" for "flyctl machine"');
+    expect(out.text).toContain('fly version upgrade');
+  });
+
+  it('names where it looked and how to set the path when flyctl is missing', async () => {
+    h = await flyHarness({ flyctlPath: null, env: { PATH: '/nonexistent-a:/nonexistent-b' } });
+    const out = await h.call('fly-apps-list', {});
+    expect(out.isError).toBe(true);
+    expect(out.text).toContain('flyctl was not found');
+    expect(out.text).toContain('/nonexistent-a');
+    expect(out.text).toContain(`${h.dir}/.fly/bin`);
+    expect(out.text).toContain('/opt/homebrew/bin');
+    expect(out.text).toContain('/usr/local/bin');
+    expect(out.text).toContain('flyctlPath');
+    expect(await h.calls()).toEqual([]);
+  });
+
+  it('says when the configured path is wrong', async () => {
+    h = await flyHarness({ flyctlPath: '/nope/flyctl', env: { PATH: '/nonexistent-a' } });
+    const out = await h.call('fly-apps-list', {});
+    expect(out.text).toContain('The flyctl path in settings (/nope/flyctl) is not an executable file');
+  });
+
+  it('explains a flyctl that cannot be started', async () => {
+    h = await flyHarness({ token: TOKEN, flyctlPath: null });
+    const broken = `${h.dir}/flyctl`;
+    await writeFile(broken, '#!/nonexistent/interpreter\n', { mode: 0o755 });
+    await h.settings.update((s) => ({ ...s, flyctlPath: broken }));
+    const out = await h.call('fly-apps-list', {});
+    expect(out.isError).toBe(true);
+    expect(out.text).toContain(`Could not start flyctl at ${broken}`);
+    expect(out.text).toContain('flyctlPath');
+  });
+
+  it('refuses injection attempts before starting flyctl', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['fly-apps-destroy', { name: '--help' }],
+      ['fly-apps-list', { org: '--access-token=stolen' }],
+      ['fly-machine-exec', { id: '148ed599b12289', command: '-c whoami', app: 'my-app' }],
+      ['fly-machine-exec', { id: '148ed599b12289', command: 'ls\nrm -rf /', app: 'my-app' }],
+      ['fly-ips-release', { app: 'my-app', addresses: ['1.2.3.4', '--yes'] }],
+      ['fly-secrets-unset', { app: 'my-app', names: ['A\0B'] }],
+      ['fly-secrets-set', { app: 'my-app', keyvalues: ['--app=other'] }],
+      ['fly-machine-create', { app: 'my-app', image: 'nginx', env: ['A=1', '--rm'] }],
+      ['fly-machine-create', { app: 'my-app', image: 'nginx', port: ['80,--volume=x'] }],
+      ['fly-certs-add', { app: '-a', hostname: 'x.example.com' }],
+      ['fly-machine-egress-ip-list', { id: '--all', app: 'my-app' }],
+    ];
+    for (const [tool, args] of attempts) {
+      const out = await h.call(tool, args);
+      expect(out.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
+      expect(out.text).toMatch(/must not|not NAME=VALUE|comma/);
+    }
+    expect(await h.calls()).toEqual([]);
+  });
+
+  it('keeps secret values out of the log, error texts and answers', async () => {
+    const secretValue = 'pg-pass-7f3a9c2e41';
+    h = await flyHarness({
+      token: TOKEN,
+      rules: [{ match: 'secrets import', fail: { code: 1, stderr: `Error: invalid secret DATABASE_URL=postgres://u:${secretValue}@db/x: rejected value postgres://u:${secretValue}@db/x` } }],
+    });
+    const out = await h.call('fly-secrets-set', { app: 'my-app', keyvalues: [`DATABASE_URL=postgres://u:${secretValue}@db/x`, 'SHORT=ab'] });
+    expect(out.isError).toBe(true);
+    expect(out.text).toContain('DATABASE_URL=[redacted]');
+    expect(out.text).not.toContain(secretValue);
+    const logs = h.logs();
+    expect(logs).toContain('DATABASE_URL=[redacted]');
+    expect(logs).toContain('SHORT=[redacted]');
+    expect(logs).not.toContain(secretValue);
+    expect(logs).not.toContain('SHORT=ab');
+    expect(logs).not.toContain(TOKEN);
+    // flyctl gets the pairs on stdin; its command line (visible in the process list) has no value.
+    const last = (await h.calls()).at(-1)!;
+    expect(last.argv).toEqual(['secrets', 'import', '--stage', '-a', 'my-app']);
+    expect(last.stdin).toBe(`DATABASE_URL=postgres://u:${secretValue}@db/x\nSHORT=ab\n`);
+  });
+
+  it('strips ANSI escapes from text output', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'machine status', stdout: '\x1b[1mState:\x1b[0m \x1b[32mstarted\x1b[0m\r\n' }] });
+    const out = await h.call('fly-machine-status', { id: '148ed599b12289', app: 'my-app' });
+    expect(out.text).toBe('State: started');
+  });
+
+  it('caps output at 1 MiB with a truncation note', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'machine exec', bigBytes: 3 * 1024 * 1024 }] });
+    const out = await h.call('fly-machine-exec', { id: '148ed599b12289', command: 'cat /big', app: 'my-app' });
+    expect(out.isError).toBeFalsy();
+    expect(Buffer.byteLength(out.text)).toBeLessThanOrEqual(1024 * 1024);
+    expect(out.text).toMatch(/\[output truncated: \d+ more bytes not shown\]$/);
+  });
+
+  it('shows non-JSON output of a JSON command as text rather than failing', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'apps list', stdout: 'Something unexpected\n' }] });
+    const out = await h.call('fly-apps-list', {});
+    expect(out.isError).toBeFalsy();
+    expect(out.text).toContain('Something unexpected');
+    expect(out.text).toContain('did not print valid JSON');
+    expect(out.structured).toBeUndefined();
+  });
+});
+
+describe('fly bounds: logs, timeout, cancellation', () => {
+  it('fly-logs returns an empty answer instead of hanging when an app has no logs, and leaves no process', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'logs', hang: true }] });
+    const started = Date.now();
+    const out = await h.call('fly-logs', { app: 'quiet-app', 'wait-seconds': 1 });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(out.isError).toBeFalsy();
+    expect(out.text).toContain('No recent log lines');
+    expect(out.text).toContain('stopped waiting after 1 s');
+    const pids = await pidsOf(h.pidsFile);
+    expect(pids).toHaveLength(2);
+    expect(await waitFor(() => pids.every((p) => !alive(p)))).toBe(true);
+  });
+
+  it('fly-logs keeps only the newest max-lines', async () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `2025-06-01T12:00:${String(i).padStart(2, '0')}Z app[m1] iad [info]line ${i}`).join('\n');
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'logs', stdout: `${lines}\n` }] });
+    const out = await h.call('fly-logs', { app: 'my-app', 'max-lines': 5 });
+    expect(out.text.split('\n').slice(0, 5).map((l) => l.split(']').at(-1))).toEqual(['line 45', 'line 46', 'line 47', 'line 48', 'line 49']);
+    expect(out.text).toContain('45 older lines left out');
+  });
+
+  it('a timeout kills flyctl and its child and says what happened', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'machine restart', hang: true }] });
+    const rt = new FlyRuntime({
+      dataDir: h.dir,
+      secrets: h.secrets,
+      settings: h.settings,
+      redactor: h.redactor,
+      log: silentLog(),
+      env: { PATH: process.env.PATH, HOME: h.dir, FAKE_FLYCTL_CONTROL: `${h.dir}/rules.json`, FAKE_FLYCTL_PIDS: h.pidsFile },
+    });
+    const def = { ...FLY_TOOLS.find((t) => t.name === 'fly-machine-restart')!, timeoutMs: 1500 };
+    const ctx: ToolContext = { signal: new AbortController().signal, client: 'test', sessionId: null, log: silentLog(), progress: () => undefined };
+    const started = Date.now();
+    const out = await executeFlyTool(rt, def, z.object(def.input).parse({ id: '148ed599b12289', app: 'my-app' }), ctx);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(out.isError).toBe(true);
+    expect(out.text).toContain('did not finish within 2 s and was stopped');
+    expect(out.text).toContain('fly-machine-list');
+    const pids = await pidsOf(h.pidsFile);
+    expect(pids).toHaveLength(2);
+    expect(await waitFor(() => pids.every((p) => !alive(p)))).toBe(true);
+  });
+
+  it('client cancellation kills flyctl and its child', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'machine exec', hang: true }] });
+    const abort = new AbortController();
+    const running = h.call('fly-machine-exec', { id: '148ed599b12289', command: 'sleep 1000', app: 'my-app' }, { signal: abort.signal });
+    expect(await waitFor(async () => (await pidsOf(h!.pidsFile)).length === 2)).toBe(true);
+    const pids = await pidsOf(h.pidsFile);
+    expect(pids.every(alive)).toBe(true);
+    abort.abort(new Error('client cancelled'));
+    const out = await running;
+    expect(out.isError).toBe(true);
+    expect(out.text).toBe('client cancelled');
+    expect(await waitFor(() => pids.every((p) => !alive(p)))).toBe(true);
+  });
+
+  it('does not wait for a leftover process that keeps stdout open after flyctl exits', async () => {
+    h = await flyHarness({ token: TOKEN, rules: [{ match: 'machine start', orphan: true }] });
+    const started = Date.now();
+    const out = await h.call('fly-machine-start', { id: '148ed599b12289', app: 'my-app' });
+    try {
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(out.isError, out.text).toBeFalsy();
+      expect(out.text).toContain('148ed599b12289 has been started');
+    } finally {
+      for (const pid of await pidsOf(h.pidsFile)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+
+  it('an already-aborted signal starts nothing', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const abort = new AbortController();
+    abort.abort(new Error('gone'));
+    const out = await h.call('fly-apps-list', {}, { signal: abort.signal });
+    expect(out.text).toBe('gone');
+    expect(await h.calls()).toEqual([]);
+  });
+});
