@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ToolClass } from '../../../../shared/policy.js';
-import { ArgvBuilder, checkRequired, keyValueProblem, secretLines } from './argv.js';
+import { ArgvBuilder, checkRequired, secretLines } from './argv.js';
 import { extractJson } from './json.js';
 import * as r from './render.js';
 import type { Renderer } from './render.js';
