@@ -4,6 +4,10 @@ import { levelFromEnv } from './host/log.js';
 import { serveStdio } from './host/mcp/stdio.js';
 import { defaultProviders } from './host/providers/index.js';
 import { TARMAC_VERSION } from './host/version.js';
+import { CliError, processIo, type CliIo } from './cli/io.js';
+import { loginFly, logoutFly } from './cli/login-fly.js';
+
+export { CliError, type CliIo } from './cli/io.js';
 
 const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
 
@@ -14,6 +18,8 @@ Usage:
   tarmac token list                  list clients that have a token
   tarmac token revoke <client>       revoke one client's token (a running server honours it at once)
   tarmac status                      show the providers and their sign-in state
+  tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
+  tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
 
 Every command takes --data-dir DIR (default: the OS app-data folder for Tarmac).
 LOG_LEVEL=debug|info|warn|error sets the log level; logs go to <data-dir>/logs/.`;
@@ -25,27 +31,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  'token-stdin': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
-
-/** A failure to report in one line, with the exit code to leave with. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const processIo: CliIo = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
-};
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
   let parsed;
@@ -93,6 +80,18 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
         return await token(makeHost(), rest, io);
       case 'status':
         return await status(makeHost(), io, values.json ?? false);
+      case 'login':
+      case 'logout': {
+        const [provider] = rest;
+        if (!provider) throw new CliError(`usage: tarmac ${command} fly|flightctl`, 2);
+        const host = makeHost();
+        try {
+          if (provider === 'fly') return command === 'login' ? await loginFly(host, { tokenStdin: values['token-stdin'] ?? false }, io) : await logoutFly(host, io);
+          throw new CliError(`unknown provider "${provider}": use fly or flightctl`, 2);
+        } finally {
+          await host.stop();
+        }
+      }
       default:
         throw new CliError(`unknown command "${command}"\n\n${HELP}`, 2);
     }

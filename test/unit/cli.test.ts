@@ -8,7 +8,7 @@ import { defaultDataDir } from '../../src/main/host/paths.js';
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+  return { out, err, io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l), readStdin: async () => '' } };
 }
 
 describe('tarmac CLI', () => {

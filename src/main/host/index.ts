@@ -7,7 +7,7 @@ import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.
 import { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
 import { defaultDataDir } from './paths.js';
-import type { Provider, ProviderFactory, ProviderStatus } from './providers/provider.js';
+import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from './providers/provider.js';
 import { SecretStore, type KeychainBackend } from './secrets.js';
 import { SettingsStore } from './settings.js';
 import { Catalogue, type AnyToolSpec } from './tools/catalogue.js';
@@ -46,6 +46,9 @@ export interface Host {
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
   readonly providers: readonly Provider[];
+  /** What the providers were given: sign-in flows work with the same stores. */
+  readonly context: ProviderContext;
+  provider(id: string): Provider | undefined;
   /** Start the HTTP endpoint; resolves with its URL. */
   start(): Promise<string>;
   readonly endpoint: McpEndpoint | null;
@@ -72,7 +75,8 @@ export function createHost(options: HostOptions = {}): Host {
   const settings = new SettingsStore(dataDir);
   const tokens = new ClientTokens(secrets, dataDir);
   const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
-  const providers = (options.providers ?? []).map((make) => make({ dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env }));
+  const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
+  const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
   const gateway = new Gateway({
     activity,
@@ -96,6 +100,8 @@ export function createHost(options: HostOptions = {}): Host {
     catalogue,
     gateway,
     providers,
+    context,
+    provider: (id) => providers.find((p) => p.id === id),
     get endpoint() {
       return endpoint;
     },
