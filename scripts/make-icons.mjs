@@ -1,6 +1,7 @@
 // Draws Tarmac's icons (a runway seen from above) as PNGs into resources/.
 // Run once when the artwork changes: node scripts/make-icons.mjs
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { deflateSync } from 'node:zlib';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {

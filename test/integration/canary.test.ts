@@ -22,7 +22,7 @@ beforeAll(async () => {
     // Echoed back as a result, the stored secret must not leak either.
     client.callTool({ name: 'echo', arguments: { text: `here is ${STORED_CANARY}` } }),
     // An argument whose key says it is secret, even though the tool did not mark it.
-    client.callTool({ name: 'echo', arguments: { text: 'x', password: KEY_CANARY } as Record<string, unknown> }),
+    client.callTool({ name: 'configure', arguments: { name: 'billing', api_key: KEY_CANARY } }),
   ]);
   errorTexts = results.map((r) => JSON.stringify(r));
   t.host.log.warn({ detail: `while handling ${STORED_CANARY}` }, `a log line that mentions ${ARG_CANARY}`);
@@ -48,6 +48,10 @@ describe('secrets never reach logs, activity or error texts', () => {
     const text = await read();
     expect(text.length).toBeGreaterThan(0);
     for (const canary of [ARG_CANARY, STORED_CANARY, KEY_CANARY]) expect(text).not.toContain(canary);
+  });
+
+  it('redacts an argument by its key name even when the tool did not mark it', () => {
+    expect(t.activity().find((c) => c.tool === 'configure')?.args).toEqual({ name: 'billing', api_key: '[redacted]' });
   });
 
   it('still says what happened', async () => {

@@ -91,7 +91,10 @@ describe('Fly.io token paste', () => {
   it("refuses a bad token with flyctl's reason and leaves the stored one as it was", async () => {
     await fly.signInWithToken(PASTED);
     const bad = 'invalid-token-5e7f9b1c3d';
-    const err = await fly.signInWithToken(bad).catch((e: unknown) => e as Error);
+    const err = (await fly.signInWithToken(bad).then(
+      () => new Error('expected a refusal'),
+      (e: unknown) => e as Error,
+    ));
     expect(err.message).toBe('Fly.io did not accept the token: Error: You must be authenticated to view this. The stored token was left as it was.');
     expect(err.message).not.toContain(bad);
     expect(await t.secrets.get(FLY_TOKEN_ACCOUNT)).toBe(PASTED);

@@ -92,3 +92,12 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
     expect(sessions.get('alpha')).not.toBe(sessions.get('beta'));
   });
 });
+
+describe('argument checking', () => {
+  it('refuses unknown arguments instead of dropping them silently', async () => {
+    const client = await t.connect();
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'x', txet: 'typo' } });
+    expect(result.isError).toBe(true);
+    expect(resultText(result)).toMatch(/txet/);
+  });
+});
