@@ -6,6 +6,7 @@ import { defaultProviders } from './host/providers/index.js';
 import { TARMAC_VERSION } from './host/version.js';
 import { CliError, processIo, type CliIo } from './cli/io.js';
 import { loginFly, logoutFly } from './cli/login-fly.js';
+import { loginFlightctl, logoutFlightctl } from './cli/login-flightctl.js';
 
 export { CliError, type CliIo } from './cli/io.js';
 
@@ -20,6 +21,13 @@ Usage:
   tarmac status                      show the providers and their sign-in state
   tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
   tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
+  tarmac login flightctl <url>       sign in to Flight Control in the browser (the URL is printed);
+      [--provider NAME] [--callback-port N (default 8080)] [--org ID]
+      [--ca-cert PATH] [--insecure-skip-tls-verify]
+      --password --username NAME     password grant, the password read from stdin
+      --token-stdin                  a token read from stdin
+  tarmac login flightctl --import [PATH]   take over flightctl's client.yaml login
+  tarmac logout flightctl            delete Tarmac's Flight Control tokens from the keychain
 
 Every command takes --data-dir DIR (default: the OS app-data folder for Tarmac).
 LOG_LEVEL=debug|info|warn|error sets the log level; logs go to <data-dir>/logs/.`;
@@ -32,6 +40,15 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   'token-stdin': { type: 'boolean' },
+  provider: { type: 'string' },
+  'callback-port': { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'boolean' },
+  // A flag, with the client.yaml path as an optional positional: parseArgs has no optional values.
+  import: { type: 'boolean' },
+  org: { type: 'string' },
+  'insecure-skip-tls-verify': { type: 'boolean' },
+  'ca-cert': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
@@ -82,11 +99,12 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
         return await status(makeHost(), io, values.json ?? false);
       case 'login':
       case 'logout': {
-        const [provider] = rest;
+        const [provider, ...providerArgs] = rest;
         if (!provider) throw new CliError(`usage: tarmac ${command} fly|flightctl`, 2);
         const host = makeHost();
         try {
           if (provider === 'fly') return command === 'login' ? await loginFly(host, { tokenStdin: values['token-stdin'] ?? false }, io) : await logoutFly(host, io);
+          if (provider === 'flightctl') return command === 'login' ? await loginFlightctl(host, providerArgs, values, io) : await logoutFlightctl(host, io);
           throw new CliError(`unknown provider "${provider}": use fly or flightctl`, 2);
         } finally {
           await host.stop();

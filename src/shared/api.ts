@@ -76,6 +76,9 @@ export interface TarmacApi {
   listFlightctlOrganizations(): Promise<FlightctlOrganization[]>;
   chooseFlightctlOrganization(id: string): Promise<ProviderStatus>;
 
+  /** Stop a browser sign-in that is still waiting (its callback listener closes; nothing is saved). */
+  cancelSignIn(provider: ProviderId): Promise<void>;
+
   /** Forget Tarmac's copy of the provider's credentials (flyctl's own login stays). */
   signOut(provider: ProviderId): Promise<ProviderStatus>;
 }
@@ -93,6 +96,7 @@ export const API_METHODS = [
   'importFlightctlConfig',
   'listFlightctlOrganizations',
   'chooseFlightctlOrganization',
+  'cancelSignIn',
   'signOut',
 ] as const satisfies ReadonlyArray<keyof TarmacApi>;
 

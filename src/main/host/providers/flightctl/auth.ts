@@ -6,12 +6,25 @@ import { FlightctlError, sessionExpiredError } from './errors.js';
 import { HttpTransport } from './http.js';
 import { bearerOf, jwtClaims, jwtExpiry, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from './tokens.js';
 
+/** One AuthProvider from a v1.x /auth/config (the fields Tarmac uses; clientSecret is always redacted by the server). */
+export interface AuthProviderInfo {
+  name: string;
+  type: string | undefined;
+  displayName?: string | undefined;
+  issuer: string | undefined;
+  clientId: string | undefined;
+  scopes: string[] | undefined;
+  /** oauth2 / openshift / aap: explicit endpoints instead of OIDC discovery. */
+  authorizationUrl?: string | undefined;
+  tokenUrl?: string | undefined;
+}
+
 /** What `GET /api/v1/auth/config` says, in either the v1.x or the v0.x shape. */
 export interface AuthInfo {
   shape: 'v1' | 'v0' | 'disabled';
   organizationsEnabled: boolean | undefined;
   defaultProvider: string | undefined;
-  providers: Array<{ name: string; type: string | undefined; issuer: string | undefined; clientId: string | undefined; scopes: string[] | undefined }>;
+  providers: AuthProviderInfo[];
   /** v0.x: authType and authURL (the IdP issuer). */
   authType?: string;
   authUrl?: string;
@@ -25,16 +38,23 @@ export async function fetchAuthInfo(transport: HttpTransport, apiUrl: string, si
     timeoutMs,
     ...(signal ? { signal } : {}),
   });
-  if (res.status === 418) return { shape: 'disabled', organizationsEnabled: undefined, defaultProvider: undefined, providers: [] };
-  if (res.status !== 200) return null;
+  return parseAuthConfig(res.status, res.body);
+}
+
+/** The answer of /auth/config in either shape; 418 = auth disabled; null = not an auth config at all. */
+export function parseAuthConfig(status: number, raw: Buffer | string): AuthInfo | null {
+  if (status === 418) return { shape: 'disabled', organizationsEnabled: undefined, defaultProvider: undefined, providers: [] };
+  if (status !== 200) return null;
   let body: Record<string, unknown>;
   try {
-    body = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
+    body = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8')) as Record<string, unknown>;
   } catch {
     return null;
   }
+  if (!body || typeof body !== 'object') return null;
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   if (Array.isArray(body.providers)) {
-    const providers = (body.providers as unknown[]).flatMap((p) => {
+    const providers = (body.providers as unknown[]).flatMap((p): AuthProviderInfo[] => {
       const o = p as { metadata?: { name?: unknown }; spec?: Record<string, unknown> } | null;
       const name = o?.metadata?.name;
       if (typeof name !== 'string') return [];
@@ -42,10 +62,13 @@ export async function fetchAuthInfo(transport: HttpTransport, apiUrl: string, si
       return [
         {
           name,
-          type: typeof spec.providerType === 'string' ? spec.providerType : undefined,
-          issuer: typeof spec.issuer === 'string' ? spec.issuer : undefined,
-          clientId: typeof spec.clientId === 'string' ? spec.clientId : undefined,
+          type: text(spec.providerType),
+          displayName: text(spec.displayName),
+          issuer: text(spec.issuer),
+          clientId: text(spec.clientId),
           scopes: Array.isArray(spec.scopes) ? spec.scopes.filter((s): s is string => typeof s === 'string') : undefined,
+          authorizationUrl: text(spec.authorizationUrl),
+          tokenUrl: text(spec.tokenUrl),
         },
       ];
     });
