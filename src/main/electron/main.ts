@@ -1,8 +1,10 @@
-import { app, ipcMain, type BrowserWindow } from 'electron';
+import { app, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { ipcChannel, type EndpointStatus } from '../../shared/api.js';
+import type { EndpointStatus } from '../../shared/api.js';
+import { createHostApi } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
+import { serveApiOverIpc } from './ipc.js';
 import { TarmacTray } from './tray.js';
 import type { TrayState } from './tray-menu.js';
 import { createMainWindow } from './window.js';
@@ -37,9 +39,18 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide();
-    ipcMain.handle(ipcChannel('getStatus'), () => status);
     tray = new TarmacTray(resources, { openWindow, quit: () => app.quit() }, trayState());
     host = createHost({ dataDir: app.getPath('userData'), providers: defaultProviders() });
+    const api = createHostApi(host, {
+      // Only web URLs reach the system browser: a sign-in URL is never a file or custom scheme.
+      openBrowser: async (url) => {
+        if (!/^https?:\/\//i.test(url)) throw new Error('Refusing to open a non-web URL');
+        await shell.openExternal(url);
+      },
+      onSignInEvent: (event) => window?.webContents.send('tarmac:event', event),
+    });
+    // The endpoint's state (including a failure to start) is the shell's to report.
+    serveApiOverIpc({ ...api, getStatus: async () => status });
     try {
       const url = await host.start();
       status = { state: 'running', url, tools: host.catalogue.size, sessions: 0 };
