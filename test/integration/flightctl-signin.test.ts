@@ -459,6 +459,11 @@ describe('other sign-in paths', () => {
     expect(events).toEqual([]);
     expect(await tc.secrets.get(ACCOUNTS.session)).toBeNull();
     expect((await tc.settings.read()).flightctl).toEqual({ apiUrl: off.url });
+    // Nothing to sign in to: the provider is ready and its tools run without a bearer.
+    const provider = new FlightctlProvider(tc.ctx);
+    cleanups.push(() => provider.close());
+    expect(await provider.status()).toMatchObject({ state: 'ready', summary: `connected to ${off.url} (authentication is off on this server)` });
+    expect((await callTool(provider, 'query_devices')).text).toMatch(/device/i);
 
     const notFc = await accounts.flightctlAuthInfo({ apiUrl: `${v1.idp.issuer}/` }).catch((e: unknown) => e);
     expect((notFc as Error).message).toMatch(/does not look like a Flight Control API: GET \/api\/v1\/auth\/config answered HTTP 404/);

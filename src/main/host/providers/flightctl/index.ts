@@ -197,7 +197,14 @@ export class FlightctlProvider implements Provider {
       lastRefresh: t.lastRefresh?.toISOString() ?? null,
     };
     if (t.expired) return { ...base, state: 'signed-out', summary: SESSION_EXPIRED, details, warnings };
-    if (!tokens) return { ...base, state: 'signed-out', summary: `not signed in to ${c.apiUrl}`, details, warnings };
+    if (!tokens) {
+      // A server with authentication off (418 from /auth/config) needs no sign-in: requests go without a bearer.
+      const info = await state.authInfo().catch(() => null);
+      if (info?.shape === 'disabled') {
+        return { ...base, state: 'ready', summary: `connected to ${c.apiUrl} (authentication is off on this server)`, details, warnings };
+      }
+      return { ...base, state: 'signed-out', summary: `not signed in to ${c.apiUrl}`, details, warnings };
+    }
     const who = t.account();
     return { ...base, state: 'ready', summary: `${who ? `signed in as ${who}` : 'signed in'} to ${c.apiUrl} (${c.origin})`, details, warnings };
   }
