@@ -41,7 +41,8 @@ function startServer(mode: string): Promise<Server> {
 function memoryAfterGc(server: Server): Promise<{ rss: number; heap: number }> {
   return new Promise((resolve) => {
     server.child.once('message', (m) => {
-      const { rss, heapUsed } = m as { rss: number; heapUsed: number };
+      const { rss, heapUsed, heapTotal, external } = m as { rss: number; heapUsed: number; heapTotal: number; external: number };
+      if (process.env.BENCH_DEBUG) console.error('mem', { rss: rss >> 20, heapUsed: heapUsed >> 20, heapTotal: heapTotal >> 20, external: external >> 20 });
       resolve({ rss: rss / 1048576, heap: heapUsed / 1048576 });
     });
     server.child.send('gc');
@@ -99,6 +100,8 @@ interface Result {
   many: ReturnType<typeof summarize> & { rps: number };
   idle: { rss: number; heap: number };
   after: { rss: number; heap: number };
+  /** After a second batch of the same size: growth between the two shows a leak, not warm-up. */
+  again: { rss: number; heap: number };
   calls: number;
 }
 
@@ -107,16 +110,19 @@ async function measure(name: string, mode: string, mcp: boolean): Promise<Result
   try {
     let calls = 0;
     const single = await caller(server, mcp);
+    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, mcp)));
+    // Warm-up with both shapes of load: code compiled, sessions open, the heap grown to its
+    // working size. "Idle" is measured after this, so growth afterwards means retained memory.
     await timedCalls(single, WARMUP, []);
-    // Idle = warmed up (code compiled, first session open), garbage collected.
+    await Promise.all(callers.map((c) => timedCalls(c, WARMUP / 10, [])));
     const idle = await memoryAfterGc(server);
+
     const oneSamples: number[] = [];
     let t0 = performance.now();
     await timedCalls(single, SINGLE_CALLS, oneSamples);
     const oneWall = performance.now() - t0;
-    calls += WARMUP + SINGLE_CALLS;
+    calls += SINGLE_CALLS;
 
-    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, mcp)));
     const manySamples: number[] = [];
     t0 = performance.now();
     await Promise.all(callers.map((c) => timedCalls(c, CONCURRENT_CALLS_EACH, manySamples)));
@@ -127,16 +133,17 @@ async function measure(name: string, mode: string, mcp: boolean): Promise<Result
       await timedCalls(single, MEMORY_CALLS - calls, []);
       calls = MEMORY_CALLS;
     }
-    await Promise.all([single, ...callers].map((c) => c.close()));
-    // Let the server drop closed sessions before reading its memory.
-    await new Promise((r) => setTimeout(r, 500));
     const after = await memoryAfterGc(server);
+    await Promise.all(callers.map((c) => timedCalls(c, Math.ceil(MEMORY_CALLS / CONCURRENT_SESSIONS), [])));
+    const again = await memoryAfterGc(server);
+    await Promise.all([single, ...callers].map((c) => c.close()));
     return {
       name,
       one: { ...summarize(oneSamples), rps: (SINGLE_CALLS / oneWall) * 1000 },
       many: { ...summarize(manySamples), rps: (manySamples.length / manyWall) * 1000 },
       idle,
       after,
+      again,
       calls,
     };
   } finally {
@@ -150,10 +157,10 @@ results.push(await measure('(b) bare SDK server', 'sdk', true));
 results.push(await measure('(c) Tarmac endpoint', 'tarmac', true));
 
 console.log('\nbench:mcp: tools/call of a no-op tool over loopback, one run, this machine');
-console.log('server                     | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s | RSS idle -> after MiB | heap idle -> after MiB (calls)');
+console.log('server                     | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s | RSS MiB idle -> 10k -> 20k calls | JS heap MiB idle -> 10k -> 20k');
 for (const r of results) {
   console.log(
-    `${r.name.padEnd(26)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)} | ${fmt(r.idle.rss, 1)} -> ${fmt(r.after.rss, 1)} | ${fmt(r.idle.heap, 1)} -> ${fmt(r.after.heap, 1)} (${r.calls})`,
+    `${r.name.padEnd(26)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)} | ${fmt(r.idle.rss, 1)} -> ${fmt(r.after.rss, 1)} -> ${fmt(r.again.rss, 1)} | ${fmt(r.idle.heap, 1)} -> ${fmt(r.after.heap, 1)} -> ${fmt(r.again.heap, 1)}`,
   );
 }
 const [, b, c] = results as [Result, Result, Result];
@@ -164,5 +171,10 @@ const checks = [
   ['throughput (16 sessions) >= 0.8x bare SDK', c.many.rps / b.many.rps, c.many.rps >= 0.8 * b.many.rps],
   ['RSS growth after 10,000 calls <= 20 MB', c.after.rss - c.idle.rss, c.after.rss - c.idle.rss <= 20],
 ] as const;
+const growth = (r: Result) => r.after.rss - r.idle.rss;
 console.log('\ntargets for (c):');
 for (const [label, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${fmt(value)}`);
+console.log('\nmemory, for reading the RSS figure:');
+console.log(`  RSS growth over the first 10,000 calls: bare SDK ${fmt(growth(b), 1)} MiB, Tarmac ${fmt(growth(c), 1)} MiB (Tarmac's own share: ${fmt(growth(c) - growth(b), 1)} MiB)`);
+console.log(`  RSS growth over the next 10,000 calls: bare SDK ${fmt(b.again.rss - b.after.rss, 1)} MiB, Tarmac ${fmt(c.again.rss - c.after.rss, 1)} MiB`);
+console.log(`  retained JS heap after 20,000 calls: bare SDK ${fmt(b.again.heap - b.idle.heap, 1)} MiB, Tarmac ${fmt(c.again.heap - c.idle.heap, 1)} MiB (includes the 10,000-call activity ring)`);

@@ -46,7 +46,9 @@ class CallTimeout extends Error {}
  */
 export class Gateway {
   readonly #o: GatewayOptions;
-  readonly #hostStop = new AbortController();
+  /** Calls still running, so a host shutdown can abort them. */
+  readonly #running = new Set<() => void>();
+  #stopped = false;
   /** One child logger per tool: creating a pino child on every call costs more than the call. */
   readonly #toolLogs = new Map<string, Logger>();
 
@@ -79,10 +81,21 @@ export class Gateway {
 
     const record = activity.start(base);
     const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new CallTimeout()), timeoutMs);
-    const signals = [deadline.signal, this.#hostStop.signal, ...(ctx.signal ? [ctx.signal] : [])];
-    const signal = AbortSignal.any(signals);
+    // One controller per call, aborted by the deadline, the client's cancel or a host stop. (Not
+    // AbortSignal.any over a host-wide signal: that keeps a trace of every call ever made.)
+    const controller = new AbortController();
+    const ended: { why: 'timeout' | 'cancelled' | null } = { why: null };
+    const abort = (reason: 'timeout' | 'cancelled', error: unknown) => {
+      ended.why ??= reason;
+      controller.abort(error);
+    };
+    const timer = setTimeout(() => abort('timeout', new CallTimeout()), timeoutMs);
+    const onClientCancel = () => abort('cancelled', ctx.signal?.reason);
+    ctx.signal?.addEventListener('abort', onClientCancel, { once: true });
+    if (ctx.signal?.aborted || this.#stopped) abort('cancelled', ctx.signal?.reason);
+    const onHostStop = () => abort('cancelled', new Error('Tarmac is shutting down.'));
+    this.#running.add(onHostStop);
+    const signal = controller.signal;
 
     try {
       const output = await raceAbort(
@@ -103,7 +116,7 @@ export class Gateway {
       });
       return result;
     } catch (err) {
-      const status = deadline.signal.aborted ? 'timeout' : ctx.signal?.aborted || this.#hostStop.signal.aborted ? 'cancelled' : 'error';
+      const status = ended.why ?? 'error';
       const text =
         status === 'timeout'
           ? `"${spec.name}" did not finish within ${formatMs(timeoutMs)} and was stopped. Try narrower arguments, or try again later.`
@@ -115,6 +128,8 @@ export class Gateway {
       return { content: [{ type: 'text', text }], isError: true };
     } finally {
       clearTimeout(timer);
+      ctx.signal?.removeEventListener('abort', onClientCancel);
+      this.#running.delete(onHostStop);
     }
   }
 
@@ -126,7 +141,8 @@ export class Gateway {
 
   /** Abort every call still running (host shutdown). */
   stopAll(): void {
-    this.#hostStop.abort();
+    this.#stopped = true;
+    for (const stop of this.#running) stop();
   }
 }
 
