@@ -88,25 +88,25 @@ describe('binding', () => {
     );
   });
 
-  it('names the port when it is in use', async () => {
+  /** A port something else already listens on, and a data dir; both cleaned up after the test. */
+  async function busyPort(): Promise<{ port: number; dataDir: string }> {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => blocker.close(r)));
-    const port = (blocker.address() as { port: number }).port;
     const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-port-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    return { port: (blocker.address() as { port: number }).port, dataDir };
+  }
+
+  it('names the port when it is in use', async () => {
+    const { port, dataDir } = await busyPort();
     const h = createHost({ dataDir, port, keychainService: testKeychainService(), requireAuth: false });
     cleanups.push(() => h.stop());
     await expect(h.start()).rejects.toThrow(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
   });
 
   it('makes `tarmac serve` exit non-zero with the port in the message', async () => {
-    const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => blocker.close(r)));
-    const port = (blocker.address() as { port: number }).port;
-    const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-port-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const { port, dataDir } = await busyPort();
     const result = await runCliProcess(['serve', '--port', String(port), '--data-dir', dataDir], { env: { TARMAC_KEYCHAIN_SERVICE: testKeychainService() } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
