@@ -261,7 +261,7 @@ export const FLY_CASES: FlyCase[] = [
     tool: 'fly-secrets-set',
     args: { app: 'my-app', keyvalues: ['DATABASE_URL=postgres://u:pw@db/x', 'API_KEY=s3cr3t-v4lue=='] },
     argv: ['secrets', 'import', '--stage', '-a', 'my-app'],
-    stdin: 'DATABASE_URL=postgres://u:pw@db/x\nAPI_KEY=s3cr3t-v4lue==\n',
+    stdin: 'DATABASE_URL="postgres://u:pw@db/x"\nAPI_KEY="s3cr3t-v4lue=="\n',
     expect: 'staged',
   },
   { tool: 'fly-secrets-unset', args: { app: 'my-app', names: ['OLD_KEY', 'OTHER'] }, argv: ['secrets', 'unset', '--stage', '-a', 'my-app', 'OLD_KEY', 'OTHER'], expect: 'staged for removal' },

@@ -50,6 +50,8 @@ export interface FlyCall {
   argv: string[];
   /** What flyctl read on stdin (only commands that take input, like `secrets import`). */
   stdin?: string;
+  /** The secrets flyctl's own parser makes of that stdin. */
+  secrets?: Record<string, string>;
   env: Record<string, string>;
   cwd: string;
   pid: number;

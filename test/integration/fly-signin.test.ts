@@ -117,6 +117,10 @@ describe('Fly.io sign-out', () => {
     expect(await t.secrets.get(FLY_TOKEN_ACCOUNT)).toBeNull();
     expect(await readFile(configPath, 'utf8')).toBe(before);
     expect(status.details.tokenSource).not.toBe('keychain');
+    // The very next tool call runs without the old token.
+    const client = await t.connect();
+    await client.callTool({ name: 'fly-apps-list', arguments: {} });
+    expect((await calls()).at(-1)?.env.FLY_ACCESS_TOKEN).toBeUndefined();
   });
 });
 

@@ -193,7 +193,41 @@ describe('fly tools against the fake flyctl', () => {
     // flyctl gets the pairs on stdin; its command line (visible in the process list) has no value.
     const last = (await h.calls()).at(-1)!;
     expect(last.argv).toEqual(['secrets', 'import', '--stage', '-a', 'my-app']);
-    expect(last.stdin).toBe(`DATABASE_URL=postgres://u:${secretValue}@db/x\nSHORT=ab\n`);
+    expect(last.secrets).toEqual({ DATABASE_URL: `postgres://u:${secretValue}@db/x`, SHORT: 'ab' });
+  });
+
+  it('hands secret values to flyctl unchanged, whatever quotes, spaces or "#" they hold', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const values = { QUOTED: '"already quoted"', SPACED: '  leading spaces', HASH: '#not-a-comment', EQ: 'a=b==c', EMPTY: '', TRIPLE: 'x"""y', END: 'ends with "' };
+    const out = await h.call('fly-secrets-set', { app: 'my-app', keyvalues: Object.entries(values).map(([k, v]) => `${k}=${v}`) });
+    expect(out.isError, out.text).toBeFalsy();
+    expect((await h.calls()).at(-1)!.secrets).toEqual(values);
+  });
+
+  it('refuses secrets flyctl would skip or change, and runs nothing', async () => {
+    h = await flyHarness({ token: TOKEN });
+    for (const [pair, why] of [
+      ['#NAME=value', /starting with "#"/],
+      ['NAME=""starts-with-two-quotes', /starts with two/],
+      ['NAME="', /lone double quote/],
+      [`BIG=${'x'.repeat(61 * 1024)}`, /longer than 60 KiB/],
+    ] as const) {
+      const out = await h.call('fly-secrets-set', { app: 'my-app', keyvalues: ['OK=1', pair] });
+      expect(out.isError, pair.slice(0, 40)).toBe(true);
+      expect(out.text).toMatch(why);
+    }
+    expect(await h.calls()).toEqual([]);
+  });
+
+  it('keeps only the rows of the machine asked for, matching whole ids', async () => {
+    h = await flyHarness({
+      token: TOKEN,
+      rules: [{ match: 'machine egress-ip list', stdout: 'Machine\tEgress IPv4\n148ed599b12289\t137.66.9.1\n148ed599b122890\t137.66.9.3\n' }],
+    });
+    const out = await h.call('fly-machine-egress-ip-list', { id: '148ed599b12289', app: 'my-app' });
+    expect(out.text).toContain('137.66.9.1');
+    expect(out.text).not.toContain('137.66.9.3');
+    expect(out.text.split('\n')[0]).toMatch(/^Machine/);
   });
 
   it('strips ANSI escapes from text output', async () => {

@@ -223,7 +223,7 @@ describe('fly argument safety', () => {
   });
 
   it('allows a dash inside values and after = in NAME=VALUE', () => {
-    expect(stdinOf('fly-secrets-set', { app: 'a', keyvalues: ['K=-1', 'X=a-b'] })).toBe('K=-1\nX=a-b\n');
+    expect(stdinOf('fly-secrets-set', { app: 'a', keyvalues: ['K=-1', 'X=a-b'] })).toBe('K="-1"\nX="a-b"\n');
     expect(argvOf('fly-machine-exec', { id: 'm', command: 'ls -la', app: 'my-app' })).toEqual(['machine', 'exec', 'm', 'ls -la', '-a', 'my-app']);
   });
 

@@ -161,12 +161,36 @@ export function keyValueProblem(v: string, index: number): string | null {
   return KEY_VALUE.test(v) ? null : `element ${index + 1} is not NAME=VALUE (a name without spaces, not starting with "-", then "=").`;
 }
 
+/** flyctl reads stdin with a 64 KiB line buffer and silently stops at a longer line. */
+const MAX_SECRET_LINE_BYTES = 60 * 1024;
+
 /**
- * NAME=VALUE lines for flyctl's stdin (`secrets import`), checked exactly as positionals would be:
- * one line per pair, no line breaks or NUL inside a pair, no name starting with "-".
+ * NAME=VALUE lines for flyctl's stdin (`secrets import`), checked as strictly as positionals.
+ * flyctl's parser skips "#" lines, trims spaces before a value, unwraps one pair of double
+ * quotes and treats a value starting with three quotes as a multi-line block. Every value is
+ * therefore sent wrapped in double quotes, which the parser takes off again, so spaces, quotes
+ * and "#" inside values arrive unchanged; the shapes that cannot be sent so (a value that is a
+ * lone double quote or starts with two) are refused rather than silently changed.
  */
 export function secretLines(name: string, values: readonly string[] | undefined): string {
-  return new ArgvBuilder().positionals(name, values, keyValueProblem).build().join('\n') + '\n';
+  const pairs = new ArgvBuilder().positionals(name, values, secretPairProblem).build();
+  return pairs.map((pair) => {
+    const at = pair.indexOf('=');
+    return `${pair.slice(0, at)}="${pair.slice(at + 1)}"`;
+  }).join('\n') + '\n';
+}
+
+function secretPairProblem(v: string, index: number): string | null {
+  const problem = keyValueProblem(v, index);
+  if (problem) return problem;
+  if (v.startsWith('#')) return `element ${index + 1} has a name starting with "#", which flyctl would skip as a comment.`;
+  // Wrapped in quotes, these would open flyctl's three-quote multi-line block.
+  const value = v.slice(v.indexOf('=') + 1);
+  if (value.startsWith('""') || value === '"') {
+    return `element ${index + 1} has a value that is a lone double quote or starts with two, which flyctl's secrets parser cannot take unchanged.`;
+  }
+  if (Buffer.byteLength(v) > MAX_SECRET_LINE_BYTES) return `element ${index + 1} is longer than ${MAX_SECRET_LINE_BYTES / 1024} KiB.`;
+  return null;
 }
 
 /** Replace the VALUE part of KEY=VALUE arguments, for logging an argv that carries secrets. */

@@ -22,6 +22,8 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
     label: 'Fly.io',
     tools: () => specs,
     status: () => flyStatus(rt),
+    // A sign-in or sign-out takes effect on the very next call, not after the token cache expires.
+    reload: () => rt.invalidate(),
   };
 };
 

@@ -1044,8 +1044,10 @@ function logsAnswer(stdout: string, maxLines: number): TextAnswer {
  */
 function egressForMachine(stdout: string, id: string): TextAnswer {
   const lines = stdout.split('\n').filter((l) => l.trim() !== '');
-  const rows = lines.filter((l) => l.includes(id));
+  // Whole cells only: a short id must not match inside another machine's id or an address.
+  const hasId = (line: string) => line.split(/\s+|\t|\|/).some((cell) => cell.trim() === id);
+  const rows = lines.filter(hasId);
   if (rows.length === 0) return { text: `Machine ${id} has no static egress IPs.`, structured: { machine: id, rows: [] } };
-  const header = lines.find((l) => !l.includes(id) && /\b(ip|machine|address)\b/i.test(l));
+  const header = lines.find((l) => !hasId(l) && /\b(ip|machine|address)\b/i.test(l));
   return { text: [header, ...rows].filter(Boolean).join('\n'), structured: { machine: id, rows } };
 }
