@@ -104,3 +104,15 @@ export type ApiMethod = (typeof API_METHODS)[number];
 
 /** The IPC channel of a request. */
 export const ipcChannel = (method: ApiMethod): string => `tarmac:${method}`;
+
+/** What the host pushes to the window unasked, on EVENT_CHANNEL (today: sign-in progress). */
+export type TarmacEvent = SignInEvent;
+
+/** The window's side of those pushes; the Electron preload exposes it next to the TarmacApi. */
+export interface TarmacEvents {
+  /** Calls the listener for every event until the returned function is called. */
+  onEvent(listener: (event: TarmacEvent) => void): () => void;
+}
+
+/** The IPC channel the host sends TarmacEvents on. */
+export const EVENT_CHANNEL = 'tarmac:event';

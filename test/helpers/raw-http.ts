@@ -56,3 +56,27 @@ export function mcpHeaders(token: string | null, extra: Record<string, string> =
     ...extra,
   };
 }
+
+export interface OpenStream {
+  status: number;
+  /** Settles when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** Open a long-lived GET (SSE) request and keep it open until close(). */
+export function openStream(url: string, headers: Record<string, string>): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
+      const ended = new Promise<void>((done) => {
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', () => done());
+      });
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, ended, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

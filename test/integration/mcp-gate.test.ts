@@ -41,14 +41,14 @@ describe('the security gate in front of /mcp', () => {
     expect(res.json().error?.message).toMatch(/Host/);
   });
 
-  it.each(['http://evil.example', 'null', 'https://localhost.evil.example', 'file://'])('refuses Origin %s with 403', async (origin) => {
+  it.each(['http://evil.example', 'null', 'https://localhost.evil.example', 'file://', 'http://localhost:3000', 'http://127.0.0.1'])('refuses Origin %s with 403', async (origin) => {
     const res = await post(mcpHeaders(t.token, { Origin: origin }));
     expect(res.status).toBe(403);
     expect(res.json().error?.message).toMatch(/Origin/);
   });
 
-  it('accepts a loopback Origin', async () => {
-    const res = await post(mcpHeaders(t.token, { Origin: `http://localhost:${port}` }));
+  it.each(['localhost', '127.0.0.1', '[::1]'])("accepts the server's own Origin on %s", async (name) => {
+    const res = await post(mcpHeaders(t.token, { Origin: `http://${name}:${port}` }));
     expect(res.status).toBe(200);
   });
 

@@ -8,9 +8,10 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { createHost } from '../../src/main/host/index.js';
 import { McpEndpoint } from '../../src/main/host/mcp/endpoint.js';
 import { silentLog } from '../../src/main/host/log.js';
+import { KeychainUnavailableError } from '../../src/main/host/secrets.js';
 import { runCliProcess, startServe } from '../helpers/cli.js';
 import { startTestHost, testKeychainService, type TestHost } from '../helpers/host.js';
-import { INIT_BODY, mcpHeaders, rawRequest } from '../helpers/raw-http.js';
+import { INIT_BODY, mcpHeaders, openStream, rawRequest } from '../helpers/raw-http.js';
 import { testTools } from '../fixtures/test-tools.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -32,13 +33,58 @@ const listWith = (t: TestHost, sessionId: string) =>
   });
 
 describe('sessions', () => {
-  it('caps sessions and answers 503 with a JSON-RPC error past the cap', async () => {
-    const t = await host({ maxSessions: 3 });
-    for (let i = 0; i < 3; i++) expect((await init(t)).status).toBe(200);
+  it('answers 503 with a JSON-RPC error when every session is busy', async () => {
+    const t = await host({ maxSessions: 2 });
+    for (let i = 0; i < 2; i++) {
+      const id = String((await init(t)).headers['mcp-session-id']);
+      // An open standalone stream keeps a session busy: it is never closed to make room.
+      const stream = await openStream(t.url, mcpHeaders(t.token, { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': '2025-11-25' }));
+      expect(stream.status).toBe(200);
+      cleanups.push(async () => stream.close());
+    }
     const over = await init(t);
     expect(over.status).toBe(503);
     expect(over.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
-    expect(over.json().error?.message).toMatch(/at most 3/);
+    expect(over.json().error?.message).toMatch(/all 2 sessions are busy/);
+    expect(over.headers['retry-after']).toBe('5');
+  });
+
+  it('keeps one client from taking every session: its own oldest idle session makes room first', async () => {
+    const t = await host({ maxSessions: 3, maxSessionsPerClient: 2 });
+    const a = await t.tokenFor('flappy');
+    const initAs = (token: string) => rawRequest(t.url, { headers: mcpHeaders(token), body: INIT_BODY });
+    const listAs = (token: string, id: string) =>
+      rawRequest(t.url, {
+        headers: mcpHeaders(token, { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': '2025-11-25' }),
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+    const a1 = String((await initAs(a)).headers['mcp-session-id']);
+    const a2 = String((await initAs(a)).headers['mcp-session-id']);
+    const a3 = String((await initAs(a)).headers['mcp-session-id']);
+    // The client's own limit (2): its least recently used session went.
+    expect((await listAs(a, a1)).status).toBe(404);
+    expect((await listAs(a, a3)).status).toBe(200);
+    // Another client still gets in; when the server is full, the least recently used idle session goes.
+    const b1 = String((await init(t)).headers['mcp-session-id']);
+    expect((await listWith(t, b1)).status).toBe(200);
+    const c = await t.tokenFor('third');
+    expect((await initAs(c)).status).toBe(200);
+    expect((await listAs(a, a2)).status).toBe(404);
+    expect((await listAs(a, a3)).status).toBe(200);
+  });
+
+  it("closes a revoked client's open streams, not only its next request", async () => {
+    const t = await host();
+    const token = await t.tokenFor('revoked-soon');
+    const id = String((await rawRequest(t.url, { headers: mcpHeaders(token), body: INIT_BODY })).headers['mcp-session-id']);
+    const stream = await openStream(t.url, mcpHeaders(token, { 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': '2025-11-25' }));
+    cleanups.push(async () => stream.close());
+    expect(stream.status).toBe(200);
+    await t.host.tokens.revoke('revoked-soon');
+    // Any request (here another client's) makes the server look at the changed tokens.
+    expect((await init(t)).status).toBe(200);
+    await stream.ended;
+    expect(t.host.endpoint!.sessions().some((s) => s.client === 'revoked-soon')).toBe(false);
   });
 
   it('reaps idle sessions, which then answer 404, and makes room for new ones', async () => {
@@ -82,6 +128,25 @@ describe('sessions', () => {
 });
 
 describe('binding', () => {
+  it('answers 503 while the keychain holding the client tokens is unavailable', async () => {
+    const endpoint = new McpEndpoint({
+      port: 0,
+      authenticate: async () => {
+        throw new KeychainUnavailableError('keychain read failed: locked');
+      },
+      createServer: () => {
+        throw new Error('unused');
+      },
+      log: silentLog(),
+    });
+    const port = await endpoint.listen();
+    cleanups.push(() => endpoint.close());
+    const res = await rawRequest(`http://127.0.0.1:${port}/mcp`, { headers: mcpHeaders('tmc_whatever'), body: INIT_BODY });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error?.message).toMatch(/Service unavailable: .*keychain/i);
+  });
+
   it('refuses a non-loopback bind address', () => {
     expect(() => new McpEndpoint({ bindHost: '0.0.0.0', authenticate: null, createServer: () => { throw new Error('unused'); }, log: silentLog() })).toThrow(
       /only binds to a loopback address/,

@@ -8,6 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { testKeychainService } from '../helpers/host.js';
 import { waitFor } from '../helpers/wait.js';
+import { resultText } from '../helpers/mcp.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/stdio-with-test-tools.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
@@ -73,6 +74,15 @@ describe('MCP over stdio', () => {
     // The server is still healthy afterwards.
     const after = await client.callTool({ name: 'echo', arguments: { text: 'still here' } });
     expect(after.isError).toBeFalsy();
+  });
+
+  it('keeps stray prints off the protocol stream (they go to stderr)', async () => {
+    const result = await client.callTool({ name: 'print-to-stdout', arguments: { text: 'stray-7c1' } });
+    expect(resultText(result)).toBe('printed');
+    await waitFor(() => stderr.includes('write stray-7c1'), 'prints on stderr');
+    for (const kind of ['log', 'info', 'debug']) expect(stderr).toContain(`${kind} stray-7c1`);
+    // The session still works after the noise.
+    expect((await client.callTool({ name: 'echo', arguments: { text: 'after' } })).structuredContent).toEqual({ text: 'after', length: 5 });
   });
 
   it('writes logs and activity to files, nothing but protocol to stdout, under the client name', async () => {

@@ -79,3 +79,19 @@ describe('Catalogue', () => {
     expect(() => new Catalogue([{ ...tool, name: 'bad name!' }])).toThrow(/Invalid tool name/);
   });
 });
+
+describe('Gateway failing closed', () => {
+  it('denies and records a call when the policy itself fails', async () => {
+    let ran = false;
+    const spy = { ...tool, run: async () => ((ran = true), { text: 'x' }) };
+    const { gw, activity } = gateway({
+      policy: () => {
+        throw new Error('settings unreadable');
+      },
+    });
+    const r = await gw.call(spy, { name: 'web' }, { client: 'cursor', sessionId: null });
+    expect(r.isError).toBe(true);
+    expect(ran).toBe(false);
+    expect(activity.list()[0]?.status).toBe('denied');
+  });
+});

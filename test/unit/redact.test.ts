@@ -45,3 +45,24 @@ describe('Redactor', () => {
     expect(r.text('abc')).toBe('abc');
   });
 });
+
+describe('Redactor memory', () => {
+  it('keeps keychain secrets for good but only the newest argument secrets', async () => {
+    const { TRANSIENT_SECRETS } = await import('../../src/main/host/activity/redact.js');
+    const r = new Redactor();
+    r.addSecret('keychain-value-1');
+    for (let i = 0; i < TRANSIENT_SECRETS + 10; i++) r.addSecret(`argument-secret-${i}`, { transient: true });
+    expect(r.text('keychain-value-1')).toBe(REDACTED);
+    expect(r.text(`argument-secret-${TRANSIENT_SECRETS + 9}`)).toBe(REDACTED);
+    // The oldest argument secrets were forgotten: the set does not grow with every call.
+    expect(r.text('argument-secret-0 ')).toBe('argument-secret-0 ');
+  });
+
+  it('a transient value seen again counts as new, and a keychain value is never forgotten', () => {
+    const r = new Redactor();
+    r.addSecret('shared-value-xyz', { transient: true });
+    r.addSecret('shared-value-xyz');
+    for (let i = 0; i < 300; i++) r.addSecret(`filler-secret-${i}`, { transient: true });
+    expect(r.text('shared-value-xyz')).toBe(REDACTED);
+  });
+});

@@ -50,3 +50,26 @@ describe('SettingsStore', () => {
     expect(await s.read()).toEqual({});
   });
 });
+
+describe('SettingsStore across processes and versions', () => {
+  it("starts each update from the file, keeping another writer's change", async () => {
+    const d = await dir();
+    const app = new SettingsStore(d);
+    await app.update((c) => ({ ...c, port: 9000 }));
+    // Another process (the CLI) writes meanwhile; the app still has its cached copy.
+    await new SettingsStore(d).update((c) => ({ ...c, flightctl: { apiUrl: 'https://api.example.com', organization: 'org-1' } }));
+    await app.update((c) => ({ ...c, flyctlPath: '/usr/local/bin/flyctl' }));
+    expect(JSON.parse(await readFile(join(d, 'settings.json'), 'utf8'))).toEqual({
+      port: 9000,
+      flightctl: { apiUrl: 'https://api.example.com', organization: 'org-1' },
+      flyctlPath: '/usr/local/bin/flyctl',
+    });
+  });
+
+  it('keeps keys it does not know when it rewrites the file', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'settings.json'), JSON.stringify({ port: 1234, fromNewerTarmac: { theme: 'dark' } }));
+    await new SettingsStore(d).update((c) => ({ ...c, port: 4321 }));
+    expect(JSON.parse(await readFile(join(d, 'settings.json'), 'utf8'))).toEqual({ port: 4321, fromNewerTarmac: { theme: 'dark' } });
+  });
+});

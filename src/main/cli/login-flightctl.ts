@@ -4,7 +4,7 @@ import { SignInError } from '../host/accounts/errors.js';
 import { FlightctlAccounts } from '../host/accounts/flightctl.js';
 import type { Host } from '../host/index.js';
 import { FlightctlProvider } from '../host/providers/flightctl/index.js';
-import { CliError, readAllStdin, type CliIo } from './io.js';
+import { CliError, readSecret, type CliIo } from './io.js';
 
 /** The flags of `tarmac login flightctl`, as parseArgs gives them. */
 export interface FlightctlLoginFlags {
@@ -124,34 +124,3 @@ function printStatus(status: ProviderStatus, io: CliIo): void {
   for (const w of status.warnings) io.out(`  warning: ${w}`);
 }
 
-/** A password or token: typed without echo on a terminal, else all of stdin minus the final newline. */
-async function readSecret(io: CliIo, prompt: string): Promise<string> {
-  if (io.readStdin === readAllStdin && process.stdin.isTTY) return promptHidden(prompt);
-  return (await io.readStdin()).replace(/\r?\n$/, '');
-}
-
-function promptHidden(prompt: string): Promise<string> {
-  const stdin = process.stdin;
-  process.stderr.write(prompt);
-  return new Promise((resolve, reject) => {
-    let value = '';
-    const done = (fn: () => void) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stderr.write('\n');
-      fn();
-    };
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') return done(() => resolve(value));
-        if (ch === '\u0003') return done(() => reject(new CliError('cancelled', 130)));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    stdin.setRawMode(true);
-    stdin.resume();
-    stdin.on('data', onData);
-  });
-}

@@ -1,7 +1,7 @@
 import type { ProviderStatus } from '../../shared/api.js';
 import { FlyAccounts } from '../host/accounts/fly.js';
 import type { Host } from '../host/index.js';
-import { CliError, type CliIo } from './io.js';
+import { CliError, readSecret, type CliIo } from './io.js';
 
 function accounts(host: Host): FlyAccounts {
   const provider = host.provider('fly');
@@ -14,7 +14,8 @@ export async function loginFly(host: Host, options: { tokenStdin: boolean }, io:
   const fly = accounts(host);
   let status: ProviderStatus;
   if (options.tokenStdin) {
-    const token = await io.readStdin();
+    // Typed without echo at a terminal; otherwise all of stdin.
+    const token = await readSecret(io, 'Fly.io token: ');
     if (!token.trim()) throw new CliError('no token on stdin: pipe it in, e.g. `fly tokens create readonly | tarmac login fly --token-stdin`', 2);
     status = await fly.signInWithToken(token);
   } else {

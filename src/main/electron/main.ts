@@ -1,10 +1,11 @@
 import { app, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { EndpointStatus } from '../../shared/api.js';
+import { EVENT_CHANNEL, type EndpointStatus } from '../../shared/api.js';
 import { createHostApi } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { serveApiOverIpc } from './ipc.js';
+import { rendererLocation } from './sender.js';
 import { TarmacTray } from './tray.js';
 import type { TrayState } from './tray-menu.js';
 import { createMainWindow } from './window.js';
@@ -19,6 +20,8 @@ if (!app.requestSingleInstanceLock()) {
   let status: EndpointStatus = { state: 'starting', url: null, tools: 0, sessions: 0 };
 
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // A packaged app ignores ELECTRON_RENDERER_URL: it only ever shows its own files.
+  const renderer = rendererLocation(app.isPackaged, process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'));
   const trayState = (): TrayState => ({
     endpoint: { state: status.state, url: status.url, ...(status.error ? { error: status.error } : {}) },
     tools: status.tools,
@@ -30,7 +33,7 @@ if (!app.requestSingleInstanceLock()) {
   };
   const openWindow = () => {
     if (window && !window.isDestroyed()) return window.focus();
-    window = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'));
+    window = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), renderer.devServerUrl, renderer.file);
   };
 
   app.on('second-instance', openWindow);
@@ -47,10 +50,14 @@ if (!app.requestSingleInstanceLock()) {
         if (!/^https?:\/\//i.test(url)) throw new Error('Refusing to open a non-web URL');
         await shell.openExternal(url);
       },
-      onSignInEvent: (event) => window?.webContents.send('tarmac:event', event),
+      // The window may be closed (or never opened): then there is no one to tell.
+      onSignInEvent: (event) => {
+        if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+      },
     });
     // The endpoint's state (including a failure to start) is the shell's to report.
-    serveApiOverIpc({ ...api, getStatus: async () => status });
+    // Only the main window showing our own renderer may call it.
+    serveApiOverIpc({ ...api, getStatus: async () => status }, { mainWindow: () => window, renderer });
     try {
       const url = await host.start();
       status = { state: 'running', url, tools: host.catalogue.size, sessions: 0 };

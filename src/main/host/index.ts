@@ -27,6 +27,7 @@ export interface HostOptions {
   /** false switches bearer tokens off; only the conformance fixture does this. */
   requireAuth?: boolean;
   maxSessions?: number;
+  maxSessionsPerClient?: number;
   sessionIdleMs?: number;
   defaultToolTimeoutMs?: number;
   activityCapacity?: number;
@@ -88,6 +89,9 @@ export function createHost(options: HostOptions = {}): Host {
   });
   const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
   let endpoint: McpEndpoint | null = null;
+  let tokenWatch: NodeJS.Timeout | undefined;
+  // A revoked client loses its open sessions and streams too, not only its next request.
+  tokens.onReload((clients) => endpoint?.closeSessionsWhere((client) => !clients.has(client)));
 
   return {
     dataDir,
@@ -118,6 +122,7 @@ export function createHost(options: HostOptions = {}): Host {
         createServer,
         log,
         ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
+        ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
         ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
         ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
       });
@@ -127,6 +132,11 @@ export function createHost(options: HostOptions = {}): Host {
         endpoint = null;
         throw err;
       }
+      if (requireAuth) {
+        // Revocations by another process are seen on the next request; this catches them without one.
+        tokenWatch = setInterval(() => void tokens.refresh().catch(() => undefined), 5_000);
+        tokenWatch.unref();
+      }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
       return endpoint.url;
     },
@@ -134,6 +144,7 @@ export function createHost(options: HostOptions = {}): Host {
       return Promise.all(providers.map((p) => p.status()));
     },
     async stop() {
+      clearInterval(tokenWatch);
       gateway.stopAll();
       await endpoint?.close();
       endpoint = null;

@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { Policy } from '../../shared/policy.js';
 import { writeFileAtomic } from './fs/atomic.js';
 
-/** Non-secret settings. Secrets never go here: they live in the SecretStore. */
-export const SettingsSchema = z.object({
+/**
+ * Non-secret settings. Secrets never go here: they live in the SecretStore. Loose: keys this
+ * version does not know (a newer Tarmac's, the user's own) are kept when the file is rewritten.
+ */
+export const SettingsSchema = z.looseObject({
   port: z.number().int().min(1).max(65535).optional(),
   flyctlPath: z.string().min(1).optional(),
   flightctl: z
@@ -60,9 +63,14 @@ export class SettingsStore {
     return (this.#cache = parsed.data);
   }
 
-  /** Apply a change and persist it; updates are serialised so concurrent writers do not lose each other's edits. */
+  /**
+   * Apply a change and persist it. Updates in this process are serialised, and each starts from
+   * the file as it is now, so an edit another process (the CLI, the tray app) made meanwhile is
+   * kept rather than overwritten with a stale copy.
+   */
   update(change: (current: Settings) => Settings): Promise<Settings> {
     const run = this.#queue.then(async () => {
+      this.#cache = undefined;
       const next = SettingsSchema.parse(change(structuredClone(await this.read())));
       await writeFileAtomic(this.path, JSON.stringify(next, null, 2) + '\n');
       this.#cache = next;

@@ -7,15 +7,33 @@ export const REDACTED = '[redacted]';
 const SECRET_KEY = /(token|secret|password|passwd|authorization|api[-_]?key|private[-_]?key|credential|cookie|session[-_]?key)/i;
 /** Secrets shorter than this are not scrubbed from free text: they would match ordinary words. */
 const MIN_SCRUB_LENGTH = 6;
+/** How many secrets seen in tool arguments are remembered: the newest, for the calls still running or just logged. */
+export const TRANSIENT_SECRETS = 256;
 
 export class Redactor {
+  /** Values from the keychain: kept for the life of the process. */
   readonly #secrets = new Set<string>();
+  /** Values from tool arguments: bounded, oldest forgotten first, so a long run does not slow every scrub. */
+  readonly #transient = new Set<string>();
   #pattern: RegExp | null = null;
 
-  /** Remember a secret value so it is scrubbed from every later text. */
-  addSecret(value: string | null | undefined): void {
+  /**
+   * Remember a secret value so it is scrubbed from later texts. Keychain values are kept for good;
+   * `transient` ones (secret tool arguments) only among the newest TRANSIENT_SECRETS.
+   */
+  addSecret(value: string | null | undefined, options: { transient?: boolean } = {}): void {
     if (!value || value.length < MIN_SCRUB_LENGTH || this.#secrets.has(value)) return;
-    this.#secrets.add(value);
+    if (options.transient) {
+      if (this.#transient.delete(value)) {
+        this.#transient.add(value);
+        return;
+      }
+      this.#transient.add(value);
+      if (this.#transient.size > TRANSIENT_SECRETS) this.#transient.delete(this.#transient.values().next().value as string);
+    } else {
+      this.#transient.delete(value);
+      this.#secrets.add(value);
+    }
     this.#pattern = null;
   }
 
@@ -25,9 +43,9 @@ export class Redactor {
 
   /** Replace every known secret inside free text. */
   text(input: string): string {
-    if (this.#secrets.size === 0) return input;
+    if (this.#secrets.size === 0 && this.#transient.size === 0) return input;
     this.#pattern ??= new RegExp(
-      [...this.#secrets]
+      [...this.#secrets, ...this.#transient]
         .sort((a, b) => b.length - a.length)
         .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
         .join('|'),

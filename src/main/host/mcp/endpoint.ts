@@ -5,11 +5,14 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../log.js';
+import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection } from './gate.js';
 
 export const DEFAULT_PORT = 8276;
 export const DEFAULT_MAX_SESSIONS = 64;
+/** One client (a restart loop, a leak) cannot take every session from the others. */
+export const DEFAULT_MAX_SESSIONS_PER_CLIENT = 16;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -25,6 +28,7 @@ export interface EndpointOptions {
   createServer(client: string): McpServer;
   log: Logger;
   maxSessions?: number;
+  maxSessionsPerClient?: number;
   idleMs?: number;
   maxBodyBytes?: number;
   /**
@@ -158,13 +162,21 @@ export class McpEndpoint {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rejection = checkHost(req, this.#port) ?? checkOrigin(req);
+    const rejection = checkHost(req, this.#port) ?? checkOrigin(req, this.#port);
     if (rejection) return reject(res, rejection);
 
     let client = 'anonymous';
     if (this.#o.authenticate) {
       const token = bearerToken(req);
-      const name = token ? await this.#o.authenticate(token) : null;
+      let name: string | null;
+      try {
+        name = token ? await this.#o.authenticate(token) : null;
+      } catch (err) {
+        // The keychain holding the client tokens is locked or gone: a passing state, not a server bug.
+        if (!(err instanceof KeychainUnavailableError)) throw err;
+        this.#o.log.warn({ err: err.message }, 'cannot check client tokens');
+        return sendError(res, 503, -32000, `Service unavailable: ${err.message}`, { 'Retry-After': '5' });
+      }
       if (!name) return reject(res, unauthorized(req, token !== null));
       client = name;
     }
@@ -201,11 +213,7 @@ export class McpEndpoint {
     if (method !== 'POST' || !isInitialize(body)) {
       return sendError(res, 400, -32000, 'Bad Request: No valid session ID provided');
     }
-    if (!this.#roomForSession()) {
-      return sendError(res, 503, -32000, `Too many sessions: Tarmac serves at most ${this.#maxSessions} at once; close unused clients and retry`, {
-        'Retry-After': '5',
-      });
-    }
+    if (!this.#makeRoom(client)) return this.#tooMany(res);
 
     const server = this.#o.createServer(client);
     let session: Session | undefined;
@@ -234,9 +242,7 @@ export class McpEndpoint {
 
   async #sseOpen(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     if (req.method !== 'GET') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET' });
-    if (!this.#roomForSession()) {
-      return sendError(res, 503, -32000, `Too many sessions: Tarmac serves at most ${this.#maxSessions} at once`, { 'Retry-After': '5' });
-    }
+    if (!this.#makeRoom(client)) return this.#tooMany(res);
     const transport = new SSEServerTransport('/messages', res);
     const server = this.#o.createServer(client);
     const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
@@ -291,10 +297,43 @@ export class McpEndpoint {
     return this.#o.maxSessions ?? DEFAULT_MAX_SESSIONS;
   }
 
-  #roomForSession(): boolean {
+  /**
+   * Room for one more session of this client. A client at its own limit gives up its least
+   * recently used idle session; a full server first reaps idle sessions, then closes the least
+   * recently used one that has no request or stream open. Only when every session is busy is
+   * the answer no.
+   */
+  #makeRoom(client: string): boolean {
+    const perClient = this.#o.maxSessionsPerClient ?? DEFAULT_MAX_SESSIONS_PER_CLIENT;
+    const mine = [...this.#sessions.values()].filter((s) => s.client === client);
+    if (mine.length >= perClient && !this.#evictLeastRecent(mine)) return false;
     if (this.#sessions.size < this.#maxSessions) return true;
     this.reapIdle();
-    return this.#sessions.size < this.#maxSessions;
+    return this.#sessions.size < this.#maxSessions || this.#evictLeastRecent([...this.#sessions.values()]);
+  }
+
+  #evictLeastRecent(candidates: Session[]): boolean {
+    const idle = candidates.filter((s) => s.open === 0).sort((a, b) => a.lastSeen - b.lastSeen)[0];
+    if (!idle) return false;
+    this.#o.log.info({ session: idle.id, client: idle.client }, 'closing least recently used session to make room');
+    void this.#closeSession(idle);
+    return true;
+  }
+
+  #tooMany(res: ServerResponse): void {
+    sendError(res, 503, -32000, `Too many sessions: all ${this.#maxSessions} sessions are busy; retry shortly`, { 'Retry-After': '5' });
+  }
+
+  /** Close every session of the clients that fail the test (their token was revoked). */
+  closeSessionsWhere(test: (client: string) => boolean): number {
+    let closed = 0;
+    for (const session of this.#sessions.values()) {
+      if (!test(session.client)) continue;
+      this.#o.log.info({ session: session.id, client: session.client }, 'closing session of a revoked client');
+      void this.#closeSession(session);
+      closed++;
+    }
+    return closed;
   }
 
   async #closeSession(session: Session): Promise<void> {

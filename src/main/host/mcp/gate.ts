@@ -16,17 +16,21 @@ export function checkHost(req: IncomingMessage, port: number): GateRejection | n
   return allowed ? null : { status: 403, message: 'Forbidden: Host header must be a loopback address with this port' };
 }
 
-/** An Origin, when a browser sends one, must be a loopback page; requests without one come from non-browser clients. */
-export function checkOrigin(req: IncomingMessage): GateRejection | null {
+/**
+ * An Origin, when a browser sends one, must be this server's own loopback origin: a page served
+ * from another local port (any dev server) is as foreign as a web site. Requests without an
+ * Origin come from non-browser clients.
+ */
+export function checkOrigin(req: IncomingMessage, port: number): GateRejection | null {
   const origin = req.headers.origin;
   if (origin === undefined) return null;
   try {
     const url = new URL(origin);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTNAMES.has(url.hostname)) return null;
+    if (url.protocol === 'http:' && LOOPBACK_HOSTNAMES.has(url.hostname) && url.port === String(port)) return null;
   } catch {
     // Unparsable (including "null") falls through to the rejection.
   }
-  return { status: 403, message: 'Forbidden: Origin is not a loopback origin' };
+  return { status: 403, message: "Forbidden: Origin is not this server's own loopback origin" };
 }
 
 /** The bearer token from the Authorization header. Tokens in the query string are never read. */

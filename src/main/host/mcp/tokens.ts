@@ -11,6 +11,8 @@ export const TOKEN_ACCOUNT_PREFIX = 'mcp-token:';
 const CLIENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const IndexSchema = z.object({
+  /** Changes on every write, so a reader comparing file stamps never mistakes a new file for the old one. */
+  generation: z.string().optional(),
   clients: z.record(z.string(), z.object({ createdAt: z.string() })),
 });
 type TokenIndex = z.infer<typeof IndexSchema>;
@@ -44,6 +46,7 @@ export class ClientTokens {
   #byHash = new Map<string, string>();
   #stamp: string | null = null;
   #loading: Promise<void> | null = null;
+  readonly #listeners = new Set<(clients: ReadonlySet<string>) => void>();
 
   constructor(secrets: SecretStore, dataDir: string) {
     this.#secrets = secrets;
@@ -99,12 +102,25 @@ export class ClientTokens {
     return found;
   }
 
-  /** Load every token from the keychain now. */
+  /** Load every token from the keychain now, and tell listeners which clients have one. */
   async reload(): Promise<void> {
     const stamp = this.#currentStamp();
     const entries = await this.#secrets.entries(TOKEN_ACCOUNT_PREFIX);
     this.#byHash = new Map(entries.map((e) => [sha256(e.value).toString('hex'), e.account.slice(TOKEN_ACCOUNT_PREFIX.length)]));
     this.#stamp = stamp;
+    const clients = new Set(this.#byHash.values());
+    for (const listener of this.#listeners) listener(clients);
+  }
+
+  /** Reload if another process changed the tokens since the last look (cheap when nothing changed). */
+  refresh(): Promise<void> {
+    return this.#refreshIfChanged();
+  }
+
+  /** Called after every reload with the clients that still hold a token. */
+  onReload(listener: (clients: ReadonlySet<string>) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   async #refreshIfChanged(): Promise<void> {
@@ -132,6 +148,7 @@ export class ClientTokens {
   }
 
   async #writeIndex(index: TokenIndex): Promise<void> {
+    index.generation = randomBytes(8).toString('hex');
     await writeFileAtomic(this.#indexPath, JSON.stringify(index, null, 2) + '\n');
   }
 }

@@ -59,11 +59,13 @@ export class Gateway {
   async call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult> {
     const { activity, redactor, log } = this.#o;
     // Values of secret arguments are scrubbed from every later text too (an error may echo them).
-    for (const key of spec.secretArgs ?? []) for (const leaf of stringLeaves(rawArgs?.[key])) redactor.addSecret(leaf);
+    for (const key of spec.secretArgs ?? []) for (const leaf of stringLeaves(rawArgs?.[key])) redactor.addSecret(leaf, { transient: true });
     const args = redactor.args(rawArgs ?? {}, spec.secretArgs ?? []);
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, args };
 
-    const policy = this.#o.policy ? await this.#o.policy(spec, ctx.client) : 'allow';
+    // A policy that cannot be read denies: failing closed, and the call is still recorded.
+    const hook = this.#o.policy;
+    const policy = hook ? await Promise.resolve().then(() => hook(spec, ctx.client)).catch((): Policy => 'deny') : 'allow';
     if (policy !== 'allow') {
       const approved =
         policy === 'ask' && this.#o.approve
