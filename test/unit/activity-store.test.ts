@@ -79,3 +79,31 @@ describe('ActivityStore', () => {
     expect(tools).toEqual(Array.from({ length: 60 - first }, (_, i) => `tool-${first + i}`));
   });
 });
+
+describe('Ring.replace', () => {
+  it('replaces an item still held and refuses one already dropped', () => {
+    const ring = new Ring<string>(2);
+    const a = ring.push('a');
+    const b = ring.push('b');
+    expect(ring.replace(a, 'A')).toBe(true);
+    expect(ring.toArray()).toEqual(['A', 'b']);
+    ring.push('c');
+    expect(ring.replace(a, 'gone')).toBe(false);
+    expect(ring.replace(b, 'B')).toBe(true);
+    expect(ring.toArray()).toEqual(['B', 'c']);
+  });
+});
+
+describe('ActivityStore lists running and finished calls alike', () => {
+  it('shows a running call, then its final state in its place', () => {
+    const store = new ActivityStore({ capacity: 5 });
+    const a = store.start(call('first'));
+    store.record(call('second'), { status: 'ok', resultBytes: 1, preview: null });
+    expect(store.list().map((c) => `${c.tool}:${c.status}`)).toEqual(['second:ok', 'first:running']);
+    store.finish(a.id, { status: 'error', resultBytes: null, preview: 'boom' });
+    expect(store.list().map((c) => `${c.tool}:${c.status}`)).toEqual(['second:ok', 'first:error']);
+    // Callers get copies: changing one does not change the record.
+    store.list()[0]!.tool = 'mutated';
+    expect(store.list()[0]!.tool).toBe('second');
+  });
+});

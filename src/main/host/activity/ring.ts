@@ -3,6 +3,8 @@ export class Ring<T> {
   readonly #items: (T | undefined)[];
   #start = 0;
   #size = 0;
+  /** How many items were ever pushed: the sequence number of the next one. */
+  #pushed = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error('Ring capacity must be a positive integer');
@@ -13,11 +15,20 @@ export class Ring<T> {
     return this.#size;
   }
 
-  push(item: T): void {
+  /** Adds the item; returns its sequence number, for replace(). */
+  push(item: T): number {
     const end = (this.#start + this.#size) % this.capacity;
     this.#items[end] = item;
     if (this.#size < this.capacity) this.#size++;
     else this.#start = (this.#start + 1) % this.capacity;
+    return this.#pushed++;
+  }
+
+  /** Replaces the item pushed as `seq` if it is still held; false when it was already dropped. */
+  replace(seq: number, item: T): boolean {
+    if (seq < this.#pushed - this.#size || seq >= this.#pushed) return false;
+    this.#items[seq % this.capacity] = item;
+    return true;
   }
 
   /** Oldest first. */
@@ -27,11 +38,16 @@ export class Ring<T> {
     return out;
   }
 
+  /** Newest first. */
+  *newestFirst(): Generator<T> {
+    for (let i = this.#size - 1; i >= 0; i--) yield this.#items[(this.#start + i) % this.capacity] as T;
+  }
+
   /** Newest first, stopping after `limit` matches. */
   newest(limit: number, match: (item: T) => boolean = () => true): T[] {
     const out: T[] = [];
-    for (let i = this.#size - 1; i >= 0 && out.length < limit; i--) {
-      const item = this.#items[(this.#start + i) % this.capacity] as T;
+    for (const item of this.newestFirst()) {
+      if (out.length >= limit) break;
       if (match(item)) out.push(item);
     }
     return out;

@@ -44,8 +44,13 @@ export type ActivityListener = (call: ToolCall) => void;
  * for history, and a live stream of changes. Callers redact before handing anything in.
  */
 export class ActivityStore {
-  readonly #ring: Ring<ToolCall>;
-  readonly #running = new Map<string, { call: ToolCall; started: bigint }>();
+  /**
+   * Running calls as objects; finished ones as their JSON line. A finished record is one string
+   * instead of a handful of small objects, which keeps 10,000 of them from scattering across the
+   * old generation and holding tens of MB of heap pages that are mostly garbage.
+   */
+  readonly #ring: Ring<ToolCall | string>;
+  readonly #running = new Map<string, { call: ToolCall; started: bigint; seq: number }>();
   readonly #listeners = new Set<ActivityListener>();
   readonly #file: RotatingFileStream | null;
 
@@ -76,8 +81,8 @@ export class ActivityStore {
       resultBytes: null,
       preview: null,
     };
-    this.#running.set(call.id, { call, started: process.hrtime.bigint() });
-    this.#ring.push(call);
+    const seq = this.#ring.push(call);
+    this.#running.set(call.id, { call, started: process.hrtime.bigint(), seq });
     this.#emit(call);
     return call;
   }
@@ -91,7 +96,9 @@ export class ActivityStore {
     call.durationMs = Math.round(Number(process.hrtime.bigint() - entry.started) / 1e4) / 100;
     call.resultBytes = result.resultBytes;
     call.preview = result.preview;
-    this.#file?.write(JSON.stringify(call) + '\n');
+    const line = JSON.stringify(call);
+    this.#ring.replace(entry.seq, line);
+    this.#file?.write(line + '\n');
     this.#emit(call);
     return call;
   }
@@ -105,9 +112,14 @@ export class ActivityStore {
   /** Newest first. */
   list(query: ActivityQuery = {}): ToolCall[] {
     const { tool, client, status } = query;
-    return this.#ring.newest(query.limit ?? 200, (c) =>
-      (!tool || c.tool === tool) && (!client || c.client === client) && (!status || c.status === status),
-    );
+    const out: ToolCall[] = [];
+    const limit = query.limit ?? 200;
+    for (const item of this.#ring.newestFirst()) {
+      if (out.length >= limit) break;
+      const c = typeof item === 'string' ? (JSON.parse(item) as ToolCall) : { ...item };
+      if ((!tool || c.tool === tool) && (!client || c.client === client) && (!status || c.status === status)) out.push(c);
+    }
+    return out;
   }
 
   get size(): number {
