@@ -6,8 +6,10 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
+import { FlightctlAccounts } from '../../src/main/host/accounts/flightctl.js';
 import { FlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
-import { readSession, writeSession } from '../../src/main/host/providers/flightctl/tokens.js';
+import { ACCOUNTS, readSession, writeSession } from '../../src/main/host/providers/flightctl/tokens.js';
+import { SecretStore } from '../../src/main/host/secrets.js';
 import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
 import { callTool, makeContext, toolError, type TestContext } from '../fixtures/flightctl-sim/harness.js';
 import { signIn } from '../fixtures/flightctl-sim/session.js';
@@ -138,6 +140,140 @@ describe('tokens', () => {
     const session = await s.mintSession();
     await writeSession(tc.secrets, { apiUrl: s.url, origin: { source: 'tarmac' }, tokens: { idToken: session.idToken, expiresAt: Date.now() - 5_000, tokenToUse: 'id' }, refresh: null });
     expect(await toolError(provider(tc), 'query_devices', {})).toContain('session expired, sign in again');
+  });
+});
+
+/** A saved sign-in whose bearer the API rejects (401) although it looks valid: the next call refreshes. */
+async function signInWithRejectedBearer(s: FlightctlSim, tc: TestContext): Promise<void> {
+  const session = await s.mintSession();
+  await writeSession(tc.secrets, {
+    apiUrl: s.url,
+    origin: { source: 'tarmac' },
+    tokens: { idToken: 'not.a.jwt', accessToken: session.accessToken, refreshToken: session.refreshToken, expiresAt: Date.now() + 3_600_000, tokenToUse: 'id' },
+    refresh: { via: 'proxy', clientId: s.clientId, providerName: s.providerName, providerType: 'oidc', issuer: s.idp.issuer },
+  });
+}
+
+function accountsFor(tc: TestContext, p: FlightctlProvider): FlightctlAccounts {
+  return new FlightctlAccounts({ ctx: tc.ctx, provider: p, openBrowser: async () => undefined });
+}
+
+/** The session entry as the keychain holds it now (a fresh store: no cache). */
+const keychainEntry = (tc: TestContext) => new SecretStore({ service: tc.secrets.service }).get(ACCOUNTS.session);
+
+describe('keychain writes and the shared refresh', () => {
+  it('a sign-out while a running call refreshes stays signed out: the refresh does not write the session back', async () => {
+    const s = await sim();
+    const tc = await context({ settings: { flightctl: { apiUrl: s.url } } });
+    await signInWithRejectedBearer(s, tc);
+    const p = provider(tc);
+    const hold = s.holdTokenProxy();
+    const running = callTool(p, 'query_devices', {});
+    await hold.reached;
+
+    expect((await accountsFor(tc, p).signOut()).state).toBe('signed-out');
+    hold.release();
+    await running.catch(() => undefined);
+
+    expect(await keychainEntry(tc)).toBeNull();
+    expect((await provider(tc).status()).state).toBe('signed-out');
+  });
+
+  it('a sign-in to another server while a refresh for the old one runs keeps the new session', async () => {
+    const a = await sim();
+    const b = await sim();
+    const tc = await context({ settings: { flightctl: { apiUrl: a.url } } });
+    await signInWithRejectedBearer(a, tc);
+    const p = provider(tc);
+    const hold = a.holdTokenProxy();
+    const running = callTool(p, 'query_devices', {});
+    await hold.reached;
+
+    const { idToken } = await b.mintSession();
+    expect((await accountsFor(tc, p).signInFlightctlToken({ apiUrl: b.url, token: idToken })).details.server).toBe(b.url);
+    hold.release();
+    await running.catch(() => undefined);
+
+    expect(await readSession(new SecretStore({ service: tc.secrets.service }))).toMatchObject({ apiUrl: b.url, tokens: { accessToken: idToken } });
+    const restarted = provider(tc);
+    expect((await restarted.status()).details.server).toBe(b.url);
+  });
+
+  it('a closed token manager writes nothing, even for a refresh that was already running', async () => {
+    const s = await sim();
+    const tc = await context({ settings: { flightctl: { apiUrl: s.url } } });
+    const first = await signIn(s, tc.secrets);
+    const live = await provider(tc).live();
+    const before = await keychainEntry(tc);
+    const hold = s.holdTokenProxy();
+    const refreshing = live.tokens.refresh();
+    await hold.reached;
+    live.tokens.close();
+    hold.release();
+    await refreshing;
+
+    // Refreshed in memory, for the calls still running on it; the keychain is untouched.
+    expect(live.tokens.tokens?.refreshToken).not.toBe(first.refreshToken);
+    expect(await keychainEntry(tc)).toBe(before);
+  });
+
+  it('a cancelled caller does not cancel the shared refresh: the others get the tokens and the rotated refresh token is kept', async () => {
+    const s = await sim();
+    // The organization comes from settings, so the refresh starts inside the cancelled call itself.
+    const tc = await context({ settings: { flightctl: { apiUrl: s.url, organization: s.orgs[0]!.id } } });
+    const first = await signIn(s, tc.secrets, { expiresAt: Date.now() + 10_000 });
+    const p = provider(tc);
+    const live = await p.live();
+    const hold = s.holdTokenProxy();
+    const controller = new AbortController();
+    const cancelled = callTool(p, 'query_devices', {}, controller.signal);
+    // The IdP has answered (and rotated the refresh token); the answer is held back.
+    await hold.reached;
+    const waiting = live.tokens.refresh();
+    controller.abort();
+    await expect(cancelled).rejects.toThrow();
+    hold.release();
+    await waiting;
+
+    const stored = await readSession(new SecretStore({ service: tc.secrets.service }));
+    expect(stored!.tokens.refreshToken).not.toBe(first.refreshToken);
+    expect(stored!.tokens.refreshToken).toBe(live.tokens.tokens?.refreshToken);
+    // The rotated token works: the next refresh is no "session expired".
+    await live.tokens.refresh();
+    expect(tokenRequests(s).map((r) => r.status)).toEqual([200, 200]);
+    expect((await callTool(p, 'query_fleets', {})).isError).toBeUndefined();
+  });
+});
+
+describe('organizations across servers', () => {
+  it('an organization chosen in settings for another server is never sent to the server in use', async () => {
+    const s = await sim();
+    const rt = await s.mintRefreshToken();
+    const tc = await context({
+      env: { API_BASE_URL: s.url, REFRESH_TOKEN: rt, OIDC_CLIENT_ID: s.clientId },
+      settings: { flightctl: { apiUrl: 'https://other-server.example.invalid', organization: '99999999-9999-4999-8999-999999999999' } },
+    });
+    const p = provider(tc);
+    expect((await callTool(p, 'query_devices', {})).structured).toMatchObject({ count: 5 });
+    const sent = s.requests.filter((r) => r.path === '/api/v1/devices').map((r) => r.query.org_id);
+    expect(sent).toEqual([s.orgs[0]!.id]);
+    expect((await p.status()).details.organization).toBe(s.orgs[0]!.id);
+  });
+
+  it('select_organization on an environment connection saves the server with the organization, so the choice applies', async () => {
+    const orgs = [
+      { id: '11111111-1111-4111-8111-111111111111', displayName: 'Alpha' },
+      { id: '22222222-2222-4222-8222-222222222222', displayName: 'Beta' },
+    ];
+    const s = await sim({ orgs });
+    const rt = await s.mintRefreshToken();
+    const tc = await context({ env: { API_BASE_URL: s.url, REFRESH_TOKEN: rt, OIDC_CLIENT_ID: s.clientId } });
+    const p = provider(tc);
+    expect(await toolError(p, 'query_devices', {})).toContain('none is chosen');
+    await callTool(p, 'select_organization', { organization: 'Beta' });
+    expect((await tc.settings.read()).flightctl).toEqual({ apiUrl: s.url, organization: orgs[1]!.id });
+    expect((await callTool(p, 'query_devices', {})).structured).toMatchObject({ count: 5 });
+    expect(s.requests.filter((r) => r.path === '/api/v1/devices').at(-1)!.query.org_id).toBe(orgs[1]!.id);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { writeSession } from '../../src/main/host/providers/flightctl/tokens.js';
-import { CONSOLE_SUBPROTOCOL, startFlightctlSim, type FlightctlSim } from '../fixtures/flightctl-sim/index.js';
+import { CONSOLE_SUBPROTOCOL, startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
 import { callTool, makeContext, toolError, type TestContext } from '../fixtures/flightctl-sim/harness.js';
 import { signIn } from '../fixtures/flightctl-sim/session.js';
 
@@ -25,8 +25,8 @@ afterEach(async () => {
   provider = undefined;
 });
 
-async function setup(): Promise<{ sim: FlightctlSim; provider: FlightctlProvider; online: Dev }> {
-  sim = await startFlightctlSim({ devices: 20, tls: true });
+async function setup(options: SimOptions = {}): Promise<{ sim: FlightctlSim; provider: FlightctlProvider; online: Dev }> {
+  sim = await startFlightctlSim({ devices: 20, tls: true, ...options });
   tc = await makeContext({ settings: { flightctl: { apiUrl: sim.url } } });
   // The console must trust exactly what REST trusts: the test CA comes from settings.
   const { writeFile } = await import('node:fs/promises');
@@ -74,6 +74,15 @@ describe('run_command_on_device over the WebSocket console', () => {
     expect(out.isError).toBe(true);
     expect(out.structured).toMatchObject({ exitCode: null, timedOut: true, stdout: 'started\n' });
     expect(out.text).toContain('timed out after 1 s');
+  });
+
+  it('answers after the exit status even when the server keeps the socket open (not a timeout)', async () => {
+    const { sim, provider, online } = await setup({ consoleKeepOpen: true });
+    const out = await callTool(provider, 'run_command_on_device', { device_name: online.metadata.name, command: 'echo done\nexit 4', timeout_seconds: 5 });
+    expect(out.isError).toBeUndefined();
+    expect(out.structured).toMatchObject({ exitCode: 4, stdout: 'done\n', timedOut: false });
+    expect(out.text).toMatch(new RegExp(`^exit code 4 on ${online.metadata.name}`));
+    expect(sim.consoles).toHaveLength(1);
   });
 
   it('caps output at 256 KiB', async () => {

@@ -275,6 +275,32 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
     await expectNothingSaved(tc);
   });
 
+  it('an error answer without this sign-in\'s state (a forged redirect) is refused with 400 and ignored: the real answer still signs in', async () => {
+    const s = await sim();
+    const { tc, accounts, onBrowser } = await setup();
+    const port = await freePort();
+    const forged: Array<{ status: number; text: string }> = [];
+    let driving: Promise<string> | undefined;
+    onBrowser((url) => {
+      const redirect = new URL(url).searchParams.get('redirect_uri')!;
+      driving = (async () => {
+        // Any web page can send the browser here; neither answer carries this sign-in's state.
+        for (const query of ['error=access_denied', 'error=access_denied&state=not-the-state&error_description=forged']) {
+          const r = await fetch(`${redirect}?${query}`);
+          forged.push({ status: r.status, text: await r.text() });
+        }
+        return driveLogin(url);
+      })();
+    });
+    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port });
+    expect(await driving).toBe('Signed in to Flight Control');
+    expect(status.state).toBe('ready');
+    expect(forged.map((f) => f.status)).toEqual([400, 400]);
+    for (const f of forged) expect(f.text).toContain('state mismatch');
+    expect(await portIsFree(port)).toBe(true);
+    expect(await readSession(new SecretStore({ service: tc.secrets.service }))).toMatchObject({ apiUrl: s.url, origin: { source: 'tarmac' } });
+  });
+
   it('gives up after the (injectable) timeout with a clear message and the listener closed', async () => {
     const s = await sim();
     const { tc, accounts } = await setup({ browserTimeoutMs: 300 });

@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { MAX_PAGES } from '../../src/main/host/providers/flightctl/client.js';
+import { HttpTransport } from '../../src/main/host/providers/flightctl/http.js';
 import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
 import { callTool, makeContext, toolError, type TestContext } from '../fixtures/flightctl-sim/harness.js';
 import { signIn } from '../fixtures/flightctl-sim/session.js';
@@ -185,6 +188,86 @@ describe('flightctl query tools against the simulator', () => {
     const full = await callTool(provider, 'query_repositories', { detail: 'full', limit: 2 });
     const rawLines = full.text.split('\n').slice(1, 3);
     expect(JSON.parse(rawLines[0]!)).toMatchObject({ kind: 'Repository' });
+  });
+});
+
+describe('answer size limits', () => {
+  it('detail=full returns at most 200 raw objects, fetches no more, and says so', async () => {
+    const { sim, provider } = await setup({ devices: 250 });
+    const out = await callTool(provider, 'query_devices', { detail: 'full', limit: 10000 });
+    const st = out.structured as { count: number; items: unknown[]; more: boolean; note: string };
+    expect(st.count).toBe(200);
+    expect(st.items).toHaveLength(200);
+    expect(st.more).toBe(true);
+    expect(st.note).toContain('detail=full returns at most 200 raw objects per call, so limit 10000 was lowered to 200');
+    expect(out.text).toContain('use detail=compact for up to 10000 devices');
+    expect(out.text.split('\n')).toHaveLength(1 + 200 + 1);
+    expect(apiRequests(sim, '/devices').map((r) => r.query.limit)).toEqual(['200']);
+    const spec = provider.tools().find((t) => t.name === 'query_devices')!;
+    expect(spec.description).toContain('detail=full returns at most 200 raw objects per call');
+  });
+
+  it('cuts a compact answer above 1 MiB after a whole line, keeps the notes and says how to narrow', async () => {
+    const { provider } = await setup({ devices: 10_000, events: 0 });
+    const out = await callTool(provider, 'query_devices', { limit: 10_000 });
+    expect(Buffer.byteLength(out.text)).toBeLessThanOrEqual(1024 * 1024);
+    expect(out.text).toMatch(/^10000 devices \(/);
+    expect(out.text).toMatch(/\n[^\n]+ \| [^\n]+\n\[output truncated: \d+ more bytes not shown; the answer is larger than 1 MiB: narrow with label_selector or field_selector or lower limit\]$/);
+    const st = out.structured as { count: number; textTruncated: boolean };
+    expect(st.count).toBe(10_000);
+    expect(st.textTruncated).toBe(true);
+  });
+
+  it('refuses a REST answer larger than the body limit, as sent and once decompressed', async () => {
+    const { tc } = await setup({ devices: 60 });
+    const small = new FlightctlProvider(tc.ctx, { maxResponseBytes: 40_000 });
+    try {
+      expect(await toolError(small, 'query_devices', {})).toMatch(/^Flight Control sent more than 40000 bytes for listing devices \(http:\/\/127\.0\.0\.1:\d+\), so Tarmac stopped reading it\. Ask for less: narrow with label_selector or field_selector, or lower limit\.$/);
+      // A small answer still works under the same limit.
+      expect((await callTool(small, 'query_devices', { limit: 2 })).structured).toMatchObject({ count: 2 });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('stops reading a streamed (chunked) body as soon as it passes the limit', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // No content-length: the size shows only while reading.
+      for (let i = 0; i < 10; i++) res.write('x'.repeat(10_000));
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = new HttpTransport({ maxBodyBytes: 40_000 });
+    const roomy = new HttpTransport({ maxBodyBytes: 200_000 });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/devices`;
+      const outcome = await transport.request(url, { what: 'listing devices' }).then(
+        (res) => `read ${res.body.length} bytes`,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+      expect(outcome).toMatch(/^Flight Control sent more than 40000 bytes for listing devices/);
+      expect((await roomy.request(url)).body.length).toBe(100_000);
+    } finally {
+      transport.close();
+      roomy.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('refuses a gzip answer that decompresses beyond the body limit', async () => {
+    const { sim, tc } = await setup({ devices: 60, gzip: true });
+    const small = new FlightctlProvider(tc.ctx, { maxResponseBytes: 40_000 });
+    try {
+      expect(await toolError(small, 'query_devices', {})).toContain('Flight Control sent more than 40000 bytes (once decompressed) for listing devices');
+      expect((await callTool(small, 'query_devices', { limit: 2 })).structured).toMatchObject({ count: 2 });
+    } finally {
+      await small.close();
+    }
+    // Through the default limit, the same gzip answer reads fine.
+    expect((await callTool(provider!, 'query_devices', {})).structured).toMatchObject({ count: 60 });
+    expect(sim.requests.length).toBeGreaterThan(0);
   });
 });
 

@@ -13,11 +13,11 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { parseAuthConfig, TokenManager, type AuthInfo, type AuthProviderInfo } from '../providers/flightctl/auth.js';
 import { FlightctlClient } from '../providers/flightctl/client.js';
-import { clientYamlPaths, parseClientYaml, readPem, trimUrl, type Connection } from '../providers/flightctl/config.js';
+import { clientYamlPaths, parseClientYaml, readPem, sameUrl, trimUrl, type Connection } from '../providers/flightctl/config.js';
 import { FlightctlError } from '../providers/flightctl/errors.js';
 import { HttpTransport } from '../providers/flightctl/http.js';
 import { describeOrg, type Organization } from '../providers/flightctl/orgs.js';
-import { ACCOUNTS, bearerOf, deleteSession, jwtExpiry, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from '../providers/flightctl/tokens.js';
+import { ACCOUNTS, bearerOf, deleteSession, jwtExpiry, restoreSession, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from '../providers/flightctl/tokens.js';
 import type { Live } from '../providers/flightctl/tools.js';
 import { SecretStore, type KeychainBackend } from '../secrets.js';
 import type { OpenBrowser } from './browser.js';
@@ -187,7 +187,19 @@ export class FlightctlAccounts {
       const nonce = oidcFlow ? oidc.randomNonce() : undefined;
 
       // Listen before the browser opens, so a busy port fails first and the answer cannot be missed.
-      const listener = await listenForCallback(port);
+      // An error answer that does not carry this sign-in's state is refused and the wait goes on: any
+      // web page could send the browser to localhost:<port>/callback?error=access_denied.
+      const listener = await listenForCallback(port, {
+        ignore: (query) => {
+          if (!query.has('error') || query.get('state') === state) return null;
+          this.#ctx.log.warn({ server: target.apiUrl }, 'ignored a Flight Control sign-in error answer that does not belong to this sign-in (state mismatch)');
+          return {
+            ok: false,
+            title: 'Answer ignored',
+            message: 'This answer does not belong to the sign-in Tarmac is waiting for (state mismatch), so Tarmac ignored it. Finish the sign-in in the window Tarmac opened.',
+          };
+        },
+      });
       let outcome = { ok: false, title: 'Sign-in failed', message: 'Tarmac could not finish the sign-in. Return to Tarmac for details.' };
       try {
         const params: Record<string, string> = {
@@ -215,6 +227,14 @@ export class FlightctlAccounts {
         const query = await listener.wait({ signal, timeoutMs });
         const code = query.get('code');
         this.#ctx.redactor.addSecret(code);
+        // State first: only an answer that belongs to this sign-in may end it with an error.
+        if (query.get('state') !== state) {
+          throw new SignInError(
+            'state-mismatch',
+            'The answer that came back to Tarmac does not belong to this sign-in (state mismatch), so Tarmac ignored it and saved nothing. ' +
+              'An old browser tab may have finished an earlier sign-in; start the sign-in again.',
+          );
+        }
         const error = query.get('error');
         if (error) {
           const description = query.get('error_description');
@@ -224,13 +244,6 @@ export class FlightctlAccounts {
             error === 'access_denied'
               ? `The sign-in was cancelled at the identity provider (${detail}); nothing was saved.`
               : `The identity provider ended the sign-in with an error (${detail}); nothing was saved.`,
-          );
-        }
-        if (query.get('state') !== state) {
-          throw new SignInError(
-            'state-mismatch',
-            'The answer that came back to Tarmac does not belong to this sign-in (state mismatch), so Tarmac ignored it and saved nothing. ' +
-              'An old browser tab may have finished an earlier sign-in; start the sign-in again.',
           );
         }
         if (!code) throw new SignInError('exchange', 'The identity provider came back without an authorization code; nothing was saved.');
@@ -395,7 +408,12 @@ export class FlightctlAccounts {
     const orgs = await live.orgs.list(options.signal);
     if (orgs === null) throw new SignInError('organization', `${live.apiUrl} has no organizations to choose from.`);
     const org = pickOrganization(orgs, id);
-    await this.#ctx.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, organization: org.id } }));
+    // The choice belongs to this server: settings name it too (an env or client.yaml connection gets it added).
+    const current = (await this.#ctx.settings.read()).flightctl;
+    if (current?.apiUrl && !sameUrl(current.apiUrl, live.apiUrl)) {
+      throw new SignInError('organization', `Tarmac's settings name another Flight Control server (${current.apiUrl}) than the one in use (${live.apiUrl}), so an organization chosen now would not apply. Sign in to ${live.apiUrl} first.`);
+    }
+    await this.#ctx.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, apiUrl: s.flightctl?.apiUrl ?? live.apiUrl, organization: org.id } }));
     live.orgs.reset();
     this.#ctx.log.info({ organization: org.id }, 'flightctl organization chosen');
     return this.#o.provider.status();
@@ -694,8 +712,7 @@ export class FlightctlAccounts {
 
   async #restore(previous: string | null): Promise<void> {
     try {
-      if (previous) await this.#ctx.secrets.set(ACCOUNTS.session, previous);
-      else await deleteSession(this.#ctx.secrets);
+      await restoreSession(this.#ctx.secrets, previous);
     } catch (err) {
       this.#ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not restore the previous Flight Control session');
     }

@@ -30,8 +30,8 @@ export interface CallbackListener {
   readonly port: number;
   readonly redirectUri: string;
   /**
-   * The query of the first request to /callback. Rejects with SignInError 'timeout' or
-   * 'cancelled'; the browser's request stays open until respond() or close().
+   * The query of the first request to /callback that is not ignored. Rejects with SignInError
+   * 'timeout' or 'cancelled'; the browser's request stays open until respond() or close().
    */
   wait(options: { signal?: AbortSignal; timeoutMs: number }): Promise<URLSearchParams>;
   /** Answer the browser's callback request with a small page. */
@@ -40,15 +40,23 @@ export interface CallbackListener {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /**
+   * Looks at each callback before it is taken: an outcome means "not for us", answered 400 with
+   * that page while the listener keeps waiting for the real answer; null takes it.
+   */
+  ignore?: (query: URLSearchParams) => CallbackOutcome | null;
+}
+
 /**
  * A one-shot HTTP listener for the OAuth redirect on 127.0.0.1 (and ::1 where the machine has
  * it, since browsers may resolve `localhost` to either). Port 0 takes any free port.
  * A busy port is a SignInError 'port' naming the port and the way out.
  */
-export async function listenForCallback(requestedPort: number): Promise<CallbackListener> {
+export async function listenForCallback(requestedPort: number, options: ListenOptions = {}): Promise<CallbackListener> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await bindListener(requestedPort);
+      return await bindListener(requestedPort, options);
     } catch (err) {
       // With port 0 the OS chose a port free on 127.0.0.1 that may be taken on ::1: choose again.
       if (requestedPort === 0 && attempt < 5 && err instanceof RetryableBind) continue;
@@ -63,7 +71,7 @@ class RetryableBind extends Error {
   }
 }
 
-async function bindListener(requestedPort: number): Promise<CallbackListener> {
+async function bindListener(requestedPort: number, options: ListenOptions): Promise<CallbackListener> {
   let received: (query: URLSearchParams) => void = () => undefined;
   const callback = new Promise<URLSearchParams>((resolve) => {
     received = resolve;
@@ -90,6 +98,11 @@ async function bindListener(requestedPort: number): Promise<CallbackListener> {
     }
     if (answered) {
       writePage(res, 409, { ok: false, title: 'Already answered', message: 'This sign-in already received an answer. Return to Tarmac.' });
+      return;
+    }
+    const refused = options.ignore?.(url.searchParams);
+    if (refused) {
+      writePage(res, 400, refused);
       return;
     }
     answered = true;

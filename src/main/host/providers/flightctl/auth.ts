@@ -1,10 +1,11 @@
 import * as oidc from 'openid-client';
 import type { Logger } from '../../log.js';
 import type { SecretStore } from '../../secrets.js';
+import { raceSignal } from './abort.js';
 import { readPem, type Connection } from './config.js';
 import { FlightctlError, sessionExpiredError } from './errors.js';
 import { HttpTransport } from './http.js';
-import { bearerOf, jwtClaims, jwtExpiry, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from './tokens.js';
+import { bearerOf, jwtClaims, jwtExpiry, tokenToUseFor, writeSessionIf, type RefreshConfig, type SessionFingerprint, type TokenSet } from './tokens.js';
 
 /** One AuthProvider from a v1.x /auth/config (the fields Tarmac uses; clientSecret is always redacted by the server). */
 export interface AuthProviderInfo {
@@ -97,6 +98,8 @@ export function parseAuthConfig(status: number, raw: Buffer | string): AuthInfo 
 const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 /** Refresh when less than this is left, so a call never starts with a token about to lapse. */
 export const REFRESH_MARGIN_MS = 60_000;
+/** A whole refresh (auth config, discovery, token request) gives up after this, whoever waits for it. */
+export const REFRESH_TIMEOUT_MS = 60_000;
 
 export interface TokenManagerOptions {
   connection: Connection;
@@ -125,6 +128,10 @@ export class TokenManager {
   #inflight: Promise<void> | null = null;
   #learned = false;
   #now: () => number;
+  /** The keychain entry this manager loaded or last wrote; it writes only while the keychain still holds it. */
+  #keychain: SessionFingerprint;
+  /** Closed (replaced or shut down): never writes the keychain again. */
+  #closed = false;
   /** Last keychain write failure, for status (tokens still work from memory). */
   saveError: string | null = null;
   lastRefresh: Date | null = null;
@@ -134,6 +141,7 @@ export class TokenManager {
     this.#tokens = options.connection.tokens ? { ...options.connection.tokens } : null;
     this.#refresh = options.connection.refresh ? { ...options.connection.refresh } : null;
     this.#now = options.now ?? Date.now;
+    this.#keychain = options.connection.keychain ?? null;
   }
 
   get tokens(): Readonly<TokenSet> | null {
@@ -172,16 +180,22 @@ export class TokenManager {
     return current;
   }
 
-  /** Refresh now (single flight: concurrent callers share one request, so a rotating IdP sees one use). */
+  /**
+   * Refresh now (single flight: concurrent callers share one request, so a rotating IdP sees one
+   * use). The request runs under its own timeout, not under any caller's signal: a caller that is
+   * cancelled stops waiting, while the refresh finishes for the others and its rotated refresh
+   * token is kept.
+   */
   refresh(signal?: AbortSignal): Promise<void> {
     if (this.#expired) return Promise.reject(this.#expired);
-    this.#inflight ??= this.#doRefresh(signal).finally(() => {
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('cancelled'));
+    this.#inflight ??= this.#doRefresh(AbortSignal.timeout(REFRESH_TIMEOUT_MS)).finally(() => {
       this.#inflight = null;
     });
-    return this.#inflight;
+    return raceSignal(this.#inflight, signal);
   }
 
-  async #doRefresh(signal?: AbortSignal): Promise<void> {
+  async #doRefresh(signal: AbortSignal): Promise<void> {
     const tokens = this.#tokens;
     const refreshToken = tokens?.refreshToken;
     if (!tokens || !refreshToken || !this.#refresh) throw new FlightctlError('signed-out', 'Flight Control has no refresh token; sign in again.');
@@ -196,8 +210,8 @@ export class TokenManager {
     // Keep the raw answer: if validation fails after the IdP rotated the refresh token we still save the new one.
     let raw: { refresh_token?: unknown } | undefined;
     config[oidc.customFetch] = async (url, options) => {
-      const both = signal && options.signal ? AbortSignal.any([signal, options.signal]) : (signal ?? options.signal);
-      const res = await target.transport.fetch(url, { ...options, ...(both ? { signal: both } : {}) });
+      const both = options.signal ? AbortSignal.any([signal, options.signal]) : signal;
+      const res = await target.transport.fetch(url, { ...options, signal: both });
       raw = (await res
         .clone()
         .json()
@@ -211,6 +225,9 @@ export class TokenManager {
     try {
       response = await oidc.refreshTokenGrant(config, refreshToken);
     } catch (err) {
+      if (signal.aborted) {
+        throw new FlightctlError('timeout', `Flight Control token refresh did not finish within ${REFRESH_TIMEOUT_MS / 1000} s (${target.tokenUrl}); the server or identity provider may be slow or unreachable. Try again.`, { cause: err });
+      }
       if (err instanceof oidc.ResponseBodyError) {
         if (err.error === 'invalid_grant') {
           this.#o.log.warn({ via: this.#refresh.via }, 'flightctl refresh token rejected (invalid_grant)');
@@ -259,16 +276,26 @@ export class TokenManager {
     return fromJwt ?? fromResponse;
   }
 
+  /**
+   * Writes the tokens back to the keychain, but never after close() and only while the keychain
+   * still holds the session this manager loaded or last wrote: after a sign-out, or a sign-in to
+   * another server, a refresh still running here must not bring the old session back.
+   */
   async #save(): Promise<void> {
     const c = this.#o.connection;
-    if (!this.#tokens) return;
+    if (!this.#tokens || this.#closed) return;
     try {
-      await writeSession(this.#o.secrets, {
+      const written = await writeSessionIf(this.#o.secrets, this.#keychain, {
         apiUrl: c.apiUrl,
         origin: { source: c.source, ...(c.seed ? { seed: c.seed } : {}) },
         tokens: this.#tokens,
         refresh: this.#refresh,
       });
+      if (written === null) {
+        this.#o.log.info({ server: c.apiUrl }, 'flightctl keychain session changed since this connection loaded it (signed out or signed in again); refreshed tokens not saved');
+        return;
+      }
+      this.#keychain = written;
       this.saveError = null;
     } catch (err) {
       // The tokens still work from memory; status tells the person the keychain failed.
@@ -278,7 +305,7 @@ export class TokenManager {
   }
 
   /** Where to send the refresh, which issuer signs id tokens, and (once learned) which token is the bearer. */
-  async #target(signal?: AbortSignal): Promise<{ tokenUrl: string; issuer: string | undefined; transport: HttpTransport; tokenToUse?: 'id' | 'access' }> {
+  async #target(signal: AbortSignal): Promise<{ tokenUrl: string; issuer: string | undefined; transport: HttpTransport; tokenToUse?: 'id' | 'access' }> {
     const r = this.#refresh;
     if (!r) throw new FlightctlError('signed-out', 'Flight Control has no refresh settings; sign in again.');
     const apiUrl = this.#o.connection.apiUrl;
@@ -347,7 +374,9 @@ export class TokenManager {
     return typeof v === 'string' ? v : undefined;
   }
 
+  /** Stop: the tokens stay usable in memory for calls still running, but nothing is written to the keychain any more. */
   close(): void {
+    this.#closed = true;
     this.#idp?.close();
   }
 }

@@ -7,10 +7,11 @@ import type { Settings } from '../../settings.js';
 import type { SecretStore } from '../../secrets.js';
 import {
   jwtExpiry,
-  readSession,
+  readSessionEntry,
   seedOf,
   tokenToUseFor,
   type RefreshConfig,
+  type SessionFingerprint,
   type SessionSource,
   type StoredSession,
   type TokenSet,
@@ -37,6 +38,11 @@ export interface Connection {
   seed: string | undefined;
   /** client.yaml layout when imported. */
   layout?: 'v0' | 'v1';
+  /**
+   * The keychain's session entry when this connection was resolved (null: none). Rotated tokens
+   * are written back only while the keychain still holds it, so a sign-out or a newer sign-in wins.
+   */
+  keychain?: SessionFingerprint;
 }
 
 export interface ResolveInput {
@@ -59,12 +65,17 @@ export interface Resolved {
 export async function resolveConnection(input: ResolveInput): Promise<Resolved> {
   const problems: string[] = [];
   let stored: StoredSession | null = null;
+  let keychain: SessionFingerprint = null;
   try {
-    stored = await readSession(input.secrets);
+    ({ session: stored, fingerprint: keychain } = await readSessionEntry(input.secrets));
   } catch (err) {
     problems.push(err instanceof Error ? err.message : String(err));
   }
   const s = input.settings ?? {};
+  const resolved = (connection: Connection | null): Resolved => {
+    if (connection) connection.keychain = keychain;
+    return { connection, problems };
+  };
 
   // 1. Tarmac's own sign-in.
   if (stored && stored.origin.source === 'tarmac' && (!s.apiUrl || sameUrl(s.apiUrl, stored.apiUrl))) {
@@ -82,7 +93,7 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
       seed: undefined,
     };
     await applySettingsTls(conn, s, problems);
-    return { connection: conn, problems };
+    return resolved(conn);
   }
 
   // 2. The seed server's environment variables.
@@ -98,7 +109,7 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
       conn.refresh = stored.refresh ?? conn.refresh;
     }
     if (!s.apiUrl || sameUrl(s.apiUrl, conn.apiUrl)) await applySettingsTls(conn, s, problems);
-    return { connection: conn, problems };
+    return resolved(conn);
   }
 
   // Settings name a server but nothing can sign in to it yet.
@@ -117,9 +128,9 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
       seed: undefined,
     };
     await applySettingsTls(bare, s, problems);
-    return { connection: bare, problems };
+    return resolved(bare);
   }
-  return { connection: null, problems };
+  return resolved(null);
 }
 
 async function applySettingsTls(conn: Connection, s: NonNullable<Settings['flightctl']>, problems: string[]): Promise<void> {
@@ -437,7 +448,8 @@ export function trimUrl(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
 
-function sameUrl(a: string, b: string): boolean {
+/** Same server: equal once trailing slashes are trimmed, ignoring case. */
+export function sameUrl(a: string, b: string): boolean {
   return trimUrl(a).toLowerCase() === trimUrl(b).toLowerCase();
 }
 

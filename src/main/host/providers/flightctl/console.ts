@@ -9,6 +9,10 @@ export const MAX_COMMAND_TIMEOUT_MS = 300_000;
 /** The server itself gives up on the agent after a minute (504); wait a little longer than that. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 75_000;
 export const MAX_OUTPUT_BYTES = 256 * 1024;
+/** After the exit status arrives, output still in flight gets this long before the answer is final (and the socket is closed by us). */
+export const STATUS_GRACE_MS = 1_000;
+/** Most of an error page read when the console handshake is refused. */
+const MAX_HANDSHAKE_BODY_BYTES = 64 * 1024;
 
 const STREAM = { stdin: 0, stdout: 1, stderr: 2, status: 3, close: 255 } as const;
 
@@ -22,6 +26,8 @@ export interface ConsoleRequest {
   timeoutMs?: number;
   handshakeTimeoutMs?: number;
   maxOutputBytes?: number;
+  /** How long to wait for the server to close after the status frame (default STATUS_GRACE_MS). */
+  statusGraceMs?: number;
   signal?: AbortSignal;
 }
 
@@ -74,6 +80,7 @@ export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
     let timedOut = false;
     let settled = false;
     let commandTimer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
 
     const ws = new WebSocket(url, [CONSOLE_SUBPROTOCOL], {
       headers: req.bearer ? { authorization: `Bearer ${req.bearer}` } : {},
@@ -88,6 +95,7 @@ export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
       if (settled) return;
       settled = true;
       clearTimeout(commandTimer);
+      clearTimeout(graceTimer);
       req.signal?.removeEventListener('abort', onAbort);
       if (err) {
         ws.terminate();
@@ -108,7 +116,12 @@ export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
 
     ws.on('unexpected-response', (_request, response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      response.on('data', (c: Buffer) => {
+        if (size >= MAX_HANDSHAKE_BODY_BYTES) return;
+        chunks.push(c);
+        size += c.length;
+      });
       response.on('end', () => done(handshakeError(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), req.device)));
       response.on('error', () => done(handshakeError(response.statusCode ?? 0, '', req.device)));
     });
@@ -156,6 +169,12 @@ export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
       } else if (stream === STREAM.status) {
         statusSeen = true;
         exitCode = exitCodeFromStatus(payload.toString('utf8'));
+        // The server normally closes right after the status; one that keeps the socket open must not
+        // turn a finished command into a timeout.
+        graceTimer ??= setTimeout(() => {
+          done(null);
+          ws.terminate();
+        }, req.statusGraceMs ?? STATUS_GRACE_MS);
       }
     });
 

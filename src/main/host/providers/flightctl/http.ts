@@ -3,7 +3,7 @@ import https from 'node:https';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { FlightctlError, isTlsError, networkError, timeoutError, tlsError } from './errors.js';
+import { FlightctlError, isTlsError, networkError, originOf, timeoutError, tlsError } from './errors.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -13,6 +13,14 @@ export interface TlsOptions {
   ca?: string[];
   insecureSkipVerify?: boolean;
 }
+
+export interface TransportOptions extends TlsOptions {
+  /** Largest response body read, as sent and after gunzip (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+}
+
+/** A response body larger than this (raw, or once decompressed) is refused rather than held in memory. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface HttpRequest {
   method?: string;
@@ -39,12 +47,14 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  */
 export class HttpTransport {
   readonly #tls: TlsOptions;
+  readonly #maxBodyBytes: number;
   readonly #httpsAgent: https.Agent;
   readonly #httpAgent: http.Agent;
   readonly #secureContext: SecureContext | undefined;
 
-  constructor(tls: TlsOptions = {}) {
+  constructor(tls: TransportOptions = {}) {
     this.#tls = tls;
+    this.#maxBodyBytes = tls.maxBodyBytes ?? MAX_BODY_BYTES;
     // One secure context: parsing ~150 roots per connection would be wasted work.
     this.#secureContext = tls.ca?.length ? createSecureContext({ ca: [...rootCertificates, ...tls.ca] }) : undefined;
     this.#httpsAgent = new https.Agent({
@@ -102,16 +112,30 @@ export class HttpTransport {
       init.signal?.addEventListener('abort', onAbort, { once: true });
 
       req.on('error', (err) => finish(() => reject(isTlsError(err) ? tlsError(err, target.href) : networkError(err, target.href))));
+      const max = this.#maxBodyBytes;
+      const tooLarge = (decompressed: boolean) => {
+        finish(() => reject(tooLargeError(what, max, target.href, decompressed)));
+        req.destroy();
+      };
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > max) return tooLarge(false);
+        res.on('data', (c: Buffer) => {
+          if (settled) return;
+          size += c.length;
+          if (size > max) return tooLarge(false);
+          chunks.push(c);
+        });
         res.on('error', (err) => finish(() => reject(networkError(err, target.href))));
         res.on('end', () => {
+          if (settled) return;
           const raw = Buffer.concat(chunks);
           const gz = String(res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
-          (gz ? gunzipAsync(raw) : Promise.resolve(raw)).then(
+          (gz ? gunzipAsync(raw, { maxOutputLength: max }) : Promise.resolve(raw)).then(
             (body) => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body })),
-            (err: unknown) => finish(() => reject(networkError(err, target.href))),
+            (err: unknown) => finish(() => reject((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLargeError(what, max, target.href, true) : networkError(err, target.href))),
           );
         });
       });
@@ -156,4 +180,12 @@ export class HttpTransport {
     this.#httpsAgent.destroy();
     this.#httpAgent.destroy();
   }
+}
+
+function tooLargeError(what: string, max: number, url: string, decompressed: boolean): FlightctlError {
+  const size = max >= 1024 * 1024 ? `${Math.round(max / (1024 * 1024))} MiB` : `${max} bytes`;
+  return new FlightctlError(
+    'api',
+    `Flight Control sent more than ${size}${decompressed ? ' (once decompressed)' : ''} for ${what} (${originOf(url)}), so Tarmac stopped reading it. Ask for less: narrow with label_selector or field_selector, or lower limit.`,
+  );
 }

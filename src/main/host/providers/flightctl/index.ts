@@ -1,8 +1,9 @@
 import type { AnyToolSpec } from '../../tools/catalogue.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
+import { raceSignal } from './abort.js';
 import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
 import { FlightctlClient } from './client.js';
-import { resolveConnection, type Connection } from './config.js';
+import { resolveConnection, sameUrl, type Connection } from './config.js';
 import { FlightctlError, SESSION_EXPIRED, sessionExpiredError } from './errors.js';
 import { HttpTransport } from './http.js';
 import { OrgResolver } from './orgs.js';
@@ -16,6 +17,8 @@ export interface FlightctlProviderOptions {
   consoleHandshakeTimeoutMs?: number;
   /** Per-request timeout for REST calls. */
   requestTimeoutMs?: number;
+  /** Largest REST response body read, raw and decompressed (default 64 MiB; tests use a small one). */
+  maxResponseBytes?: number;
 }
 
 interface State {
@@ -97,14 +100,19 @@ export class FlightctlProvider implements Provider {
     this.#drop();
 
     for (const t of [connection.tokens?.accessToken, connection.tokens?.idToken, connection.tokens?.refreshToken]) this.#ctx.redactor.addSecret(t);
-    const transport = new HttpTransport({ ca: connection.ca, insecureSkipVerify: connection.insecureSkipVerify });
+    const transport = new HttpTransport({
+      ca: connection.ca,
+      insecureSkipVerify: connection.insecureSkipVerify,
+      ...(this.#opts.maxResponseBytes ? { maxBodyBytes: this.#opts.maxResponseBytes } : {}),
+    });
     let info: Promise<AuthInfo | null> | undefined;
+    // Shared by every caller, so it runs under its own timeout; a caller's cancel only ends its own wait.
     const authInfo = (signal?: AbortSignal) => {
-      info ??= fetchAuthInfo(transport, connection.apiUrl, signal, Math.min(15_000, this.#opts.requestTimeoutMs ?? 15_000)).catch((err: unknown) => {
+      info ??= fetchAuthInfo(transport, connection.apiUrl, undefined, Math.min(15_000, this.#opts.requestTimeoutMs ?? 15_000)).catch((err: unknown) => {
         info = undefined;
         throw err;
       });
-      return info;
+      return raceSignal(info, signal);
     };
     const tokens = new TokenManager({
       connection,
@@ -120,7 +128,7 @@ export class FlightctlProvider implements Provider {
       },
     });
     const orgs = new OrgResolver({
-      chosen: async () => (await this.#ctx.settings.read()).flightctl?.organization || undefined,
+      chosen: () => this.#chosenOrganization(connection.apiUrl),
       fromSource: connection.organization,
       enabledBySource: connection.organizationsEnabled,
       authInfo,
@@ -138,6 +146,16 @@ export class FlightctlProvider implements Provider {
     this.#state = state;
     this.#ctx.log.info({ source: connection.source, server: connection.apiUrl }, 'flightctl connection resolved');
     return state;
+  }
+
+  /**
+   * The organization chosen in Tarmac's settings, only when the settings name this very server:
+   * an organization id of one server is never sent to another (after a sign-out, or while the
+   * connection comes from the environment or client.yaml for a different server).
+   */
+  async #chosenOrganization(apiUrl: string): Promise<string | undefined> {
+    const s = (await this.#ctx.settings.read()).flightctl;
+    return s?.organization && s.apiUrl && sameUrl(s.apiUrl, apiUrl) ? s.organization : undefined;
   }
 
   /** Forget the current connection. Calls still running on it finish first: its sockets close a little later. */
@@ -179,7 +197,7 @@ export class FlightctlProvider implements Provider {
     const c = state.connection;
     const t = state.live.tokens;
     const tokens = t.tokens;
-    const settingsOrg = (await this.#ctx.settings.read()).flightctl?.organization;
+    const settingsOrg = await this.#chosenOrganization(c.apiUrl);
     const warnings = [...state.problems];
     if (c.insecureSkipVerify) warnings.push(`TLS certificate checks are off for ${c.apiUrl} (insecure skip-verify): anyone on the network path could read your Flight Control token. Add the server's CA certificate instead.`);
     if (c.apiUrl.startsWith('http:') && !LOOPBACK.test(new URL(c.apiUrl).hostname)) warnings.push(`${c.apiUrl} uses plain http: tokens travel unencrypted.`);

@@ -1,3 +1,4 @@
+import { raceSignal } from './abort.js';
 import type { AuthInfo } from './auth.js';
 import type { FlightctlClient } from './client.js';
 import { FlightctlError } from './errors.js';
@@ -44,7 +45,8 @@ export class OrgResolver {
     const chosen = await this.#o.chosen();
     if (chosen) return chosen;
     if (this.#o.fromSource) return this.#o.fromSource;
-    this.#auto ??= this.#pick(signal).then(
+    // Shared by every caller, so it runs under the requests' own timeouts; a caller's cancel only ends its own wait.
+    this.#auto ??= this.#pick().then(
       (id) => {
         this.resolved = id;
         this.problem = null;
@@ -56,7 +58,7 @@ export class OrgResolver {
         throw err;
       },
     );
-    return this.#auto;
+    return raceSignal(this.#auto, signal);
   }
 
   /** The organization picked automatically, once known (for status). */
@@ -81,11 +83,11 @@ export class OrgResolver {
     );
   }
 
-  async #pick(signal?: AbortSignal): Promise<string | undefined> {
+  async #pick(): Promise<string | undefined> {
     let enabled = this.#o.enabledBySource;
-    if (enabled === undefined) enabled = (await this.#o.authInfo(signal).catch(() => null))?.organizationsEnabled;
+    if (enabled === undefined) enabled = (await this.#o.authInfo().catch(() => null))?.organizationsEnabled;
     if (enabled === false) return undefined;
-    const orgs = await this.list(signal);
+    const orgs = await this.list();
     if (orgs === null) return undefined;
     if (orgs.length === 1) return orgs[0]?.id;
     if (orgs.length === 0) {

@@ -75,9 +75,36 @@ export function seedOf(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('hex').slice(0, 32);
 }
 
-/** The saved session, or null when there is none or it is unreadable (never throws on bad JSON). */
-export async function readSession(secrets: SecretStore): Promise<StoredSession | null> {
-  const raw = await secrets.get(ACCOUNTS.session);
+/**
+ * Identifies one keychain write of the session (a hash of the stored text, which carries savedAt),
+ * without keeping a second copy of the secrets. null = no session entry.
+ */
+export type SessionFingerprint = string | null;
+
+export function fingerprintOf(raw: string | null): SessionFingerprint {
+  return raw ? createHash('sha256').update(raw).digest('hex') : null;
+}
+
+/**
+ * Keychain changes of the session in this process run one at a time (per keychain service), so
+ * "write only if the keychain still holds what I loaded" cannot interleave with a sign-out or a
+ * new sign-in.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+function withSessionLock<T>(secrets: SecretStore, fn: () => Promise<T>): Promise<T> {
+  const key = secrets.service;
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn);
+  const tail = run.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+function parseSession(raw: string | null): StoredSession | null {
   if (!raw) return null;
   try {
     const parsed = StoredSessionSchema.safeParse(JSON.parse(raw));
@@ -87,14 +114,55 @@ export async function readSession(secrets: SecretStore): Promise<StoredSession |
   }
 }
 
-export async function writeSession(secrets: SecretStore, session: Omit<StoredSession, 'version' | 'savedAt'>): Promise<StoredSession> {
+/** The saved session, or null when there is none or it is unreadable (never throws on bad JSON). */
+export async function readSession(secrets: SecretStore): Promise<StoredSession | null> {
+  return (await readSessionEntry(secrets)).session;
+}
+
+/** The saved session and the fingerprint of the entry it was read from. */
+export async function readSessionEntry(secrets: SecretStore): Promise<{ session: StoredSession | null; fingerprint: SessionFingerprint }> {
+  const raw = await secrets.get(ACCOUNTS.session);
+  return { session: parseSession(raw), fingerprint: fingerprintOf(raw) };
+}
+
+type NewSession = Omit<StoredSession, 'version' | 'savedAt'>;
+
+function serialise(session: NewSession): { full: StoredSession; raw: string } {
   const full: StoredSession = StoredSessionSchema.parse({ ...session, version: 1, savedAt: new Date().toISOString() });
-  await secrets.set(ACCOUNTS.session, JSON.stringify(full));
+  return { full, raw: JSON.stringify(full) };
+}
+
+export async function writeSession(secrets: SecretStore, session: NewSession): Promise<StoredSession> {
+  const { full, raw } = serialise(session);
+  await withSessionLock(secrets, () => secrets.set(ACCOUNTS.session, raw));
   return full;
 }
 
+/**
+ * Writes the session only while the keychain still holds the entry with fingerprint `expected`
+ * (null = no entry): a sign-out or another sign-in since then wins. Returns the new entry's
+ * fingerprint, or null when nothing was written.
+ */
+export async function writeSessionIf(secrets: SecretStore, expected: SessionFingerprint, session: NewSession): Promise<SessionFingerprint> {
+  const { raw } = serialise(session);
+  return withSessionLock(secrets, async () => {
+    const current = fingerprintOf(await secrets.get(ACCOUNTS.session));
+    if (current !== expected) return null;
+    await secrets.set(ACCOUNTS.session, raw);
+    return fingerprintOf(raw);
+  });
+}
+
+/** Puts back a raw session entry (or removes the entry for null), e.g. after a failed sign-in. */
+export async function restoreSession(secrets: SecretStore, raw: string | null): Promise<void> {
+  await withSessionLock(secrets, async () => {
+    if (raw) await secrets.set(ACCOUNTS.session, raw);
+    else await secrets.delete(ACCOUNTS.session);
+  });
+}
+
 export async function deleteSession(secrets: SecretStore): Promise<boolean> {
-  return secrets.delete(ACCOUNTS.session);
+  return withSessionLock(secrets, () => secrets.delete(ACCOUNTS.session));
 }
 
 /** The token that goes into `Authorization: Bearer`, honouring token-to-use with a fallback. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { SettingsStore } from '../../settings.js';
 import { defineTool, type AnyToolSpec, type ToolOutput } from '../../tools/catalogue.js';
+import { capText, MAX_TEXT_BYTES } from '../../tools/text.js';
 import type { FlightctlClient, ListResult } from './client.js';
+import { sameUrl } from './config.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_HANDSHAKE_TIMEOUT_MS, execOnDevice, MAX_COMMAND_TIMEOUT_MS, MAX_OUTPUT_BYTES } from './console.js';
 import { FlightctlError, formatSeconds } from './errors.js';
 import type { HttpTransport } from './http.js';
@@ -13,6 +15,8 @@ export const PROVIDER_ID = 'flightctl';
 /** Most items one call returns; pages of 1000 are fetched underneath. */
 export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 1000;
+/** Most raw objects one detail=full answer carries (each is several KB). */
+export const MAX_FULL_ITEMS = 200;
 
 /** What a tool needs from a signed-in connection. */
 export interface Live {
@@ -49,7 +53,7 @@ function listShape(example: string, withLabels = true) {
     detail: z
       .enum(['compact', 'full'])
       .default('compact')
-      .describe('compact (default): one line per item. full: the raw API objects (several KB each; use with a small limit).'),
+      .describe(`compact (default): one line per item. full: the raw API objects (several KB each; at most ${MAX_FULL_ITEMS} per call, so use it with a small limit).`),
   };
 }
 
@@ -85,17 +89,38 @@ interface Compact {
   cells: ReturnType<typeof render.toCells>;
 }
 
-function listOutput(kind: Kind, result: ListResult<unknown> | ListResult<Compact>, detail: 'compact' | 'full', header: string | undefined, limit: number, filtered: boolean): ToolOutput {
+function narrowWith(kind: Kind): string {
+  return kind.tool === 'query_events' ? 'field_selector' : 'label_selector or field_selector';
+}
+
+function listOutput(
+  kind: Kind,
+  result: ListResult<unknown> | ListResult<Compact>,
+  detail: 'compact' | 'full',
+  header: string | undefined,
+  limit: number,
+  filtered: boolean,
+  asked: number,
+): ToolOutput {
   const count = result.items.length;
   const notes: string[] = [];
+  if (detail === 'full' && asked > limit) {
+    notes.push(`detail=full returns at most ${MAX_FULL_ITEMS} raw objects per call, so limit ${asked} was lowered to ${limit}; use detail=compact for up to ${MAX_LIMIT} ${kind.plural}, or narrow with ${narrowWith(kind)}.`);
+  }
   if (result.more) {
     const extra = result.remaining !== undefined ? `${result.remaining} more` : 'More';
-    notes.push(
-      `${extra} ${kind.plural} exist beyond these ${count}. Narrow with ${kind.tool === 'query_events' ? 'field_selector' : 'label_selector or field_selector'} (e.g. ${kind.example})` +
-        (limit < MAX_LIMIT ? ` or raise limit (up to ${MAX_LIMIT}).` : '.'),
-    );
+    const raise = detail === 'full' ? (limit < MAX_FULL_ITEMS ? ` or raise limit (up to ${MAX_FULL_ITEMS} with detail=full).` : '.') : limit < MAX_LIMIT ? ` or raise limit (up to ${MAX_LIMIT}).` : '.';
+    notes.push(`${extra} ${kind.plural} exist beyond these ${count}. Narrow with ${narrowWith(kind)} (e.g. ${kind.example})${raise}`);
   }
   if (result.capped) notes.push(`Stopped after ${result.pages} pages: the server kept sending continue tokens.`);
+  const tail = notes.length ? `\n${notes.join(' ')}` : '';
+  const hint = `the answer is larger than ${MAX_TEXT_BYTES / (1024 * 1024)} MiB: narrow with ${narrowWith(kind)} or lower limit${detail === 'full' ? ', or use detail=compact' : ''}`;
+  // The text for the model stays under 1 MiB, cut after a whole line; the notes (how to ask for more or less) always stay.
+  const answer = (head: string, lines: string[]) => {
+    const body = `${head}\n${lines.join('\n')}`;
+    const capped = capText(body, { maxBytes: MAX_TEXT_BYTES - Buffer.byteLength(tail), atLineBreak: true, hint });
+    return { text: capped + tail, truncated: capped !== body };
+  };
 
   const meta = {
     kind: kind.plural,
@@ -113,8 +138,8 @@ function listOutput(kind: Kind, result: ListResult<unknown> | ListResult<Compact
   }
   if (detail === 'full') {
     const items = result.items as unknown[];
-    const text = [`${count} ${kind.plural} (raw objects, one JSON per line):`, ...items.map((i) => JSON.stringify(i)), ...notes].join('\n');
-    return { text, structured: { ...meta, items } };
+    const out = answer(`${count} ${kind.plural} (raw objects, one JSON per line):`, items.map((i) => JSON.stringify(i)));
+    return { text: out.text, structured: { ...meta, ...(out.truncated ? { textTruncated: true } : {}), items } };
   }
   const compact = result.items as Compact[];
   const lines = new Array<string>(count);
@@ -124,9 +149,9 @@ function listOutput(kind: Kind, result: ListResult<unknown> | ListResult<Compact
     lines[i] = c.line;
     rows[i] = c.cells;
   }
-  const text = `${count} ${kind.plural} (${header ?? ''}):\n${lines.join('\n')}${notes.length ? `\n${notes.join(' ')}` : ''}`;
+  const out = answer(`${count} ${kind.plural} (${header ?? ''}):`, lines);
   // Rows are arrays in `columns` order (a trailing empty cell is omitted), so a large answer repeats no keys.
-  return { text, structured: { ...meta, columns: kind.columns, rows } };
+  return { text: out.text, structured: { ...meta, ...(out.truncated ? { textTruncated: true } : {}), columns: kind.columns, rows } };
 }
 
 function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: string, fieldHelp: string, params?: Record<string, string>) {
@@ -135,23 +160,25 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
     name: kind.tool,
     provider: PROVIDER_ID,
     title,
-    description: `${description}\n${fieldHelp} ${OPERATORS}`,
+    description: `${description}\n${fieldHelp} ${OPERATORS}\ndetail=full returns at most ${MAX_FULL_ITEMS} raw objects per call; answers longer than ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut, so narrow with selectors rather than raising limit.`,
     class: 'read',
     input: listShape(kind.fieldExample, withLabels),
     async run(args, ctx) {
       const live = await rt.live(ctx.signal);
       const a = args as { label_selector?: string; field_selector: string; limit: number; detail: 'compact' | 'full' };
+      // Raw objects are several KB each: never more than MAX_FULL_ITEMS of them, fetched or answered.
+      const limit = a.detail === 'full' ? Math.min(a.limit, MAX_FULL_ITEMS) : a.limit;
       const base = {
         labelSelector: a.label_selector ?? '',
         fieldSelector: a.field_selector,
-        limit: a.limit,
+        limit,
         what: `listing ${kind.plural}`,
         signal: ctx.signal,
         ...(params ? { params } : {}),
-        onPage: (n: number) => ctx.progress(n, a.limit, `${n} ${kind.plural}`),
+        onPage: (n: number) => ctx.progress(n, limit, `${n} ${kind.plural}`),
       };
       const filtered = Boolean(a.label_selector || a.field_selector);
-      if (a.detail === 'full') return listOutput(kind, await live.client.list<unknown>(kind.path, base), 'full', undefined, a.limit, filtered);
+      if (a.detail === 'full') return listOutput(kind, await live.client.list<unknown>(kind.path, base), 'full', undefined, limit, filtered, a.limit);
       // Rendered page by page: the raw objects of one page are garbage as soon as it is drawn.
       let renderer: ReturnType<Kind['renderer']> | undefined;
       const result = await live.client.list<unknown, Compact>(kind.path, {
@@ -166,7 +193,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
           });
         },
       });
-      return listOutput(kind, result, 'compact', (renderer ?? kind.renderer([])).header, a.limit, filtered);
+      return listOutput(kind, result, 'compact', (renderer ?? kind.renderer([])).header, a.limit, filtered, a.limit);
     },
   });
 }
@@ -325,7 +352,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         const lastSeen = seen.status === 200 ? seen.body?.lastSeen : undefined;
         const note = seen.status === 204 ? 'never' : 'unknown';
         if (args.detail === 'full') {
-          return { text: JSON.stringify({ ...(device as object), lastSeen: lastSeen ?? null }), structured: { device: device as object, lastSeen: lastSeen ?? null } };
+          return { text: capText(JSON.stringify({ ...(device as object), lastSeen: lastSeen ?? null }), { hint: 'use detail=compact' }), structured: { device: device as object, lastSeen: lastSeen ?? null } };
         }
         const detail = render.deviceDetail(device, lastSeen, note);
         return { text: detail.text, structured: { device: detail.row } };
@@ -347,7 +374,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       async run(args, ctx) {
         const live = await rt.live(ctx.signal);
         const fleet = await live.client.getJson<unknown>(`/fleets/${encodeURIComponent(args.name)}`, { addDevicesSummary: true }, { what: `reading fleet "${args.name}"`, signal: ctx.signal });
-        if (args.detail === 'full') return { text: JSON.stringify(fleet), structured: { fleet: fleet as object } };
+        if (args.detail === 'full') return { text: capText(JSON.stringify(fleet), { hint: 'use detail=compact' }), structured: { fleet: fleet as object } };
         const detail = render.fleetDetail(fleet);
         return { text: detail.text, structured: { fleet: detail.row } };
       },
@@ -455,7 +482,15 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
           );
         }
         const org = match[0] as (typeof orgs)[number];
-        await rt.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, organization: org.id } }));
+        // The choice belongs to this server: settings name it too (an env or client.yaml connection gets it added).
+        const current = (await rt.settings.read()).flightctl;
+        if (current?.apiUrl && !sameUrl(current.apiUrl, live.apiUrl)) {
+          throw new FlightctlError(
+            'organization',
+            `Tarmac's settings name another Flight Control server (${current.apiUrl}) than the one in use (${live.apiUrl}), so an organization chosen here would not apply. Sign in to ${live.apiUrl} in Tarmac first.`,
+          );
+        }
+        await rt.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, apiUrl: s.flightctl?.apiUrl ?? live.apiUrl, organization: org.id } }));
         live.orgs.reset();
         return { text: `Flight Control organization set to ${describeOrg(org)}; later calls use it.`, structured: { selected: org.id, displayName: org.displayName ?? null } };
       },

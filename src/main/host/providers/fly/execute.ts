@@ -4,6 +4,7 @@
  * carries flyctl's own error lines. Secret argument values never reach the log or the answer.
  */
 import type { ToolContext, ToolOutput } from '../../tools/catalogue.js';
+import { capText } from '../../tools/text.js';
 import { redactKeyValue } from './argv.js';
 import { FlyctlNotFoundError, MAX_OUTPUT_BYTES, runFlyctl, type RunResult } from './flyctl.js';
 import { extractJson } from './json.js';
@@ -17,7 +18,7 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
   const argv = def.argv(args);
   const input = def.stdin?.(args);
   const secret = secretElements(def, args);
-  for (const v of secret.values) rt.ctx.redactor.addSecret(v);
+  for (const v of secret.values) rt.ctx.redactor.addSecret(v, { transient: true });
   const scrub = (text: string): string => rt.ctx.redactor.text(scrubValues(text, secret.values));
 
   const binary = await rt.binary();
@@ -120,17 +121,8 @@ function finish(text: string, structured: Record<string, unknown> | undefined, n
     payload = undefined;
     body += '\n(the full JSON is larger than 1 MiB and was left out; narrow the request)';
   }
-  body = capText(body);
+  body = capText(body, { maxBytes: MAX_OUTPUT_BYTES });
   return payload ? { text: body, structured: payload } : { text: body };
-}
-
-/** Cuts text to 1 MiB on a character boundary and says so. */
-export function capText(text: string): string {
-  const bytes = Buffer.byteLength(text);
-  if (bytes <= MAX_OUTPUT_BYTES) return text;
-  const note = `\n[output truncated: ${bytes - MAX_OUTPUT_BYTES} more bytes not shown]`;
-  const cut = Buffer.from(text).subarray(0, MAX_OUTPUT_BYTES - Buffer.byteLength(note)).toString('utf8').replace(/\uFFFD$/, '');
-  return cut + note;
 }
 
 /** flyctl's error message: from its first "Error" line on, without usage hints and update notices. */
