@@ -33,8 +33,16 @@ const listWith = (t: TestHost, sessionId: string) =>
   });
 
 describe('sessions', () => {
-  it('answers 503 with a JSON-RPC error when every session is busy', async () => {
+  it('does not push out a session that was in use a moment ago', async () => {
     const t = await host({ maxSessions: 2 });
+    const first = String((await init(t)).headers['mcp-session-id']);
+    await init(t);
+    expect((await init(t)).status).toBe(503);
+    expect((await listWith(t, first)).status).toBe(200);
+  });
+
+  it('answers 503 with a JSON-RPC error when every session is busy', async () => {
+    const t = await host({ maxSessions: 2, evictableAfterMs: 0 });
     for (let i = 0; i < 2; i++) {
       const id = String((await init(t)).headers['mcp-session-id']);
       // An open standalone stream keeps a session busy: it is never closed to make room.
@@ -50,7 +58,7 @@ describe('sessions', () => {
   });
 
   it('keeps one client from taking every session: its own oldest idle session makes room first', async () => {
-    const t = await host({ maxSessions: 3, maxSessionsPerClient: 2 });
+    const t = await host({ maxSessions: 3, maxSessionsPerClient: 2, evictableAfterMs: 0 });
     const a = await t.tokenFor('flappy');
     const initAs = (token: string) => rawRequest(t.url, { headers: mcpHeaders(token), body: INIT_BODY });
     const listAs = (token: string, id: string) =>

@@ -28,6 +28,7 @@ export interface HostOptions {
   requireAuth?: boolean;
   maxSessions?: number;
   maxSessionsPerClient?: number;
+  evictableAfterMs?: number;
   sessionIdleMs?: number;
   defaultToolTimeoutMs?: number;
   activityCapacity?: number;
@@ -123,6 +124,7 @@ export function createHost(options: HostOptions = {}): Host {
         log,
         ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
         ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
+        ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
         ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
         ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
       });

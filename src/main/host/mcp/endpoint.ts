@@ -12,7 +12,9 @@ import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, t
 export const DEFAULT_PORT = 8276;
 export const DEFAULT_MAX_SESSIONS = 64;
 /** One client (a restart loop, a leak) cannot take every session from the others. */
-export const DEFAULT_MAX_SESSIONS_PER_CLIENT = 16;
+export const DEFAULT_MAX_SESSIONS_PER_CLIENT = 32;
+/** A session idle for less than this is never closed to make room: it may be mid-handshake or between calls. */
+export const DEFAULT_EVICTABLE_AFTER_MS = 60_000;
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -29,6 +31,8 @@ export interface EndpointOptions {
   log: Logger;
   maxSessions?: number;
   maxSessionsPerClient?: number;
+  /** How long a session must have been idle before it may be closed to make room for another. */
+  evictableAfterMs?: number;
   idleMs?: number;
   maxBodyBytes?: number;
   /**
@@ -300,8 +304,8 @@ export class McpEndpoint {
   /**
    * Room for one more session of this client. A client at its own limit gives up its least
    * recently used idle session; a full server first reaps idle sessions, then closes the least
-   * recently used one that has no request or stream open. Only when every session is busy is
-   * the answer no.
+   * recently used one that has no request or stream open and has been idle a minute. Otherwise
+   * the answer is no (503), so a burst of new sessions cannot push out ones in use.
    */
   #makeRoom(client: string): boolean {
     const perClient = this.#o.maxSessionsPerClient ?? DEFAULT_MAX_SESSIONS_PER_CLIENT;
@@ -313,7 +317,8 @@ export class McpEndpoint {
   }
 
   #evictLeastRecent(candidates: Session[]): boolean {
-    const idle = candidates.filter((s) => s.open === 0).sort((a, b) => a.lastSeen - b.lastSeen)[0];
+    const cutoff = Date.now() - (this.#o.evictableAfterMs ?? DEFAULT_EVICTABLE_AFTER_MS);
+    const idle = candidates.filter((s) => s.open === 0 && s.lastSeen <= cutoff).sort((a, b) => a.lastSeen - b.lastSeen)[0];
     if (!idle) return false;
     this.#o.log.info({ session: idle.id, client: idle.client }, 'closing least recently used session to make room');
     void this.#closeSession(idle);
