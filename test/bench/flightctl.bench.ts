@@ -19,7 +19,8 @@ import { fmt, summarize } from './stats.js';
 
 const SIZES = (process.env.BENCH_FLIGHTCTL_SIZES ?? '1000,10000').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_FLIGHTCTL_WARMUP ?? 2);
-const ROUNDS = Number(process.env.BENCH_FLIGHTCTL_ROUNDS ?? 15);
+/** More rounds for the quick size: a 30 ms call needs more samples for a steady p50. */
+const roundsFor = (size: number) => Number(process.env.BENCH_FLIGHTCTL_ROUNDS ?? (size <= 1000 ? 40 : 15));
 const BUDGET_MS = Number(process.env.BENCH_FLIGHTCTL_BUDGET_MS ?? 120_000);
 const WALL_TARGET = 1.2;
 const BYTES_TARGET = 0.15;
@@ -101,7 +102,7 @@ async function benchSize(size: number, started: number, kcLabel: { label?: strin
     }
     const a: number[] = [];
     const b: number[] = [];
-    for (let i = 0; i < ROUNDS && Date.now() - started < BUDGET_MS; i++) {
+    for (let i = 0; i < roundsFor(size) && Date.now() - started < BUDGET_MS; i++) {
       const order = i % 2 === 0 ? (['raw', 'tool'] as const) : (['tool', 'raw'] as const);
       for (const which of order) {
         const t0 = performance.now();
