@@ -3,7 +3,6 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as oidc from 'openid-client';
 import type {
   FlightctlAuthInfo,
-  FlightctlAuthProvider,
   FlightctlConnection,
   FlightctlOrganization,
   ProviderStatus,
@@ -11,26 +10,28 @@ import type {
 } from '../../../shared/api.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { ProviderContext } from '../providers/provider.js';
-import { parseAuthConfig, TokenManager, type AuthInfo, type AuthProviderInfo } from '../providers/flightctl/auth.js';
+import { parseAuthConfig, TokenManager, type AuthInfo } from '../providers/flightctl/auth.js';
 import { FlightctlClient } from '../providers/flightctl/client.js';
-import { clientYamlPaths, parseClientYaml, readPem, sameUrl, trimUrl, type Connection } from '../providers/flightctl/config.js';
+import { clientYamlPaths, parseClientYaml, readPem, sameUrl, type Connection } from '../providers/flightctl/config.js';
 import { FlightctlError } from '../providers/flightctl/errors.js';
 import { HttpTransport } from '../providers/flightctl/http.js';
-import { describeOrg, type Organization } from '../providers/flightctl/orgs.js';
+import type { Organization } from '../providers/flightctl/orgs.js';
 import { ACCOUNTS, bearerOf, deleteSession, jwtExpiry, restoreSession, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from '../providers/flightctl/tokens.js';
 import type { Live } from '../providers/flightctl/tools.js';
 import { SecretStore, type KeychainBackend } from '../secrets.js';
 import type { OpenBrowser } from './browser.js';
 import { SignInError } from './errors.js';
+import { chooseOrganization, chooseProvider, isOidc, methodsFor, normaliseApiUrl, pickOrganization, scopesFor, toAuthInfo, type ChosenProvider } from './flightctl-choices.js';
+import { cancelledError, causeOf, errorCode, grantError, passwordError, rejected } from './flightctl-failures.js';
 import { listenForCallback, resolveCallbackPort } from './loopback.js';
+
+export { chooseOrganization, methodsFor, normaliseApiUrl } from './flightctl-choices.js';
 
 export { SignInError } from './errors.js';
 
 /** How long a browser sign-in waits for the person (the issue's five minutes). */
 export const BROWSER_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** The flightctl CLI's default client ids for v0.x servers, which do not name one. */
-const V0_CLIENT_IDS: Record<string, string> = { oidc: 'flightctl', k8s: 'openshift-cli-client' };
 /** Where an imported client.yaml's inline CA goes: certificates are not secret, and settings hold a path. */
 const IMPORTED_CA_FILE = 'flightctl-ca.pem';
 
@@ -64,20 +65,6 @@ export interface ImportOptions extends SignInOptions {
   /** Override the file's TLS settings (CLI --ca-cert / --insecure-skip-tls-verify). */
   caCertPath?: string;
   insecureSkipVerify?: boolean;
-}
-
-/** A chosen way to sign in, normalised over the v1.x and v0.x /auth/config shapes. */
-interface ChosenProvider {
-  name: string;
-  /** Lower case: oidc | oauth2 | openshift | aap | k8s | aapgateway ... */
-  type: string;
-  clientId: string | undefined;
-  issuer: string | undefined;
-  scopes: string[] | undefined;
-  authorizationUrl: string | undefined;
-  tokenUrl: string | undefined;
-  /** v1.x: code exchange and refresh through the API's token proxy; v0.x: at the IdP. */
-  via: 'proxy' | 'idp';
 }
 
 /** One server being signed in to: URL, trust, transport. */
@@ -737,133 +724,6 @@ export function createFlightctlAccounts(options: FlightctlAccountsOptions): Flig
 
 // ------------------------------------------------------------------ helpers
 
-/** `api.example.com` → `https://api.example.com`; a pasted `/api/v1` suffix and trailing slashes go. */
-export function normaliseApiUrl(input: string): string {
-  const raw = input.trim();
-  if (!raw) throw new SignInError('input', 'The Flight Control API URL is empty.');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new SignInError('input', `"${raw}" is not a URL; give the Flight Control API address, e.g. https://api.flightctl.example.com.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SignInError('input', `The Flight Control API URL must start with https:// (got ${url.protocol}).`);
-  if (url.username || url.password) throw new SignInError('input', 'The Flight Control API URL must not contain a user name or password.');
-  url.search = '';
-  url.hash = '';
-  return trimUrl(url.href).replace(/\/api\/v1$/, '');
-}
-
-/** Which sign-in methods Tarmac offers for a provider type (the flightctl CLI's rules). */
-export function methodsFor(type: string): FlightctlAuthProvider['methods'] {
-  switch (type.toLowerCase()) {
-    case 'oidc':
-    case 'oauth2':
-    case 'openshift':
-      return ['browser', 'password', 'token'];
-    case 'aap':
-    case 'aapgateway':
-      return ['browser', 'token'];
-    default:
-      // k8s and anything newer than Tarmac: a token works for every provider.
-      return ['token'];
-  }
-}
-
-function toAuthInfo(apiUrl: string, info: AuthInfo): FlightctlAuthInfo {
-  if (info.shape === 'disabled') return { apiUrl, authEnabled: false, providers: [], defaultProvider: null, organizationsEnabled: null };
-  const providers: FlightctlAuthProvider[] =
-    info.shape === 'v1'
-      ? info.providers.map((p) => ({ name: p.name, type: p.type ?? 'unknown', displayName: p.displayName ?? null, methods: methodsFor(p.type ?? '') }))
-      : [{ name: info.authType ?? 'OIDC', type: info.authType ?? 'OIDC', displayName: null, methods: methodsFor(info.authType ?? '') }];
-  const defaultProvider = info.shape === 'v1' ? (info.defaultProvider ?? providers[0]?.name ?? null) : (providers[0]?.name ?? null);
-  return { apiUrl, authEnabled: true, providers, defaultProvider, organizationsEnabled: info.organizationsEnabled ?? null };
-}
-
-/** The provider asked for, else the server's default, else the first (as the flightctl CLI picks). */
-function chooseProvider(info: AuthInfo, wanted: string | undefined): ChosenProvider {
-  if (info.shape === 'v0') {
-    const type = (info.authType ?? 'OIDC').toLowerCase();
-    if (wanted && wanted.toLowerCase() !== type) {
-      throw new SignInError('input', `This Flight Control server (v0.x) has one auth provider, ${info.authType ?? 'OIDC'}; there is no provider named "${wanted}".`);
-    }
-    return {
-      name: info.authType ?? 'OIDC',
-      type,
-      clientId: V0_CLIENT_IDS[type] ?? 'flightctl',
-      issuer: info.authUrl ? trimUrl(info.authUrl) : undefined,
-      scopes: type === 'oidc' ? ['openid'] : undefined,
-      authorizationUrl: undefined,
-      tokenUrl: undefined,
-      via: 'idp',
-    };
-  }
-  const providers = info.providers;
-  if (providers.length === 0) throw new SignInError('server', 'The Flight Control server lists no enabled auth provider, so there is nothing to sign in with.');
-  let p: AuthProviderInfo | undefined;
-  if (wanted) {
-    p = providers.find((x) => x.name === wanted) ?? providers.find((x) => x.name.toLowerCase() === wanted.toLowerCase());
-    if (!p) throw new SignInError('input', `The server has no auth provider named "${wanted}"; it offers ${providers.map((x) => `${x.name} (${x.type ?? 'unknown'})`).join(', ')}.`);
-  } else {
-    p = providers.find((x) => x.name === info.defaultProvider) ?? providers[0];
-  }
-  if (!p) throw new SignInError('server', 'The Flight Control server lists no enabled auth provider.');
-  return {
-    name: p.name,
-    type: (p.type ?? 'unknown').toLowerCase(),
-    clientId: p.clientId,
-    issuer: p.issuer,
-    scopes: p.scopes,
-    authorizationUrl: p.authorizationUrl,
-    tokenUrl: p.tokenUrl,
-    via: 'proxy',
-  };
-}
-
-function isOidc(p: ChosenProvider): boolean {
-  return p.type === 'oidc';
-}
-
-/** The scopes to ask for: the provider's own list (OpenShift's fixed one), else openid for OIDC. */
-function scopesFor(p: ChosenProvider): string[] {
-  if (p.type === 'openshift') return p.scopes?.length ? p.scopes : ['user:full'];
-  if (p.scopes?.length) return p.scopes;
-  return isOidc(p) ? ['openid'] : [];
-}
-
-/** The organization to save: the one asked for (must be the user's), else the source's if it is one, else the first. */
-export function chooseOrganization(orgs: Organization[] | null, requested: string | undefined, fromSource: string | undefined, enabled: boolean | undefined): string | undefined {
-  if (orgs === null) {
-    if (requested) throw new SignInError('organization', 'This Flight Control server has no organizations, so none can be chosen.');
-    return undefined;
-  }
-  if (requested) return pickOrganization(orgs, requested).id;
-  if (enabled === false) return undefined;
-  if (fromSource && orgs.some((o) => o.id === fromSource)) return fromSource;
-  if (orgs.length === 0) {
-    if (enabled === true) {
-      throw new SignInError('organization', 'Your Flight Control account belongs to no organization, so the server would refuse every request; nothing was saved. Ask a Flight Control administrator to add you to one.');
-    }
-    return undefined;
-  }
-  return orgs[0]?.id;
-}
-
-function pickOrganization(orgs: Organization[], wanted: string): Organization {
-  const w = wanted.trim().toLowerCase();
-  const org = orgs.find((o) => o.id.toLowerCase() === w) ?? orgs.find((o) => o.displayName?.toLowerCase() === w);
-  if (!org) {
-    throw new SignInError(
-      'organization',
-      orgs.length
-        ? `You are not a member of an organization "${wanted}"; yours are ${orgs.slice(0, 20).map(describeOrg).join(', ')}${orgs.length > 20 ? ', …' : ''}.`
-        : `You are not a member of an organization "${wanted}" (you belong to none).`,
-    );
-  }
-  return org;
-}
-
 async function firstExisting(paths: string[]): Promise<string | undefined> {
   for (const p of paths) {
     try {
@@ -886,63 +746,4 @@ function scratchSecrets(): SecretStore {
     findCredentials: async () => [...map].map(([account, password]) => ({ account, password })),
   };
   return new SecretStore({ service: 'tarmac-sign-in-scratch', backend });
-}
-
-/** openid-client wraps transport failures; our own errors (TLS, timeout, cancel) carry the better message. */
-function causeOf(err: unknown): Error | undefined {
-  let cur: unknown = err;
-  for (let i = 0; i < 6 && cur; i++) {
-    if (cur instanceof FlightctlError || cur instanceof SignInError) return cur;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function cancelledError(): SignInError {
-  return new SignInError('cancelled', 'The sign-in was cancelled; nothing was saved.');
-}
-
-function grantError(err: unknown, where: string, signal: AbortSignal | undefined): Error {
-  if (signal?.aborted) return cancelledError();
-  if (err instanceof oidc.ResponseBodyError) {
-    return new SignInError('exchange', `The sign-in code was refused by ${where}: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}. Nothing was saved; start the sign-in again.`, { cause: err });
-  }
-  const inner = causeOf(err);
-  if (inner) return inner;
-  return new SignInError('exchange', `Exchanging the sign-in code at ${where} failed: ${err instanceof Error ? err.message : String(err)}. Nothing was saved.`, { cause: err });
-}
-
-function passwordError(err: unknown, clientId: string, signal: AbortSignal | undefined): Error {
-  if (signal?.aborted) return cancelledError();
-  if (err instanceof oidc.ResponseBodyError) {
-    if (err.error === 'invalid_grant') return new SignInError('rejected', 'The identity provider did not accept the username or password; nothing was saved.', { cause: err });
-    if (['unauthorized_client', 'unsupported_grant_type', 'invalid_client'].includes(err.error)) {
-      return new SignInError('unsupported', `The identity provider does not allow password sign-in for the client ${clientId} (${err.error}); sign in with the browser instead.`, { cause: err });
-    }
-    return new SignInError('exchange', `The identity provider refused the password sign-in: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}.`, { cause: err });
-  }
-  const inner = causeOf(err);
-  if (inner) return inner;
-  return new SignInError('exchange', `The password sign-in failed: ${err instanceof Error ? err.message : String(err)}.`, { cause: err });
-}
-
-/** The server (or the IdP, on a refresh) refused the tokens: one message that says which and that nothing was saved. */
-function rejected(err: unknown, apiUrl: string): Error {
-  if (err instanceof FlightctlError) {
-    if (err.kind === 'session-expired') {
-      return new SignInError('rejected', 'The identity provider no longer accepts the refresh token of this login (invalid_grant); sign in again (or run `flightctl login` again before importing). Nothing was saved.', { cause: err });
-    }
-    if (err.kind === 'signed-out') return new SignInError('rejected', 'This login holds no token Flight Control can use; sign in again. Nothing was saved.', { cause: err });
-    if (err.kind === 'unauthorized') {
-      const why = err.status ? ` (HTTP ${err.status}${err.reason ? `, ${err.reason}` : ''})` : ` (${err.message})`;
-      return new SignInError('rejected', `Flight Control at ${apiUrl} did not accept the token from this sign-in${why}; nothing was saved. Check that it belongs to this server and has not expired.`, { cause: err });
-    }
-  }
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function errorCode(err: unknown): string {
-  if (err instanceof SignInError) return err.code;
-  if (err instanceof FlightctlError) return err.kind;
-  return err instanceof Error ? err.name : 'error';
 }
