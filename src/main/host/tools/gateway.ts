@@ -3,6 +3,7 @@ import type { Policy } from '../../../shared/policy.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
+import { raceSignal } from './abort.js';
 import type { AnyToolSpec, ToolOutput } from './catalogue.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -100,7 +101,7 @@ export class Gateway {
     const signal = controller.signal;
 
     try {
-      const output = await raceAbort(
+      const output = await raceSignal(
         spec.run(rawArgs ?? {}, {
           signal,
           client: ctx.client,
@@ -146,25 +147,6 @@ export class Gateway {
     this.#stopped = true;
     for (const stop of this.#running) stop();
   }
-}
-
-/** Settles with the run, or rejects as soon as the signal aborts even if the tool ignores it. */
-function raceAbort<T>(run: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    run.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function stringLeaves(value: unknown): string[] {

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import type { Logger } from '../../log.js';
 import type { SecretStore } from '../../secrets.js';
-import { raceSignal } from './abort.js';
+import { raceSignal } from '../../tools/abort.js';
 import { readPem, type Connection } from './config.js';
 import { FlightctlError, sessionExpiredError } from './errors.js';
 import { HttpTransport } from './http.js';

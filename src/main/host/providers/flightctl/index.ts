@@ -1,6 +1,6 @@
 import type { AnyToolSpec } from '../../tools/catalogue.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
-import { raceSignal } from './abort.js';
+import { raceSignal } from '../../tools/abort.js';
 import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
 import { FlightctlClient } from './client.js';
 import { resolveConnection, sameUrl, type Connection } from './config.js';

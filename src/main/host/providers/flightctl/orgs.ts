@@ -1,4 +1,4 @@
-import { raceSignal } from './abort.js';
+import { raceSignal } from '../../tools/abort.js';
 import type { AuthInfo } from './auth.js';
 import type { FlightctlClient } from './client.js';
 import { FlightctlError } from './errors.js';

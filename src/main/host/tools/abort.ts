@@ -1,6 +1,7 @@
 /**
- * Waits for shared work (a token refresh, /auth/config, the organization lookup) on behalf of
- * one caller: the caller's cancel ends only its own wait, never the work others share.
+ * Waits for work on behalf of one caller: settles with the work, or rejects as soon as the
+ * caller's signal aborts. The work itself goes on (a shared token refresh others wait for, or a
+ * tool that ignores its signal), only this caller stops waiting.
  */
 export function raceSignal<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
