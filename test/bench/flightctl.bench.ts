@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { silentLog } from '../../src/main/host/log.js';
 import { FlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
-import { SecretStore, type KeychainBackend } from '../../src/main/host/secrets.js';
+import { MemoryKeychain, SecretStore } from '../../src/main/host/secrets.js';
 import { SettingsStore } from '../../src/main/host/settings.js';
 import type { ToolOutput } from '../../src/main/host/tools/catalogue.js';
 import { startFlightctlSim } from '../fixtures/flightctl-sim/index.js';
@@ -34,14 +34,7 @@ async function keychain(redactor: Redactor): Promise<{ secrets: SecretStore; lab
     await probe.delete('probe');
     return { secrets: new SecretStore({ service, redactor }), label: 'OS keychain' };
   } catch {
-    const entries = new Map<string, string>();
-    const backend: KeychainBackend = {
-      getPassword: async (_s, a) => entries.get(a) ?? null,
-      setPassword: async (_s, a, p) => void entries.set(a, p),
-      deletePassword: async (_s, a) => entries.delete(a),
-      findCredentials: async () => [...entries].map(([account, password]) => ({ account, password })),
-    };
-    return { secrets: new SecretStore({ service, backend, redactor }), label: 'in-memory keychain (no OS keychain here)' };
+    return { secrets: new SecretStore({ service, backend: new MemoryKeychain(), redactor }), label: 'in-memory keychain (no OS keychain here)' };
   }
 }
 

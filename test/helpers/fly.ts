@@ -15,31 +15,30 @@ import { z } from 'zod';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
 import type { Provider } from '../../src/main/host/providers/provider.js';
-import { SecretStore, type KeychainBackend } from '../../src/main/host/secrets.js';
+import { MemoryKeychain, SecretStore } from '../../src/main/host/secrets.js';
 import { SettingsStore } from '../../src/main/host/settings.js';
 import type { AnyToolSpec, ToolContext, ToolOutput } from '../../src/main/host/tools/catalogue.js';
 
 export const FAKE_FLYCTL = fileURLToPath(new URL('../fixtures/fake-flyctl/fake-flyctl.mjs', import.meta.url));
 
-/** A keychain in memory; `broken` makes every call fail like a locked keychain. */
-export class MemoryKeychain implements KeychainBackend {
-  readonly entries = new Map<string, string>();
+/** The in-memory keychain; `broken` makes every call fail like a locked keychain. */
+export class BreakableKeychain extends MemoryKeychain {
   broken = false;
-  async getPassword(service: string, account: string): Promise<string | null> {
+  override async getPassword(service: string, account: string): Promise<string | null> {
     this.#check();
-    return this.entries.get(`${service}/${account}`) ?? null;
+    return super.getPassword(service, account);
   }
-  async setPassword(service: string, account: string, password: string): Promise<void> {
+  override async setPassword(service: string, account: string, password: string): Promise<void> {
     this.#check();
-    this.entries.set(`${service}/${account}`, password);
+    return super.setPassword(service, account, password);
   }
-  async deletePassword(service: string, account: string): Promise<boolean> {
+  override async deletePassword(service: string, account: string): Promise<boolean> {
     this.#check();
-    return this.entries.delete(`${service}/${account}`);
+    return super.deletePassword(service, account);
   }
-  async findCredentials(service: string): Promise<Array<{ account: string; password: string }>> {
+  override async findCredentials(service: string): Promise<Array<{ account: string; password: string }>> {
     this.#check();
-    return [...this.entries].filter(([k]) => k.startsWith(`${service}/`)).map(([k, password]) => ({ account: k.slice(service.length + 1), password }));
+    return super.findCredentials(service);
   }
   #check(): void {
     if (this.broken) throw new Error('The name org.freedesktop.secrets was not provided by any .service files');
@@ -71,7 +70,7 @@ export interface FlyHarnessOptions {
 export interface FlyHarness {
   dir: string;
   provider: Provider;
-  keychain: MemoryKeychain;
+  keychain: BreakableKeychain;
   secrets: SecretStore;
   redactor: Redactor;
   settings: SettingsStore;
@@ -90,7 +89,7 @@ export async function flyHarness(options: FlyHarnessOptions = {}): Promise<FlyHa
   const control = join(dir, 'rules.json');
   const pidsFile = join(dir, 'pids.txt');
   await writeFile(control, JSON.stringify(options.rules ?? []));
-  const keychain = new MemoryKeychain();
+  const keychain = new BreakableKeychain();
   const redactor = new Redactor();
   const secrets = new SecretStore({ service: 'TarmacTest', backend: keychain, redactor });
   if (options.token) await secrets.set('fly:token', options.token);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlyProvider, FLY_TOKEN_ACCOUNT } from '../../src/main/host/providers/fly/index.js';
 import { annotationsFor } from '../../src/shared/policy.js';
 import { FLY_CASES, FLY_CLASSES } from '../helpers/fly-cases.js';
-import { alive, FAKE_FLYCTL, MemoryKeychain, waitFor, type FlyCall } from '../helpers/fly.js';
+import { alive, FAKE_FLYCTL, waitFor, type FlyCall } from '../helpers/fly.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 import { resultText } from '../helpers/mcp.js';
 
@@ -34,7 +34,6 @@ beforeAll(async () => {
   await writeFile(files().rules, '[]');
   t = await startTestHost({
     providers: [createFlyProvider],
-    keychainBackend: new MemoryKeychain(),
     env: {
       PATH: process.env.PATH,
       HOME: dir,
@@ -45,7 +44,6 @@ beforeAll(async () => {
     settings: { flyctlPath: FAKE_FLYCTL },
   });
   await t.secrets.set(FLY_TOKEN_ACCOUNT, TOKEN);
-  // One session for the whole file: the host caps sessions per process.
   client = await t.connect();
 });
 

@@ -35,6 +35,31 @@ export interface KeychainBackend {
   findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
+/**
+ * Secrets held in memory only, never on disk: for scratch work that must not touch the real
+ * keychain (checking a sign-in before it is saved) and for tests of code above the keychain.
+ */
+export class MemoryKeychain implements KeychainBackend {
+  readonly #entries = new Map<string, string>();
+
+  async getPassword(service: string, account: string): Promise<string | null> {
+    return this.#entries.get(`${service}\0${account}`) ?? null;
+  }
+
+  async setPassword(service: string, account: string, password: string): Promise<void> {
+    this.#entries.set(`${service}\0${account}`, password);
+  }
+
+  async deletePassword(service: string, account: string): Promise<boolean> {
+    return this.#entries.delete(`${service}\0${account}`);
+  }
+
+  async findCredentials(service: string): Promise<Array<{ account: string; password: string }>> {
+    const prefix = `${service}\0`;
+    return [...this.#entries].filter(([key]) => key.startsWith(prefix)).map(([key, password]) => ({ account: key.slice(prefix.length), password }));
+  }
+}
+
 let keytarBackend: KeychainBackend | undefined;
 
 /** keytar is a native addon: loaded lazily so a host that never touches the keychain never loads it. */

@@ -18,7 +18,7 @@ import { HttpTransport } from '../providers/flightctl/http.js';
 import type { Organization } from '../providers/flightctl/orgs.js';
 import { ACCOUNTS, bearerOf, deleteSession, jwtExpiry, restoreSession, tokenToUseFor, writeSession, type RefreshConfig, type TokenSet } from '../providers/flightctl/tokens.js';
 import type { Live } from '../providers/flightctl/tools.js';
-import { SecretStore, type KeychainBackend } from '../secrets.js';
+import { MemoryKeychain, SecretStore } from '../secrets.js';
 import type { OpenBrowser } from './browser.js';
 import { SignInError } from './errors.js';
 import { chooseOrganization, chooseProvider, isOidc, methodsFor, normaliseApiUrl, pickOrganization, scopesFor, toAuthInfo, type ChosenProvider } from './flightctl-choices.js';
@@ -738,12 +738,5 @@ async function firstExisting(paths: string[]): Promise<string | undefined> {
 
 /** An in-memory keychain for the checks before saving (TokenManager saves rotated tokens as it refreshes). */
 function scratchSecrets(): SecretStore {
-  const map = new Map<string, string>();
-  const backend: KeychainBackend = {
-    getPassword: async (_s, a) => map.get(a) ?? null,
-    setPassword: async (_s, a, p) => void map.set(a, p),
-    deletePassword: async (_s, a) => map.delete(a),
-    findCredentials: async () => [...map].map(([account, password]) => ({ account, password })),
-  };
-  return new SecretStore({ service: 'tarmac-sign-in-scratch', backend });
+  return new SecretStore({ service: 'tarmac-sign-in-scratch', backend: new MemoryKeychain() });
 }
