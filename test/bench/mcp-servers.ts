@@ -25,8 +25,8 @@ process.on('message', async (msg) => {
     gc?.();
     await new Promise((r) => setTimeout(r, 250));
   }
-  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-  process.send?.({ rss, heapUsed, heapTotal, external, arrayBuffers });
+  const { rss, heapUsed } = process.memoryUsage();
+  process.send?.({ rss, heapUsed });
 });
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

@@ -41,8 +41,7 @@ function startServer(mode: string): Promise<Server> {
 function memoryAfterGc(server: Server): Promise<{ rss: number; heap: number }> {
   return new Promise((resolve) => {
     server.child.once('message', (m) => {
-      const { rss, heapUsed, heapTotal, external } = m as { rss: number; heapUsed: number; heapTotal: number; external: number };
-      if (process.env.BENCH_DEBUG) console.error('mem', { rss: rss >> 20, heapUsed: heapUsed >> 20, heapTotal: heapTotal >> 20, external: external >> 20 });
+      const { rss, heapUsed } = m as { rss: number; heapUsed: number };
       resolve({ rss: rss / 1048576, heap: heapUsed / 1048576 });
     });
     server.child.send('gc');

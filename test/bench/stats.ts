@@ -11,16 +11,3 @@ export function summarize(samples: number[]): { p50: number; p99: number; n: num
 }
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-
-/** Resident set size of a process in MiB, from /proc (Linux) or ps elsewhere. */
-export async function rssMiB(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    return kb / 1024;
-  } catch {
-    const { execFileSync } = await import('node:child_process');
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
-  }
-}

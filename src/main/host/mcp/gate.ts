@@ -11,8 +11,9 @@ export interface GateRejection {
 
 /** Host must name this server on a loopback address: a rebinding page sends its own host name. */
 export function checkHost(req: IncomingMessage, port: number): GateRejection | null {
-  const host = req.headers.host?.toLowerCase();
-  const allowed = host !== undefined && [...LOOPBACK_HOSTNAMES].some((name) => host === `${name}:${port}`);
+  const host = req.headers.host?.toLowerCase() ?? '';
+  const suffix = `:${port}`;
+  const allowed = host.endsWith(suffix) && LOOPBACK_HOSTNAMES.has(host.slice(0, -suffix.length));
   return allowed ? null : { status: 403, message: 'Forbidden: Host header must be a loopback address with this port' };
 }
 

@@ -234,7 +234,3 @@ export class FlightctlProvider implements Provider {
 
 export const createFlightctlProvider: ProviderFactory = (ctx) => new FlightctlProvider(ctx);
 
-/** A factory with options (tests, benchmarks). */
-export function flightctlProviderFactory(options: FlightctlProviderOptions): ProviderFactory {
-  return (ctx) => new FlightctlProvider(ctx, options);
-}
