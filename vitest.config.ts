@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     teardownTimeout: 10_000,
+    // expect.poll waits for what a real peer does (a sign-in through flyctl, a page update), not a clock.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     reporters: report ? ['default', 'json'] : ['default'],
     ...(report ? { outputFile: { json: report } } : {}),
   },

@@ -54,6 +54,23 @@ const app = (x, y) => {
   if (!inTile) return [0, 0, 0, 0];
   return shape(0.5 + (x - 0.5) * 1.25, 0.5 + (y - 0.5) * 1.1) ? [38, 50, 66, 255] : [250, 176, 5, 255];
 };
+// Status variants: a dot in the lower right corner (amber: needs attention, red: error). macOS
+// template images are one colour, so there the dot is hollow (attention) or filled (error).
+const dot = (x, y) => Math.hypot(x - 0.78, y - 0.78);
+const withDot = (base, rgba, hollow) => (x, y) => {
+  const d = dot(x, y);
+  if (d < 0.22) {
+    if (d < 0.2 && (!hollow || d > 0.11)) return rgba;
+    return [0, 0, 0, 0];
+  }
+  return base(x, y);
+};
+writeFileSync('resources/tray-attention.png', png(32, withDot(colour, [230, 140, 0, 255], false)));
+writeFileSync('resources/tray-error.png', png(32, withDot(colour, [215, 38, 56, 255], false)));
+for (const [name, hollow] of [['trayAttentionTemplate', true], ['trayErrorTemplate', false]]) {
+  writeFileSync(`resources/${name}.png`, png(16, withDot(template, [0, 0, 0, 255], hollow)));
+  writeFileSync(`resources/${name}@2x.png`, png(32, withDot(template, [0, 0, 0, 255], hollow)));
+}
 writeFileSync('resources/trayTemplate.png', png(16, template));
 writeFileSync('resources/trayTemplate@2x.png', png(32, template));
 writeFileSync('resources/tray.png', png(32, colour));

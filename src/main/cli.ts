@@ -15,6 +15,7 @@ const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
 Usage:
   tarmac serve [--port N]            serve MCP over HTTP on 127.0.0.1 (default port 8276)
   tarmac stdio [--client NAME]       serve MCP over stdin/stdout
+  tarmac ui [--port N] [--no-open]   open the Tarmac window in your browser (and serve MCP); prints its one-time link
   tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
   tarmac token list                  list clients that have a token
   tarmac token revoke <client>       revoke one client's token (a running server honours it at once)
@@ -49,6 +50,7 @@ const OPTIONS = {
   org: { type: 'string' },
   'insecure-skip-tls-verify': { type: 'boolean' },
   'ca-cert': { type: 'string' },
+  'no-open': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
@@ -92,6 +94,13 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
         await closed;
         await host.stop();
         return 0;
+      }
+      case 'ui': {
+        // --port is the window's own port here; the MCP endpoint keeps its configured one.
+        const uiPort = port;
+        port = undefined;
+        const { ui } = await import('./cli/ui.js');
+        return await ui(makeHost(), { ...(uiPort !== undefined ? { port: uiPort } : {}), open: !values['no-open'] }, io);
       }
       case 'token':
         return await token(makeHost(), rest, io);

@@ -1,9 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Overview } from './features/overview/Overview.js';
+import { App } from './app/App.js';
+import './styles/app.css';
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
   <StrictMode>
-    <Overview />
+    <App />
   </StrictMode>,
 );

@@ -1,6 +1,17 @@
-/** The contract between the UI and the host. Both transports (Electron IPC, browser HTTP) carry exactly this. */
+/**
+ * The contract between the UI and the host. Both transports (Electron IPC, browser-mode HTTP)
+ * carry exactly this: the method list below is the one definition the preload, the IPC handlers
+ * and the HTTP routes are derived from, and the compiler checks it against TarmacApi.
+ */
 
-export type ProviderId = 'fly' | 'flightctl';
+/** A back end's id in the provider registry ('fly', 'flightctl', ...). */
+export type ProviderId = string;
+
+/** The one thing that fixes a provider that is not ready, for the Overview's button. */
+export interface ProviderFix {
+  action: 'sign-in' | 'install-flyctl' | 'settings' | 'unlock-keychain';
+  label: string;
+}
 
 /** What a back end says about itself, for the UI and `tarmac status`. Never contains a secret. */
 export interface ProviderStatus {
@@ -13,6 +24,8 @@ export interface ProviderStatus {
   /** Named facts (path, version, account, token source, server, org, expiry...). */
   details: Record<string, string | null>;
   warnings: string[];
+  /** Set when the state is not ready and one action fixes it. */
+  fix?: ProviderFix;
 }
 
 export interface EndpointStatus {
@@ -23,92 +36,209 @@ export interface EndpointStatus {
   sessions: number;
 }
 
-/** One way to sign in to a Flight Control server, from its /api/v1/auth/config. */
-export interface FlightctlAuthProvider {
+/** Open MCP sessions of one client (named after its token). */
+export interface ClientSessions {
+  client: string;
+  sessions: number;
+}
+
+export interface KeychainStatus {
+  state: 'ok' | 'unavailable';
+  /** What to do about it, when unavailable. */
+  message: string | null;
+}
+
+/** Everything the Overview shows, in one answer and one event. */
+export interface HostStatus {
+  version: string;
+  endpoint: EndpointStatus;
+  clients: ClientSessions[];
+  providers: ProviderStatus[];
+  keychain: KeychainStatus;
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in, described by each provider so the UI renders it without knowing the provider.
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export interface SignInField {
   name: string;
-  /** oidc | oauth2 | k8s | aap | openshift ... as the server names it. */
-  type: string;
-  displayName: string | null;
-  /** Which sign-in methods Tarmac can offer for it. */
-  methods: Array<'browser' | 'password' | 'token'>;
+  label: string;
+  /** secret: masked and never echoed back; path: a local file; boolean: a checkbox. */
+  kind: 'text' | 'url' | 'secret' | 'path' | 'boolean' | 'select';
+  required?: boolean;
+  placeholder?: string;
+  help?: string;
+  /** Shown next to a boolean that weakens security (skip TLS verification). */
+  warning?: string;
+  options?: FieldOption[];
+  /** Pre-filled value (never a secret). */
+  value?: string | boolean;
+  /** Lets a password manager fill it ("username", "current-password", "url"). */
+  autocomplete?: string;
 }
 
-export interface FlightctlAuthInfo {
-  apiUrl: string;
-  /** false when the server answered 418: no sign-in needed. */
-  authEnabled: boolean;
-  providers: FlightctlAuthProvider[];
-  defaultProvider: string | null;
-  organizationsEnabled: boolean | null;
-}
-
-export interface FlightctlConnection {
-  apiUrl: string;
-  insecureSkipVerify?: boolean;
-  caCertPath?: string;
-}
-
-export interface FlightctlOrganization {
+export interface SignInMethod {
   id: string;
-  displayName: string | null;
+  label: string;
+  description: string;
+  fields: SignInField[];
+  submitLabel: string;
+  /** The method waits on the person in a browser: the UI shows progress and Cancel. */
+  waitsForBrowser: boolean;
+}
+
+export interface SignInOptions {
+  /** Fields that must be filled before the methods are known (Flight Control's server), or null. */
+  connect: SignInField[] | null;
+  methods: SignInMethod[];
+  /** Facts about the choice (e.g. "the server has authentication off"). */
+  notes: string[];
+}
+
+/** What a form sends: field name -> value. Secrets travel only here, never in events or errors. */
+export type SignInInput = Record<string, string | boolean>;
+
+/** A setting of a signed-in account the person picks from a list (Flight Control's organization). */
+export interface ProviderChoice {
+  id: string;
+  label: string;
+  current: string | null;
+  options: FieldOption[];
 }
 
 /** Where a sign-in stands; the UI shows the URL as a fallback when no browser opened. */
 export type SignInEvent =
   | { kind: 'browser-opened'; provider: ProviderId; url: string }
-  | { kind: 'waiting'; provider: ProviderId; message: string };
+  | { kind: 'waiting'; provider: ProviderId; message: string }
+  | { kind: 'finished'; provider: ProviderId; ok: boolean };
 
-export interface TarmacApi {
-  getStatus(): Promise<EndpointStatus>;
-  getProviders(): Promise<ProviderStatus[]>;
+// ---------------------------------------------------------------------------------------------
+// Settings the window edits.
 
-  /** Fly: run `flyctl auth login` in the browser, then keep the token it saved. */
-  signInFlyBrowser(): Promise<ProviderStatus>;
-  /** Fly: a pasted token (personal, org-scoped or read-only), verified before it is stored. */
-  signInFlyToken(token: string): Promise<ProviderStatus>;
+export type Theme = 'system' | 'light' | 'dark';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-  flightctlAuthInfo(connection: FlightctlConnection): Promise<FlightctlAuthInfo>;
-  signInFlightctlBrowser(request: FlightctlConnection & { provider?: string; callbackPort?: number }): Promise<ProviderStatus>;
-  signInFlightctlPassword(request: FlightctlConnection & { provider?: string; username: string; password: string }): Promise<ProviderStatus>;
-  signInFlightctlToken(request: FlightctlConnection & { token: string }): Promise<ProviderStatus>;
-  /** Take over the login of flightctl's own client.yaml (the OS path when none is given). */
-  importFlightctlConfig(path?: string): Promise<ProviderStatus>;
-  listFlightctlOrganizations(): Promise<FlightctlOrganization[]>;
-  chooseFlightctlOrganization(id: string): Promise<ProviderStatus>;
-
-  /** Stop a browser sign-in that is still waiting (its callback listener closes; nothing is saved). */
-  cancelSignIn(provider: ProviderId): Promise<void>;
-
-  /** Forget Tarmac's copy of the provider's credentials (flyctl's own login stays). */
-  signOut(provider: ProviderId): Promise<ProviderStatus>;
+export interface AppSettings {
+  port: number;
+  flyctlPath: string | null;
+  logLevel: LogLevel;
+  theme: Theme;
+  /** null where the platform (or browser mode) cannot launch Tarmac at login. */
+  launchAtLogin: boolean | null;
+  /** Where things are, for the person to find them. */
+  paths: { data: string; logs: string; settings: string };
 }
 
-/** Every request of the API by name: the preload bridges exactly these, nothing else. */
+export type SettingsPatch = Partial<Pick<AppSettings, 'port' | 'flyctlPath' | 'logLevel' | 'theme'>> & { launchAtLogin?: boolean };
+
+// ---------------------------------------------------------------------------------------------
+// Errors cross every transport as data.
+
+export type ApiErrorCode =
+  | 'cancelled'
+  | 'timeout'
+  | 'port-busy'
+  | 'keychain-unavailable'
+  | 'invalid-token'
+  | 'unreachable'
+  | 'invalid-input'
+  | 'not-found'
+  | 'unsupported'
+  | 'denied'
+  | 'flyctl-missing'
+  | 'settings-corrupt'
+  | 'internal';
+
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  /** One paragraph for a person: what happened and what to do next. Never a secret or a stack. */
+  message: string;
+}
+
+/** What a transport carries back for every request. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+
+/** Thrown on the UI side for an error answer, so callers branch on `code`. */
+export class ApiError extends Error implements ApiErrorData {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  constructor(data: ApiErrorData) {
+    super(data.message);
+    this.code = data.code;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+export interface TarmacApi {
+  getStatus(): Promise<HostStatus>;
+
+  /** How this provider can be signed in to; `input` carries the connect fields once filled. */
+  signInOptions(provider: ProviderId, input: SignInInput): Promise<SignInOptions>;
+  signIn(provider: ProviderId, method: string, input: SignInInput): Promise<ProviderStatus>;
+  /** Stop a sign-in that is still waiting (its browser listener closes; nothing is saved). */
+  cancelSignIn(provider: ProviderId): Promise<void>;
+  /** Forget Tarmac's copy of the provider's credentials (flyctl's own login stays). */
+  signOut(provider: ProviderId): Promise<ProviderStatus>;
+  /** Lists to pick from once signed in (Flight Control's organizations). */
+  providerChoices(provider: ProviderId): Promise<ProviderChoice[]>;
+  setProviderChoice(provider: ProviderId, choice: string, value: string): Promise<ProviderStatus>;
+
+  getSettings(): Promise<AppSettings>;
+  /** A new port restarts the endpoint; a busy port is an error and the old port keeps serving. */
+  updateSettings(patch: SettingsPatch): Promise<AppSettings>;
+  /** Show the data or log folder in the OS file manager. */
+  openFolder(which: 'data' | 'logs'): Promise<void>;
+}
+
+export type ApiMethod = keyof TarmacApi;
+
+/** Every request of the API by name: the preload and the HTTP routes bridge exactly these. */
 export const API_METHODS = [
   'getStatus',
-  'getProviders',
-  'signInFlyBrowser',
-  'signInFlyToken',
-  'flightctlAuthInfo',
-  'signInFlightctlBrowser',
-  'signInFlightctlPassword',
-  'signInFlightctlToken',
-  'importFlightctlConfig',
-  'listFlightctlOrganizations',
-  'chooseFlightctlOrganization',
+  'signInOptions',
+  'signIn',
   'cancelSignIn',
   'signOut',
-] as const satisfies ReadonlyArray<keyof TarmacApi>;
+  'providerChoices',
+  'setProviderChoice',
+  'getSettings',
+  'updateSettings',
+  'openFolder',
+] as const satisfies readonly ApiMethod[];
 
-export type ApiMethod = (typeof API_METHODS)[number];
+// The list above names every method of TarmacApi: the compiler fails here when one is missing.
+type Unlisted = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+export const API_METHODS_COMPLETE: [Unlisted] extends [never] ? true : Unlisted = true;
+
+export type ApiArgs<M extends ApiMethod> = Parameters<TarmacApi[M]>;
+export type ApiReturn<M extends ApiMethod> = Awaited<ReturnType<TarmacApi[M]>>;
+
+/** The transports' raw shape: each request answers an ApiResult instead of throwing. */
+export type TarmacBridge = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<ApiReturn<M>>> };
 
 /** The IPC channel of a request. */
 export const ipcChannel = (method: ApiMethod): string => `tarmac:${method}`;
 
-/** What the host pushes to the window unasked, on EVENT_CHANNEL (today: sign-in progress). */
-export type TarmacEvent = SignInEvent;
+// ---------------------------------------------------------------------------------------------
+// Events the host pushes unasked. Later issues add activity and approval.
 
-/** The window's side of those pushes; the Electron preload exposes it next to the TarmacApi. */
+export interface TarmacEventMap {
+  statusChanged: HostStatus;
+  signIn: SignInEvent;
+  settingsChanged: AppSettings;
+}
+
+export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];
+
+/** The window's side of those pushes; the Electron preload exposes it next to the bridge. */
 export interface TarmacEvents {
   /** Calls the listener for every event until the returned function is called. */
   onEvent(listener: (event: TarmacEvent) => void): () => void;
@@ -116,3 +246,28 @@ export interface TarmacEvents {
 
 /** The IPC channel the host sends TarmacEvents on. */
 export const EVENT_CHANNEL = 'tarmac:event';
+
+/**
+ * A bridge from one send function: every method of the list, each forwarding its name and
+ * arguments. The transports (preload, HTTP) build theirs with this, so neither names methods.
+ */
+export function makeBridge(send: (method: ApiMethod, args: unknown[]) => Promise<ApiResult<unknown>>): TarmacBridge {
+  const bridge: Record<string, (...args: unknown[]) => Promise<ApiResult<unknown>>> = {};
+  for (const method of API_METHODS) bridge[method] = (...args: unknown[]) => send(method, args);
+  // Each entry forwards exactly its own method, so the typed view is the same object.
+  return bridge as TarmacBridge;
+}
+
+/** The API as callers use it: an error answer becomes a thrown ApiError. */
+export function unwrapBridge(bridge: TarmacBridge): TarmacApi {
+  const api: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const method of API_METHODS) {
+    const fn = bridge[method] as (...args: unknown[]) => Promise<ApiResult<unknown>>;
+    api[method] = async (...args: unknown[]) => {
+      const result = await fn(...args);
+      if (!result.ok) throw new ApiError(result.error);
+      return result.value;
+    };
+  }
+  return api as unknown as TarmacApi;
+}

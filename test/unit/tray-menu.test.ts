@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { trayMenuTemplate, trayTooltip, type TrayState } from '../../src/main/electron/tray-menu.js';
+import { trayIcon, trayIconFile, trayMenuTemplate, trayTooltip, type TrayState } from '../../src/main/electron/tray-menu.js';
+import type { ProviderStatus } from '../../src/shared/api.js';
 
 const actions = () => {
   const calls: string[] = [];
   return { calls, actions: { copyEndpoint: () => calls.push('copy'), openWindow: () => calls.push('open'), quit: () => calls.push('quit') } };
 };
-const running: TrayState = { endpoint: { state: 'running', url: 'http://127.0.0.1:8276/mcp' }, tools: 67, sessions: 1 };
+const fly: ProviderStatus = { id: 'fly', label: 'Fly.io', state: 'ready', summary: 'signed in as ana@example.com', details: {}, warnings: [] };
+const running: TrayState = {
+  endpoint: { state: 'running', url: 'http://127.0.0.1:8276/mcp', tools: 67, sessions: 1 },
+  providers: [fly],
+  keychain: { state: 'ok', message: null },
+};
 
 describe('tray menu', () => {
   it('shows the endpoint, its state and the session count when running', () => {
@@ -14,6 +20,8 @@ describe('tray menu', () => {
       'Tarmac: Serving 67 tools',
       'http://127.0.0.1:8276/mcp',
       '1 active session',
+      'separator',
+      '● Fly.io: signed in as ana@example.com',
       'separator',
       'Copy endpoint URL',
       'Open Tarmac',
@@ -34,7 +42,7 @@ describe('tray menu', () => {
   });
 
   it('shows why it is not serving and disables copying', () => {
-    const state: TrayState = { endpoint: { state: 'error', url: null, error: 'Port 8276 on 127.0.0.1 is already in use' }, tools: 67, sessions: 0 };
+    const state: TrayState = { ...running, endpoint: { state: 'error', url: null, error: 'Port 8276 on 127.0.0.1 is already in use', tools: 67, sessions: 0 } };
     const items = trayMenuTemplate(state, actions().actions);
     expect(items[0]?.label).toBe('Tarmac: Not serving');
     expect(items.some((i) => i.label === 'Port 8276 on 127.0.0.1 is already in use')).toBe(true);
@@ -43,7 +51,22 @@ describe('tray menu', () => {
   });
 
   it('pluralises sessions and shows starting', () => {
-    expect(trayMenuTemplate({ ...running, sessions: 3 }, actions().actions)[2]?.label).toBe('3 active sessions');
-    expect(trayMenuTemplate({ ...running, endpoint: { state: 'starting', url: null } }, actions().actions)[0]?.label).toBe('Tarmac: Starting…');
+    expect(trayMenuTemplate({ ...running, endpoint: { ...running.endpoint, sessions: 3 } }, actions().actions)[2]?.label).toBe('3 active sessions');
+    expect(trayMenuTemplate({ ...running, endpoint: { state: 'starting', url: null, tools: 0, sessions: 0 } }, actions().actions)[0]?.label).toBe('Tarmac: Starting…');
+  });
+
+  it('picks the icon: ok, needs attention (a provider signed out, the keychain locked), error (not serving)', () => {
+    expect(trayIcon(running)).toBe('ok');
+    const signedOut = { ...running, providers: [{ ...fly, state: 'signed-out' as const, summary: 'not signed in' }] };
+    expect(trayIcon(signedOut)).toBe('attention');
+    expect(trayTooltip(signedOut)).toBe('Tarmac: http://127.0.0.1:8276/mcp (needs attention)');
+    expect(trayMenuTemplate(signedOut, actions().actions).map((i) => i.label)).toContain('○ Fly.io: not signed in');
+    const locked = { ...running, keychain: { state: 'unavailable' as const, message: 'unlock it' } };
+    expect(trayIcon(locked)).toBe('attention');
+    expect(trayMenuTemplate(locked, actions().actions).map((i) => i.label)).toContain('✕ Keychain unavailable: open Tarmac for what to do');
+    expect(trayIcon({ ...running, endpoint: { state: 'error', url: null, tools: 0, sessions: 0 } })).toBe('error');
+    expect(trayIconFile('attention', 'linux')).toBe('tray-attention.png');
+    expect(trayIconFile('error', 'darwin')).toBe('trayErrorTemplate.png');
+    expect(trayIconFile('ok', 'win32')).toBe('tray.png');
   });
 });

@@ -1,5 +1,5 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, ipcChannel, type TarmacApi } from '../../shared/api.js';
+import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api.js';
 import { isAllowedSender, type RendererLocation, type SenderFacts } from './sender.js';
 
 /** Who may call the API: the main window (when it is open) showing our own renderer. */
@@ -8,16 +8,19 @@ export interface IpcTrust {
   renderer: RendererLocation;
 }
 
-/** Serve every request of the API over IPC; the preload exposes exactly the same list. */
-export function serveApiOverIpc(api: TarmacApi, trust: IpcTrust): () => void {
+/**
+ * Serve every request of the API over IPC; the preload exposes exactly the same list. Answers
+ * are ApiResult data, since Electron keeps only an Error's message across IPC and the UI
+ * branches on the code. `call` validates the arguments (the renderer is not trusted).
+ */
+export function serveApiOverIpc(call: (method: string, args: unknown) => Promise<ApiResult<unknown>>, trust: IpcTrust): () => void {
   for (const method of API_METHODS) {
-    const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
-    ipcMain.handle(ipcChannel(method), (event, ...args: unknown[]) => {
+    ipcMain.handle(ipcChannel(method), (event, ...args: unknown[]): Promise<ApiResult<unknown>> => {
       // Any other window, iframe or page that got hold of IPC gets nothing, not even a status.
       if (!isAllowedSender(senderFacts(event, trust.mainWindow()), trust.renderer)) {
-        throw new Error(`Refused ${method}: the request did not come from Tarmac's window`);
+        return Promise.resolve({ ok: false, error: { code: 'denied', message: `Refused ${method}: the request did not come from Tarmac's window.` } });
       }
-      return fn(...args);
+      return call(method, args);
     });
   }
   return () => {

@@ -1,14 +1,16 @@
-import { app, shell, type BrowserWindow } from 'electron';
+import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { EVENT_CHANNEL, type EndpointStatus } from '../../shared/api.js';
-import { createHostApi } from '../host/api.js';
+import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
+import { createHostApi, type ShellCapabilities } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
+import { linuxAutostart } from './autostart.js';
 import { serveApiOverIpc } from './ipc.js';
 import { rendererLocation } from './sender.js';
 import { TarmacTray } from './tray.js';
 import type { TrayState } from './tray-menu.js';
 import { createMainWindow } from './window.js';
+import { restoreBounds, type Bounds } from './window-state.js';
 
 // One Tarmac per user: a second launch focuses the first instead of fighting for the port.
 if (!app.requestSingleInstanceLock()) {
@@ -17,32 +19,67 @@ if (!app.requestSingleInstanceLock()) {
   let host: Host | null = null;
   let tray: TarmacTray | null = null;
   let window: BrowserWindow | null = null;
-  let status: EndpointStatus = { state: 'starting', url: null, tools: 0, sessions: 0 };
+  let trayState: TrayState = {
+    endpoint: { state: 'starting', url: null, tools: 0, sessions: 0 },
+    providers: [],
+    keychain: { state: 'ok', message: null },
+  };
 
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
   // A packaged app ignores ELECTRON_RENDERER_URL: it only ever shows its own files.
   const renderer = rendererLocation(app.isPackaged, process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'));
-  const trayState = (): TrayState => ({
-    endpoint: { state: status.state, url: status.url, ...(status.error ? { error: status.error } : {}) },
-    tools: status.tools,
-    sessions: status.sessions,
-  });
-  const refresh = () => {
-    if (host?.endpoint) status = { ...status, sessions: host.endpoint.sessionCount };
-    tray?.update(trayState());
+
+  const windowAlive = (w: BrowserWindow | null): w is BrowserWindow => w !== null && !w.isDestroyed() && !w.webContents.isDestroyed();
+  const send = (event: TarmacEvent) => {
+    if (event.type === 'statusChanged') showStatus(event.data);
+    // The window may be closed (or never opened): then there is no one to tell.
+    if (windowAlive(window)) window.webContents.send(EVENT_CHANNEL, event);
   };
-  const openWindow = () => {
-    if (window && !window.isDestroyed()) return window.focus();
-    window = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), renderer.devServerUrl, renderer.file);
+  const showStatus = (status: HostStatus) => {
+    trayState = { endpoint: status.endpoint, providers: status.providers, keychain: status.keychain };
+    tray?.update(trayState);
   };
 
-  app.on('second-instance', openWindow);
+  const openWindow = async () => {
+    if (windowAlive(window)) {
+      if (window.isMinimized()) window.restore();
+      return window.focus();
+    }
+    const saved = (await host?.settings.read().catch(() => undefined))?.window;
+    const bounds = restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
+    const win = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), renderer.devServerUrl, renderer.file, bounds);
+    window = win;
+    // The last size and place are kept for the next time the window opens.
+    win.on('close', () => {
+      if (win.isMinimized() || win.isFullScreen()) return;
+      const b: Bounds = win.getBounds();
+      void host?.settings.update((s) => ({ ...s, window: b })).catch(() => undefined);
+    });
+  };
+
+  const launchAtLogin = (): ShellCapabilities['launchAtLogin'] => {
+    if (process.platform === 'linux') return linuxAutostart(process.execPath, app.isPackaged ? ['--hidden'] : [app.getAppPath(), '--hidden']);
+    return {
+      get: () => app.getLoginItemSettings().openAtLogin,
+      set: (on) => app.setLoginItemSettings({ openAtLogin: on, args: ['--hidden'] }),
+    };
+  };
+
+  /** For the later issues (approvals, failed calls): an OS notification that opens the window when clicked. */
+  const notify = (title: string, body: string) => {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ title, body, silent: false });
+    n.on('click', () => void openWindow());
+    n.show();
+  };
+
+  app.on('second-instance', () => void openWindow());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => undefined);
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide();
-    tray = new TarmacTray(resources, { openWindow, quit: () => app.quit() }, trayState());
+    tray = new TarmacTray(resources, { openWindow: () => void openWindow(), quit: () => app.quit() }, trayState);
     host = createHost({ dataDir: app.getPath('userData'), providers: defaultProviders() });
     const api = createHostApi(host, {
       // Only web URLs reach the system browser: a sign-in URL is never a file or custom scheme.
@@ -50,22 +87,21 @@ if (!app.requestSingleInstanceLock()) {
         if (!/^https?:\/\//i.test(url)) throw new Error('Refusing to open a non-web URL');
         await shell.openExternal(url);
       },
-      // The window may be closed (or never opened): then there is no one to tell.
-      onSignInEvent: (event) => {
-        if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+      emit: send,
+      shell: {
+        launchAtLogin: launchAtLogin(),
+        openPath: async (path) => {
+          const error = await shell.openPath(path);
+          if (error) throw new Error(`Could not open ${path}: ${error}`);
+        },
+        notify,
       },
     });
-    // The endpoint's state (including a failure to start) is the shell's to report.
     // Only the main window showing our own renderer may call it.
-    serveApiOverIpc({ ...api, getStatus: async () => status }, { mainWindow: () => window, renderer });
-    try {
-      const url = await host.start();
-      status = { state: 'running', url, tools: host.catalogue.size, sessions: 0 };
-    } catch (err) {
-      status = { state: 'error', url: null, error: err instanceof Error ? err.message : String(err), tools: host.catalogue.size, sessions: 0 };
-    }
-    refresh();
-    setInterval(refresh, 5_000).unref();
+    serveApiOverIpc((method, args) => api.call(method, args), { mainWindow: () => window, renderer });
+    await host.start().catch(() => undefined); // the status (and so the tray and window) says why
+    showStatus(await api.api.getStatus());
+    if (!process.argv.includes('--hidden')) await openWindow();
   });
 
   app.on('before-quit', (event) => {

@@ -1,10 +1,8 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_METHODS, EVENT_CHANNEL, ipcChannel, type TarmacApi, type TarmacEvent, type TarmacEvents } from '../../shared/api.js';
+import { EVENT_CHANNEL, ipcChannel, makeBridge, type ApiResult, type TarmacBridge, type TarmacEvent, type TarmacEvents } from '../../shared/api.js';
 
-// Exactly the TarmacApi, nothing more: the renderer never sees ipcRenderer itself.
-const api = Object.fromEntries(
-  API_METHODS.map((method) => [method, (...args: unknown[]) => ipcRenderer.invoke(ipcChannel(method), ...args)]),
-) as unknown as TarmacApi;
+// Exactly the bridge of the API list and the event subscription, nothing more: the renderer never sees ipcRenderer itself.
+const bridge: TarmacBridge = makeBridge((method, args): Promise<ApiResult<unknown>> => ipcRenderer.invoke(ipcChannel(method), ...args));
 
 // The host's pushes: the listener gets the event only, never the IpcRendererEvent (and its sender).
 const events: TarmacEvents = {
@@ -17,4 +15,4 @@ const events: TarmacEvents = {
   },
 };
 
-contextBridge.exposeInMainWorld('tarmac', { ...api, ...events } satisfies TarmacApi & TarmacEvents);
+contextBridge.exposeInMainWorld('tarmac', { ...bridge, ...events } satisfies TarmacBridge & TarmacEvents);

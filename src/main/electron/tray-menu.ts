@@ -1,11 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { HostStatus, ProviderStatus } from '../../shared/api.js';
 
-/** What the tray shows; derived from the host, rendered by tray.ts. */
-export interface TrayState {
-  endpoint: { state: 'starting' | 'running' | 'stopped' | 'error'; url: string | null; error?: string };
-  tools: number;
-  sessions: number;
-}
+/** What the tray shows: the host's status as the window gets it (null until the host answered). */
+export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'>;
+
+export type TrayIcon = 'ok' | 'attention' | 'error';
 
 export interface TrayActions {
   copyEndpoint(): void;
@@ -13,12 +12,27 @@ export interface TrayActions {
   quit(): void;
 }
 
+/** error: not serving; attention: serving, but a provider or the keychain needs the person; ok otherwise. */
+export function trayIcon(state: TrayState): TrayIcon {
+  if (state.endpoint.state === 'error' || state.endpoint.state === 'stopped') return 'error';
+  if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready')) return 'attention';
+  return 'ok';
+}
+
+/** The icon file for a state; macOS menu bars take one-colour template images. */
+export function trayIconFile(icon: TrayIcon, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return icon === 'ok' ? 'trayTemplate.png' : icon === 'attention' ? 'trayAttentionTemplate.png' : 'trayErrorTemplate.png';
+  return icon === 'ok' ? 'tray.png' : `tray-${icon}.png`;
+}
+
+const MARK: Record<ProviderStatus['state'], string> = { ready: '●', 'signed-out': '○', unconfigured: '○', error: '✕' };
+
 /** The tray menu as plain data, so it is tested without Electron. */
 export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuItemConstructorOptions[] {
   const { endpoint } = state;
   const headline =
     endpoint.state === 'running'
-      ? `Serving ${state.tools} tools`
+      ? `Serving ${endpoint.tools} tools`
       : endpoint.state === 'starting'
         ? 'Starting…'
         : endpoint.state === 'error'
@@ -28,10 +42,13 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
     { label: `Tarmac: ${headline}`, enabled: false },
     { label: endpoint.url ?? 'No endpoint', enabled: false },
   ];
-  if (endpoint.state === 'error' && endpoint.error) items.push({ label: endpoint.error.slice(0, 120), enabled: false });
+  if (endpoint.state === 'error' && endpoint.error) items.push({ label: clip(endpoint.error), enabled: false });
   if (endpoint.state === 'running') {
-    items.push({ label: `${state.sessions} active session${state.sessions === 1 ? '' : 's'}`, enabled: false });
+    items.push({ label: `${endpoint.sessions} active session${endpoint.sessions === 1 ? '' : 's'}`, enabled: false });
   }
+  if (state.providers.length || state.keychain.state !== 'ok') items.push({ type: 'separator' });
+  for (const p of state.providers) items.push({ label: clip(`${MARK[p.state]} ${p.label}: ${p.summary}`), enabled: false });
+  if (state.keychain.state !== 'ok') items.push({ label: '✕ Keychain unavailable: open Tarmac for what to do', enabled: false });
   items.push(
     { type: 'separator' },
     { label: 'Copy endpoint URL', enabled: endpoint.url !== null, click: () => actions.copyEndpoint() },
@@ -44,5 +61,11 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
 
 /** Tooltip text for the tray icon. */
 export function trayTooltip(state: TrayState): string {
-  return state.endpoint.state === 'running' ? `Tarmac: ${state.endpoint.url}` : `Tarmac: ${state.endpoint.state}`;
+  const icon = trayIcon(state);
+  const base = state.endpoint.state === 'running' ? `Tarmac: ${state.endpoint.url}` : `Tarmac: ${state.endpoint.state}`;
+  return icon === 'attention' ? `${base} (needs attention)` : base;
+}
+
+function clip(text: string): string {
+  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 }

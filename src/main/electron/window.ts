@@ -2,10 +2,16 @@ import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
 
 /** The main window: sandboxed renderer, no Node, only the preload's API. */
-export function createMainWindow(preloadPath: string, rendererUrl: string | undefined, rendererFile: string): BrowserWindow {
+export function createMainWindow(
+  preloadPath: string,
+  rendererUrl: string | undefined,
+  rendererFile: string,
+  bounds: { x?: number; y?: number; width: number; height: number },
+): BrowserWindow {
   const win = new BrowserWindow({
-    width: 960,
-    height: 680,
+    ...bounds,
+    minWidth: 720,
+    minHeight: 520,
     show: false,
     title: 'Tarmac',
     webPreferences: {

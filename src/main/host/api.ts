@@ -1,80 +1,301 @@
-import type { EndpointStatus, ProviderId, ProviderStatus, SignInEvent, TarmacApi } from '../../shared/api.js';
+import { access, constants } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type {
+  ApiMethod,
+  ApiResult,
+  AppSettings,
+  ClientSessions,
+  HostStatus,
+  KeychainStatus,
+  ProviderId,
+  ProviderStatus,
+  SettingsPatch,
+  TarmacApi,
+  TarmacEvent,
+} from '../../shared/api.js';
+import { API_ARGS } from '../../shared/api-schema.js';
 import type { OpenBrowser } from './accounts/browser.js';
-import { createFlightctlAccounts, type FlightctlAccounts } from './accounts/flightctl.js';
-import { FlyAccounts } from './accounts/fly.js';
+import { HostApiError, toApiError } from './api-errors.js';
 import type { Host } from './index.js';
-import { FlightctlProvider } from './providers/flightctl/index.js';
+import { DEFAULT_PORT } from './mcp/endpoint.js';
+import type { ProviderAccount } from './providers/provider.js';
+import { KeychainUnavailableError } from './secrets.js';
+import { TARMAC_VERSION } from './version.js';
+
+/** What only the desktop shell can do; browser mode and tests leave these out. */
+export interface ShellCapabilities {
+  launchAtLogin?: { get(): boolean; set(on: boolean): void };
+  /** Show a folder in the OS file manager. */
+  openPath?(path: string): Promise<void>;
+  /** An OS notification (approvals and failed calls use it). */
+  notify?(title: string, body: string): void;
+}
 
 export interface HostApiOptions {
   /** How a sign-in shows the person a URL: Electron opens the system browser, headless prints it. */
   openBrowser: OpenBrowser;
-  onSignInEvent?: (event: SignInEvent) => void;
+  /** Every event for the window(s). */
+  emit?: (event: TarmacEvent) => void;
+  shell?: ShellCapabilities;
+  /** How long host changes are gathered into one statusChanged event. */
+  coalesceMs?: number;
 }
 
-export class ProviderUnavailableError extends Error {
-  override readonly name = 'ProviderUnavailableError';
+export interface HostApi {
+  /** The API itself, for in-process callers. Errors are thrown as they are. */
+  readonly api: TarmacApi;
+  /**
+   * One request as it arrives from a transport: the method name and arguments are checked
+   * (unknown method, wrong arguments: `invalid-input`, nothing runs) and every failure comes
+   * back as `{ code, message }` data with secrets taken out.
+   */
+  call(method: string, args: unknown): Promise<ApiResult<unknown>>;
+  /** Stop pushing events. */
+  close(): void;
 }
+
+const PENDING_STATUS: ProviderStatus[] = [];
 
 /**
  * The TarmacApi implemented once over a host; Electron IPC and the browser-mode HTTP bridge both
- * carry exactly this object.
+ * carry exactly this. Provider-generic: each provider's own account flows do the work.
  */
-export function createHostApi(host: Host, options: HostApiOptions): TarmacApi {
-  let fly: FlyAccounts | undefined;
-  let flightctl: FlightctlAccounts | undefined;
-  let flyBrowser: AbortController | null = null;
+export function createHostApi(host: Host, options: HostApiOptions): HostApi {
+  const accounts = new Map<string, ProviderAccount>();
+  const pending = new Map<string, AbortController>();
+  let providers: ProviderStatus[] = PENDING_STATUS;
+  let providersFresh: Promise<ProviderStatus[]> | null = null;
+  let keychain: KeychainStatus = { state: 'ok', message: null };
+  let closed = false;
 
-  const flyAccounts = (): FlyAccounts => {
-    if (fly) return fly;
-    const provider = host.provider('fly');
-    if (!provider) throw new ProviderUnavailableError('The Fly.io provider is not enabled in this Tarmac.');
-    return (fly = new FlyAccounts({ ctx: host.context, provider }));
+  const emit = (event: TarmacEvent) => {
+    if (!closed) options.emit?.(event);
   };
-  const flightctlAccounts = (): FlightctlAccounts => {
-    if (flightctl) return flightctl;
-    const provider = host.provider('flightctl');
-    if (!(provider instanceof FlightctlProvider)) throw new ProviderUnavailableError('The Flight Control provider is not enabled in this Tarmac.');
-    return (flightctl = createFlightctlAccounts({
-      ctx: host.context,
-      provider,
-      openBrowser: options.openBrowser,
-      ...(options.onSignInEvent ? { onEvent: options.onSignInEvent } : {}),
-    }));
+
+  const accountOf = (id: ProviderId): ProviderAccount => {
+    const known = accounts.get(id);
+    if (known) return known;
+    const provider = host.provider(id);
+    if (!provider) throw new HostApiError('not-found', `There is no provider "${id}" in this Tarmac.`);
+    if (!provider.account) throw new HostApiError('unsupported', `${provider.label} has nothing to sign in to.`);
+    const account = provider.account({ openBrowser: options.openBrowser, emit: (data) => emit({ type: 'signIn', data }) });
+    accounts.set(id, account);
+    return account;
+  };
+
+  const withFix = (s: ProviderStatus): ProviderStatus =>
+    s.fix || s.state === 'ready' ? s : { ...s, fix: { action: 'sign-in', label: `Sign in to ${s.label}` } };
+
+  /** Provider statuses (each may run flyctl or call a server), one computation at a time. */
+  const refreshProviders = (): Promise<ProviderStatus[]> => {
+    providersFresh ??= (async () => {
+      try {
+        const [list, kc] = await Promise.all([host.status(), probeKeychain()]);
+        keychain = kc;
+        providers = list.map(withFix);
+        return providers;
+      } finally {
+        providersFresh = null;
+      }
+    })();
+    return providersFresh;
+  };
+
+  const probeKeychain = async (): Promise<KeychainStatus> => {
+    try {
+      await host.secrets.list();
+      return { state: 'ok', message: null };
+    } catch (err) {
+      if (err instanceof KeychainUnavailableError) return { state: 'unavailable', message: toApiError(err, host.redactor).message };
+      throw err;
+    }
+  };
+
+  const clientSessions = (): ClientSessions[] => {
+    const counts = new Map<string, number>();
+    for (const s of host.endpoint?.sessions() ?? []) counts.set(s.client, (counts.get(s.client) ?? 0) + 1);
+    return [...counts].map(([client, sessions]) => ({ client, sessions })).sort((a, b) => a.client.localeCompare(b.client));
+  };
+
+  const status = (): HostStatus => {
+    const endpoint = host.endpoint;
+    const warnings: string[] = [];
+    if (keychain.state === 'unavailable' && keychain.message) warnings.push(keychain.message);
+    return {
+      version: TARMAC_VERSION,
+      endpoint: endpoint
+        ? { state: 'running', url: endpoint.url, tools: host.catalogue.size, sessions: endpoint.sessionCount }
+        : {
+            state: host.endpointError ? 'error' : 'stopped',
+            url: null,
+            ...(host.endpointError ? { error: host.endpointError } : {}),
+            tools: host.catalogue.size,
+            sessions: 0,
+          },
+      clients: clientSessions(),
+      providers,
+      keychain,
+      warnings,
+    };
+  };
+
+  // Host changes become one statusChanged event per burst (a client opening several sessions).
+  let timer: NodeJS.Timeout | undefined;
+  let providersDirty = false;
+  const flush = async () => {
+    timer = undefined;
+    if (providersDirty) {
+      providersDirty = false;
+      await refreshProviders().catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
+    }
+    emit({ type: 'statusChanged', data: status() });
+  };
+  const schedule = () => {
+    if (timer || closed) return;
+    timer = setTimeout(() => void flush(), options.coalesceMs ?? 50);
+    timer.unref();
+  };
+  const stopWatching = host.onChange((what) => {
+    if (what === 'providers' || what === 'settings') providersDirty = true;
+    schedule();
+  });
+
+  const settings = async (): Promise<AppSettings> => {
+    const s = await host.settings.read();
+    return {
+      port: host.endpoint?.port ?? s.port ?? DEFAULT_PORT,
+      flyctlPath: s.flyctlPath ?? null,
+      logLevel: s.logLevel ?? 'info',
+      theme: s.theme ?? 'system',
+      launchAtLogin: options.shell?.launchAtLogin ? options.shell.launchAtLogin.get() : null,
+      paths: { data: host.dataDir, logs: join(host.dataDir, 'logs'), settings: host.settings.path },
+    };
+  };
+
+  const afterSignIn = (id: ProviderId, ok: boolean) => {
+    emit({ type: 'signIn', data: { kind: 'finished', provider: id, ok } });
+    host.changed('providers');
+  };
+
+  const api: TarmacApi = {
+    async getStatus() {
+      await refreshProviders();
+      return status();
+    },
+
+    signInOptions: async (id, input) => accountOf(id).signInOptions(input),
+
+    async signIn(id, method, input) {
+      const account = accountOf(id);
+      for (const [key, value] of Object.entries(input)) {
+        if (typeof value === 'string' && /token|password|secret/i.test(key)) host.redactor.addSecret(value);
+      }
+      // A new sign-in replaces one still waiting for the browser (and frees its callback port).
+      pending.get(id)?.abort();
+      const controller = new AbortController();
+      pending.set(id, controller);
+      try {
+        const result = withFix(await account.signIn(method, input, controller.signal));
+        afterSignIn(id, true);
+        return result;
+      } catch (err) {
+        afterSignIn(id, false);
+        throw err;
+      } finally {
+        if (pending.get(id) === controller) pending.delete(id);
+      }
+    },
+
+    async cancelSignIn(id) {
+      accountOf(id);
+      pending.get(id)?.abort();
+    },
+
+    async signOut(id) {
+      const account = accountOf(id);
+      pending.get(id)?.abort();
+      const result = withFix(await account.signOut());
+      host.changed('providers');
+      return result;
+    },
+
+    providerChoices: async (id) => accountOf(id).choices(),
+
+    async setProviderChoice(id, choice, value) {
+      const result = withFix(await accountOf(id).choose(choice, value));
+      host.changed('providers');
+      return result;
+    },
+
+    getSettings: settings,
+
+    async updateSettings(patch: SettingsPatch) {
+      if (patch.flyctlPath) await checkExecutable(patch.flyctlPath);
+      if (patch.launchAtLogin !== undefined && !options.shell?.launchAtLogin) {
+        throw new HostApiError('unsupported', 'Launching at login is set in the desktop app; browser mode cannot change it.');
+      }
+      // The port first: when it is busy nothing else of this change is saved either.
+      if (patch.port !== undefined) await host.setPort(patch.port);
+      const { port: _port, launchAtLogin, ...rest } = patch;
+      if (Object.keys(rest).length) {
+        await host.settings.update((s) => {
+          const next = { ...s };
+          if (rest.flyctlPath !== undefined) {
+            if (rest.flyctlPath === null || rest.flyctlPath.trim() === '') delete next.flyctlPath;
+            else next.flyctlPath = rest.flyctlPath.trim();
+          }
+          if (rest.logLevel) next.logLevel = rest.logLevel;
+          if (rest.theme) next.theme = rest.theme;
+          return next;
+        });
+      }
+      if (rest.logLevel) host.setLogLevel(rest.logLevel);
+      if (launchAtLogin !== undefined) options.shell?.launchAtLogin?.set(launchAtLogin);
+      if (rest.flyctlPath !== undefined) host.provider('fly')?.reload?.();
+      const next = await settings();
+      emit({ type: 'settingsChanged', data: next });
+      host.changed('settings');
+      return next;
+    },
+
+    async openFolder(which) {
+      const path = which === 'data' ? host.dataDir : join(host.dataDir, 'logs');
+      if (!options.shell?.openPath) throw new HostApiError('unsupported', `Tarmac cannot open a file manager here; the folder is ${path}.`);
+      await options.shell.openPath(path);
+    },
   };
 
   return {
-    async getStatus(): Promise<EndpointStatus> {
-      const endpoint = host.endpoint;
-      return endpoint
-        ? { state: 'running', url: endpoint.url, tools: host.catalogue.size, sessions: endpoint.sessionCount }
-        : { state: 'stopped', url: null, tools: host.catalogue.size, sessions: 0 };
-    },
-    getProviders: async () => host.status(),
-
-    async signInFlyBrowser(): Promise<ProviderStatus> {
-      flyBrowser?.abort();
-      const controller = (flyBrowser = new AbortController());
-      options.onSignInEvent?.({ kind: 'waiting', provider: 'fly', message: 'Finish signing in to Fly.io in the browser window flyctl opened.' });
+    api,
+    async call(method, args) {
       try {
-        return await flyAccounts().signInWithBrowser(controller.signal);
-      } finally {
-        if (flyBrowser === controller) flyBrowser = null;
+        if (!Object.hasOwn(API_ARGS, method)) throw new HostApiError('invalid-input', `There is no request "${method}".`);
+        const m = method as ApiMethod;
+        const parsed = API_ARGS[m].parse(args ?? []);
+        const fn = api[m] as (...a: unknown[]) => Promise<unknown>;
+        return { ok: true, value: await fn(...parsed) };
+      } catch (err) {
+        const error = toApiError(err, host.redactor);
+        if (error.code === 'internal') host.log.error({ method, err: error.message }, 'API request failed');
+        return { ok: false, error };
       }
     },
-    signInFlyToken: async (token) => flyAccounts().signInWithToken(token),
-
-    flightctlAuthInfo: async (connection) => flightctlAccounts().flightctlAuthInfo(connection),
-    signInFlightctlBrowser: async (request) => flightctlAccounts().signInFlightctlBrowser(request),
-    signInFlightctlPassword: async (request) => flightctlAccounts().signInFlightctlPassword(request),
-    signInFlightctlToken: async (request) => flightctlAccounts().signInFlightctlToken(request),
-    importFlightctlConfig: async (path) => flightctlAccounts().importFlightctlConfig(path),
-    listFlightctlOrganizations: async () => flightctlAccounts().listFlightctlOrganizations(),
-    chooseFlightctlOrganization: async (id) => flightctlAccounts().chooseFlightctlOrganization(id),
-
-    async cancelSignIn(provider: ProviderId): Promise<void> {
-      if (provider === 'fly') flyBrowser?.abort();
-      else await flightctlAccounts().cancelSignIn();
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      stopWatching();
+      for (const controller of pending.values()) controller.abort();
     },
-    signOut: async (provider: ProviderId) => (provider === 'fly' ? flyAccounts().signOut() : flightctlAccounts().signOut()),
   };
+}
+
+async function checkExecutable(path: string): Promise<void> {
+  const p = path.trim();
+  if (!p) return;
+  if (!isAbsolute(p)) throw new HostApiError('invalid-input', `"${p}" is not a full path; give flyctl's absolute path (for example /usr/local/bin/flyctl).`);
+  try {
+    await access(p, process.platform === 'win32' ? constants.F_OK : constants.X_OK);
+  } catch {
+    throw new HostApiError('invalid-input', `${p} is not an executable file. Check the path (\`which flyctl\` shows it) and try again; the setting was not changed.`);
+  }
 }

@@ -54,11 +54,26 @@ export interface Host {
   /** Start the HTTP endpoint; resolves with its URL. */
   start(): Promise<string>;
   readonly endpoint: McpEndpoint | null;
+  /** Why the endpoint is not running, when start() or a port change failed. */
+  readonly endpointError: string | null;
+  /**
+   * Move the endpoint to another port: the new one listens before the old one closes, so a busy
+   * port throws (BindError) and the old port keeps serving. Saved in settings once it works.
+   */
+  setPort(port: number): Promise<string | null>;
+  /** Something the window shows changed; returns the function that stops listening. */
+  onChange(listener: (what: HostChange) => void): () => void;
+  /** Tell listeners (sign-in, settings) that something changed. */
+  changed(what: HostChange): void;
+  /** Change the app log's level from now on (Settings). */
+  setLogLevel(level: Level): void;
   /** A fresh McpServer for one client (stdio, tests). */
   createServer(client: string): ReturnType<typeof buildMcpServer>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
 }
+
+export type HostChange = 'endpoint' | 'sessions' | 'providers' | 'settings';
 
 /** The headless core: everything Tarmac does, without Electron. */
 export function createHost(options: HostOptions = {}): Host {
@@ -90,7 +105,33 @@ export function createHost(options: HostOptions = {}): Host {
   });
   const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
   let endpoint: McpEndpoint | null = null;
+  let endpointError: string | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
+  const listeners = new Set<(what: HostChange) => void>();
+  const changed = (what: HostChange) => {
+    for (const listener of listeners) {
+      try {
+        listener(what);
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'change listener failed');
+      }
+    }
+  };
+  const requireAuth = options.requireAuth ?? true;
+  const makeEndpoint = (port: number) =>
+    new McpEndpoint({
+      port,
+      ...(options.bindHost ? { bindHost: options.bindHost } : {}),
+      authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
+      createServer,
+      log,
+      onSessionsChange: () => changed('sessions'),
+      ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
+      ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
+      ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
+      ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
+      ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
+    });
   // A revoked client loses its open sessions and streams too, not only its next request.
   tokens.onReload((clients) => endpoint?.closeSessionsWhere((client) => !clients.has(client)));
 
@@ -110,30 +151,58 @@ export function createHost(options: HostOptions = {}): Host {
     get endpoint() {
       return endpoint;
     },
+    get endpointError() {
+      return endpointError;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    changed,
+    setLogLevel(level) {
+      log.level = level;
+    },
+    async setPort(port) {
+      if (!endpoint) {
+        await settings.update((s) => ({ ...s, port }));
+        changed('settings');
+        return null;
+      }
+      if (port === endpoint.port) return endpoint.url;
+      const next = makeEndpoint(port);
+      await next.listen();
+      const previous = endpoint;
+      endpoint = next;
+      endpointError = null;
+      try {
+        await settings.update((s) => ({ ...s, port }));
+      } finally {
+        await previous.close();
+        log.info({ url: next.url }, 'MCP endpoint moved');
+        changed('endpoint');
+        changed('settings');
+      }
+      return next.url;
+    },
     createServer,
     async start() {
       if (endpoint) return endpoint.url;
-      const requireAuth = options.requireAuth ?? true;
-      if (requireAuth) await tokens.reload();
-      const port = options.port ?? (await settings.read()).port ?? DEFAULT_PORT;
-      endpoint = new McpEndpoint({
-        port,
-        ...(options.bindHost ? { bindHost: options.bindHost } : {}),
-        authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
-        createServer,
-        log,
-        ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
-        ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
-        ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
-        ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
-        ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
-      });
       try {
-        await endpoint.listen();
+        if (requireAuth) await tokens.reload();
+        const saved = await settings.read();
+        // LOG_LEVEL or --log-level wins; otherwise the level chosen in Settings.
+        if (!options.logLevel && !env.LOG_LEVEL && saved.logLevel) log.level = saved.logLevel;
+        const port = options.port ?? saved.port ?? DEFAULT_PORT;
+        const starting = makeEndpoint(port);
+        await starting.listen();
+        endpoint = starting;
+        endpointError = null;
       } catch (err) {
-        endpoint = null;
+        endpointError = err instanceof Error ? err.message : String(err);
+        changed('endpoint');
         throw err;
       }
+      changed('endpoint');
       if (requireAuth) {
         // Revocations by another process are seen on the next request; this catches them without one.
         tokenWatch = setInterval(() => void tokens.refresh().catch(() => undefined), 5_000);
@@ -150,6 +219,7 @@ export function createHost(options: HostOptions = {}): Host {
       gateway.stopAll();
       await endpoint?.close();
       endpoint = null;
+      listeners.clear();
       await Promise.allSettled(providers.map((p) => p.close?.()));
       await activity.close();
       await appLog.close();

@@ -19,6 +19,10 @@ export const SettingsSchema = z.looseObject({
       caCertPath: z.string().optional(),
     })
     .optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  /** The desktop window's last size and place. */
+  window: z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(200), height: z.number().int().min(200) }).optional(),
   policies: z.record(z.string(), z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]])).optional(),
 });
 

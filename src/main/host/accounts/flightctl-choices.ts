@@ -2,7 +2,7 @@
  * The pure choices of a Flight Control sign-in: the API address as typed, which auth provider
  * and methods the server's /auth/config offers, the scopes to ask for, and the organization.
  */
-import type { FlightctlAuthInfo, FlightctlAuthProvider } from '../../../shared/api.js';
+import type { FlightctlAuthInfo, FlightctlAuthProvider } from './flightctl-types.js';
 import type { AuthInfo, AuthProviderInfo } from '../providers/flightctl/auth.js';
 import { trimUrl } from '../providers/flightctl/config.js';
 import { describeOrg, type Organization } from '../providers/flightctl/orgs.js';

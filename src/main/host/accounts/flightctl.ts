@@ -1,13 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as oidc from 'openid-client';
-import type {
-  FlightctlAuthInfo,
-  FlightctlConnection,
-  FlightctlOrganization,
-  ProviderStatus,
-  SignInEvent,
-} from '../../../shared/api.js';
+import type { ProviderStatus, SignInEvent } from '../../../shared/api.js';
+import type { FlightctlAuthInfo, FlightctlConnection, FlightctlOrganization } from './flightctl-types.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { parseAuthConfig, TokenManager, type AuthInfo } from '../providers/flightctl/auth.js';

@@ -12,8 +12,21 @@ import { FLY_TOKEN_ACCOUNT, FlyRuntime } from '../providers/fly/runtime.js';
 export const FLY_LOGIN_TIMEOUT_MS = 5 * 60_000;
 const WHOAMI_TIMEOUT_MS = 20_000;
 
+export type FlySignInErrorCode = 'cancelled' | 'timeout' | 'rejected' | 'input' | 'failed';
+
 export class FlySignInError extends Error {
   override readonly name = 'FlySignInError';
+  readonly code: FlySignInErrorCode;
+  constructor(code: FlySignInErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The sign-in page flyctl says it opens ("Opening https://fly.io/app/auth/cli/... ..."). */
+export function loginUrlIn(text: string): string | null {
+  const m = /\bhttps:\/\/\S+\/auth\/cli\/[A-Za-z0-9_-]+/.exec(text);
+  return m ? m[0] : null;
 }
 
 export interface FlyAccountsOptions {
@@ -37,7 +50,7 @@ export class FlyAccounts {
   }
 
   /** Run `flyctl auth login` (flyctl opens the browser), then keep the token it saved. */
-  async signInWithBrowser(signal?: AbortSignal): Promise<ProviderStatus> {
+  async signInWithBrowser(signal?: AbortSignal, onUrl?: (url: string) => void): Promise<ProviderStatus> {
     // Fail on a dead keychain before the person spends a minute in the browser.
     await this.#o.ctx.secrets.list();
     const binary = await this.#rt.binary();
@@ -50,12 +63,13 @@ export class FlyAccounts {
       cwd: this.#o.ctx.dataDir,
       signal: signal ?? AbortSignal.timeout(timeoutMs + 1_000),
       timeoutMs,
+      ...(onUrl ? { onOutput: urlWatcher(onUrl) } : {}),
     });
-    if (result.cancelled) throw new FlySignInError('Fly.io sign-in was cancelled.');
-    if (result.timedOut) throw new FlySignInError(`Fly.io sign-in did not finish within ${Math.round(timeoutMs / 60_000)} minutes; try again.`);
-    if (result.spawnError) throw new FlySignInError(`Could not run ${binary}: ${result.spawnError}`);
+    if (result.cancelled) throw new FlySignInError('cancelled', 'Fly.io sign-in was cancelled; nothing was saved.');
+    if (result.timedOut) throw new FlySignInError('timeout', `Fly.io sign-in did not finish within ${Math.round(timeoutMs / 60_000)} minutes; nothing was saved. Try again.`);
+    if (result.spawnError) throw new FlySignInError('failed', `Could not run ${binary}: ${result.spawnError}`);
     if (result.exitCode !== 0) {
-      throw new FlySignInError(`flyctl auth login failed: ${this.#o.ctx.redactor.text(errorLines(result.stderr, result.stdout)) || `exit code ${result.exitCode}`}`);
+      throw new FlySignInError('failed', `flyctl auth login failed: ${this.#o.ctx.redactor.text(errorLines(result.stderr, result.stdout)) || `exit code ${result.exitCode}`}`);
     }
     const path = flyConfigPath(env);
     const token = await readSavedToken(path);
@@ -67,8 +81,8 @@ export class FlyAccounts {
   /** A pasted token (personal, org-scoped or read-only): verified with flyctl before it replaces the stored one. */
   async signInWithToken(raw: string): Promise<ProviderStatus> {
     const token = raw.trim();
-    if (!token) throw new FlySignInError('The Fly.io token is empty.');
-    if (/[\r\n\0]/.test(token)) throw new FlySignInError('A Fly.io token is a single line; the pasted text has line breaks in it.');
+    if (!token) throw new FlySignInError('input', 'The Fly.io token is empty; paste the whole token (it starts with "FlyV1" or "fm2_").');
+    if (/[\r\n\0]/.test(token)) throw new FlySignInError('input', 'A Fly.io token is a single line; the pasted text has line breaks in it.');
     this.#o.ctx.redactor.addSecret(token);
     await this.#o.ctx.secrets.list();
     await this.#verify(token, await this.#rt.binary());
@@ -95,7 +109,7 @@ export class FlyAccounts {
     });
     if (who.exitCode !== 0) {
       const reason = this.#o.ctx.redactor.text(errorLines(who.stderr, who.stdout)) || (who.timedOut ? 'flyctl auth whoami timed out' : 'no reason given');
-      throw new FlySignInError(`Fly.io did not accept the token: ${reason.replace(/[.\s]+$/, '')}. The stored token was left as it was.`);
+      throw new FlySignInError('rejected', `Fly.io did not accept the token: ${reason.replace(/[.\s]+$/, '')}. The stored token was left as it was.`);
     }
     try {
       const email = (JSON.parse(who.stdout) as { email?: unknown }).email;
@@ -122,6 +136,21 @@ export class FlyAccounts {
   }
 }
 
+/** Reports the sign-in URL once, however flyctl's output is split into chunks. */
+function urlWatcher(onUrl: (url: string) => void): (text: string) => void {
+  let seen = '';
+  let done = false;
+  return (text) => {
+    if (done) return;
+    seen = (seen + text).slice(-4096);
+    const url = loginUrlIn(seen);
+    if (url) {
+      done = true;
+      onUrl(url);
+    }
+  };
+}
+
 /** Where flyctl keeps its login: $FLY_CONFIG_DIR/config.yml, else ~/.fly/config.yml. */
 export function flyConfigPath(env: NodeJS.ProcessEnv): string {
   const dir = env.FLY_CONFIG_DIR || join(env.HOME || env.USERPROFILE || homedir(), '.fly');
@@ -133,16 +162,16 @@ async function readSavedToken(path: string): Promise<string> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new FlySignInError(`flyctl finished signing in but Tarmac found no ${path} to take the token from.`);
+    throw new FlySignInError('failed', `flyctl finished signing in but Tarmac found no ${path} to take the token from.`);
   }
   let token: unknown;
   try {
     token = (parseYaml(text) as { access_token?: unknown } | null)?.access_token;
   } catch {
-    throw new FlySignInError(`${path} is not valid YAML; sign in with flyctl again or paste a token instead.`);
+    throw new FlySignInError('failed', `${path} is not valid YAML; sign in with flyctl again or paste a token instead.`);
   }
   if (typeof token !== 'string' || !token.trim()) {
-    throw new FlySignInError(`flyctl finished signing in but ${path} holds no access_token.`);
+    throw new FlySignInError('failed', `flyctl finished signing in but ${path} holds no access_token.`);
   }
   return token.trim();
 }

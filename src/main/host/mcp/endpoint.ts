@@ -41,6 +41,8 @@ export interface EndpointOptions {
    * session's standalone GET stream "_GET_stream" and a shared store would replay across sessions.
    */
   transportOptions?: TransportExtras | (() => TransportExtras);
+  /** Told whenever a session opens or closes (the window shows sessions per client). */
+  onSessionsChange?: () => void;
 }
 
 export type TransportExtras = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
@@ -227,15 +229,18 @@ export class McpEndpoint {
       onsessioninitialized: (id) => {
         session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), open: 0 };
         this.#sessions.set(id, session);
+        this.#o.onSessionsChange?.();
         this.#o.log.info({ session: id, client }, 'session opened');
       },
       onsessionclosed: (id) => {
         this.#sessions.delete(id);
+        this.#o.onSessionsChange?.();
         this.#o.log.info({ session: id, client }, 'session ended by client');
       },
     });
     transport.onclose = () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
+      this.#o.onSessionsChange?.();
       void server.close().catch(() => undefined);
     };
     await server.connect(transport);
@@ -251,8 +256,10 @@ export class McpEndpoint {
     const server = this.#o.createServer(client);
     const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
     this.#sessions.set(session.id, session);
+    this.#o.onSessionsChange?.();
     res.on('close', () => {
       this.#sessions.delete(session.id);
+      this.#o.onSessionsChange?.();
       void server.close().catch(() => undefined);
     });
     await server.connect(transport);
@@ -343,6 +350,7 @@ export class McpEndpoint {
 
   async #closeSession(session: Session): Promise<void> {
     this.#sessions.delete(session.id);
+    this.#o.onSessionsChange?.();
     await session.transport.close().catch(() => undefined);
     await session.server.close().catch(() => undefined);
   }

@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets.js';
 import type { SettingsStore } from '../settings.js';
 import type { AnyToolSpec } from '../tools/catalogue.js';
-import type { ProviderStatus } from '../../../shared/api.js';
+import type { ProviderChoice, ProviderStatus, SignInEvent, SignInInput, SignInOptions } from '../../../shared/api.js';
+import type { OpenBrowser } from '../accounts/browser.js';
 
 export type { ProviderStatus } from '../../../shared/api.js';
 
@@ -26,6 +27,30 @@ export interface Provider {
   /** Credentials or settings changed (sign-in, sign-out): drop anything cached from them. */
   reload?(): void;
   close?(): Promise<void>;
+  /** Sign-in, sign-out and account choices, for the window and the CLI; absent when there is nothing to sign in to. */
+  account?(deps: AccountDeps): ProviderAccount;
+}
+
+/** What a provider's account flows get from the host. */
+export interface AccountDeps {
+  /** Shows a URL to the person (Electron: the system browser; headless: printed; tests: Playwright). */
+  openBrowser: OpenBrowser;
+  /** Sign-in progress, for the window. */
+  emit(event: SignInEvent): void;
+}
+
+/**
+ * A provider's sign-in as data: the methods it offers (and their fields), running one, and the
+ * choices a signed-in account has. The host API calls only this, so adding a provider never
+ * touches host/api.ts.
+ */
+export interface ProviderAccount {
+  signInOptions(input: SignInInput, signal?: AbortSignal): Promise<SignInOptions>;
+  /** Runs one method; a second sign-in replaces one still waiting. Errors carry a code the UI can branch on. */
+  signIn(method: string, input: SignInInput, signal: AbortSignal): Promise<ProviderStatus>;
+  signOut(): Promise<ProviderStatus>;
+  choices(signal?: AbortSignal): Promise<ProviderChoice[]>;
+  choose(choice: string, value: string, signal?: AbortSignal): Promise<ProviderStatus>;
 }
 
 export type ProviderFactory = (ctx: ProviderContext) => Provider;

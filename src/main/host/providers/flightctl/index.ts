@@ -1,5 +1,6 @@
 import type { AnyToolSpec } from '../../tools/catalogue.js';
-import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
+import type { AccountDeps, Provider, ProviderAccount, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
+import { flightctlAccount } from './account.js';
 import { raceSignal } from '../../tools/abort.js';
 import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
 import { FlightctlClient } from './client.js';
@@ -229,6 +230,10 @@ export class FlightctlProvider implements Provider {
 
   async close(): Promise<void> {
     this.#drop(true);
+  }
+
+  account(deps: AccountDeps): ProviderAccount {
+    return flightctlAccount(this.#ctx, this, deps);
   }
 }
 

@@ -144,6 +144,8 @@ export interface RunOptions {
   maxStdoutBytes?: number;
   /** Text for flyctl's stdin (secret values travel here, never in argv); stdin is closed otherwise. */
   input?: string;
+  /** Sees output as it arrives (sign-in reads the URL flyctl opens), besides the captured copy. */
+  onOutput?: (text: string) => void;
 }
 
 export interface RunResult {
@@ -197,6 +199,12 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
   const err = collector(MAX_STDERR_BYTES);
   child.stdout?.on('data', out.push);
   child.stderr?.on('data', err.push);
+  if (options.onOutput) {
+    const forward = options.onOutput;
+    const watch = (chunk: Buffer | string) => forward(stripVTControlCharacters(String(chunk)));
+    child.stdout?.on('data', watch);
+    child.stderr?.on('data', watch);
+  }
 
   // A background helper that inherited flyctl's stdout would keep the pipe open after flyctl
   // exits; the answer is complete once flyctl is gone, so stop waiting shortly after.

@@ -2,7 +2,8 @@
  * The Fly.io provider: the 60 flyctl tools of `fly mcp server`, run through the user's flyctl
  * with the token from the keychain (or flyctl's own login).
  */
-import type { ProviderContext, ProviderFactory } from '../provider.js';
+import type { Provider, ProviderContext, ProviderFactory } from '../provider.js';
+import { flyAccount } from './account.js';
 import { defineTool, type AnyToolSpec } from '../../tools/catalogue.js';
 import { executeFlyTool } from './execute.js';
 import { FlyRuntime } from './runtime.js';
@@ -17,14 +18,16 @@ export const FLY_PROVIDER_ID = 'fly';
 export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
   const rt = new FlyRuntime(ctx);
   const specs = FLY_TOOLS.map((def) => toSpec(rt, def));
-  return {
+  const provider: Provider = {
     id: FLY_PROVIDER_ID,
     label: 'Fly.io',
     tools: () => specs,
     status: () => flyStatus(rt),
     // A sign-in or sign-out takes effect on the very next call, not after the token cache expires.
     reload: () => rt.invalidate(),
+    account: (deps) => flyAccount(ctx, provider, deps),
   };
+  return provider;
 };
 
 function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {

@@ -22,6 +22,7 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
       ...base,
       state: 'unconfigured',
       summary: 'flyctl not found',
+      fix: { action: 'install-flyctl', label: 'Install flyctl' },
       details: { flyctlPath: null, flyctlVersion: null, account: null, tokenSource: null, searched: describePlaces(located.searched) },
       warnings: [new FlyctlNotFoundError(located).message],
     };
@@ -70,7 +71,8 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
     warnings.push(`The Fly token in the keychain was not accepted: ${problem ?? 'unknown error'}`);
     return { ...base, state: 'signed-out', summary: `${versionText} found; the stored Fly token was rejected`, details, warnings };
   }
-  if (problem) warnings.push(problem);
+  // "no access token available" is what signed out means; the summary says so already.
+  if (problem && !/no access token available/i.test(problem)) warnings.push(problem);
   return {
     ...base,
     state: 'signed-out',

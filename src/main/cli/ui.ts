@@ -1,0 +1,45 @@
+/** `tarmac ui`: the window in the system browser, served by this process with the MCP endpoint. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openInSystemBrowser } from '../host/accounts/system-browser.js';
+import type { Host } from '../host/index.js';
+import { startBrowserMode } from '../web/index.js';
+import type { CliIo } from './io.js';
+
+export interface UiOptions {
+  port?: number;
+  open: boolean;
+  /** The built renderer; default: next to the CLI bundle (out/cli -> out/renderer). */
+  rendererDir?: string;
+}
+
+export function defaultRendererDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+}
+
+export async function ui(host: Host, options: UiOptions, io: CliIo, until: Promise<unknown> = signalled()): Promise<number> {
+  // The window also works when the MCP endpoint cannot start (its page says why).
+  await host.start().catch((err: unknown) => io.err(`tarmac: the MCP endpoint did not start: ${err instanceof Error ? err.message : String(err)}`));
+  const mode = await startBrowserMode(host, {
+    rendererDir: options.rendererDir ?? defaultRendererDir(),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    openBrowser: async (url) => {
+      await openInSystemBrowser(url);
+    },
+  });
+  const opened = options.open ? await openInSystemBrowser(mode.url) : false;
+  io.err(opened ? 'Tarmac opened in your browser. Press Ctrl+C to stop.' : 'Open this link in your browser (it works once). Press Ctrl+C to stop.');
+  // The link is the last line on stdout, so scripts and tests can read it.
+  io.out(mode.url);
+  await until;
+  await mode.close();
+  await host.stop();
+  return 0;
+}
+
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

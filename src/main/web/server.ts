@@ -1,0 +1,286 @@
+/**
+ * Browser mode: the built renderer and the whole TarmacApi over HTTP + server-sent events on
+ * loopback. This page can sign in and change settings, so it is guarded like the MCP endpoint
+ * and more: a one-time URL secret becomes an HttpOnly SameSite=Strict cookie; Host and Origin are
+ * checked; state-changing requests need the cookie and a same-origin Origin; no CORS; strict CSP.
+ */
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { ApiResult, TarmacEvent } from '../../shared/api.js';
+import type { Logger } from '../host/log.js';
+
+const COOKIE = 'tarmac_ui';
+const MAX_BODY_BYTES = 1024 * 1024;
+const KEEPALIVE_MS = 25_000;
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** style-src allows inline styles (UI primitives position popovers with them); scripts are ours only. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+export interface WebServerOptions {
+  /** The folder of the built renderer (index.html and assets/). */
+  rendererDir: string;
+  /** Runs one API request; errors come back as data. */
+  call(method: string, args: unknown): Promise<ApiResult<unknown>>;
+  log: Logger;
+  /** 0 (default) picks a free port. */
+  port?: number;
+}
+
+export class WebServer {
+  readonly #o: WebServerOptions;
+  readonly #http: Server;
+  readonly #streams = new Set<ServerResponse>();
+  /** sha256 of the one-time secret still waiting to be used; null once used. */
+  #secret: Buffer | null;
+  readonly #secretText: string;
+  /** sha256 of live session cookies. */
+  readonly #sessions = new Set<string>();
+  #port = 0;
+  #keepalive: NodeJS.Timeout | undefined;
+
+  constructor(options: WebServerOptions) {
+    this.#o = options;
+    this.#secretText = randomBytes(32).toString('base64url');
+    this.#secret = sha256(this.#secretText);
+    this.#http = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'browser-mode request failed');
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
+        else res.end();
+      });
+    });
+    this.#http.requestTimeout = 0;
+  }
+
+  /** Listen on 127.0.0.1; resolves with the URL to open (it carries the one-time secret). */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        reject(err.code === 'EADDRINUSE' ? new Error(`Port ${this.#o.port} is already in use; choose another with --port (0 picks a free one).`) : err);
+      };
+      this.#http.once('error', onError);
+      this.#http.listen(this.#o.port ?? 0, '127.0.0.1', () => {
+        this.#http.off('error', onError);
+        resolve();
+      });
+    });
+    const address = this.#http.address();
+    if (address && typeof address === 'object') this.#port = address.port;
+    this.#keepalive = setInterval(() => {
+      for (const res of this.#streams) res.write(': keepalive\n\n');
+    }, KEEPALIVE_MS);
+    this.#keepalive.unref();
+    return this.url;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** The link that signs this browser in, once. */
+  get url(): string {
+    return `${this.origin}/?t=${this.#secretText}`;
+  }
+
+  /** Push an event to every open page. */
+  broadcast(event: TarmacEvent): void {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of this.#streams) res.write(frame);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#keepalive);
+    for (const res of this.#streams) res.end();
+    this.#streams.clear();
+    this.#http.closeAllConnections();
+    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostOk = LOOPBACK_HOSTS.some((h) => req.headers.host === `${h}:${this.#port}`);
+    if (!hostOk) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: this address is only served as 127.0.0.1 or localhost.');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.#ownOrigin(origin)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: cross-origin request.');
+
+    const url = new URL(req.url ?? '/', this.origin);
+    const method = req.method ?? 'GET';
+
+    // The one-time link: trade the secret for a session cookie, then drop it from the address bar.
+    if (method === 'GET' && url.pathname === '/' && url.searchParams.has('t')) return this.#exchange(url.searchParams.get('t') ?? '', res);
+
+    if (!this.#authenticated(req)) {
+      if (url.pathname.startsWith('/api/')) return json(res, 401, { ok: false, error: { code: 'denied', message: 'This browser is not signed in to Tarmac: run `tarmac ui` again and open the link it prints.' } });
+      return page(res, 401, 'Open Tarmac from its link', 'This page needs the one-time link that <code>tarmac ui</code> printed. Run <code>tarmac ui</code> again and open the new link.');
+    }
+
+    if (url.pathname === '/api/events' && method === 'GET') return this.#events(req, res);
+    if (url.pathname.startsWith('/api/')) {
+      if (method !== 'POST') return json(res, 405, { ok: false, error: { code: 'invalid-input', message: 'Use POST for API requests.' } });
+      // A state-changing request must say where it comes from, and that must be this page.
+      if (origin === undefined) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: missing Origin.');
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return json(res, 415, { ok: false, error: { code: 'invalid-input', message: 'Send application/json.' } });
+      const body = await readBody(req);
+      if (body === 'too-large') return json(res, 413, { ok: false, error: { code: 'invalid-input', message: 'The request is too large.' } });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return json(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The request body is not JSON.' } });
+      }
+      const args = (parsed as { args?: unknown } | null)?.args;
+      return json(res, 200, await this.#o.call(decodeURIComponent(url.pathname.slice('/api/'.length)), args));
+    }
+    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+    return this.#static(url.pathname, res);
+  }
+
+  #ownOrigin(origin: string): boolean {
+    return LOOPBACK_HOSTS.some((h) => origin === `http://${h}:${this.#port}`);
+  }
+
+  #exchange(given: string, res: ServerResponse): void {
+    const expected = this.#secret;
+    if (!expected || !timingSafeEqual(sha256(given), expected)) {
+      return page(res, 401, 'This link no longer works', 'Each link from <code>tarmac ui</code> opens Tarmac once. Run <code>tarmac ui</code> again and open the new link.');
+    }
+    this.#secret = null;
+    const session = randomBytes(32).toString('base64url');
+    this.#sessions.add(sha256(session).toString('hex'));
+    res.writeHead(303, {
+      ...securityHeaders(),
+      'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: '/',
+      'Cache-Control': 'no-store',
+    });
+    res.end();
+  }
+
+  #authenticated(req: IncomingMessage): boolean {
+    const cookie = cookieValue(req.headers.cookie, COOKIE);
+    return cookie !== null && this.#sessions.has(sha256(cookie).toString('hex'));
+  }
+
+  #events(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write('retry: 1000\n\n');
+    this.#streams.add(res);
+    req.on('close', () => this.#streams.delete(res));
+  }
+
+  async #static(pathname: string, res: ServerResponse): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : decodeSafe(pathname.slice(1));
+    const root = normalize(this.#o.rendererDir + sep);
+    const file = relative === null ? null : normalize(join(root, relative));
+    if (!file || !file.startsWith(root)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    let size: number;
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) throw new Error('not a file');
+      size = s.size;
+    } catch {
+      return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    }
+    const immutable = relative?.startsWith('assets/') ?? false;
+    res.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-store',
+    });
+    createReadStream(file).pipe(res);
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function securityHeaders(): Record<string, string> {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { ...securityHeaders(), 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(body));
+}
+
+/** A small page of its own (no script), for the cases where the app cannot load. */
+function page(res: ServerResponse, status: number, title: string, html: string): void {
+  send(
+    res,
+    status,
+    'text/html; charset=utf-8',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Tarmac: ${title}</title>` +
+      `<style>body{font:15px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f6f7f9;color:#16181d}` +
+      `main{max-width:32rem;padding:2rem;background:#fff;border:1px solid #dfe2e8;border-radius:12px}code{font-family:ui-monospace,monospace;background:#eef0f4;padding:0 .3em;border-radius:4px}` +
+      `@media (prefers-color-scheme:dark){body{background:#0f1115;color:#e7e9ee}main{background:#171a21;border-color:#2a2f3a}code{background:#232834}}</style></head>` +
+      `<body><main><h1>${title}</h1><p>${html}</p></main></body></html>`,
+  );
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}
+
+function decodeSafe(path: string): string | null {
+  try {
+    const decoded = decodeURIComponent(path);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

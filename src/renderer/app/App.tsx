@@ -1,0 +1,42 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { HashRouter, Route, Routes } from 'react-router';
+import { Spinner } from '../components/ui.js';
+import { OverviewPage } from '../features/overview/components/OverviewPage.js';
+import { useSettings } from '../hooks/useHost.js';
+import { useHostEvents } from './events.js';
+import { Layout } from './Layout.js';
+import { queryClient } from './query.js';
+import { useTheme } from './theme.js';
+
+// The Overview is what the window opens on; the other pages load when first visited.
+const AccountsPage = lazy(() => import('../features/accounts/components/AccountsPage.js').then((m) => ({ default: m.AccountsPage })));
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage.js').then((m) => ({ default: m.SettingsPage })));
+
+function Root() {
+  useHostEvents();
+  useTheme(useSettings().data?.theme);
+  return (
+    <Suspense fallback={<Spinner label="Loading…" />}>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<OverviewPage />} />
+          <Route path="accounts" element={<AccountsPage />} />
+          <Route path="settings" element={<SettingsPage />} />
+          <Route path="*" element={<OverviewPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
+
+/** Hash routes: the same app loads from file:// in Electron and from / in browser mode. */
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <HashRouter>
+        <Root />
+      </HashRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,55 @@
+import { Gauge, KeyRound, Settings } from 'lucide-react';
+import { NavLink, Outlet } from 'react-router';
+import { useHostStatus } from '../hooks/useHost.js';
+import { transport } from '../api.js';
+
+const NAV = [
+  { to: '/', label: 'Overview', Icon: Gauge, end: true },
+  { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
+  { to: '/settings', label: 'Settings', Icon: Settings, end: false },
+];
+
+function RunwayMark() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+      <rect x="4" y="1" width="8" height="14" rx="1.5" fill="currentColor" />
+      <rect x="7.4" y="4" width="1.2" height="2" fill="#f5b005" />
+      <rect x="7.4" y="7.5" width="1.2" height="2" fill="#f5b005" />
+      <rect x="7.4" y="11" width="1.2" height="2" fill="#f5b005" />
+    </svg>
+  );
+}
+
+export function Layout() {
+  const status = useHostStatus();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark">
+            <RunwayMark />
+          </span>
+          Tarmac
+        </div>
+        <nav className="nav" aria-label="Main">
+          {NAV.map(({ to, label, Icon, end }) => (
+            <NavLink key={to} to={to} end={end}>
+              <Icon size={16} aria-hidden="true" />
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <span>{status.data ? `Tarmac ${status.data.version}` : 'Tarmac'}</span>
+          <span>{transport === 'browser' ? 'Browser mode' : 'Desktop'}</span>
+        </div>
+      </aside>
+      <main className="main" id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import type { SignInEvent } from '../../shared/api.js';
+import { onHostEvent } from '../api.js';
+import { keys, queryClient } from './query.js';
+
+/** Sign-in progress per provider, as the host reports it (cleared when a sign-in finishes). */
+const progress = new Map<string, SignInEvent[]>();
+const subscribers = new Set<() => void>();
+let snapshot = new Map(progress);
+
+function publish() {
+  snapshot = new Map(progress);
+  for (const s of subscribers) s();
+}
+
+/** Forget a provider's progress (a new sign-in starts). */
+export function resetSignInProgress(provider: string) {
+  progress.delete(provider);
+  publish();
+}
+
+export function useSignInProgress(provider: string): SignInEvent[] {
+  const all = useSyncExternalStore(
+    (cb) => {
+      subscribers.add(cb);
+      return () => subscribers.delete(cb);
+    },
+    () => snapshot,
+  );
+  return all.get(provider) ?? [];
+}
+
+/** Host events into the query cache: the only way host state changes on screen after the first load. */
+export function useHostEvents() {
+  useEffect(
+    () =>
+      onHostEvent((event) => {
+        switch (event.type) {
+          case 'statusChanged':
+            queryClient.setQueryData(keys.status, event.data);
+            // A provider's sign-in state changed: its choices (organizations) may have too.
+            void queryClient.invalidateQueries({ queryKey: ['choices'] });
+            break;
+          case 'settingsChanged':
+            queryClient.setQueryData(keys.settings, event.data);
+            break;
+          case 'signIn': {
+            const p = event.data.provider;
+            if (event.data.kind === 'finished') progress.delete(p);
+            else progress.set(p, [...(progress.get(p) ?? []), event.data]);
+            publish();
+            break;
+          }
+        }
+      }),
+    [],
+  );
+}

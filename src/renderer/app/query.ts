@@ -1,0 +1,26 @@
+import { QueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../shared/api.js';
+
+/**
+ * Host state lives here. It never goes stale on a timer: the host pushes changes as events
+ * (app/events.ts writes them into this cache), so nothing polls and nothing refetches on focus.
+ */
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: Infinity,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+      // A cancelled or refused request is an answer, not a network hiccup.
+      retry: (count, error) => !(error instanceof ApiError) && count < 2,
+    },
+    mutations: { retry: false },
+  },
+});
+
+export const keys = {
+  status: ['status'] as const,
+  settings: ['settings'] as const,
+  signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
+  choices: (provider: string) => ['choices', provider] as const,
+};

@@ -1,0 +1,28 @@
+import { ApiError } from '../../shared/api.js';
+import { Alert } from './ui.js';
+
+const TITLES: Partial<Record<ApiError['code'], string>> = {
+  cancelled: 'Cancelled',
+  timeout: 'Took too long',
+  'port-busy': 'Port in use',
+  'keychain-unavailable': 'Keychain unavailable',
+  'invalid-token': 'Not accepted',
+  unreachable: 'Cannot reach the server',
+  'invalid-input': 'Check the form',
+  'flyctl-missing': 'flyctl not found',
+  'settings-corrupt': 'Settings file damaged',
+  denied: 'Refused',
+  unsupported: 'Not available',
+};
+
+/** An API failure as the person should read it: what happened and what to do (the host's message says both). */
+export function ErrorAlert({ error }: { error: unknown }) {
+  if (!error) return null;
+  const title = error instanceof ApiError ? (TITLES[error.code] ?? 'Something went wrong') : 'Something went wrong';
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <Alert tone={error instanceof ApiError && error.code === 'cancelled' ? 'info' : 'danger'} title={title} live>
+      {message}
+    </Alert>
+  );
+}

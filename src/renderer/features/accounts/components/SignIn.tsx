@@ -1,0 +1,126 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Tabs } from 'radix-ui';
+import { useState } from 'react';
+import type { SignInField, SignInInput, SignInMethod } from '../../../../shared/api.js';
+import { api } from '../../../api.js';
+import { resetSignInProgress } from '../../../app/events.js';
+import { keys } from '../../../app/query.js';
+import { ErrorAlert } from '../../../components/ErrorAlert.js';
+import { Alert, Button, Spinner } from '../../../components/ui.js';
+import { FieldInput, initialValues } from './FieldInput.js';
+import { SignInProgress } from './SignInProgress.js';
+
+/**
+ * A provider's sign-in, rendered from what the host describes: first the connect fields (Flight
+ * Control's server), then one tab per method. Nothing here knows which provider it is.
+ */
+export function SignIn({ provider, label, disabled }: { provider: string; label: string; disabled: boolean }) {
+  // The connect fields as last submitted: the methods are those of this server.
+  const [connect, setConnect] = useState<SignInInput>({});
+  const connectKey = JSON.stringify(connect);
+  const options = useQuery({ queryKey: keys.signInOptions(provider, connectKey), queryFn: () => api.signInOptions(provider, connect) });
+  const [connectValues, setConnectValues] = useState<SignInInput | null>(null);
+  const [tab, setTab] = useState<string | undefined>(undefined);
+
+  const connectFields = options.data?.connect ?? null;
+  const values = connectValues ?? (connectFields ? initialValues(connectFields) : {});
+  const methods = options.data?.methods ?? [];
+  const activeTab = tab && methods.some((m) => m.id === tab) ? tab : methods[0]?.id;
+
+  return (
+    <div className="form" data-testid={`sign-in-${provider}`}>
+      <h3 className="section-title">Sign in to {label}</h3>
+      {disabled ? <Alert tone="warn">Sign-in needs the OS keychain; fix the keychain problem shown on the Overview first.</Alert> : null}
+      {connectFields ? (
+        <form
+          className="form"
+          aria-label={`${label} server`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setConnect(values);
+          }}
+        >
+          {connectFields.map((f) => (
+            <FieldInput key={f.name} idPrefix={`${provider}-connect`} field={f} value={values[f.name]} onChange={(v) => setConnectValues({ ...values, [f.name]: v })} />
+          ))}
+          <div className="btn-row">
+            <Button type="submit" busy={options.isFetching}>
+              {connect.apiUrl ? 'Check the server again' : 'Continue'}
+            </Button>
+          </div>
+        </form>
+      ) : null}
+      {options.isPending ? <Spinner label="Asking for the ways to sign in…" /> : null}
+      {options.error ? <ErrorAlert error={options.error} /> : null}
+      {options.data?.notes.map((n) => (
+        <Alert key={n} tone="info">
+          {n}
+        </Alert>
+      ))}
+      {methods.length ? (
+        <Tabs.Root value={activeTab} onValueChange={setTab}>
+          <Tabs.List className="tabs-list" aria-label={`Ways to sign in to ${label}`}>
+            {methods.map((m) => (
+              <Tabs.Trigger key={m.id} value={m.id} className="tab">
+                {m.label}
+              </Tabs.Trigger>
+            ))}
+          </Tabs.List>
+          {methods.map((m) => (
+            <Tabs.Content key={m.id} value={m.id} className="tab-panel">
+              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} />
+            </Tabs.Content>
+          ))}
+        </Tabs.Root>
+      ) : null}
+    </div>
+  );
+}
+
+function MethodForm({ provider, method, connect, disabled }: { provider: string; method: SignInMethod; connect: SignInInput; disabled: boolean }) {
+  const [values, setValues] = useState<SignInInput>(() => initialValues(method.fields));
+  const signIn = useMutation({
+    mutationFn: (input: SignInInput) => api.signIn(provider, method.id, input),
+    onMutate: () => resetSignInProgress(provider),
+    // Secrets leave the form once used, whatever the outcome.
+    onSettled: () => setValues((v) => clearSecrets(v, method.fields)),
+  });
+  const cancel = useMutation({ mutationFn: () => api.cancelSignIn(provider) });
+
+  return (
+    <form
+      className="form"
+      aria-label={method.label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        signIn.mutate({ ...connect, ...values });
+      }}
+    >
+      <p className="muted">{method.description}</p>
+      {method.fields.map((f) => (
+        <FieldInput key={f.name} idPrefix={`${provider}-${method.id}`} field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
+      ))}
+      {signIn.isPending ? (
+        <SignInProgress provider={provider} waitsForBrowser={method.waitsForBrowser} onCancel={() => cancel.mutate()} cancelling={cancel.isPending} />
+      ) : (
+        <div className="btn-row">
+          <Button type="submit" variant="primary" disabled={disabled}>
+            {method.submitLabel}
+          </Button>
+        </div>
+      )}
+      {signIn.error ? <ErrorAlert error={signIn.error} /> : null}
+      {signIn.isSuccess ? (
+        <Alert tone="ok" live>
+          {signIn.data.state === 'ready' ? `Done: ${signIn.data.summary}.` : `Saved, but ${signIn.data.label} says: ${signIn.data.summary}.`}
+        </Alert>
+      ) : null}
+    </form>
+  );
+}
+
+function clearSecrets(values: SignInInput, fields: SignInField[]): SignInInput {
+  const next = { ...values };
+  for (const f of fields) if (f.kind === 'secret') next[f.name] = '';
+  return next;
+}

@@ -1,0 +1,235 @@
+import { useMutation } from '@tanstack/react-query';
+import { FolderOpen, Monitor, Moon, Sun } from 'lucide-react';
+import { RadioGroup, Switch } from 'radix-ui';
+import { useEffect, useId, useState } from 'react';
+import { useLocation } from 'react-router';
+import type { AppSettings, LogLevel, SettingsPatch, Theme } from '../../../../shared/api.js';
+import { api, transport } from '../../../api.js';
+import { keys, queryClient } from '../../../app/query.js';
+import { CopyButton } from '../../../components/CopyButton.js';
+import { ErrorAlert } from '../../../components/ErrorAlert.js';
+import { Alert, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
+import { useHostStatus, useSettings } from '../../../hooks/useHost.js';
+
+export function SettingsPage() {
+  const settings = useSettings();
+  const location = useLocation();
+  // #flyctl from the Overview's "Set flyctl's path": land on that field.
+  useEffect(() => {
+    if (!settings.data || !location.hash) return;
+    document.getElementById(location.hash.slice(1))?.focus();
+  }, [settings.data, location.hash]);
+  return (
+    <div className="page">
+      <PageHeader title="Settings" description="Changes apply at once; nothing here needs a restart." />
+      {settings.isPending ? <Spinner label="Loading settings…" /> : null}
+      {settings.error ? <ErrorAlert error={settings.error} /> : null}
+      {settings.data ? <SettingsForm settings={settings.data} /> : null}
+    </div>
+  );
+}
+
+function useUpdate() {
+  return useMutation({
+    mutationFn: (patch: SettingsPatch) => api.updateSettings(patch),
+    onSuccess: (next) => queryClient.setQueryData(keys.settings, next),
+  });
+}
+
+function SettingsForm({ settings }: { settings: AppSettings }) {
+  return (
+    <>
+      <PortCard settings={settings} />
+      <FlyctlCard settings={settings} />
+      <AppearanceCard settings={settings} />
+      <FoldersCard settings={settings} />
+    </>
+  );
+}
+
+function PortCard({ settings }: { settings: AppSettings }) {
+  const id = useId();
+  const [port, setPort] = useState(String(settings.port));
+  const update = useUpdate();
+  const status = useHostStatus();
+  const valid = /^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
+  return (
+    <Card labelledBy={`${id}-title`}>
+      <h2 className="card-title" id={`${id}-title`}>
+        MCP endpoint
+      </h2>
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) update.mutate({ port: Number(port) });
+        }}
+      >
+        <label htmlFor={id}>Port</label>
+        <div className="inline-field">
+          <input id={id} className="input" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value.trim())} aria-invalid={!valid} aria-describedby={`${id}-help`} />
+          <Button type="submit" variant="primary" busy={update.isPending} disabled={!valid || Number(port) === settings.port}>
+            Move endpoint
+          </Button>
+        </div>
+        <p className="help" id={`${id}-help`}>
+          Now serving at <span className="mono">{status.data?.endpoint.url ?? 'nowhere'}</span>. The new port is opened before the old one closes, so a busy port changes nothing. Clients registered with the old URL need repairing.
+        </p>
+      </form>
+      {update.error ? <ErrorAlert error={update.error} /> : null}
+      {update.isSuccess ? (
+        <Alert tone="ok" live>
+          The endpoint now listens on port {update.data.port}.
+        </Alert>
+      ) : null}
+    </Card>
+  );
+}
+
+function FlyctlCard({ settings }: { settings: AppSettings }) {
+  const [path, setPath] = useState(settings.flyctlPath ?? '');
+  const update = useUpdate();
+  const status = useHostStatus();
+  const fly = status.data?.providers.find((p) => p.id === 'fly');
+  return (
+    <Card labelledBy="flyctl-title">
+      <h2 className="card-title" id="flyctl-title">
+        Fly.io
+      </h2>
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update.mutate({ flyctlPath: path.trim() || null });
+        }}
+      >
+        <label htmlFor="flyctl">flyctl path</label>
+        <div className="inline-field">
+          <input id="flyctl" className="input mono" value={path} placeholder="Found automatically" spellCheck={false} onChange={(e) => setPath(e.target.value)} aria-describedby="flyctl-help" />
+          <Button type="submit" busy={update.isPending}>
+            Save
+          </Button>
+          {settings.flyctlPath ? (
+            <Button
+              onClick={() => {
+                setPath('');
+                update.mutate({ flyctlPath: null });
+              }}
+            >
+              Find automatically
+            </Button>
+          ) : null}
+        </div>
+        <p className="help" id="flyctl-help">
+          Leave empty to use the flyctl on your PATH, in ~/.fly/bin or from Homebrew.{' '}
+          {fly?.details.flyctlPath ? (
+            <>
+              In use: <span className="mono">{fly.details.flyctlPath}</span>
+              {fly.details.flyctlVersion ? ` (v${fly.details.flyctlVersion})` : ''}.
+            </>
+          ) : (
+            'No flyctl found yet.'
+          )}
+        </p>
+      </form>
+      {update.error ? <ErrorAlert error={update.error} /> : null}
+    </Card>
+  );
+}
+
+const THEMES: Array<{ value: Theme; label: string; Icon: typeof Sun }> = [
+  { value: 'system', label: 'System', Icon: Monitor },
+  { value: 'light', label: 'Light', Icon: Sun },
+  { value: 'dark', label: 'Dark', Icon: Moon },
+];
+
+function AppearanceCard({ settings }: { settings: AppSettings }) {
+  const update = useUpdate();
+  const logId = useId();
+  const loginId = useId();
+  return (
+    <Card labelledBy="app-title">
+      <h2 className="card-title" id="app-title">
+        App
+      </h2>
+      <div className="switch-row">
+        <span className="label" id="theme-label">
+          Theme
+        </span>
+        <RadioGroup.Root className="segmented" aria-labelledby="theme-label" value={settings.theme} onValueChange={(v) => update.mutate({ theme: v as Theme })} orientation="horizontal">
+          {THEMES.map(({ value, label, Icon }) => (
+            <RadioGroup.Item key={value} value={value} className="segment">
+              <Icon size={14} aria-hidden="true" /> {label}
+            </RadioGroup.Item>
+          ))}
+        </RadioGroup.Root>
+      </div>
+      <hr className="divider" />
+      <div className="switch-row">
+        <label htmlFor={logId}>Log level</label>
+        <select id={logId} className="select" style={{ width: 'auto' }} value={settings.logLevel} onChange={(e) => update.mutate({ logLevel: e.target.value as LogLevel })}>
+          <option value="error">Errors only</option>
+          <option value="warn">Warnings</option>
+          <option value="info">Info (default)</option>
+          <option value="debug">Debug</option>
+        </select>
+      </div>
+      <hr className="divider" />
+      <div className="switch-row">
+        <div>
+          <label htmlFor={loginId}>Launch at login</label>
+          <p className="help muted small">
+            {settings.launchAtLogin === null ? 'Set in the desktop app; browser mode cannot change it.' : 'Starts Tarmac in the tray when you log in, without opening this window.'}
+          </p>
+        </div>
+        <Switch.Root
+          id={loginId}
+          className="switch"
+          checked={settings.launchAtLogin === true}
+          disabled={settings.launchAtLogin === null || update.isPending}
+          onCheckedChange={(on) => update.mutate({ launchAtLogin: on })}
+        >
+          <Switch.Thumb className="switch-thumb" />
+        </Switch.Root>
+      </div>
+      {update.error ? <ErrorAlert error={update.error} /> : null}
+    </Card>
+  );
+}
+
+function FoldersCard({ settings }: { settings: AppSettings }) {
+  const open = useMutation({ mutationFn: (which: 'data' | 'logs') => api.openFolder(which) });
+  const rows: Array<{ which?: 'data' | 'logs'; label: string; path: string }> = [
+    { which: 'data', label: 'Data folder', path: settings.paths.data },
+    { which: 'logs', label: 'Log folder', path: settings.paths.logs },
+    { label: 'Settings file', path: settings.paths.settings },
+  ];
+  return (
+    <Card labelledBy="folders-title">
+      <h2 className="card-title" id="folders-title">
+        Files
+      </h2>
+      <ul className="list-plain">
+        {rows.map((r) => (
+          <li key={r.label} className="spread">
+            <div style={{ minWidth: 0 }}>
+              <div>{r.label}</div>
+              <div className="mono small muted" style={{ overflowWrap: 'anywhere' }}>
+                {r.path}
+              </div>
+            </div>
+            <div className="row" style={{ flexWrap: 'nowrap' }}>
+              {r.which && transport === 'desktop' ? (
+                <Button size="sm" onClick={() => open.mutate(r.which!)}>
+                  <FolderOpen size={14} aria-hidden="true" /> Open
+                </Button>
+              ) : null}
+              <CopyButton value={r.path} label={`Copy the path of the ${r.label.toLowerCase()}`} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      {open.error ? <ErrorAlert error={open.error} /> : null}
+    </Card>
+  );
+}

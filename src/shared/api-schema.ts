@@ -1,0 +1,35 @@
+/**
+ * The arguments of every request, as zod schemas: the host checks what arrives from IPC or HTTP
+ * against these before anything runs. The compiler checks each schema against TarmacApi, so the
+ * contract and its validation cannot drift apart. (The renderer never imports this file.)
+ */
+import { z } from 'zod';
+import type { ApiArgs, ApiMethod } from './api.js';
+
+const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
+const name = z.string().min(1).max(64);
+/** A sign-in form: a few named text or boolean values, each of bounded size. */
+const input = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(64 * 1024), z.boolean()]))
+  .refine((v) => Object.keys(v).length <= 32, 'too many fields');
+
+const settingsPatch = z.strictObject({
+  port: z.number().int().min(1).max(65535).optional(),
+  flyctlPath: z.string().max(4096).nullable().optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  launchAtLogin: z.boolean().optional(),
+});
+
+export const API_ARGS = {
+  getStatus: z.tuple([]),
+  signInOptions: z.tuple([providerId, input]),
+  signIn: z.tuple([providerId, name, input]),
+  cancelSignIn: z.tuple([providerId]),
+  signOut: z.tuple([providerId]),
+  providerChoices: z.tuple([providerId]),
+  setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024)]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([settingsPatch]),
+  openFolder: z.tuple([z.enum(['data', 'logs'])]),
+} satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

@@ -1,0 +1,79 @@
+/**
+ * Browser mode against a real host for Playwright: the fake flyctl, the Flight Control
+ * simulator (with its real oidc-provider), the real keyring, and the built renderer in
+ * out/renderer (npm test builds before it tests). Chromium is Debian's, headless.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
+import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
+import type { Settings } from '../../src/main/host/settings.js';
+import { startBrowserMode, type BrowserMode } from '../../src/main/web/index.js';
+import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
+import { FAKE_FLYCTL } from '../helpers/fly.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+
+export const RENDERER_DIR = resolve('out/renderer');
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  // Playwright gives every launch a fresh temporary --user-data-dir of its own.
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface UiOptions {
+  sim?: SimOptions | false;
+  settings?: Partial<Settings>;
+  env?: NodeJS.ProcessEnv;
+  /** What happens to sign-in URLs the host would open in the system browser. */
+  onBrowser?: (url: string) => void;
+}
+
+export interface Ui {
+  t: TestHost;
+  mode: BrowserMode;
+  sim: FlightctlSim | null;
+  home: string;
+  /** Replace what opening a sign-in URL does. */
+  onBrowser(fn: (url: string) => void): void;
+  /** A fresh browser context signed in through the one-time link (only the first call can use it). */
+  open(browser: Browser, options?: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
+  stop(): Promise<void>;
+}
+
+export async function startUi(options: UiOptions = {}): Promise<Ui> {
+  const home = await mkdtemp(join(tmpdir(), 'tarmac-ui-home-'));
+  const sim = options.sim === false ? null : await startFlightctlSim({ devices: 3, fleets: 2, events: 5, ...options.sim });
+  const t = await startTestHost({
+    providers: [createFlyProvider, createFlightctlProvider],
+    env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), FLY_CONFIG_DIR: join(home, '.fly'), ...options.env },
+    settings: { flyctlPath: FAKE_FLYCTL, ...options.settings },
+  });
+  let hook = options.onBrowser ?? (() => undefined);
+  const mode = await startBrowserMode(t.host, { rendererDir: RENDERER_DIR, openBrowser: async (url) => hook(url) });
+  let used = false;
+  return {
+    t,
+    mode,
+    sim,
+    home,
+    onBrowser: (fn) => (hook = fn),
+    async open(browser, opts = {}) {
+      const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1200, height: 860 }, ...(opts.bypassCSP ? { bypassCSP: true } : {}) });
+      const page = await context.newPage();
+      if (used) throw new Error('the one-time link was used already; share one context or start another Ui');
+      used = true;
+      await page.goto(mode.url);
+      return { context, page };
+    },
+    async stop() {
+      await mode.close();
+      await t.stop();
+      await sim?.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** Accounts: one card per provider with its generic sign-in forms. */
+export class AccountsPage {
+  constructor(readonly page: Page) {}
+
+  async goto(): Promise<this> {
+    await this.page.getByRole('link', { name: 'Accounts' }).click();
+    await this.page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    return this;
+  }
+
+  card(id: string): Locator {
+    return this.page.getByTestId(`account-${id}`);
+  }
+
+  summary(id: string): Locator {
+    return this.page.getByTestId(`account-${id}-summary`);
+  }
+
+  signIn(id: string): Locator {
+    return this.page.getByTestId(`sign-in-${id}`);
+  }
+
+  /** Picks a sign-in method's tab. */
+  async method(id: string, label: string): Promise<Locator> {
+    await this.signIn(id).getByRole('tab', { name: label }).click();
+    return this.signIn(id).getByRole('form', { name: label });
+  }
+
+  /** Flight Control's first step: the server, then Continue. */
+  async connect(id: string, apiUrl: string, extra: { caCertPath?: string; skipVerify?: boolean } = {}): Promise<void> {
+    const form = this.signIn(id).getByRole('form', { name: /server$/ });
+    await form.getByLabel('Server URL').fill(apiUrl);
+    if (extra.caCertPath) await form.getByLabel(/CA certificate file/).fill(extra.caCertPath);
+    if (extra.skipVerify) await form.getByLabel('Skip TLS certificate checks').check();
+    await form.getByRole('button', { name: /Continue|Check the server again/ }).click();
+  }
+
+  progress(id: string): Locator {
+    return this.card(id).getByTestId('sign-in-progress');
+  }
+
+  alert(id: string): Locator {
+    return this.card(id).getByRole('alert');
+  }
+
+  async signOut(id: string): Promise<void> {
+    await this.card(id).getByRole('button', { name: 'Sign out…' }).click();
+    await this.card(id).getByRole('button', { name: 'Sign out', exact: true }).click();
+  }
+}

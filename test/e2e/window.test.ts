@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startUi, type Ui } from './harness.js';
+import { OverviewPage } from './pages/OverviewPage.js';
+import { SettingsPage } from './pages/SettingsPage.js';
+
+/** Every page accessible (axe, light and dark) and the Settings page doing what it says. */
+let browser: Browser;
+const cleanups: Array<() => Promise<unknown>> = [];
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+async function open(): Promise<{ ui: Ui; page: Page }> {
+  const ui = await startUi();
+  cleanups.push(() => ui.stop());
+  // axe is injected as a script: only this test's context lets it past the page's CSP.
+  const { context, page } = await ui.open(browser, { bypassCSP: true });
+  cleanups.push(() => context.close());
+  await new OverviewPage(page).endpointUrl().waitFor();
+  return { ui, page };
+}
+
+describe('the window', () => {
+  it('has no serious or critical axe violations on any page, light or dark', async () => {
+    const { page } = await open();
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const name of ['Overview', 'Accounts', 'Settings']) {
+        await page.getByRole('link', { name }).click();
+        await page.getByRole('heading', { name, level: 1 }).waitFor();
+        await page.waitForLoadState('networkidle');
+        if (name === 'Accounts') await page.getByRole('tab').first().waitFor();
+        for (const v of await seriousViolations(page)) found.push(`${name} (${scheme}): ${v}`);
+      }
+    }
+    expect(found).toEqual([]);
+    // The check itself can fail: an unlabelled field is reported.
+    await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<input type="text">'));
+    expect((await seriousViolations(page)).join('\n')).toMatch(/^label:/m);
+  });
+
+  it('Settings: a busy port is a clear error and the endpoint keeps serving on the old one; a free port moves it', async () => {
+    const { ui, page } = await open();
+    const before = ui.t.host.endpoint!.url;
+    const busy: Server = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => busy.close(resolve)));
+    const busyPort = (busy.address() as { port: number }).port;
+
+    const settings = await new SettingsPage(page).goto();
+    await settings.movePort(busyPort);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Port in use.*already in use/);
+    expect(ui.t.host.endpoint!.url).toBe(before);
+    // Still answering there (401: this request has no token).
+    expect((await fetch(before, { method: 'POST' })).status).toBe(401);
+
+    const free = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    await settings.movePort(free);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'now listens on port' }).textContent()).toContain(String(free));
+    expect(ui.t.host.endpoint!.port).toBe(free);
+    expect((await ui.t.host.settings.read()).port).toBe(free);
+    // The old port is closed; the overview shows the new URL without a reload.
+    await expect(fetch(before, { method: 'POST' })).rejects.toThrow();
+    const overview = await new OverviewPage(page).goto();
+    await expect.poll(() => overview.endpointUrl().textContent()).toBe(`http://127.0.0.1:${free}/mcp`);
+  });
+
+  it('Settings: the theme applies at once and is kept', async () => {
+    const { ui, page } = await open();
+    const settings = await new SettingsPage(page).goto();
+    await settings.theme('Dark').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect((await ui.t.host.settings.read()).theme).toBe('dark');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(14, 16, 21)');
+    await settings.theme('System').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'system')).toBe('system');
+  });
+});
