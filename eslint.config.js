@@ -1,18 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const noElectron = {
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: [{ name: 'electron', message: 'The host and shared code stay free of Electron: put it in src/main/electron.' }],
-      patterns: [{ group: ['electron/*'], message: 'The host and shared code stay free of Electron.' }],
-    },
-  ],
+// The layers, as VS Code keeps them: each folder may import only what its layer allows, and a
+// test (test/unit/eslint-boundary.test.ts) proves every rule fires.
+const electron = { name: 'electron', message: 'Only src/main/electron imports electron.' };
+const electronDeep = { group: ['electron/*'], message: 'Only src/main/electron imports electron.' };
+const nodeBuiltins = { regex: '^node:', message: 'No Node built-ins here.' };
+
+const layers = {
+  // The host is plain Node: never the desktop shell, the browser-mode server or the UI.
+  host: {
+    paths: [electron],
+    patterns: [
+      electronDeep,
+      { regex: '(^|/)(electron|web|renderer|cli)/', message: 'src/main/host imports nothing from src/main/electron, src/main/web, src/main/cli or src/renderer.' },
+    ],
+  },
+  // The shared contract is pure TypeScript: itself and zod, nothing else.
+  shared: {
+    paths: [electron],
+    patterns: [electronDeep, nodeBuiltins, { regex: '^(?!zod$|\\./)', message: 'src/shared imports only itself (and zod).' }],
+  },
+  // The UI reaches the host only through the contract in src/shared.
+  renderer: {
+    paths: [electron],
+    patterns: [electronDeep, nodeBuiltins, { regex: '(^|/)main/', message: 'src/renderer imports only src/shared and itself: talk to the host through the API.' }],
+  },
 };
+const restrict = (layer) => ({ 'no-restricted-imports': ['error', layer] });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'coverage/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,15 +40,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['src/main/host/**/*.ts', 'src/shared/**/*.ts'], rules: noElectron },
   {
-    // The shared contract is pure: no Node built-ins either.
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'src/shared is pure TypeScript.' }], patterns: [{ group: ['node:*'], message: 'src/shared is pure TypeScript.' }] },
-      ],
-    },
+    // A promise nobody awaits loses its error: type-aware, so only over the sources.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    languageOptions: { parserOptions: { project: ['./tsconfig.node.json', './tsconfig.web.json'], tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
+  { files: ['src/main/host/**/*.ts'], rules: restrict(layers.host) },
+  { files: ['src/shared/**/*.ts'], rules: restrict(layers.shared) },
+  { files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'], rules: restrict(layers.renderer) },
 );

@@ -17,7 +17,7 @@ export class TarmacTray {
     this.#actions = {
       ...actions,
       copyEndpoint: () => {
-        if (this.#state.endpoint.url) clipboard.writeText(this.#state.endpoint.url);
+        if (this.#state.endpoint.url) void clipboard.writeText(this.#state.endpoint.url);
       },
     };
     this.update(state);

@@ -177,9 +177,22 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     host.changed('providers');
   };
 
+  // Provider statuses run flyctl and call servers: looked at once now, so the window's first
+  // getStatus answers from them at once; later ones answer from the cache and look again behind
+  // it, pushing statusChanged when something differs (stale-while-revalidate).
+  let providersKnown = false;
+  const revalidate = async () => {
+    const before = JSON.stringify(providers);
+    await refreshProviders();
+    providersKnown = true;
+    if (JSON.stringify(providers) !== before) schedule();
+  };
+  void revalidate().catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
+
   const api: TarmacApi = {
     async getStatus() {
-      await refreshProviders();
+      if (!providersKnown) await revalidate();
+      else void revalidate().catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
       return status();
     },
 
