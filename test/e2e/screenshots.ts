@@ -1,30 +1,56 @@
 /**
- * Screenshots of every page in light and dark, for looking at (npm run screenshots). Written to
- * test-results/screenshots (git-ignored); docs/ keeps the two the README shows.
+ * Screenshots of every page in light and dark, for looking at (npm run screenshots): first as a
+ * new user finds them (signed out), then signed in to both providers with a client connected.
+ * Written to test-results/screenshots (git-ignored); `--docs` also refreshes the two the README
+ * shows (docs/overview.png, docs/accounts.png).
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchChromium, startUi } from './harness.js';
 
-const out = process.argv[2] ?? 'test-results/screenshots';
+const out = 'test-results/screenshots';
+const docs = process.argv.includes('--docs');
 await mkdir(out, { recursive: true });
-const ui = await startUi();
+const ui = await startUi({ sim: { orgs: [{ id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', displayName: 'Edge fleet (EU)' }, { id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', displayName: 'Lab' }], organizationsEnabled: true } });
 const browser = await launchChromium();
-try {
-  const { context, page } = await ui.open(browser);
-  await page.getByTestId('endpoint-url').waitFor();
+
+async function shoot(page: Page, prefix: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [name, link] of [['overview', 'Overview'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
-      if (name === 'accounts') await page.getByRole('tab').first().waitFor();
-      await page.screenshot({ path: join(out, `${name}-${scheme}.png`), fullPage: true });
+      if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(out, `${prefix}-${name}-${scheme}.png`), fullPage: true });
     }
   }
+}
+
+try {
+  const { context, page } = await ui.open(browser);
+  await page.getByTestId('endpoint-url').waitFor();
+  await shoot(page, 'new');
+
+  // Signed in to both, one client connected: what the window looks like in daily use.
+  await ui.mode.api.api.signIn('fly', 'token', { token: 'FlyV1 fm2_screenshot-token' });
+  const { idToken } = await ui.sim!.mintSession();
+  await ui.mode.api.api.signIn('flightctl', 'token', { apiUrl: ui.sim!.url, token: idToken });
+  const client = await ui.t.connect('claude-code');
+  await ui.t.connect('cursor');
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByText('claude-code').waitFor();
+  await shoot(page, 'daily');
+  await client.close();
   await context.close();
-  console.log(`screenshots in ${out}`);
+  if (docs) {
+    await mkdir('docs', { recursive: true });
+    await copyFile(join(out, 'daily-overview-light.png'), 'docs/overview.png');
+    await copyFile(join(out, 'new-accounts-light.png'), 'docs/accounts.png');
+  }
+  console.log(`screenshots in ${out}${docs ? ' (and docs/)' : ''}`);
 } finally {
   await browser.close();
   await ui.stop();
