@@ -2,6 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
 import { ActivityStore } from './activity/store.js';
+import { ClientRegistry } from './auth/clients.js';
+import { LastUsed } from './auth/last-used.js';
+import { OAuthServer } from './auth/server.js';
+import { OAuthStore } from './auth/store.js';
+import { AuthUrls } from './auth/urls.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
 import { buildMcpServer } from './mcp/server.js';
@@ -35,6 +40,8 @@ export interface HostOptions {
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
+  /** Fetch for OAuth client ID metadata documents (tests trust a loopback CA with it). */
+  oauthFetch?: typeof globalThis.fetch;
 }
 
 export interface Host {
@@ -44,6 +51,10 @@ export interface Host {
   readonly secrets: SecretStore;
   readonly settings: SettingsStore;
   readonly tokens: ClientTokens;
+  /** Every MCP client, static-token and OAuth, as one list. */
+  readonly clients: ClientRegistry;
+  /** What the OAuth authorization server keeps (clients, grants, token hashes). */
+  readonly oauth: OAuthStore;
   readonly activity: ActivityStore;
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
@@ -76,6 +87,16 @@ export function createHost(options: HostOptions = {}): Host {
   });
   const settings = new SettingsStore(dataDir);
   const tokens = new ClientTokens(secrets, dataDir);
+  // OAuth grants and tokens are kept under hashes: nothing there for the redactor to learn.
+  const oauth = new OAuthStore(
+    new SecretStore({
+      service: secrets.service,
+      ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
+    }),
+    dataDir,
+  );
+  const usage = new LastUsed(dataDir);
+  const clients = new ClientRegistry(tokens, oauth, usage);
   const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
@@ -92,7 +113,17 @@ export function createHost(options: HostOptions = {}): Host {
   let endpoint: McpEndpoint | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   // A revoked client loses its open sessions and streams too, not only its next request.
-  tokens.onReload((clients) => endpoint?.closeSessionsWhere((client) => !clients.has(client)));
+  let staticNames: ReadonlySet<string> = new Set();
+  let oauthNames: ReadonlySet<string> = new Set();
+  const closeRevoked = () => endpoint?.closeSessionsWhere((client) => !staticNames.has(client) && !oauthNames.has(client));
+  tokens.onReload((names) => {
+    staticNames = names;
+    closeRevoked();
+  });
+  oauth.onReload((names) => {
+    oauthNames = names;
+    closeRevoked();
+  });
 
   return {
     dataDir,
@@ -101,6 +132,8 @@ export function createHost(options: HostOptions = {}): Host {
     secrets,
     settings,
     tokens,
+    clients,
+    oauth,
     activity,
     catalogue,
     gateway,
@@ -114,12 +147,22 @@ export function createHost(options: HostOptions = {}): Host {
     async start() {
       if (endpoint) return endpoint.url;
       const requireAuth = options.requireAuth ?? true;
-      if (requireAuth) await tokens.reload();
+      if (requireAuth) await Promise.all([tokens.reload(), oauth.reload()]);
       const port = options.port ?? (await settings.read()).port ?? DEFAULT_PORT;
+      const oauthServer = requireAuth
+        ? new OAuthServer({
+            urls: new AuthUrls(() => new URL(endpoint?.url ?? `http://127.0.0.1:${port}/mcp`).origin),
+            store: oauth,
+            log,
+            nameTaken: (name) => clients.hasStaticName(name),
+            ...(options.oauthFetch ? { fetch: options.oauthFetch } : {}),
+          })
+        : null;
       endpoint = new McpEndpoint({
         port,
         ...(options.bindHost ? { bindHost: options.bindHost } : {}),
-        authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
+        authenticate: requireAuth ? (token) => clients.authenticate(token, (t) => oauthServer!.authenticate(t)) : null,
+        ...(oauthServer ? { oauth: oauthServer } : {}),
         createServer,
         log,
         ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
@@ -136,7 +179,7 @@ export function createHost(options: HostOptions = {}): Host {
       }
       if (requireAuth) {
         // Revocations by another process are seen on the next request; this catches them without one.
-        tokenWatch = setInterval(() => void tokens.refresh().catch(() => undefined), 5_000);
+        tokenWatch = setInterval(() => void Promise.all([tokens.refresh(), oauth.refresh()]).catch(() => undefined), 5_000);
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
@@ -152,6 +195,7 @@ export function createHost(options: HostOptions = {}): Host {
       endpoint = null;
       await Promise.allSettled(providers.map((p) => p.close?.()));
       await activity.close();
+      await usage.flush();
       await appLog.close();
     },
   };
