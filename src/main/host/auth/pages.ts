@@ -41,7 +41,7 @@ export function consentPage(v: ConsentView): string {
   const name = v.clientName ? escapeHtml(truncate(v.clientName, 80)) : 'An unnamed app';
   const identity = v.clientIdHost
     ? `<span class="muted">identified by ${escapeHtml(v.clientIdHost)}</span>`
-    : '<span class="muted">registered itself with Tarmac; the name is its own claim</span>';
+    : '<span class="muted">name given by the app itself, not verified</span>';
   return layout(
     `Allow ${name} to use Tarmac?`,
     `<h1>Allow ${name} to use Tarmac?</h1>
@@ -50,13 +50,13 @@ export function consentPage(v: ConsentView): string {
     <div><dt>App</dt><dd>${name}<br>${identity}</dd></div>
     <div><dt>Returns to</dt><dd><code>${escapeHtml(v.redirectHost)}</code></dd></div>
     <div><dt>Will reach</dt><dd>Tarmac's Fly.io and Flight Control tools at <code>${escapeHtml(v.resource)}</code></dd></div>
-    <div><dt>For how long</dt><dd>Until you revoke it in Tarmac (<code>tarmac token revoke</code>); each sign-in lasts an hour and renews itself</dd></div>
+    <div><dt>For how long</dt><dd>Until you revoke it in Tarmac (<code>tarmac token revoke</code>)</dd></div>
   </dl>
   <p class="note">These tools can change and delete Fly.io apps and fleet devices with your accounts. Every call is recorded in Tarmac's activity log. Allow only an app you just started yourself.</p>
   <form method="post" action="/oauth/consent/${encodeURIComponent(v.uid)}" class="actions">
     <input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}">
     <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-    <button type="submit" name="decision" value="allow" class="primary" autofocus>Allow</button>
+    <button type="submit" name="decision" value="allow" class="primary">Allow</button>
   </form>`,
   );
 }
