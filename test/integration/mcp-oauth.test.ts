@@ -1,4 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer, request as httpsRequest, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,13 +23,30 @@ let t: TestHost;
 let origin: string;
 let browser: Browser;
 let callback: Callback;
+/** A loopback https server publishing client ID metadata documents, with its own self-signed certificate. */
+let metadataServer: HttpsServer;
+let metadataOrigin: string;
+let certDir: string;
 /** Set TARMAC_SCREENSHOT_DIR to keep pictures of the consent page (light and dark). */
 const screenshotDir = process.env.TARMAC_SCREENSHOT_DIR;
 
 beforeAll(async () => {
-  t = await startTestHost({ tools: testTools() });
-  origin = new URL(t.url).origin;
   callback = await startCallback();
+  certDir = mkdtempSync(join(tmpdir(), 'tarmac-cimd-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore', timeout: 10_000 });
+  const cert = readFileSync(join(certDir, 'cert.pem'), 'utf8');
+  metadataServer = createHttpsServer({ cert, key: readFileSync(join(certDir, 'key.pem'), 'utf8') }, (req, res) => {
+    const id = `${metadataOrigin}${req.url}`;
+    const redirect = req.url === '/bad-redirect.json' ? 'http://evil.example/callback' : callback.url;
+    const doc = { client_id: id, client_name: 'Metadata Client', redirect_uris: [redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
+  });
+  await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve));
+  metadataOrigin = `https://127.0.0.1:${(metadataServer.address() as AddressInfo).port}`;
+  // Test-only trust: production fetches metadata documents with oidc-provider's SSRF-guarded fetch.
+  t = await startTestHost({ tools: testTools(), oauthFetch: trustingFetch(cert) });
+  origin = new URL(t.url).origin;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -35,7 +57,30 @@ afterAll(async () => {
   await browser?.close();
   await callback?.close();
   await t?.stop();
+  metadataServer?.closeAllConnections();
+  await new Promise((resolve) => metadataServer?.close(resolve));
+  if (certDir) rmSync(certDir, { recursive: true, force: true });
 });
+
+/** fetch over node:https that trusts one extra CA (the loopback metadata server's certificate). */
+function trustingFetch(ca: string): typeof fetch {
+  return (input, init) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const req = httpsRequest(url, { method: init?.method ?? 'GET', ca, headers: Object.fromEntries(new Headers(init?.headers)), timeout: 5_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500, headers }));
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
+}
 
 const cliEnv = () => ({ TARMAC_KEYCHAIN_SERVICE: t.secrets.service });
 
@@ -328,6 +373,44 @@ describe('refusals', () => {
       await dark.page.context().close();
     }
     await page.context().close();
+  });
+});
+
+describe('client ID metadata documents', () => {
+  const authorize = (clientId: string, pkce: { challenge: string }) =>
+    `${origin}/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: callback.url,
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+      scope: 'mcp',
+      resource: t.url,
+    })}`;
+
+  it('signs in a client identified by an https URL, showing where its document came from', async () => {
+    const clientId = `${metadataOrigin}/client.json`;
+    const pkce = pkcePair();
+    const { page } = await openPage(authorize(clientId, pkce));
+    const facts = await page.locator('.facts').textContent();
+    expect(facts).toContain('Metadata Client');
+    expect(facts).toContain(`identified by ${new URL(metadataOrigin).host}`);
+    const answered = callback.next();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    const code = (await answered).get('code');
+    await page.context().close();
+    expect(code).toBeTruthy();
+    const tokens = await postForm(`${origin}/token`, { grant_type: 'authorization_code', code: code!, client_id: clientId, redirect_uri: callback.url, code_verifier: pkce.verifier });
+    expect(tokens.status).toBe(200);
+    expect((await rawRequest(t.url, { headers: mcpHeaders(String(tokens.body.access_token)), body: INIT_BODY })).status).toBe(200);
+    expect((await t.host.clients.list()).find((c) => c.name === 'metadata-client')?.kind).toBe('oauth');
+  });
+
+  it('refuses a metadata document with a non-loopback http redirect', async () => {
+    const res = await fetch(authorize(`${metadataOrigin}/bad-redirect.json`, pkcePair()), { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('redirect_uris must be http on a loopback address');
   });
 });
 
