@@ -280,6 +280,7 @@ export function uniqueName(label: string, taken: (name: string) => boolean): str
   const base =
     label
       .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
       .replace(/^[^a-z0-9]+/, '')
