@@ -50,7 +50,7 @@ export function consentPage(v: ConsentView): string {
     <div><dt>App</dt><dd>${name}<br>${identity}</dd></div>
     <div><dt>Returns to</dt><dd><code>${escapeHtml(v.redirectHost)}</code></dd></div>
     <div><dt>Will reach</dt><dd>Tarmac's Fly.io and Flight Control tools at <code>${escapeHtml(v.resource)}</code></dd></div>
-    <div><dt>For how long</dt><dd>Until you revoke it in Tarmac (<code>tarmac token revoke</code>)</dd></div>
+    <div><dt>For how long</dt><dd>Until you revoke it in Tarmac (<code>tarmac token revoke</code>), a year at most</dd></div>
   </dl>
   <p class="note">These tools can change and delete Fly.io apps and fleet devices with your accounts. Every call is recorded in Tarmac's activity log. Allow only an app you just started yourself.</p>
   <form method="post" action="/oauth/consent/${encodeURIComponent(v.uid)}" class="actions">
