@@ -132,6 +132,26 @@ describe('OAuthStore', () => {
     expect((await s.list()).map((c) => c.name)).toEqual([name]);
   });
 
+  it('keeps a token written while a reload was reading the keychain', async () => {
+    // A keychain whose listing answers with what it held when asked, a moment later.
+    class SlowListing extends MemoryKeychain {
+      release: (() => void) | null = null;
+      override async findCredentials(service: string) {
+        const snapshot = await super.findCredentials(service);
+        await new Promise<void>((resolve) => (this.release = resolve));
+        return snapshot;
+      }
+    }
+    const slow = new SlowListing();
+    const s = new OAuthStore(new SecretStore({ service: 'test', backend: slow }), dir);
+    const reloading = s.reload();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await s.upsert('RefreshToken', 'written-meanwhile', { jti: 'written-meanwhile', clientId: 'c' }, 60);
+    slow.release!();
+    await reloading;
+    expect(await s.find('RefreshToken', 'written-meanwhile')).toMatchObject({ clientId: 'c' });
+  });
+
   it('refuses to run on a damaged client list instead of dropping every client', async () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(join(dir, 'oauth-clients.json'), '{ not json');

@@ -158,10 +158,16 @@ export function createHost(options: HostOptions = {}): Host {
             ...(options.oauthFetch ? { fetch: options.oauthFetch } : {}),
           })
         : null;
+      // An OAuth access token that worked is scrubbed from logs and activity like any other secret.
+      const verifyOAuth = async (token: string) => {
+        const name = (await oauthServer?.authenticate(token)) ?? null;
+        if (name) redactor.addSecret(token, { transient: true });
+        return name;
+      };
       endpoint = new McpEndpoint({
         port,
         ...(options.bindHost ? { bindHost: options.bindHost } : {}),
-        authenticate: requireAuth ? (token) => clients.authenticate(token, (t) => oauthServer!.authenticate(t)) : null,
+        authenticate: requireAuth ? (token) => clients.authenticate(token, verifyOAuth) : null,
         ...(oauthServer ? { oauth: oauthServer } : {}),
         createServer,
         log,

@@ -57,6 +57,8 @@ export class OAuthStore {
   #entries = new Map<string, Stored>();
   #stamp: string | null = null;
   #loading: Promise<void> | null = null;
+  /** Writes made while a reload reads the keychain, replayed on its result so none is lost. */
+  #journal: Array<[string, Stored | null]> | null = null;
   #writing: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<(clients: ReadonlySet<string>) => void>();
 
@@ -94,6 +96,7 @@ export class OAuthStore {
     const account = accountFor(model, id);
     await this.#secrets.set(account, JSON.stringify({ p: stored.payload, e: stored.expiresAt }));
     this.#entries.set(account, stored);
+    this.#journal?.push([account, stored]);
   }
 
   async consume(model: string, id: string): Promise<void> {
@@ -104,7 +107,7 @@ export class OAuthStore {
 
   async destroy(model: string, id: string): Promise<void> {
     const account = accountFor(model, id);
-    this.#entries.delete(account);
+    this.#forget(account);
     await this.#secrets.delete(account);
   }
 
@@ -191,8 +194,16 @@ export class OAuthStore {
   /** Reload everything now: the index, then the keychain entries (one round trip). */
   async reload(): Promise<void> {
     const stamp = this.#currentStamp();
-    const index = await this.#readIndex();
-    const found = await this.#secrets.entries(OAUTH_ACCOUNT_PREFIX);
+    this.#journal = [];
+    let index: OAuthIndex;
+    let found: Array<{ account: string; value: string }>;
+    try {
+      index = await this.#readIndex();
+      found = await this.#secrets.entries(OAUTH_ACCOUNT_PREFIX);
+    } catch (err) {
+      this.#journal = null;
+      throw err;
+    }
     const entries = new Map<string, Stored>();
     const stale: string[] = [];
     for (const e of found) {
@@ -202,6 +213,11 @@ export class OAuthStore {
       if (stored && known && !expired(stored)) entries.set(e.account, stored);
       else stale.push(e.account);
     }
+    for (const [account, stored] of this.#journal) {
+      if (stored) entries.set(account, stored);
+      else entries.delete(account);
+    }
+    this.#journal = null;
     this.#index = index;
     this.#entries = entries;
     this.#stamp = stamp;
@@ -218,6 +234,11 @@ export class OAuthStore {
     await this.#loading;
   }
 
+  #forget(account: string): void {
+    this.#entries.delete(account);
+    this.#journal?.push([account, null]);
+  }
+
   #live(account: string): Stored | undefined {
     const stored = this.#entries.get(account);
     if (!stored) return undefined;
@@ -232,7 +253,7 @@ export class OAuthStore {
   async #deleteWhere(test: (account: string, payload: Payload) => boolean): Promise<void> {
     for (const [account, stored] of [...this.#entries]) {
       if (!test(account, stored.payload)) continue;
-      this.#entries.delete(account);
+      this.#forget(account);
       await this.#secrets.delete(account);
     }
   }
