@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
 import type { Logger } from '../log.js';
+import { KeychainUnavailableError } from '../secrets.js';
 import { adapterFactory } from './adapter.js';
 import { ConsentFlow } from './consent.js';
 import { messagePage, pageHeaders } from './pages.js';
@@ -121,10 +122,12 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
       Interaction: 600,
       Session: 3600,
     },
-    renderError: (ctx: HookContext, out: { error?: string; error_description?: string }) => {
+    renderError: (ctx: HookContext, out: { error?: string; error_description?: string }, error: unknown) => {
       for (const [k, v] of Object.entries(pageHeaders())) ctx.set(k, v);
       ctx.type = 'html';
-      ctx.body = messagePage('This sign-in cannot continue', `${out.error_description ?? out.error ?? 'Unknown error'}. Start the sign-in again from your app.`);
+      // A locked keychain is the one server error the person can fix; its message says how.
+      const detail = error instanceof KeychainUnavailableError ? error.message : (out.error_description ?? out.error ?? 'Unknown error');
+      ctx.body = messagePage('This sign-in cannot continue', `${detail.replace(/\.$/, '')}. Then start the sign-in again from your app.`);
     },
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
