@@ -17,8 +17,8 @@ Usage:
   tarmac stdio [--client NAME]       serve MCP over stdin/stdout
   tarmac ui [--port N] [--no-open]   open the Tarmac window in your browser (and serve MCP); prints its one-time link
   tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
-  tarmac token list                  list clients that have a token
-  tarmac token revoke <client>       revoke one client's token (a running server honours it at once)
+  tarmac token list                  list MCP clients (static token or OAuth): kind, created, last used
+  tarmac token revoke <client>       revoke a client of either kind (a running server honours it at once)
   tarmac status                      show the providers and their sign-in state
   tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
   tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
@@ -166,22 +166,23 @@ async function token(host: Host, args: string[], io: CliIo): Promise<number> {
     switch (action) {
       case 'create': {
         if (!name) throw new CliError('usage: tarmac token create <client>', 2);
-        const value = await host.tokens.create(name);
+        const value = await host.clients.createToken(name);
         io.err(`Created a token for "${name}". Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.`);
         io.out(value);
         return 0;
       }
       case 'list': {
-        const clients = await host.tokens.list();
-        if (clients.length === 0) io.err('No client tokens.');
-        for (const c of clients) io.out(`${c.name}\t${c.createdAt ?? 'unknown'}`);
+        const clients = await host.clients.list();
+        if (clients.length === 0) io.err('No MCP clients: create a token with `tarmac token create <client>`, or sign in from the client with OAuth.');
+        else io.err('NAME\tKIND\tCREATED\tLAST USED');
+        for (const c of clients) io.out(`${c.name}\t${c.kind}\t${c.createdAt ?? 'unknown'}\t${c.lastUsedAt ?? 'never'}`);
         return 0;
       }
       case 'revoke': {
         if (!name) throw new CliError('usage: tarmac token revoke <client>', 2);
-        const removed = await host.tokens.revoke(name);
-        if (!removed) throw new CliError(`no token for "${name}"`, 1);
-        io.err(`Revoked the token of "${name}".`);
+        const revoked = await host.clients.revoke(name);
+        if (revoked.length === 0) throw new CliError(`no client named "${name}": see \`tarmac token list\``, 1);
+        io.err(revoked.includes('oauth') ? `Revoked "${name}": its OAuth sign-in and tokens no longer work.` : `Revoked the token of "${name}".`);
         return 0;
       }
       default:

@@ -52,10 +52,12 @@ describe('the security gate in front of /mcp', () => {
     expect(res.status).toBe(200);
   });
 
-  it('asks for a token with 401 and WWW-Authenticate', async () => {
+  it('asks for a token with 401 and WWW-Authenticate pointing at the OAuth metadata (RFC 9728)', async () => {
     const res = await post(mcpHeaders(null));
     expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="tarmac"');
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="tarmac", resource_metadata="http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp", scope="mcp"`,
+    );
   });
 
   it('refuses a wrong token with 401 invalid_token', async () => {

@@ -2,6 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
 import { ActivityStore } from './activity/store.js';
+import { ClientRegistry } from './auth/clients.js';
+import { LastUsed } from './auth/last-used.js';
+import { OAuthServer } from './auth/server.js';
+import { OAuthStore } from './auth/store.js';
+import { AuthUrls } from './auth/urls.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
 import { buildMcpServer } from './mcp/server.js';
@@ -35,6 +40,8 @@ export interface HostOptions {
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
+  /** Fetch for OAuth client ID metadata documents (tests trust a loopback CA with it). */
+  oauthFetch?: typeof globalThis.fetch;
 }
 
 export interface Host {
@@ -44,6 +51,10 @@ export interface Host {
   readonly secrets: SecretStore;
   readonly settings: SettingsStore;
   readonly tokens: ClientTokens;
+  /** Every MCP client, static-token and OAuth, as one list. */
+  readonly clients: ClientRegistry;
+  /** What the OAuth authorization server keeps (clients, grants, token hashes). */
+  readonly oauth: OAuthStore;
   readonly activity: ActivityStore;
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
@@ -91,6 +102,16 @@ export function createHost(options: HostOptions = {}): Host {
   });
   const settings = new SettingsStore(dataDir);
   const tokens = new ClientTokens(secrets, dataDir);
+  // OAuth grants and tokens are kept under hashes: nothing there for the redactor to learn.
+  const oauth = new OAuthStore(
+    new SecretStore({
+      service: secrets.service,
+      ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
+    }),
+    dataDir,
+  );
+  const usage = new LastUsed(dataDir);
+  const clients = new ClientRegistry(tokens, oauth, usage);
   const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
@@ -118,11 +139,28 @@ export function createHost(options: HostOptions = {}): Host {
     }
   };
   const requireAuth = options.requireAuth ?? true;
+  // One authorization server for the host's life: its URLs follow the endpoint when it moves port.
+  const oauthServer = requireAuth
+    ? new OAuthServer({
+        urls: new AuthUrls(() => new URL(endpoint?.url ?? `http://127.0.0.1:${options.port ?? DEFAULT_PORT}/mcp`).origin),
+        store: oauth,
+        log,
+        nameTaken: (name) => clients.hasStaticName(name),
+        ...(options.oauthFetch ? { fetch: options.oauthFetch } : {}),
+      })
+    : null;
+  // An OAuth access token that worked is scrubbed from logs and activity like any other secret.
+  const verifyOAuth = async (token: string) => {
+    const name = (await oauthServer?.authenticate(token)) ?? null;
+    if (name) redactor.addSecret(token, { transient: true });
+    return name;
+  };
   const makeEndpoint = (port: number) =>
     new McpEndpoint({
       port,
       ...(options.bindHost ? { bindHost: options.bindHost } : {}),
-      authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
+      authenticate: requireAuth ? (token) => clients.authenticate(token, verifyOAuth) : null,
+      ...(oauthServer ? { oauth: oauthServer } : {}),
       createServer,
       log,
       onSessionsChange: () => changed('sessions'),
@@ -133,7 +171,17 @@ export function createHost(options: HostOptions = {}): Host {
       ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
     });
   // A revoked client loses its open sessions and streams too, not only its next request.
-  tokens.onReload((clients) => endpoint?.closeSessionsWhere((client) => !clients.has(client)));
+  let staticNames: ReadonlySet<string> = new Set();
+  let oauthNames: ReadonlySet<string> = new Set();
+  const closeRevoked = () => endpoint?.closeSessionsWhere((client) => !staticNames.has(client) && !oauthNames.has(client));
+  tokens.onReload((names) => {
+    staticNames = names;
+    closeRevoked();
+  });
+  oauth.onReload((names) => {
+    oauthNames = names;
+    closeRevoked();
+  });
 
   return {
     dataDir,
@@ -142,6 +190,8 @@ export function createHost(options: HostOptions = {}): Host {
     secrets,
     settings,
     tokens,
+    clients,
+    oauth,
     activity,
     catalogue,
     gateway,
@@ -188,7 +238,7 @@ export function createHost(options: HostOptions = {}): Host {
     async start() {
       if (endpoint) return endpoint.url;
       try {
-        if (requireAuth) await tokens.reload();
+        if (requireAuth) await Promise.all([tokens.reload(), oauth.reload()]);
         const saved = await settings.read();
         // LOG_LEVEL or --log-level wins; otherwise the level chosen in Settings.
         if (!options.logLevel && !env.LOG_LEVEL && saved.logLevel) log.level = saved.logLevel;
@@ -205,7 +255,7 @@ export function createHost(options: HostOptions = {}): Host {
       changed('endpoint');
       if (requireAuth) {
         // Revocations by another process are seen on the next request; this catches them without one.
-        tokenWatch = setInterval(() => void tokens.refresh().catch(() => undefined), 5_000);
+        tokenWatch = setInterval(() => void Promise.all([tokens.refresh(), oauth.refresh()]).catch(() => undefined), 5_000);
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
@@ -222,6 +272,7 @@ export function createHost(options: HostOptions = {}): Host {
       listeners.clear();
       await Promise.allSettled(providers.map((p) => p.close?.()));
       await activity.close();
+      await usage.flush();
       await appLog.close();
     },
   };

@@ -20,12 +20,21 @@ const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export type Authenticate = (token: string) => Promise<string | null>;
 
+/** OAuth for MCP clients (src/main/host/auth): its routes, and the 401 challenge that points at them. */
+export interface OAuthHooks {
+  /** Serves OAuth routes and /.well-known/*; false leaves the request to the endpoint. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** WWW-Authenticate value of a 401. */
+  challenge(req: IncomingMessage, hadToken: boolean): string;
+}
+
 export interface EndpointOptions {
   port?: number;
   /** Only loopback addresses are accepted. */
   bindHost?: string;
   /** Maps a bearer token to a client name. null switches authentication off: conformance fixture only. */
   authenticate: Authenticate | null;
+  oauth?: OAuthHooks;
   /** A new McpServer for one session of one client. */
   createServer(client: string): McpServer;
   log: Logger;
@@ -171,6 +180,8 @@ export class McpEndpoint {
     const rejection = checkHost(req, this.#port) ?? checkOrigin(req, this.#port);
     if (rejection) return reject(res, rejection);
 
+    if (this.#o.oauth && (await this.#o.oauth.handle(req, res))) return;
+
     let client = 'anonymous';
     if (this.#o.authenticate) {
       const token = bearerToken(req);
@@ -183,7 +194,7 @@ export class McpEndpoint {
         this.#o.log.warn({ err: err.message }, 'cannot check client tokens');
         return sendError(res, 503, -32000, `Service unavailable: ${err.message}`, { 'Retry-After': '5' });
       }
-      if (!name) return reject(res, unauthorized(req, token !== null));
+      if (!name) return reject(res, unauthorized(req, token !== null, this.#o.oauth?.challenge(req, token !== null)));
       client = name;
     }
 

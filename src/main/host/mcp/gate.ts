@@ -42,18 +42,18 @@ export function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
-export function unauthorized(req: IncomingMessage, hadToken: boolean): GateRejection {
+export function unauthorized(req: IncomingMessage, hadToken: boolean, challenge?: string): GateRejection {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const inQuery = ['token', 'access_token', 'auth'].some((k) => url.searchParams.has(k));
   const message = inQuery
     ? 'Unauthorized: send the token in an "Authorization: Bearer" header; tokens in the URL are refused'
     : hadToken
       ? 'Unauthorized: the bearer token is not valid (it may have been revoked)'
-      : 'Unauthorized: an "Authorization: Bearer <token>" header is required; create a token with `tarmac token create <client>`';
+      : 'Unauthorized: an "Authorization: Bearer <token>" header is required: sign in with OAuth, or create a token with `tarmac token create <client>`';
   return {
     status: 401,
     message,
-    headers: { 'WWW-Authenticate': hadToken ? 'Bearer realm="tarmac", error="invalid_token"' : 'Bearer realm="tarmac"' },
+    headers: { 'WWW-Authenticate': challenge ?? (hadToken ? 'Bearer realm="tarmac", error="invalid_token"' : 'Bearer realm="tarmac"') },
   };
 }
 

@@ -1,0 +1,159 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
+import type { Logger } from '../log.js';
+import { KeychainUnavailableError } from '../secrets.js';
+import { adapterFactory } from './adapter.js';
+import { ConsentFlow } from './consent.js';
+import { messagePage, pageHeaders } from './pages.js';
+import type { OAuthStore } from './store.js';
+import { isLoopbackRedirect, MCP_SCOPE, redirectUriAllowed, type AuthUrls } from './urls.js';
+
+/** Access tokens live an hour; refresh tokens rotate on every use and last 30 days unused. */
+export const ACCESS_TOKEN_TTL = 3600;
+export const REFRESH_TOKEN_TTL = 30 * 86_400;
+const GRANT_TTL = 365 * 86_400;
+
+export interface ProviderOptions {
+  urls: AuthUrls;
+  store: OAuthStore;
+  log: Logger;
+  /** Names already used by static-token clients, so OAuth clients get distinct ones. */
+  nameTaken: (name: string) => boolean;
+  /** Fetch for client ID metadata documents; tests pass one that trusts their loopback CA. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface AuthorizationServer {
+  /** Serve one OAuth request (metadata, register, authorize, token, revoke, consent). */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+}
+
+/**
+ * The authorization server: panva's oidc-provider (OpenID certified) does registration, codes,
+ * PKCE, tokens, rotation and revocation; Tarmac adds its rules (public clients, loopback or https
+ * redirects, its one resource) and its consent page. Loaded on the first OAuth request only.
+ */
+export function createAuthorizationServer(o: ProviderOptions): AuthorizationServer {
+  const { urls } = o;
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: `tarmac-${randomBytes(4).toString('hex')}`, alg: 'RS256', use: 'sig' };
+
+  const resourceServer = (resource: string) => {
+    if (!urls.isResource(resource)) {
+      throw new errors.InvalidTarget(`this server only grants access to its MCP endpoint, ${urls.resource}`);
+    }
+    return { scope: MCP_SCOPE, audience: urls.resource, accessTokenTTL: ACCESS_TOKEN_TTL, accessTokenFormat: 'opaque' };
+  };
+
+  const provider = new Provider(urls.issuer, {
+    adapter: adapterFactory(o.store),
+    clients: [],
+    // Public clients only (native apps, PKCE): no client secrets to keep or leak.
+    clientAuthMethods: ['none'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    },
+    responseTypes: ['code'],
+    // Clients register and ask for the resource's scope (and offline_access for refresh tokens).
+    scopes: ['openid', 'offline_access', MCP_SCOPE],
+    claims: { openid: ['sub'] },
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      // Open registration (RFC 7591) of public clients; nothing to manage later, so no registration token.
+      registration: { enabled: true, issueRegistrationAccessToken: false },
+      registrationManagement: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => urls.resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => resourceServer(resource),
+      },
+    },
+    // Checked for every registration and metadata document: redirect URIs are loopback http (any
+    // port: such clients are native apps, RFC 8252 §7.3) or https; nothing else gets a code.
+    extraClientMetadata: {
+      properties: ['tarmac_redirect_policy'],
+      validator(_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) {
+        if (key !== 'tarmac_redirect_policy') return;
+        const uris = Array.isArray(metadata.redirect_uris) ? (metadata.redirect_uris as unknown[]) : [];
+        for (const uri of uris) {
+          if (typeof uri !== 'string' || !redirectUriAllowed(uri)) {
+            const err = new errors.InvalidRedirectUri();
+            err.error_description = `redirect_uris must be http on a loopback address (127.0.0.1, [::1], localhost) or https; ${JSON.stringify(uri)} is neither`;
+            throw err;
+          }
+        }
+        if (uris.some((u) => typeof u === 'string' && isLoopbackRedirect(u))) metadata.application_type = 'native';
+      },
+    },
+    routes: {
+      authorization: '/authorize',
+      token: '/token',
+      registration: '/register',
+      revocation: '/revoke',
+      jwks: '/oauth/jwks',
+    },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/oauth/consent/${interaction.uid}` },
+    // Every authorization asks the person again; only the grant just given on the consent page counts.
+    loadExistingGrant: async (ctx: HookContext) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    issueRefreshToken: async (_ctx: unknown, client: ClientInstance) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: () => true,
+    expiresWithSession: () => false,
+    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    jwks: { keys: [jwk] },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      AuthorizationCode: 60,
+      RefreshToken: REFRESH_TOKEN_TTL,
+      Grant: GRANT_TTL,
+      Interaction: 600,
+      Session: 3600,
+    },
+    renderError: (ctx: HookContext, out: { error?: string; error_description?: string }, error: unknown) => {
+      for (const [k, v] of Object.entries(pageHeaders())) ctx.set(k, v);
+      ctx.type = 'html';
+      // A locked keychain is the one server error the person can fix; its message says how.
+      const detail = error instanceof KeychainUnavailableError ? error.message : (out.error_description ?? out.error ?? 'Unknown error');
+      ctx.body = messagePage('This sign-in cannot continue', `${detail.replace(/\.$/, '')}. Then start the sign-in again from your app.`);
+    },
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  provider.on('server_error', (_ctx: unknown, err: unknown) => o.log.error({ err: (err as Error).message }, 'OAuth server error'));
+  for (const event of ['grant.error', 'authorization.error', 'registration_create.error'] as const) {
+    provider.on(event, (_ctx: unknown, err: unknown) => o.log.info({ event, err: describe(err) }, 'OAuth request refused'));
+  }
+
+  const callback = provider.callback();
+  const consent = new ConsentFlow({ provider, urls, store: o.store, log: o.log, nameTaken: o.nameTaken });
+
+  return {
+    async handle(req, res, path) {
+      if (path.startsWith('/oauth/consent/')) return consent.handle(req, res, decodeURIComponent(path.slice('/oauth/consent/'.length)));
+      // RFC 8414 metadata is the OpenID discovery document under its OAuth name.
+      if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+      await new Promise<void>((resolve) => {
+        res.once('close', resolve);
+        res.once('finish', resolve);
+        callback(req, res);
+      });
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  const e = err as OAuthError;
+  return [e.error, e.error_description].filter(Boolean).join(': ') || e.message;
+}
