@@ -135,3 +135,53 @@ describe('browser mode security', () => {
     expect((await rawRequest(`${origin}/api/events`, { method: 'GET' })).status).toBe(401);
   });
 });
+
+describe('tarmac ui', () => {
+  it('serves the window with the MCP endpoint, prints the one-time link last on stdout, and stops on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createServer } = await import('node:net');
+    const { cliCommand } = await import('../helpers/cli.js');
+    const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-ui-cli-'));
+    // The MCP endpoint on a free port of its own (the default 8276 may be someone's real Tarmac).
+    const mcpPort = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ port: mcpPort }));
+    const { command, args } = cliCommand(['ui', '--no-open', '--port', '0', '--data-dir', dataDir]);
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: process.env.PATH } });
+    try {
+      const link = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        const timer = setTimeout(() => reject(new Error(`no link: ${err}`)), 20_000);
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const line = out.split('\n').find((l) => /^http:\/\/127\.0\.0\.1:\d+\/\?t=/.test(l));
+          if (line) {
+            clearTimeout(timer);
+            resolve(line.trim());
+          }
+        });
+      });
+      const first = await rawRequest(link, { method: 'GET' });
+      expect(first.status).toBe(303);
+      const cookieHeader = String(first.headers['set-cookie']).split(';')[0]!;
+      const origin = new URL(link).origin;
+      const status = result(await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookieHeader }, body: '{"args":[]}' }));
+      expect(status).toMatchObject({ ok: true, value: { endpoint: { state: 'running', url: `http://127.0.0.1:${mcpPort}/mcp` } } });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

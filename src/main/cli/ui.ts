@@ -1,4 +1,5 @@
 /** `tarmac ui`: the window in the system browser, served by this process with the MCP endpoint. */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openInSystemBrowser } from '../host/accounts/system-browser.js';
@@ -13,8 +14,11 @@ export interface UiOptions {
   rendererDir?: string;
 }
 
+/** out/renderer, seen from the CLI bundle (out/cli) or, in a source checkout, from src/main/cli. */
 export function defaultRendererDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', '..', 'out', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
 }
 
 export async function ui(host: Host, options: UiOptions, io: CliIo, until: Promise<unknown> = signalled()): Promise<number> {
