@@ -20,10 +20,13 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
 
 // import() is hidden in a Function so that an old Node's parser never sees it.
 var load = new Function('specifier', 'return import(specifier)');
-Promise.all([load('node:fs'), load('node:path'), load('node:url')]).then(function (mods) {
+Promise.all([load('node:fs'), load('node:path'), load('node:url'), load('node:module')]).then(function (mods) {
   var fs = mods[0];
   var path = mods[1];
   var url = mods[2];
+  // Node keeps the compiled code of Tarmac and its dependencies on disk (in the OS temp folder):
+  // later runs skip most of the parsing. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  if (mods[3].enableCompileCache) mods[3].enableCompileCache();
   // The real path: npm's .bin links point here from elsewhere.
   var built = path.join(path.dirname(fs.realpathSync(process.argv[1])), '..', 'out', 'cli', 'tarmac.js');
   if (!fs.existsSync(built)) {

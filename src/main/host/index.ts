@@ -3,8 +3,8 @@ import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
 import { ActivityStore } from './activity/store.js';
 import { createAppLog, type Logger } from './log.js';
-import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
-import { buildMcpServer } from './mcp/server.js';
+import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
+import type { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
 import { defaultDataDir } from './paths.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from './providers/provider.js';
@@ -54,8 +54,8 @@ export interface Host {
   /** Start the HTTP endpoint; resolves with its URL. */
   start(): Promise<string>;
   readonly endpoint: McpEndpoint | null;
-  /** A fresh McpServer for one client (stdio, tests). */
-  createServer(client: string): ReturnType<typeof buildMcpServer>;
+  /** A fresh McpServer for one client (stdio, tests); the MCP server code loads on first use. */
+  createServer(client: string): Promise<ReturnType<typeof buildMcpServer>>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
 }
@@ -88,7 +88,13 @@ export function createHost(options: HostOptions = {}): Host {
     ...(options.approve ? { approve: options.approve } : {}),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
-  const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
+  // The MCP SDK and the HTTP endpoint load only when something serves MCP: `tarmac status`,
+  // `token` and `login` start faster without them.
+  const loadServer = async () => {
+    const { buildMcpServer } = await import('./mcp/server.js');
+    return (client: string) => buildMcpServer({ catalogue, gateway, client });
+  };
+  const createServer = async (client: string) => (await loadServer())(client);
   let endpoint: McpEndpoint | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   // A revoked client loses its open sessions and streams too, not only its next request.
@@ -115,12 +121,13 @@ export function createHost(options: HostOptions = {}): Host {
       if (endpoint) return endpoint.url;
       const requireAuth = options.requireAuth ?? true;
       if (requireAuth) await tokens.reload();
+      const [{ DEFAULT_PORT, McpEndpoint }, serverFor] = await Promise.all([import('./mcp/endpoint.js'), loadServer()]);
       const port = options.port ?? (await settings.read()).port ?? DEFAULT_PORT;
       endpoint = new McpEndpoint({
         port,
         ...(options.bindHost ? { bindHost: options.bindHost } : {}),
         authenticate: requireAuth ? (token) => tokens.authenticate(token) : null,
-        createServer,
+        createServer: serverFor,
         log,
         ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
         ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),

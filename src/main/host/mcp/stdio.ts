@@ -17,7 +17,7 @@ const DRAIN_LIMIT_MS = 10 * 60_000;
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
   const protocolOut = claimStdout();
   const transport = new StdioServerTransport(process.stdin, protocolOut);
-  const server = host.createServer(client);
+  const server = await host.createServer(client);
   let transportClosed = false;
   const inputEnded = new Promise<void>((resolve) => {
     transport.onclose = () => {

@@ -7,7 +7,6 @@ import { constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
 
 /** What Tarmac returns to a client at most, per text or structured answer. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -177,6 +176,8 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
     return emptyResult({ cancelled: true, durationMs: 0 });
   }
 
+  // execa loads with the first flyctl run: commands that never run flyctl start faster.
+  const { execa } = await import('execa');
   const child = execa(options.binary, [...options.argv], {
     env: options.env,
     extendEnv: false,
@@ -276,7 +277,7 @@ function describeSpawnError(result: { code?: string; originalMessage?: string; s
 function killGroup(pid: number, sig: NodeJS.Signals, windows: boolean): void {
   if (windows) {
     // No process groups on Windows: taskkill walks the tree.
-    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' });
+    void import('execa').then(({ execa }) => execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' }));
     return;
   }
   try {

@@ -1,0 +1,38 @@
+import type { CommandContext } from './command.js';
+import { makeHost } from './host.js';
+import { CliError } from './io.js';
+
+/** `tarmac token create|list|revoke`. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const [action, name] = ctx.args;
+  const host = makeHost(ctx);
+  try {
+    switch (action) {
+      case 'create': {
+        if (!name) throw new CliError('usage: tarmac token create <client>', 2);
+        const value = await host.tokens.create(name);
+        io.err(`Created a token for "${name}". Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.`);
+        io.out(value);
+        return 0;
+      }
+      case 'list': {
+        const clients = await host.tokens.list();
+        if (clients.length === 0) io.err('No client tokens.');
+        for (const c of clients) io.out(`${c.name}\t${c.createdAt ?? 'unknown'}`);
+        return 0;
+      }
+      case 'revoke': {
+        if (!name) throw new CliError('usage: tarmac token revoke <client>', 2);
+        const removed = await host.tokens.revoke(name);
+        if (!removed) throw new CliError(`no token for "${name}"`, 1);
+        io.err(`Revoked the token of "${name}".`);
+        return 0;
+      }
+      default:
+        throw new CliError('usage: tarmac token create|list|revoke <client>', 2);
+    }
+  } finally {
+    await host.stop();
+  }
+}
