@@ -11,8 +11,15 @@ export async function run(ctx: CommandContext): Promise<number> {
     switch (action) {
       case 'create': {
         if (!name) throw new CliError('usage: tarmac token create <client>', 2);
+        // A client has one token: a new one replaces (and so revokes) the one it had.
+        const replaces = (await host.tokens.list()).some((c) => c.name === name);
         const value = await host.tokens.create(name);
-        io.err(`Created a token for "${name}". Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.`);
+        io.err(
+          replaces
+            ? `Replaced the token of "${name}": its previous token is revoked (a running \`tarmac serve\` refuses it from the next request on); give the client this new one.`
+            : `Created a token for "${name}".`,
+        );
+        io.err('Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.');
         io.out(value);
         return 0;
       }

@@ -71,6 +71,7 @@ export function createHost(options: HostOptions = {}): Host {
   const log = appLog.log;
   const secrets = new SecretStore({
     redactor,
+    log,
     ...(options.keychainService ? { service: options.keychainService } : {}),
     ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
   });

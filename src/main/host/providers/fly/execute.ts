@@ -53,7 +53,7 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
     // The binary may have been removed (an upgrade in progress) since it was found.
     rt.invalidate();
     const again = await rt.locate();
-    if (!again.path) throw new FlyctlNotFoundError(again);
+    if (!again.path) throw new FlyctlNotFoundError(again, { settingsPath: rt.ctx.settings.path });
     throw new Error(`Could not start flyctl at ${binary}: ${res.spawnError}. Check the file is an executable flyctl, or set another path in Tarmac Settings (flyctlPath).`);
   }
   if (res.timedOut && soft === undefined) {
