@@ -121,6 +121,28 @@ describe('fly tools against the fake flyctl', () => {
     expect(out.text).toContain('fly version upgrade');
   });
 
+  it('says in one line that flyctl is too old when it prints a command group\'s help instead (cobra, exit 0)', async () => {
+    h = await flyHarness({ token: TOKEN, env: { FAKE_FLYCTL_UNKNOWN: 'machine uncordon', FAKE_FLYCTL_GROUP_HELP: '1', FAKE_FLYCTL_VERSION: '0.1.2' } });
+    const out = await h.call('fly-machine-upcordon', { id: '148ed599b12289', app: 'my-app' });
+    expect(out.isError).toBe(true);
+    expect(out.text.split('\n')).toHaveLength(1);
+    expect(out.text).toContain('This flyctl (v0.1.2');
+    expect(out.text).toContain('has no "machine uncordon" command');
+    expect(out.text).toContain('`fly version upgrade`');
+    expect(out.text).not.toMatch(/Available Commands|Usage:/);
+  });
+
+  it('says in one line that flyctl is too old when it does not know a flag, without its usage text', async () => {
+    h = await flyHarness({ token: TOKEN, env: { FAKE_FLYCTL_UNKNOWN_FLAGS: 'machine update:--vm-cpu-kind', FAKE_FLYCTL_VERSION: '0.2.0' } });
+    const out = await h.call('fly-machine-update', { id: '148ed599b12289', app: 'my-app', 'vm-cpu-kind': 'performance' });
+    expect(out.isError).toBe(true);
+    expect(out.text.split('\n')).toHaveLength(1);
+    expect(out.text).toContain('This flyctl (v0.2.0');
+    expect(out.text).toContain('unknown flag: --vm-cpu-kind');
+    expect(out.text).toContain('`fly version upgrade`');
+    expect(out.text).not.toMatch(/Usage:|Flags:/);
+  });
+
   it('says in general terms where it looked, how to install flyctl and where to set its path, when flyctl is missing', async () => {
     h = await flyHarness({ flyctlPath: null, env: { PATH: '/nonexistent-a:/nonexistent-b' } });
     const out = await h.call('fly-apps-list', {});
