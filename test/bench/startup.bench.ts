@@ -3,7 +3,8 @@
 // Runs are interleaved so load on the machine hits every command alike. Targets (issue 13):
 // median of 10 runs, `--help` <= 0.15 s and `status` <= 0.30 s.
 // `status` runs without flyctl on PATH and with an empty data dir and keychain service, so it
-// measures Tarmac, not flyctl or a network.
+// measures Tarmac, not flyctl or a network. BENCH_STARTUP_BEFORE=/path/to/other/bin/tarmac.js
+// adds the same two commands of another build (e.g. before a change), measured alongside.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -37,6 +38,8 @@ const cases: Array<{ name: string; args: string[]; target?: number }> = [
   { name: 'tarmac --version', args: [BIN, '--version'] },
   { name: 'tarmac status', args: [BIN, 'status'], target: 300 },
 ];
+const before = process.env.BENCH_STARTUP_BEFORE;
+if (before) cases.push({ name: 'other build: --help', args: [before, '--help'] }, { name: 'other build: status', args: [before, 'status'] });
 
 function timeOnce(args: string[]): number {
   const started = performance.now();
