@@ -8,7 +8,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 };
 const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)];
 
-// The headless CLI: one ESM bundle for plain Node, dependencies left in node_modules.
+// The headless CLI: ESM for plain Node, dependencies left in node_modules. Each command is a
+// chunk of its own (dynamic import in cli.ts), so a command loads only the code it uses.
 export default defineConfig({
   define: { __TARMAC_VERSION__: JSON.stringify(pkg.version) },
   build: {
@@ -19,7 +20,7 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
-      output: { format: 'es', entryFileNames: 'tarmac.js' },
+      output: { format: 'es', entryFileNames: 'tarmac.js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
   },
 });

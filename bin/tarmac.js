@@ -1,11 +1,37 @@
 #!/usr/bin/env node
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const built = fileURLToPath(new URL('../out/cli/tarmac.js', import.meta.url));
-if (!existsSync(built)) {
-  process.stderr.write('tarmac: the CLI is not built yet; run `npm run build:cli` in the Tarmac folder\n');
+//
+// The Node version check comes first. This file uses ES5 syntax only and no static import, so
+// any Node parses it (an old one may even read it as CommonJS) and gets one clear line instead of
+// a crash deep inside a dependency. Keep NEEDED in step with "engines" in package.json.
+var NEEDED = [22, 12];
+var found = String((process.versions && process.versions.node) || '0.0.0');
+var parts = found.split('.');
+var major = Number(parts[0]) || 0;
+var minor = Number(parts[1]) || 0;
+if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
+  process.stderr.write(
+    'tarmac: needs Node.js ' + NEEDED.join('.') + ' or newer, but ' + process.execPath + ' is Node.js ' + found +
+      '; install a current Node.js (https://nodejs.org/, or `nvm install 22`) and run tarmac with it' +
+      ' (in an MCP client config, set "command" to the full path of that node).\n'
+  );
   process.exit(1);
 }
-await import(built);
+
+// import() is hidden in a Function so that an old Node's parser never sees it.
+var load = new Function('specifier', 'return import(specifier)');
+Promise.all([load('node:fs'), load('node:path'), load('node:url'), load('node:module')]).then(function (mods) {
+  var fs = mods[0];
+  var path = mods[1];
+  var url = mods[2];
+  // Node keeps the compiled code of Tarmac and its dependencies on disk (in the OS temp folder):
+  // later runs skip most of the parsing. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+  if (mods[3].enableCompileCache) mods[3].enableCompileCache();
+  // The real path: npm's .bin links point here from elsewhere.
+  var built = path.join(path.dirname(fs.realpathSync(process.argv[1])), '..', 'out', 'cli', 'tarmac.js');
+  if (!fs.existsSync(built)) {
+    process.stderr.write('tarmac: the CLI is not built yet; run `npm run build:cli` in the Tarmac folder\n');
+    process.exit(1);
+  }
+  return load(url.pathToFileURL(built).href);
+});

@@ -1,25 +1,39 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createHost, type Host, type HostOptions } from './host/index.js';
-import { levelFromEnv } from './host/log.js';
-import { serveStdio } from './host/mcp/stdio.js';
-import { defaultProviders } from './host/providers/index.js';
+import type { HostOptions } from './host/index.js';
 import { TARMAC_VERSION } from './host/version.js';
+import type { CommandModule } from './cli/command.js';
 import { CliError, processIo, type CliIo } from './cli/io.js';
-import { loginFly, logoutFly } from './cli/login-fly.js';
-import { loginFlightctl, logoutFlightctl } from './cli/login-flightctl.js';
 
 export { CliError, type CliIo } from './cli/io.js';
+
+/**
+ * Each command's code is loaded only when it runs, so `--help`, `--version` and a quick
+ * `status` do not pay for the MCP endpoint, the sign-in flows and the rest. To add a command:
+ * a module under cli/ exporting run(ctx), a line here, and a line in HELP.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  serve: () => import('./cli/serve.js'),
+  stdio: () => import('./cli/stdio.js'),
+  ui: () => import('./cli/ui.js'),
+  token: () => import('./cli/token.js'),
+  status: () => import('./cli/status.js'),
+  login: () => import('./cli/login.js'),
+  logout: () => import('./cli/login.js'),
+};
 
 const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
 
 Usage:
-  tarmac serve [--port N]            serve MCP over HTTP on 127.0.0.1 (default port 8276)
-  tarmac stdio [--client NAME]       serve MCP over stdin/stdout
-  tarmac ui [--port N] [--no-open]   open the Tarmac window in your browser (and serve MCP); prints its one-time link
+  tarmac serve [--port N]            serve MCP over HTTP on 127.0.0.1 (default port 8276):
+                                     Streamable HTTP at /mcp, legacy HTTP+SSE at /sse
+  tarmac stdio [--client NAME]       serve MCP over stdin/stdout (NAME goes in the activity log)
+  tarmac ui [--port N] [--no-open]   the Tarmac window in your browser, with the MCP endpoint; prints
+                                     its one-time link (--port: the window's own port, default any)
   tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
   tarmac token list                  list MCP clients (static token or OAuth): kind, created, last used
   tarmac token revoke <client>       revoke a client of either kind (a running server honours it at once)
-  tarmac status                      show the providers and their sign-in state
+  tarmac status [--json]             show the providers and their sign-in state (exit 1 when
+                                     Tarmac cannot work, e.g. no keychain); --json for scripts
   tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
   tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
   tarmac login flightctl <url>       sign in to Flight Control in the browser (the URL is printed);
@@ -29,8 +43,11 @@ Usage:
       --token-stdin                  a token read from stdin
   tarmac login flightctl --import [PATH]   take over flightctl's client.yaml login
   tarmac logout flightctl            delete Tarmac's Flight Control tokens from the keychain
+  tarmac --help, -h                  this help
+  tarmac --version, -v               the version
 
-Every command takes --data-dir DIR (default: the OS app-data folder for Tarmac).
+Every command takes --data-dir DIR (default: $TARMAC_DATA_DIR, else the OS app-data folder
+for Tarmac, shared with the desktop app).
 LOG_LEVEL=debug|info|warn|error sets the log level; logs go to <data-dir>/logs/.`;
 
 const OPTIONS = {
@@ -58,7 +75,7 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    io.err(`tarmac: ${(err as Error).message}\n\n${HELP}`);
+    io.err(`tarmac: ${describeParseError(err)}\n\n${HELP}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -66,150 +83,34 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
     io.out(TARMAC_VERSION);
     return 0;
   }
-  const [command, ...rest] = positionals;
+  const [command, ...args] = positionals;
   if (values.help || !command) {
     io.out(HELP);
     return command || values.help ? 0 : 2;
   }
-
-  let port: number | undefined;
-  const makeHost = (extra: Partial<HostOptions> = {}): Host =>
-    createHost({
-      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-      ...(port !== undefined ? { port } : {}),
-      providers: defaultProviders(),
-      logLevel: levelFromEnv(process.env.LOG_LEVEL),
-      ...hostOverrides,
-      ...extra,
-    });
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
+    io.err(`tarmac: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
 
   try {
-    if (values.port !== undefined) port = parsePort(values.port);
-    switch (command) {
-      case 'serve':
-        return await serve(makeHost(), io);
-      case 'stdio': {
-        const host = makeHost();
-        const { closed } = await serveStdio(host, values.client ?? 'stdio');
-        await closed;
-        await host.stop();
-        return 0;
-      }
-      case 'ui': {
-        // --port is the window's own port here; the MCP endpoint keeps its configured one.
-        const uiPort = port;
-        port = undefined;
-        const { ui } = await import('./cli/ui.js');
-        return await ui(makeHost(), { ...(uiPort !== undefined ? { port: uiPort } : {}), open: !values['no-open'] }, io);
-      }
-      case 'token':
-        return await token(makeHost(), rest, io);
-      case 'status':
-        return await status(makeHost(), io, values.json ?? false);
-      case 'login':
-      case 'logout': {
-        const [provider, ...providerArgs] = rest;
-        if (!provider) throw new CliError(`usage: tarmac ${command} fly|flightctl`, 2);
-        const host = makeHost();
-        try {
-          if (provider === 'fly') return command === 'login' ? await loginFly(host, { tokenStdin: values['token-stdin'] ?? false }, io) : await logoutFly(host, io);
-          if (provider === 'flightctl') return command === 'login' ? await loginFlightctl(host, providerArgs, values, io) : await logoutFlightctl(host, io);
-          throw new CliError(`unknown provider "${provider}": use fly or flightctl`, 2);
-        } finally {
-          await host.stop();
-        }
-      }
-      default:
-        throw new CliError(`unknown command "${command}"\n\n${HELP}`, 2);
-    }
+    const { run } = await load();
+    return await run({ command, args, values, io, hostOverrides });
   } catch (err) {
     io.err(`tarmac: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof CliError ? err.exitCode : 1;
   }
 }
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  // 0 asks the OS for any free port (handy for scripts and tests).
-  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${value}"`, 2);
-  return port;
-}
-
-async function serve(host: Host, io: CliIo): Promise<number> {
-  try {
-    const url = await host.start();
-    const clients = await host.tokens.list();
-    io.err(`Tarmac ${TARMAC_VERSION} serving MCP at ${url} (${host.catalogue.size} tools)`);
-    io.err(
-      clients.length === 0
-        ? 'No client tokens yet: create one with `tarmac token create <client>` and send it as "Authorization: Bearer <token>".'
-        : `Clients with a token: ${clients.map((c) => c.name).join(', ')}`,
-    );
-    io.err(`Data: ${host.dataDir}`);
-  } catch (err) {
-    await host.stop();
-    throw err;
+/** parseArgs' own wording quotes unevenly and suggests `--`; say it plainly instead. */
+function describeParseError(err: unknown): string {
+  const { code, message = String(err) } = err as { code?: string; message?: string };
+  const option = /'(-[-\w]*)/.exec(message)?.[1];
+  if (!option) return message;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option "${option}" (the options are listed below)`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return /does not take an argument/.test(message) ? `option "${option}" takes no value` : `option "${option}" needs a value (one starting with "-" goes as ${option}=VALUE)`;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  io.err('Tarmac stopping');
-  await host.stop();
-  return 0;
-}
-
-async function token(host: Host, args: string[], io: CliIo): Promise<number> {
-  const [action, name] = args;
-  try {
-    switch (action) {
-      case 'create': {
-        if (!name) throw new CliError('usage: tarmac token create <client>', 2);
-        const value = await host.clients.createToken(name);
-        io.err(`Created a token for "${name}". Send it as "Authorization: Bearer <token>"; it is shown once here and kept in the keychain.`);
-        io.out(value);
-        return 0;
-      }
-      case 'list': {
-        const clients = await host.clients.list();
-        if (clients.length === 0) io.err('No MCP clients: create a token with `tarmac token create <client>`, or sign in from the client with OAuth.');
-        else io.err('NAME\tKIND\tCREATED\tLAST USED');
-        for (const c of clients) io.out(`${c.name}\t${c.kind}\t${c.createdAt ?? 'unknown'}\t${c.lastUsedAt ?? 'never'}`);
-        return 0;
-      }
-      case 'revoke': {
-        if (!name) throw new CliError('usage: tarmac token revoke <client>', 2);
-        const revoked = await host.clients.revoke(name);
-        if (revoked.length === 0) throw new CliError(`no client named "${name}": see \`tarmac token list\``, 1);
-        io.err(revoked.includes('oauth') ? `Revoked "${name}": its OAuth sign-in and tokens no longer work.` : `Revoked the token of "${name}".`);
-        return 0;
-      }
-      default:
-        throw new CliError('usage: tarmac token create|list|revoke <client>', 2);
-    }
-  } finally {
-    await host.stop();
-  }
-}
-
-async function status(host: Host, io: CliIo, json: boolean): Promise<number> {
-  try {
-    const providers = await host.status();
-    const clients = await host.tokens.list().catch((err: unknown) => err as Error);
-    if (json) {
-      io.out(JSON.stringify({ version: TARMAC_VERSION, dataDir: host.dataDir, providers, clients: Array.isArray(clients) ? clients : null }, null, 2));
-      return 0;
-    }
-    io.out(`Tarmac ${TARMAC_VERSION}  data: ${host.dataDir}`);
-    for (const p of providers) {
-      io.out(`${p.label}: ${p.state}: ${p.summary}`);
-      for (const [k, v] of Object.entries(p.details)) io.out(`  ${k}: ${v ?? '-'}`);
-      for (const w of p.warnings) io.out(`  warning: ${w}`);
-    }
-    io.out(Array.isArray(clients) ? `MCP clients with a token: ${clients.map((c) => c.name).join(', ') || 'none'}` : `Keychain: ${clients.message}`);
-    return 0;
-  } finally {
-    await host.stop();
-  }
+  return message;
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -78,4 +80,12 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, options:
       }
     });
   });
+}
+
+/** The installed entry point; it runs the bundle `npm run build:cli` makes in out/cli/. */
+export const BIN = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
+
+/** Tests of the built CLI say how to build it rather than failing obscurely. */
+export function assertCliBuilt(): void {
+  if (!existsSync(join(ROOT, 'out', 'cli', 'tarmac.js'))) throw new Error('out/cli/tarmac.js is missing: run `npm run build:cli` first');
 }

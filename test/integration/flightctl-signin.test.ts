@@ -611,7 +611,7 @@ describe('CLI', () => {
     for (const run of runs) {
       const r = await runCliProcess(run.args, { env, input: run.input });
       expect(r.code, `${run.args.join(' ')}: ${r.stderr}`).toBe(1);
-      expect(r.stderr).toMatch(/No Secret Service keychain is available: start one \(GNOME Keyring or KeePassXC/);
+      expect(r.stderr).toMatch(/No Secret Service keychain is available .*On a desktop: start GNOME Keyring, or KeePassXC/);
       expect(r.stderr).not.toContain('Open this URL');
       expect(r.stdout).toBe('');
       for (const secret of [USER_PASSWORD, idToken]) expect(r.stderr).not.toContain(secret);

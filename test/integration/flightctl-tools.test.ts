@@ -110,7 +110,8 @@ describe('flightctl query tools against the simulator', () => {
   });
 
   it('stops at the page cap when the server keeps sending continue tokens', async () => {
-    const { sim, provider } = await setup({ devices: 20, alwaysContinue: true });
+    // More devices than pages, so every page brings a new one.
+    const { sim, provider } = await setup({ devices: MAX_PAGES + 10, alwaysContinue: true });
     const out = await callTool(provider, 'query_devices', { limit: 5000 });
     const s = out.structured as { count: number; more: boolean; pageCapReached: boolean };
     expect(apiRequests(sim, '/devices')).toHaveLength(MAX_PAGES);
@@ -118,6 +119,26 @@ describe('flightctl query tools against the simulator', () => {
     expect(s.more).toBe(true);
     expect(s.pageCapReached).toBe(true);
     expect(out.text).toContain(`Stopped after ${MAX_PAGES} pages`);
+  });
+
+  it('treats a nonsense remainingItemCount as unknown', async () => {
+    const { provider } = await setup({ devices: 30, remainingItemCount: -9007199254740991 });
+    const out = await callTool(provider, 'query_devices', { limit: 10 });
+    expect(out.text).not.toContain('-9007199254740991');
+    expect(out.text).toContain('More devices exist beyond these 10');
+    expect(out.structured).not.toHaveProperty('remaining');
+    expect((out.structured as { more: boolean }).more).toBe(true);
+  });
+
+  it('lists each item once when the server repeats a continue token', async () => {
+    // Pages hold 1000: the second request, with the first page's token, gets the first page again.
+    const { sim, provider } = await setup({ devices: 1500, repeatContinue: true });
+    const out = await callTool(provider, 'query_devices', { limit: 5000 });
+    const names = objects(out.structured).map((o) => o.name);
+    expect(names).toHaveLength(1000);
+    expect(new Set(names).size).toBe(1000);
+    expect(apiRequests(sim, '/devices')).toHaveLength(2);
+    expect(out.text).toContain('the server repeated a continue token');
   });
 
   it('get_device adds last seen from /lastseen and resolves an alias', async () => {

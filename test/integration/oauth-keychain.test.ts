@@ -46,7 +46,7 @@ it('answers Allow with 503 and what to do when the keychain is locked, and grant
     expect(allow.status).toBe(503);
     const text = await allow.text();
     expect(text).toContain('Tarmac cannot reach the keychain');
-    expect(text).toMatch(/unlock it, then try again/);
+    expect(text).toMatch(/unlock it\b.*start the sign-in again/s);
   } finally {
     await host.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -82,8 +82,12 @@ describe('with no Secret Service running', () => {
     });
     const err = await s.get('a').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeychainUnavailableError);
-    expect((err as Error).message).toMatch(/No Secret Service keychain is available: start one/);
-    expect((err as Error).message).toMatch(/never stores tokens in plain files/);
+    expect((err as Error).message).toMatch(/No Secret Service keychain is available .*On a desktop: start GNOME Keyring/);
+    expect((err as Error).message).toMatch(/`dbus-run-session -- bash`, then in that shell `gnome-keyring-daemon --unlock --components=secrets`/);
+    expect((err as Error).message).toMatch(/never in plain files/);
+    // The keychain's own words are kept for the log, not shown.
+    expect((err as Error).message).not.toContain('org.freedesktop.secrets');
+    expect((err as KeychainUnavailableError).detail).toContain('org.freedesktop.secrets was not provided');
   });
 
   it('makes the CLI fail clearly with the real keytar and writes no token anywhere', async () => {

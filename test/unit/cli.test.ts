@@ -28,7 +28,24 @@ describe('tarmac CLI', () => {
     expect(u.err.join('\n')).toMatch(/unknown command "launch"/);
     const f = io();
     expect(await runCli(['serve', '--bogus'], f.io)).toBe(2);
-    expect(f.err.join('\n')).toMatch(/Unknown option '--bogus'/);
+    expect(f.err.join('\n')).toMatch(/^tarmac: unknown option "--bogus" \(the options are listed below\)\n/);
+    expect(f.err.join('\n')).not.toMatch(/as in|'--/);
+    const v = io();
+    expect(await runCli(['serve', '--port'], v.io)).toBe(2);
+    expect(v.err.join('\n')).toMatch(/^tarmac: option "--port" needs a value/);
+    const j = io();
+    expect(await runCli(['status', '--json=yes'], j.io)).toBe(2);
+    expect(j.err.join('\n')).toMatch(/^tarmac: option "--json" takes no value/);
+  });
+
+  it('documents all of its surface in --help', async () => {
+    const a = io();
+    expect(await runCli(['-h'], a.io)).toBe(0);
+    const help = a.out.join('\n');
+    for (const text of ['status [--json]', '--version, -v', '--help, -h', 'TARMAC_DATA_DIR', 'LOG_LEVEL', '/sse', '/mcp']) expect(help).toContain(text);
+    const b = io();
+    expect(await runCli(['-v'], b.io)).toBe(0);
+    expect(b.out).toEqual([a.out[0]!.split(' ')[1]!.replace(/:$/, '')]);
   });
 
   it('refuses a bad port without starting anything', async () => {

@@ -121,16 +121,38 @@ describe('fly tools against the fake flyctl', () => {
     expect(out.text).toContain('fly version upgrade');
   });
 
-  it('names where it looked and how to set the path when flyctl is missing', async () => {
+  it('says in one line that flyctl is too old when it prints a command group\'s help instead (cobra, exit 0)', async () => {
+    h = await flyHarness({ token: TOKEN, env: { FAKE_FLYCTL_UNKNOWN: 'machine uncordon', FAKE_FLYCTL_GROUP_HELP: '1', FAKE_FLYCTL_VERSION: '0.1.2' } });
+    const out = await h.call('fly-machine-upcordon', { id: '148ed599b12289', app: 'my-app' });
+    expect(out.isError).toBe(true);
+    expect(out.text.split('\n')).toHaveLength(1);
+    expect(out.text).toContain('This flyctl (v0.1.2');
+    expect(out.text).toContain('has no "machine uncordon" command');
+    expect(out.text).toContain('`fly version upgrade`');
+    expect(out.text).not.toMatch(/Available Commands|Usage:/);
+  });
+
+  it('says in one line that flyctl is too old when it does not know a flag, without its usage text', async () => {
+    h = await flyHarness({ token: TOKEN, env: { FAKE_FLYCTL_UNKNOWN_FLAGS: 'machine update:--vm-cpu-kind', FAKE_FLYCTL_VERSION: '0.2.0' } });
+    const out = await h.call('fly-machine-update', { id: '148ed599b12289', app: 'my-app', 'vm-cpu-kind': 'performance' });
+    expect(out.isError).toBe(true);
+    expect(out.text.split('\n')).toHaveLength(1);
+    expect(out.text).toContain('This flyctl (v0.2.0');
+    expect(out.text).toContain('unknown flag: --vm-cpu-kind');
+    expect(out.text).toContain('`fly version upgrade`');
+    expect(out.text).not.toMatch(/Usage:|Flags:/);
+  });
+
+  it('says in general terms where it looked, how to install flyctl and where to set its path, when flyctl is missing', async () => {
     h = await flyHarness({ flyctlPath: null, env: { PATH: '/nonexistent-a:/nonexistent-b' } });
     const out = await h.call('fly-apps-list', {});
     expect(out.isError).toBe(true);
-    expect(out.text).toContain('flyctl was not found');
-    expect(out.text).toContain('/nonexistent-a');
-    expect(out.text).toContain(`${h.dir}/.fly/bin`);
-    expect(out.text).toContain('/opt/homebrew/bin');
-    expect(out.text).toContain('/usr/local/bin');
-    expect(out.text).toContain('flyctlPath');
+    expect(out.text).toContain('flyctl was not found on PATH, in ~/.fly/bin or in the Homebrew and /usr/local/bin folders');
+    // One short paragraph: not every PATH entry (npx's temporary folders, home paths).
+    expect(out.text).not.toContain('/nonexistent-a');
+    expect(out.text.length).toBeLessThan(400);
+    expect(out.text).toContain('https://fly.io/docs/flyctl/install/');
+    expect(out.text).toContain(`"flyctlPath" in ${h.settings.path}`);
     expect(await h.calls()).toEqual([]);
   });
 

@@ -19,8 +19,7 @@ export async function loginFly(host: Host, options: { tokenStdin: boolean }, io:
     if (!token.trim()) throw new CliError('no token on stdin: pipe it in, e.g. `fly tokens create readonly | tarmac login fly --token-stdin`', 2);
     status = await fly.signInWithToken(token);
   } else {
-    io.err('Running `flyctl auth login`: finish signing in in the browser window it opens.');
-    status = await fly.signInWithBrowser();
+    status = await fly.signInWithBrowser(undefined, { onLaunch: (binary) => io.err(`Running \`flyctl auth login\` (${binary}): finish signing in in the browser window it opens.`) });
   }
   io.err(`Fly.io: ${status.summary}`);
   return status.state === 'ready' ? 0 : 1;

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { openInSystemBrowser } from '../host/accounts/system-browser.js';
 import type { Host } from '../host/index.js';
 import { startBrowserMode } from '../web/index.js';
+import type { CommandContext } from './command.js';
+import { makeHost, parsePort } from './host.js';
 import type { CliIo } from './io.js';
 
 export interface UiOptions {
@@ -46,4 +48,11 @@ function signalled(): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/** The command table's entry: --port is the window's own port; the MCP endpoint keeps its configured one. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const windowPort = ctx.values.port !== undefined ? parsePort(ctx.values.port) : undefined;
+  const host = makeHost({ ...ctx, values: { ...ctx.values, port: undefined } });
+  return ui(host, { ...(windowPort !== undefined ? { port: windowPort } : {}), open: !ctx.values['no-open'] }, ctx.io);
 }

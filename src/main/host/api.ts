@@ -17,7 +17,7 @@ import { API_ARGS } from '../../shared/api-schema.js';
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
 import type { Host } from './index.js';
-import { DEFAULT_PORT } from './mcp/endpoint.js';
+import { DEFAULT_PORT } from './defaults.js';
 import type { ProviderAccount } from './providers/provider.js';
 import { KeychainUnavailableError } from './secrets.js';
 import { TARMAC_VERSION } from './version.js';
@@ -146,6 +146,8 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     timer = undefined;
     if (providersDirty) {
       providersDirty = false;
+      // A look that started before the change may have seen the old state: wait it out, then look again.
+      await (providersFresh ?? Promise.resolve()).catch(() => undefined);
       await refreshProviders().catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
     }
     emit({ type: 'statusChanged', data: status() });

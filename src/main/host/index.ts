@@ -8,8 +8,9 @@ import { OAuthServer } from './auth/server.js';
 import { OAuthStore } from './auth/store.js';
 import { AuthUrls } from './auth/urls.js';
 import { createAppLog, type Logger } from './log.js';
-import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
-import { buildMcpServer } from './mcp/server.js';
+import { DEFAULT_PORT } from './defaults.js';
+import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
+import type { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
 import { defaultDataDir } from './paths.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from './providers/provider.js';
@@ -78,8 +79,8 @@ export interface Host {
   changed(what: HostChange): void;
   /** Change the app log's level from now on (Settings). */
   setLogLevel(level: Level): void;
-  /** A fresh McpServer for one client (stdio, tests). */
-  createServer(client: string): ReturnType<typeof buildMcpServer>;
+  /** A fresh McpServer for one client (stdio, tests); the MCP server code loads on first use. */
+  createServer(client: string): Promise<ReturnType<typeof buildMcpServer>>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
 }
@@ -97,6 +98,7 @@ export function createHost(options: HostOptions = {}): Host {
   const log = appLog.log;
   const secrets = new SecretStore({
     redactor,
+    log,
     ...(options.keychainService ? { service: options.keychainService } : {}),
     ...(options.keychainBackend ? { backend: options.keychainBackend } : {}),
   });
@@ -124,7 +126,13 @@ export function createHost(options: HostOptions = {}): Host {
     ...(options.approve ? { approve: options.approve } : {}),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
-  const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
+  // The MCP SDK and the HTTP endpoint load only when something serves MCP: `tarmac status`,
+  // `token` and `login` start faster without them.
+  const loadServer = async () => {
+    const { buildMcpServer } = await import('./mcp/server.js');
+    return (client: string) => buildMcpServer({ catalogue, gateway, client });
+  };
+  const createServer = async (client: string) => (await loadServer())(client);
   let endpoint: McpEndpoint | null = null;
   let endpointError: string | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
@@ -155,13 +163,15 @@ export function createHost(options: HostOptions = {}): Host {
     if (name) redactor.addSecret(token, { transient: true });
     return name;
   };
-  const makeEndpoint = (port: number) =>
-    new McpEndpoint({
+  // The endpoint and the MCP SDK load only when something serves MCP (see loadServer).
+  const makeEndpoint = async (port: number) => {
+    const [{ McpEndpoint }, serverFor] = await Promise.all([import('./mcp/endpoint.js'), loadServer()]);
+    return new McpEndpoint({
       port,
       ...(options.bindHost ? { bindHost: options.bindHost } : {}),
       authenticate: requireAuth ? (token) => clients.authenticate(token, verifyOAuth) : null,
       ...(oauthServer ? { oauth: oauthServer } : {}),
-      createServer,
+      createServer: serverFor,
       log,
       onSessionsChange: () => changed('sessions'),
       ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
@@ -170,6 +180,7 @@ export function createHost(options: HostOptions = {}): Host {
       ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
       ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
     });
+  };
   // A revoked client loses its open sessions and streams too, not only its next request.
   let staticNames: ReadonlySet<string> = new Set();
   let oauthNames: ReadonlySet<string> = new Set();
@@ -219,7 +230,7 @@ export function createHost(options: HostOptions = {}): Host {
         return null;
       }
       if (port === endpoint.port) return endpoint.url;
-      const next = makeEndpoint(port);
+      const next = await makeEndpoint(port);
       await next.listen();
       const previous = endpoint;
       endpoint = next;
@@ -243,7 +254,7 @@ export function createHost(options: HostOptions = {}): Host {
         // LOG_LEVEL or --log-level wins; otherwise the level chosen in Settings.
         if (!options.logLevel && !env.LOG_LEVEL && saved.logLevel) log.level = saved.logLevel;
         const port = options.port ?? saved.port ?? DEFAULT_PORT;
-        const starting = makeEndpoint(port);
+        const starting = await makeEndpoint(port);
         await starting.listen();
         endpoint = starting;
         endpointError = null;

@@ -1,28 +1,40 @@
 import { createRequire } from 'node:module';
 import type { Redactor } from './activity/redact.js';
+import type { Logger } from './log.js';
 
 /** Service name under which Tarmac keeps every secret in the OS keychain. */
 export const KEYCHAIN_SERVICE = 'Tarmac';
 
-/** The keychain could not be reached; the message says what to do. Nothing was written. */
+/**
+ * The keychain could not be reached; the message says what to do. Nothing was written. The
+ * keychain's own words (D-Bus errors and the like) are in `detail`, for the log: they rarely
+ * help the user and never say how to fix it.
+ */
 export class KeychainUnavailableError extends Error {
   override readonly name = 'KeychainUnavailableError';
   readonly code = 'KEYCHAIN_UNAVAILABLE';
-  constructor(detail: string, options?: { cause?: unknown }) {
-    super(`${keychainHelp()} (${detail})`, options);
+  constructor(
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(keychainHelp(), options);
   }
 }
 
-function keychainHelp(): string {
-  switch (process.platform) {
+/** How to get a working keychain, per OS; the README has the same recipe at more length. */
+export function keychainHelp(platform: NodeJS.Platform = process.platform): string {
+  switch (platform) {
     case 'darwin':
       return 'The macOS keychain is locked or unavailable: unlock your login keychain (Keychain Access) and try again';
     case 'win32':
       return 'Windows Credential Manager is unavailable: sign in to a normal user session and try again';
     default:
       return (
-        'No Secret Service keychain is available: start one (GNOME Keyring or KeePassXC with Secret Service enabled) ' +
-        'and unlock it, then try again. Tarmac never stores tokens in plain files'
+        'No Secret Service keychain is available (Tarmac keeps tokens only there, never in plain files). ' +
+        'On a desktop: start GNOME Keyring, or KeePassXC with Secret Service integration on, and unlock it. ' +
+        'Without one (SSH, server): run `dbus-run-session -- bash`, then in that shell ' +
+        '`gnome-keyring-daemon --unlock --components=secrets` (type a keyring password, then Ctrl-D) ' +
+        'and run tarmac from there; see "Keychain on headless Linux" in the README'
       );
   }
 }
@@ -69,7 +81,7 @@ function loadKeytar(): KeychainBackend {
     try {
       keytarBackend = require('keytar') as KeychainBackend;
     } catch (err) {
-      throw new KeychainUnavailableError('the keytar native module could not be loaded', { cause: err });
+      throw new KeychainUnavailableError(`the keytar native module could not be loaded: ${describe(err)}`, { cause: err });
     }
   }
   return keytarBackend;
@@ -81,6 +93,8 @@ export interface SecretStoreOptions {
   backend?: KeychainBackend;
   /** Every value read or written is registered here so it is scrubbed from logs and activity. */
   redactor?: Redactor;
+  /** Where the keychain's own error text goes when it fails (the user gets what to do instead). */
+  log?: Logger;
 }
 
 /**
@@ -91,12 +105,14 @@ export class SecretStore {
   readonly service: string;
   readonly #backend: () => KeychainBackend;
   readonly #redactor: Redactor | undefined;
+  readonly #log: Logger | undefined;
 
   constructor(options: SecretStoreOptions = {}) {
     this.service = options.service ?? process.env.TARMAC_KEYCHAIN_SERVICE ?? KEYCHAIN_SERVICE;
     const backend = options.backend;
     this.#backend = backend ? () => backend : loadKeytar;
     this.#redactor = options.redactor;
+    this.#log = options.log;
   }
 
   async get(account: string): Promise<string | null> {
@@ -139,11 +155,12 @@ export class SecretStore {
   }
 
   async #call<T>(what: string, fn: (backend: KeychainBackend) => Promise<T>): Promise<T> {
-    const backend = this.#backend();
     try {
-      return await fn(backend);
+      return await fn(this.#backend());
     } catch (err) {
-      throw new KeychainUnavailableError(`keychain ${what} failed: ${describe(err)}`, { cause: err });
+      const failure = err instanceof KeychainUnavailableError ? err : new KeychainUnavailableError(`keychain ${what} failed: ${describe(err)}`, { cause: err });
+      this.#log?.warn({ detail: failure.detail }, 'keychain unavailable');
+      throw failure;
     }
   }
 }

@@ -49,11 +49,17 @@ export class FlyAccounts {
     this.#rt = new FlyRuntime(options.ctx);
   }
 
-  /** Run `flyctl auth login` (flyctl opens the browser), then keep the token it saved. */
-  async signInWithBrowser(signal?: AbortSignal, onUrl?: (url: string) => void): Promise<ProviderStatus> {
-    // Fail on a dead keychain before the person spends a minute in the browser.
+  /**
+   * Run `flyctl auth login` (flyctl opens the browser), then keep the token it saved.
+   * `onLaunch` runs once flyctl was found, just before it starts (to tell the person a browser
+   * opens); `onUrl` gets the sign-in page flyctl says it opened (shown when no browser did).
+   */
+  async signInWithBrowser(signal?: AbortSignal, hooks: { onLaunch?: (binary: string) => void; onUrl?: (url: string) => void } = {}): Promise<ProviderStatus> {
+    const { onLaunch, onUrl } = hooks;
+    // Fail on a dead keychain or a missing flyctl before the person spends a minute in the browser.
     await this.#o.ctx.secrets.list();
     const binary = await this.#rt.binary();
+    onLaunch?.(binary);
     const env = this.#loginEnv();
     const timeoutMs = this.#o.loginTimeoutMs ?? FLY_LOGIN_TIMEOUT_MS;
     const result = await runFlyctl({

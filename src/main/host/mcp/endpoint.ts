@@ -9,7 +9,8 @@ import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection } from './gate.js';
 
-export const DEFAULT_PORT = 8276;
+import { DEFAULT_PORT } from '../defaults.js';
+export { DEFAULT_PORT };
 export const DEFAULT_MAX_SESSIONS = 64;
 /** One client (a restart loop, a leak) cannot take every session from the others. */
 export const DEFAULT_MAX_SESSIONS_PER_CLIENT = 32;

@@ -1,23 +1,75 @@
 import { Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Host } from '../index.js';
+
+/** How long the requests still running when stdin closes get to finish and be answered. */
+const DRAIN_LIMIT_MS = 10 * 60_000;
 
 /**
  * Serve the host's tools over stdin/stdout for clients that launch Tarmac themselves. stdout
  * carries protocol bytes only: the transport gets a private handle on the real stdout, and
  * process.stdout itself (console.*, a stray library print) is pointed at stderr.
+ *
+ * When stdin closes (the client is done writing, e.g. `printf ... | tarmac stdio`), the requests
+ * already read are finished and answered before `closed` resolves.
  */
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
   const protocolOut = claimStdout();
   const transport = new StdioServerTransport(process.stdin, protocolOut);
-  const server = host.createServer(client);
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
+  const server = await host.createServer(client);
+  let transportClosed = false;
+  const inputEnded = new Promise<void>((resolve) => {
+    transport.onclose = () => {
+      transportClosed = true;
+      resolve();
+    };
     process.stdin.once('end', () => resolve());
   });
   await server.connect(transport);
+  const inFlight = trackRequests(transport);
   host.log.info({ client }, 'serving MCP over stdio');
-  return { closed: closed.then(() => server.close().catch(() => undefined)) };
+  const closed = inputEnded
+    .then(() => (transportClosed ? undefined : inFlight.drained(DRAIN_LIMIT_MS)))
+    .then(() => server.close().catch(() => undefined));
+  return { closed };
+}
+
+/**
+ * Counts the requests read whose answer has not been written yet. Wraps the transport's
+ * callbacks after the server set them, so it works whatever the server does with each message.
+ */
+function trackRequests(transport: Transport): { drained(limitMs: number): Promise<void> } {
+  const pending = new Set<string | number>();
+  let onEmpty: (() => void) | undefined;
+  const forget = (id: unknown): void => {
+    if ((typeof id === 'string' || typeof id === 'number') && pending.delete(id) && pending.size === 0) onEmpty?.();
+  };
+  const receive = transport.onmessage?.bind(transport);
+  transport.onmessage = (message, extra) => {
+    if ('method' in message && 'id' in message) pending.add(message.id);
+    // A cancelled request gets no answer: stop waiting for one.
+    else if ('method' in message && message.method === 'notifications/cancelled') forget(message.params?.requestId);
+    receive?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    await send(message, options);
+    if (!('method' in message) && 'id' in message) forget(message.id);
+  };
+  return {
+    drained: (limitMs) =>
+      pending.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, limitMs);
+            timer.unref();
+            onEmpty = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          }),
+  };
 }
 
 /** A stream onto the real stdout, after which every other write to process.stdout goes to stderr. */

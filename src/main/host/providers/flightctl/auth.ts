@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { Logger } from '../../log.js';
 import type { SecretStore } from '../../secrets.js';
 import { raceSignal } from '../../tools/abort.js';
@@ -200,6 +200,8 @@ export class TokenManager {
     const refreshToken = tokens?.refreshToken;
     if (!tokens || !refreshToken || !this.#refresh) throw new FlightctlError('signed-out', 'Flight Control has no refresh token; sign in again.');
     const target = await this.#target(signal);
+    // openid-client loads with the first refresh: commands that never refresh start faster.
+    const oidc = await import('openid-client');
     const issuer = target.issuer ?? new URL(target.tokenUrl).origin;
     const config = new oidc.Configuration(
       { issuer, token_endpoint: target.tokenUrl, id_token_signing_alg_values_supported: ID_TOKEN_ALGS },
@@ -221,7 +223,7 @@ export class TokenManager {
     if (target.tokenUrl.startsWith('http:')) oidc.allowInsecureRequests(config);
     config.timeout = 30;
 
-    let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
+    let response: Awaited<ReturnType<typeof Oidc.refreshTokenGrant>>;
     try {
       response = await oidc.refreshTokenGrant(config, refreshToken);
     } catch (err) {

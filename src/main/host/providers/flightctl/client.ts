@@ -47,6 +47,8 @@ export interface ListResult<T> {
   pages: number;
   /** Stopped by MAX_PAGES (or a repeated continue token) rather than by the limit or the last page. */
   capped: boolean;
+  /** The server sent a continue token it had sent before (its pages would repeat). */
+  repeatedToken?: boolean;
 }
 
 interface ListBody<T> {
@@ -100,6 +102,8 @@ export class FlightctlClient {
     const items: U[] = [];
     let token: string | undefined;
     const seen = new Set<string>();
+    // Items already listed, by name: a server that serves a page again must not list them twice.
+    const names = new Set<string>();
     let pages = 0;
     let remaining: number | undefined;
     let capped = false;
@@ -114,20 +118,27 @@ export class FlightctlClient {
       };
       const body = await this.getJson<ListBody<T>>(path, query, { what: options.what, ...(options.signal ? { signal: options.signal } : {}) });
       pages++;
-      const page = Array.isArray(body.items) ? body.items : [];
+      const page = (Array.isArray(body.items) ? body.items : []).filter((item) => {
+        const name = itemName(item);
+        if (name === undefined) return true;
+        if (names.has(name)) return false;
+        names.add(name);
+        return true;
+      });
       // A server may ignore limit; never hand back more than asked for.
       const kept = page.length > options.limit - items.length ? page.slice(0, options.limit - items.length) : page;
       const mapped = options.mapPage ? options.mapPage(kept) : (kept as unknown as U[]);
       for (const item of mapped) items.push(item);
       token = body.metadata?.continue || undefined;
-      remaining = typeof body.metadata?.remainingItemCount === 'number' ? body.metadata.remainingItemCount : undefined;
+      remaining = itemCount(body.metadata?.remainingItemCount);
       options.onPage?.(items.length, pages);
       if (!token) return { items, more: page.length > want, remaining, pages, capped };
       if (items.length >= options.limit) return { items, more: true, remaining, pages, capped };
-      if (pages >= MAX_PAGES || seen.has(token)) {
+      const repeatedToken = seen.has(token);
+      if (pages >= MAX_PAGES || repeatedToken) {
         capped = true;
-        this.#o.log.warn({ path, pages }, 'flightctl list stopped at the page cap');
-        return { items, more: true, remaining, pages, capped };
+        this.#o.log.warn({ path, pages, repeatedToken }, repeatedToken ? 'flightctl list stopped: the server repeated a continue token' : 'flightctl list stopped at the page cap');
+        return { items, more: true, remaining, pages, capped, ...(repeatedToken ? { repeatedToken } : {}) };
       }
       seen.add(token);
     }
@@ -171,4 +182,15 @@ function parseJson<T>(res: HttpResponse, what: string): T {
   } catch {
     throw new FlightctlError('api', `Flight Control sent something that is not JSON for ${what} (HTTP ${res.status}); is the API URL right?`);
   }
+}
+
+/** An API object's metadata.name, which is unique within its kind. */
+function itemName(item: unknown): string | undefined {
+  const name = (item as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/** remainingItemCount when it is a count at all; a negative or fractional one (seen from mocks) means unknown. */
+function itemCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }

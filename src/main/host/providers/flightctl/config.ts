@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import type { Settings } from '../../settings.js';
 import type { SecretStore } from '../../secrets.js';
@@ -16,6 +17,12 @@ import {
   type StoredSession,
   type TokenSet,
 } from './tokens.js';
+
+/** yaml loads only when a client.yaml is read (most runs have none). */
+function parseYaml(text: string): unknown {
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return parse(text);
+}
 
 /** Everything needed to talk to one Flight Control server, whichever source it came from. */
 export interface Connection {

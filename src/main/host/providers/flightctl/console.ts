@@ -1,5 +1,5 @@
 import type { SecureContext } from 'node:tls';
-import WebSocket from 'ws';
+import type WebSocketClass from 'ws';
 import { FlightctlError, formatSeconds, isTlsError, networkError, tlsError } from './errors.js';
 
 /** The only subprotocol the agent speaks (Kubernetes remotecommand v5 channel framing). */
@@ -62,7 +62,14 @@ export function consoleUrl(apiUrl: string, device: string, orgId: string | undef
 }
 
 /** Runs one command on a device over the WebSocket console and collects exit code, stdout and stderr. */
-export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
+export async function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
+  if (req.signal?.aborted) throw req.signal.reason;
+  // ws loads on the first console command only: other commands and tools never need it.
+  const { default: WebSocket } = await import('ws');
+  return runOnConsole(req, WebSocket);
+}
+
+function runOnConsole(req: ConsoleRequest, WebSocket: typeof WebSocketClass): Promise<ConsoleResult> {
   const timeoutMs = Math.min(req.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS);
   const handshakeMs = req.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const cap = req.maxOutputBytes ?? MAX_OUTPUT_BYTES;

@@ -1,9 +1,13 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { FlightctlError, isTlsError, networkError, originOf, timeoutError, tlsError } from './errors.js';
+
+// Not `import ... from 'node:http'`: importing node:http as ES module reads all of its exports,
+// which loads Node's fetch (undici) for http.WebSocket, a noticeable part of `tarmac status`.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 const gunzipAsync = promisify(gunzip);
 
@@ -48,8 +52,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export class HttpTransport {
   readonly #tls: TlsOptions;
   readonly #maxBodyBytes: number;
-  readonly #httpsAgent: https.Agent;
-  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: InstanceType<typeof https.Agent>;
+  readonly #httpAgent: InstanceType<typeof http.Agent>;
   readonly #secureContext: SecureContext | undefined;
 
   constructor(tls: TransportOptions = {}) {

@@ -1,6 +1,6 @@
 import type { AnyToolSpec } from '../../tools/catalogue.js';
 import type { AccountDeps, Provider, ProviderAccount, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
-import { flightctlAccount } from './account.js';
+import { lazyAccount } from '../lazy-account.js';
 import { raceSignal } from '../../tools/abort.js';
 import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
 import { FlightctlClient } from './client.js';
@@ -233,7 +233,7 @@ export class FlightctlProvider implements Provider {
   }
 
   account(deps: AccountDeps): ProviderAccount {
-    return flightctlAccount(this.#ctx, this, deps);
+    return lazyAccount(async () => (await import('./account.js')).flightctlAccount(this.#ctx, this, deps));
   }
 }
 

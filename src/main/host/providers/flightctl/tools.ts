@@ -112,7 +112,8 @@ function listOutput(
     const raise = detail === 'full' ? (limit < MAX_FULL_ITEMS ? ` or raise limit (up to ${MAX_FULL_ITEMS} with detail=full).` : '.') : limit < MAX_LIMIT ? ` or raise limit (up to ${MAX_LIMIT}).` : '.';
     notes.push(`${extra} ${kind.plural} exist beyond these ${count}. Narrow with ${narrowWith(kind)} (e.g. ${kind.example})${raise}`);
   }
-  if (result.capped) notes.push(`Stopped after ${result.pages} pages: the server kept sending continue tokens.`);
+  if (result.repeatedToken) notes.push(`Stopped after ${result.pages} pages: the server repeated a continue token, so its later pages cannot be trusted; each item is listed once.`);
+  else if (result.capped) notes.push(`Stopped after ${result.pages} pages: the server kept sending continue tokens.`);
   const tail = notes.length ? `\n${notes.join(' ')}` : '';
   const hint = `the answer is larger than ${MAX_TEXT_BYTES / (1024 * 1024)} MiB: narrow with ${narrowWith(kind)} or lower limit${detail === 'full' ? ', or use detail=compact' : ''}`;
   // The text for the model stays under 1 MiB, cut after a whole line; the notes (how to ask for more or less) always stay.

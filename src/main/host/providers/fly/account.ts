@@ -35,8 +35,11 @@ export function flyAccount(ctx: ProviderContext, provider: Provider, deps: Accou
     async signIn(method, input, signal) {
       switch (method) {
         case 'browser':
-          deps.emit({ kind: 'waiting', provider: provider.id, message: 'Finish signing in to Fly.io in the browser window flyctl opened.' });
-          return accounts.signInWithBrowser(signal, (url) => deps.emit({ kind: 'browser-opened', provider: provider.id, url }));
+          return accounts.signInWithBrowser(signal, {
+            // Said once flyctl was found: a missing flyctl fails first, without promising a browser.
+            onLaunch: () => deps.emit({ kind: 'waiting', provider: provider.id, message: 'Finish signing in to Fly.io in the browser window flyctl opened.' }),
+            onUrl: (url) => deps.emit({ kind: 'browser-opened', provider: provider.id, url }),
+          });
         case 'token':
           return accounts.signInWithToken(secret(input, 'token', 'The Fly.io token'));
         default:

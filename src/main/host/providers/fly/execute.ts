@@ -53,7 +53,7 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
     // The binary may have been removed (an upgrade in progress) since it was found.
     rt.invalidate();
     const again = await rt.locate();
-    if (!again.path) throw new FlyctlNotFoundError(again);
+    if (!again.path) throw new FlyctlNotFoundError(again, { settingsPath: rt.ctx.settings.path });
     throw new Error(`Could not start flyctl at ${binary}: ${res.spawnError}. Check the file is an executable flyctl, or set another path in Tarmac Settings (flyctlPath).`);
   }
   if (res.timedOut && soft === undefined) {
@@ -68,23 +68,44 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
     };
   }
   if (!res.timedOut && res.exitCode !== 0) return failure(rt, def, binary, res, scrub);
+  // An older flyctl without the subcommand may print its group's help and exit 0 (cobra does that
+  // for nested command groups): that is not an answer to pass on.
+  const missing = missingSubcommand(res.stdout, argv);
+  if (missing) return tooOld(rt, def, binary, `has no "${missing.command}" command (it printed the help of "flyctl ${missing.group}" instead)`, scrub);
 
   return success(def, args, res, soft, scrub);
+}
+
+/** One line: the installed version, what it lacks, and that updating flyctl adds it. */
+async function tooOld(rt: FlyRuntime, def: FlyToolDef, binary: string, what: string, scrub: (t: string) => string): Promise<ToolOutput> {
+  const version = await rt.version(binary);
+  return {
+    isError: true,
+    text: scrub(
+      `This flyctl (${version ? `v${version}` : 'unknown version'}, ${binary}) is too old for ${def.name}: it ${what}. ` +
+        'Updating flyctl (`fly version upgrade`, or `brew upgrade flyctl` for a Homebrew install) adds it; then try again.',
+    ),
+  };
+}
+
+/**
+ * flyctl's help for a command group ("Usage:\n  flyctl machine [command]" + "Available
+ * Commands:") where the tool ran a subcommand of that group: the subcommand does not exist.
+ */
+export function missingSubcommand(stdout: string, argv: readonly string[]): { group: string; command: string } | null {
+  if (!/^Available Commands:/m.test(stdout)) return null;
+  const usage = /^Usage:\s*\n\s+(?:flyctl|fly)((?: [\w-]+)*) \[command\]/m.exec(stdout);
+  if (!usage) return null;
+  const group = usage[1]!.trim().split(' ').filter(Boolean);
+  const words = argv.slice(0, group.length + 1);
+  if (words.length <= group.length || group.some((w, i) => words[i] !== w) || words[group.length]!.startsWith('-')) return null;
+  return { group: group.join(' '), command: words.join(' ') };
 }
 
 async function failure(rt: FlyRuntime, def: FlyToolDef, binary: string, res: RunResult, scrub: (t: string) => string): Promise<ToolOutput> {
   const detail = errorLines(res.stderr, res.stdout);
   const unsupported = /unknown (?:command|flag|shorthand flag)\b[^\n]*/i.exec(detail);
-  if (unsupported) {
-    const version = await rt.version(binary);
-    return {
-      isError: true,
-      text: scrub(
-        `This flyctl (${version ? `v${version}` : 'unknown version'}, ${binary}) is too old for ${def.name}: it answered "${unsupported[0].trim()}". ` +
-          'Update flyctl ("fly version upgrade", or "brew upgrade flyctl" for a Homebrew install) and try again.',
-      ),
-    };
-  }
+  if (unsupported) return tooOld(rt, def, binary, `answered "${unsupported[0].trim()}"`, scrub);
   const how = res.exitCode === null ? 'was terminated' : `failed (exit code ${res.exitCode})`;
   const hint = /no access token available|not authenticated|must be authenticated|token (?:has )?expired/i.test(detail)
     ? "\nSign in to Fly.io in Tarmac (Accounts), or run \"fly auth login\" in a terminal, then try again."

@@ -7,7 +7,6 @@ import { constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
 
 /** What Tarmac returns to a client at most, per text or structured answer. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -103,29 +102,22 @@ async function isExecutable(path: string, platform: NodeJS.Platform): Promise<bo
   }
 }
 
-/** flyctl was not found anywhere; the message names where Tarmac looked and how to fix it. */
+/**
+ * flyctl was not found anywhere. One short paragraph: where Tarmac looked in general terms (the
+ * full list, with npx's temporary folders and home paths, is long and says little), how to
+ * install flyctl and where to set its path.
+ */
 export class FlyctlNotFoundError extends Error {
   override readonly name = 'FlyctlNotFoundError';
-  constructor(result: LocateResult) {
-    const places = summarisePlaces(result.searched);
+  constructor(result: LocateResult, options: { settingsPath?: string; platform?: NodeJS.Platform } = {}) {
+    const platform = options.platform ?? process.platform;
+    const places = platform === 'win32' ? 'on PATH or in %USERPROFILE%\\.fly\\bin' : 'on PATH, in ~/.fly/bin or in the Homebrew and /usr/local/bin folders';
+    const where = options.settingsPath ? `as "flyctlPath" in ${options.settingsPath}` : 'as the "flyctlPath" setting';
     super(
-      `flyctl was not found. ${result.configuredProblem ? `${capitalise(result.configuredProblem)}. ` : ''}` +
-        `Tarmac looked for "flyctl" and "fly" in: ${places}. ` +
-        'Install flyctl (https://fly.io/docs/flyctl/install/) or set its full path in Tarmac Settings > Fly.io ' +
-        '(settings key "flyctlPath"), then try again.',
+      `flyctl was not found ${places}. ${result.configuredProblem ? `${capitalise(result.configuredProblem)}. ` : ''}` +
+        `Install it (https://fly.io/docs/flyctl/install/), or set its full path on Tarmac's Settings page (Fly.io) or ${where}, then try again.`,
     );
   }
-}
-
-/** Folders rather than every file name, so the message stays readable. */
-function summarisePlaces(searched: string[]): string {
-  const out: string[] = [];
-  for (const p of searched) {
-    const dir = p.replace(/[\\/](flyctl|fly)(\.exe)?$/, '');
-    const label = dir === p ? p : dir;
-    if (!out.includes(label)) out.push(label);
-  }
-  return out.join(', ') || '(nowhere: PATH is empty)';
 }
 
 function capitalise(s: string): string {
@@ -179,6 +171,8 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
     return emptyResult({ cancelled: true, durationMs: 0 });
   }
 
+  // execa loads with the first flyctl run: commands that never run flyctl start faster.
+  const { execa } = await import('execa');
   const child = execa(options.binary, [...options.argv], {
     env: options.env,
     extendEnv: false,
@@ -284,7 +278,7 @@ function describeSpawnError(result: { code?: string; originalMessage?: string; s
 function killGroup(pid: number, sig: NodeJS.Signals, windows: boolean): void {
   if (windows) {
     // No process groups on Windows: taskkill walks the tree.
-    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' });
+    void import('execa').then(({ execa }) => execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' }));
     return;
   }
   try {
@@ -326,9 +320,4 @@ export function clean(text: string): string {
 export function parseVersion(output: string): string | null {
   const m = /\bv?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)/.exec(output);
   return m?.[1] ?? null;
-}
-
-/** Exported for the "not found" status detail. */
-export function describePlaces(searched: string[]): string {
-  return summarisePlaces(searched);
 }

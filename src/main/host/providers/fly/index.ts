@@ -3,7 +3,7 @@
  * with the token from the keychain (or flyctl's own login).
  */
 import type { Provider, ProviderContext, ProviderFactory } from '../provider.js';
-import { flyAccount } from './account.js';
+import { lazyAccount } from '../lazy-account.js';
 import { defineTool, type AnyToolSpec } from '../../tools/catalogue.js';
 import { executeFlyTool } from './execute.js';
 import { FlyRuntime } from './runtime.js';
@@ -25,7 +25,7 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
     status: () => flyStatus(rt),
     // A sign-in or sign-out takes effect on the very next call, not after the token cache expires.
     reload: () => rt.invalidate(),
-    account: (deps) => flyAccount(ctx, provider, deps),
+    account: (deps) => lazyAccount(async () => (await import('./account.js')).flyAccount(ctx, provider, deps)),
   };
   return provider;
 };

@@ -65,7 +65,7 @@ export class FlyRuntime {
   /** The flyctl binary, or a FlyctlNotFoundError naming where Tarmac looked. */
   async binary(): Promise<string> {
     const found = await this.locate();
-    if (!found.path) throw new FlyctlNotFoundError(found);
+    if (!found.path) throw new FlyctlNotFoundError(found, { settingsPath: this.#ctx.settings.path });
     return found.path;
   }
 

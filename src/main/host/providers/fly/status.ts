@@ -3,7 +3,7 @@
  * signed-in account (`auth whoami`) and where its token comes from. Never contains the token.
  */
 import type { ProviderStatus } from '../provider.js';
-import { describePlaces, FlyctlNotFoundError, runFlyctl } from './flyctl.js';
+import { FlyctlNotFoundError, runFlyctl } from './flyctl.js';
 import { errorLines } from './execute.js';
 import type { FlyRuntime, TokenSource } from './runtime.js';
 
@@ -23,8 +23,8 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
       state: 'unconfigured',
       summary: 'flyctl not found',
       fix: { action: 'install-flyctl', label: 'Install flyctl' },
-      details: { flyctlPath: null, flyctlVersion: null, account: null, tokenSource: null, searched: describePlaces(located.searched) },
-      warnings: [new FlyctlNotFoundError(located).message],
+      details: { flyctlPath: null, flyctlVersion: null, account: null, tokenSource: null },
+      warnings: [new FlyctlNotFoundError(located, { settingsPath: rt.ctx.settings.path }).message],
     };
   }
 

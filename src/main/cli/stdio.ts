@@ -1,0 +1,12 @@
+import { serveStdio } from '../host/mcp/stdio.js';
+import type { CommandContext } from './command.js';
+import { makeHost } from './host.js';
+
+/** `tarmac stdio`: MCP over stdin/stdout until stdin closes and the calls in flight are answered. */
+export async function run(ctx: CommandContext): Promise<number> {
+  const host = makeHost(ctx);
+  const { closed } = await serveStdio(host, ctx.values.client ?? 'stdio');
+  await closed;
+  await host.stop();
+  return 0;
+}
