@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
-import { ActivityStore } from './activity/store.js';
+import { createActivityApi, type ActivityApi } from './activity/api.js';
+import { feedPath, startActivityFeed, type ActivityFeed } from './activity/feed.js';
+import { ActivityStore, DEFAULT_RETENTION } from './activity/store.js';
+import { instanceRunningSync, removeInstance, writeInstance } from './instance.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
 import { buildMcpServer } from './mcp/server.js';
@@ -31,7 +34,8 @@ export interface HostOptions {
   evictableAfterMs?: number;
   sessionIdleMs?: number;
   defaultToolTimeoutMs?: number;
-  activityCapacity?: number;
+  /** How long tool-call changes may wait before they go to the database (ms). */
+  activityFlushMs?: number;
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
@@ -45,6 +49,8 @@ export interface Host {
   readonly settings: SettingsStore;
   readonly tokens: ClientTokens;
   readonly activity: ActivityStore;
+  /** The Activity page's functions: query, get, stats, export, clear, cancelCall, onActivity. */
+  readonly activityApi: ActivityApi;
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
   readonly providers: readonly Provider[];
@@ -76,7 +82,17 @@ export function createHost(options: HostOptions = {}): Host {
   });
   const settings = new SettingsStore(dataDir);
   const tokens = new ClientTokens(secrets, dataDir);
-  const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
+  const activity = new ActivityStore({
+    dir: ActivityStore.dirFor(dataDir),
+    log,
+    ...(options.activityFlushMs ? { flushMs: options.activityFlushMs } : {}),
+  });
+  // Calls a Tarmac that died left "running" never finished; unless another Tarmac runs from this folder.
+  if (!instanceRunningSync(dataDir)) activity.closeOrphans();
+  void settings
+    .read()
+    .then((s) => activity.setRetention({ maxCalls: s.activity?.maxCalls ?? DEFAULT_RETENTION.maxCalls, maxDays: s.activity?.maxDays ?? DEFAULT_RETENTION.maxDays }))
+    .catch(() => undefined);
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
@@ -89,10 +105,27 @@ export function createHost(options: HostOptions = {}): Host {
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
   const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
+  const activityApi = createActivityApi({ activity, gateway });
   let endpoint: McpEndpoint | null = null;
+  let feed: ActivityFeed | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   // A revoked client loses its open sessions and streams too, not only its next request.
   tokens.onReload((clients) => endpoint?.closeSessionsWhere((client) => !clients.has(client)));
+
+  /** Live feed and run/instance.json, so the CLI and other tools can find this Tarmac. Best effort. */
+  const announce = async (url: string) => {
+    const path = feedPath(dataDir);
+    try {
+      if (path) feed = await startActivityFeed(activity, path, log);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'activity feed not started: `tarmac activity --follow` will not see this Tarmac');
+    }
+    try {
+      await writeInstance(dataDir, { pid: process.pid, url, port: Number(new URL(url).port), startedAt: new Date().toISOString(), ...(feed ? { activityFeed: feed.path } : {}) });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not write run/instance.json');
+    }
+  };
 
   return {
     dataDir,
@@ -102,6 +135,7 @@ export function createHost(options: HostOptions = {}): Host {
     settings,
     tokens,
     activity,
+    activityApi,
     catalogue,
     gateway,
     providers,
@@ -140,6 +174,7 @@ export function createHost(options: HostOptions = {}): Host {
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      await announce(endpoint.url);
       return endpoint.url;
     },
     async status() {
@@ -147,6 +182,9 @@ export function createHost(options: HostOptions = {}): Host {
     },
     async stop() {
       clearInterval(tokenWatch);
+      await feed?.close().catch(() => undefined);
+      feed = null;
+      if (endpoint) await removeInstance(dataDir).catch(() => undefined);
       gateway.stopAll();
       await endpoint?.close();
       endpoint = null;

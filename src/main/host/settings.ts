@@ -19,6 +19,13 @@ export const SettingsSchema = z.looseObject({
       caCertPath: z.string().optional(),
     })
     .optional(),
+  /** How much tool-call history is kept: the newest maxCalls calls, none older than maxDays. */
+  activity: z
+    .object({
+      maxCalls: z.number().int().min(100).max(10_000_000).optional(),
+      maxDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .optional(),
   policies: z.record(z.string(), z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]])).optional(),
 });
 

@@ -1,0 +1,302 @@
+import { existsSync, renameSync } from 'node:fs';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
+import type { ToolClass } from '../../../shared/policy.js';
+import type { Logger } from '../log.js';
+
+/**
+ * The activity history in SQLite (node:sqlite: built into Node and Electron, no native module to
+ * rebuild; see README "why we picked each library"). One row per call, newest first by start
+ * time, then by insertion order. Everything stored here was redacted before it arrived.
+ */
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS calls (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  t INTEGER NOT NULL,
+  client TEXT NOT NULL,
+  session TEXT,
+  tool TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  class TEXT NOT NULL,
+  status TEXT NOT NULL,
+  duration_ms REAL,
+  result_bytes INTEGER,
+  preview TEXT,
+  args TEXT NOT NULL,
+  cancelled_by TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_t ON calls (t);
+CREATE INDEX IF NOT EXISTS calls_client ON calls (client, t);
+CREATE INDEX IF NOT EXISTS calls_tool ON calls (tool, t);
+CREATE INDEX IF NOT EXISTS calls_provider ON calls (provider, t);
+CREATE INDEX IF NOT EXISTS calls_class ON calls (class, t);
+CREATE INDEX IF NOT EXISTS calls_status ON calls (status, t);
+`;
+
+const COLUMNS = 'seq, id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by';
+
+interface Row {
+  seq: number;
+  id: string;
+  t: number;
+  client: string;
+  session: string | null;
+  tool: string;
+  provider: string;
+  class: string;
+  status: string;
+  duration_ms: number | null;
+  result_bytes: number | null;
+  preview: string | null;
+  args: string;
+  cancelled_by: string | null;
+}
+
+export class BadCursorError extends Error {
+  override readonly name = 'BadCursorError';
+}
+
+/** SQLITE_CORRUPT and SQLITE_NOTADB, with any extended code. */
+export function isDamagedDbError(err: unknown): boolean {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && ((code & 0xff) === 11 || (code & 0xff) === 26);
+}
+
+export interface OpenOptions {
+  log?: Logger;
+  /** For readers (the CLI while the app runs): never writes, never sets anything aside. */
+  readOnly?: boolean;
+}
+
+export class ActivityDb {
+  readonly #db: DatabaseSync;
+  readonly #upsert: StatementSync | null;
+  readonly #byId: StatementSync;
+
+  private constructor(db: DatabaseSync, readOnly: boolean) {
+    this.#db = db;
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM calls WHERE id = ?`);
+    // An upsert, so a call that starts and finishes inside one batch is one insert, and one that
+    // spans batches is an insert and then an update of the same row.
+    this.#upsert = readOnly
+      ? null
+      : db.prepare(
+          `INSERT INTO calls (id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET status = excluded.status, duration_ms = excluded.duration_ms,
+             result_bytes = excluded.result_bytes, preview = excluded.preview, cancelled_by = excluded.cancelled_by`,
+        );
+  }
+
+  /**
+   * Open (or create) the database. A damaged file is renamed to `<name>.damaged-<time>` with an
+   * error in the app log, and a new one is started: history is lost from the database, never the
+   * JSONL audit files. Read-only opens return null when there is no database yet.
+   */
+  static open(path: string, options: OpenOptions = {}): ActivityDb | null {
+    if (options.readOnly) {
+      if (path !== ':memory:' && !existsSync(path)) return null;
+      const db = new DatabaseSync(path, { readOnly: true, timeout: 2_000 });
+      return new ActivityDb(db, true);
+    }
+    try {
+      return ActivityDb.#openWritable(path);
+    } catch (err) {
+      if (!isDamagedDbError(err) || path === ':memory:') throw err;
+      const aside = ActivityDb.setAside(path);
+      options.log?.error(
+        { file: path, setAside: aside, err: (err as Error).message },
+        'The activity database was damaged: it was set aside and a new one started. Every call is still in the JSONL audit files next to it.',
+      );
+      return ActivityDb.#openWritable(path);
+    }
+  }
+
+  static #openWritable(path: string): ActivityDb {
+    const db = new DatabaseSync(path, { timeout: 2_000 });
+    try {
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;');
+      db.exec(SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      // Damage past the header shows up here rather than in the middle of a tool call later.
+      const check = db.prepare('PRAGMA quick_check(1)').get() as { quick_check?: string } | undefined;
+      if (check?.quick_check !== 'ok') throw Object.assign(new Error(`integrity check: ${check?.quick_check ?? 'no answer'}`), { errcode: 11 });
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new ActivityDb(db, false);
+  }
+
+  /** Rename a database file and its WAL/SHM companions out of the way; returns the new name. */
+  static setAside(path: string): string {
+    const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        renameSync(path + suffix, aside + suffix);
+      } catch {
+        // A missing companion file is fine.
+      }
+    }
+    return aside;
+  }
+
+  /** Insert or update calls in one transaction. */
+  write(calls: Iterable<ToolCall>): void {
+    const upsert = this.#upsert;
+    if (!upsert) throw new Error('This activity database was opened read-only.');
+    this.#db.exec('BEGIN');
+    try {
+      for (const c of calls) {
+        upsert.run(c.id, Date.parse(c.time), c.client, c.session, c.tool, c.provider, c.class, c.status, c.durationMs, c.resultBytes, c.preview, JSON.stringify(c.args), c.cancelledBy);
+      }
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  get(id: string): ToolCall | null {
+    const row = this.#byId.get(id) as Row | undefined;
+    return row ? toCall(row) : null;
+  }
+
+  /** Newest first, `limit` calls from `cursor` on (null: from the newest). */
+  query(filter: ActivityFilter, cursor: string | null, limit: number): ActivityPage {
+    const { where, params } = whereClause(filter);
+    if (cursor) {
+      const [t, seq] = decodeCursor(cursor);
+      where.push('(t < ? OR (t = ? AND seq < ?))');
+      params.push(t, t, seq);
+    }
+    const sql = `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t DESC, seq DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, limit + 1) as unknown as Row[];
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return { calls: rows.map(toCall), next: more && last ? encodeCursor(last.t, last.seq) : null };
+  }
+
+  /** Calls per (minute, status) since `since` (epoch ms). */
+  perMinute(since: number): { minute: number; status: string; n: number }[] {
+    return this.#db
+      .prepare('SELECT t / 60000 AS minute, status, count(*) AS n FROM calls WHERE t >= ? GROUP BY minute, status')
+      .all(since) as unknown as { minute: number; status: string; n: number }[];
+  }
+
+  /** Durations of finished calls since `since`, sorted per tool. */
+  durations(since: number): { tool: string; d: number }[] {
+    return this.#db
+      .prepare("SELECT tool, duration_ms AS d FROM calls WHERE t >= ? AND duration_ms IS NOT NULL AND status <> 'running' ORDER BY tool, d")
+      .all(since) as unknown as { tool: string; d: number }[];
+  }
+
+  /** Counts grouped by one column (client, tool or provider) since `since`. */
+  totals(column: 'client' | 'tool' | 'provider', since: number): { key: string; calls: number; errors: number; last: number }[] {
+    return this.#db
+      .prepare(
+        `SELECT ${column} AS key, count(*) AS calls, sum(status IN ('error', 'timeout')) AS errors, max(t) AS last
+         FROM calls WHERE t >= ? GROUP BY ${column} ORDER BY calls DESC, key`,
+      )
+      .all(since) as unknown as { key: string; calls: number; errors: number; last: number }[];
+  }
+
+  /** Keep at most `maxCalls` (the newest) and nothing started before `before` (epoch ms). Returns how many went. */
+  trim(maxCalls: number, before: number): number {
+    let removed = Number(this.#db.prepare('DELETE FROM calls WHERE t < ?').run(before).changes);
+    const edge = this.#db.prepare('SELECT seq FROM calls ORDER BY seq DESC LIMIT 1 OFFSET ?').get(maxCalls) as { seq: number } | undefined;
+    if (edge) removed += Number(this.#db.prepare('DELETE FROM calls WHERE seq <= ?').run(edge.seq).changes);
+    return removed;
+  }
+
+  /** Calls a previous run left "running" (it stopped without finishing them). */
+  closeOrphans(preview: string): number {
+    return Number(
+      this.#db.prepare("UPDATE calls SET status = 'error', preview = ? WHERE status = 'running'").run(preview).changes,
+    );
+  }
+
+  count(): number {
+    return (this.#db.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n;
+  }
+
+  clear(): void {
+    this.#db.exec('DELETE FROM calls');
+    // Give the space back: a cleared history should not keep its size on disk.
+    this.#db.exec('VACUUM');
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
+
+function whereClause(filter: ActivityFilter): { where: string[]; params: SQLInputValue[] } {
+  const where: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (filter.since !== undefined) {
+    where.push('t >= ?');
+    params.push(toEpoch(filter.since));
+  }
+  if (filter.until !== undefined) {
+    where.push('t < ?');
+    params.push(toEpoch(filter.until));
+  }
+  for (const key of ['client', 'provider', 'tool', 'class', 'status'] as const) {
+    const value = filter[key];
+    if (value !== undefined) {
+      where.push(`${key} = ?`);
+      params.push(value);
+    }
+  }
+  if (filter.text) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push("(tool LIKE ? ESCAPE '\\' OR args LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')");
+    params.push(pattern, pattern, pattern);
+  }
+  return { where, params };
+}
+
+export function toEpoch(value: string | number): number {
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new RangeError(`"${value}" is not a time: use ISO 8601 (2026-01-31T12:00:00Z) or epoch milliseconds`);
+  return ms;
+}
+
+function encodeCursor(t: number, seq: number): string {
+  return Buffer.from(`${t}.${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, number] {
+  const m = /^(-?\d+)\.(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new BadCursorError('That page cursor is not one this Tarmac made: start again from the first page.');
+  return [Number(m[1]), Number(m[2])];
+}
+
+function toCall(row: Row): ToolCall {
+  let args: Record<string, unknown>;
+  try {
+    args = JSON.parse(row.args) as Record<string, unknown>;
+  } catch {
+    args = {};
+  }
+  return {
+    id: row.id,
+    time: new Date(row.t).toISOString(),
+    client: row.client,
+    session: row.session,
+    tool: row.tool,
+    provider: row.provider,
+    class: row.class as ToolClass,
+    args,
+    status: row.status as ToolCallStatus,
+    durationMs: row.duration_ms,
+    resultBytes: row.result_bytes,
+    preview: row.preview,
+    cancelledBy: row.cancelled_by,
+  };
+}
