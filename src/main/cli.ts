@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createHost, type Host, type HostOptions } from './host/index.js';
 import { levelFromEnv } from './host/log.js';
+import { defaultDataDir } from './host/paths.js';
 import { serveStdio } from './host/mcp/stdio.js';
 import { defaultProviders } from './host/providers/index.js';
 import { TARMAC_VERSION } from './host/version.js';
@@ -28,6 +29,9 @@ Usage:
       --token-stdin                  a token read from stdin
   tarmac login flightctl --import [PATH]   take over flightctl's client.yaml login
   tarmac logout flightctl            delete Tarmac's Flight Control tokens from the keychain
+  tarmac activity                    recorded tool calls, the newest --limit N (default 50), oldest first
+      [--client C] [--tool T] [--provider P] [--status S] [--since 1h|ISO-TIME] [--json]
+      --follow                       then stream calls as a running Tarmac finishes them
 
 Every command takes --data-dir DIR (default: the OS app-data folder for Tarmac).
 LOG_LEVEL=debug|info|warn|error sets the log level; logs go to <data-dir>/logs/.`;
@@ -49,6 +53,11 @@ const OPTIONS = {
   org: { type: 'string' },
   'insecure-skip-tls-verify': { type: 'boolean' },
   'ca-cert': { type: 'string' },
+  follow: { type: 'boolean', short: 'f' },
+  tool: { type: 'string' },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  limit: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
@@ -110,6 +119,8 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
           await host.stop();
         }
       }
+      case 'activity':
+        return await (await import('./cli/activity.js')).activity(hostOverrides.dataDir ?? values['data-dir'] ?? defaultDataDir(hostOverrides.env ?? process.env), values, io);
       default:
         throw new CliError(`unknown command "${command}"\n\n${HELP}`, 2);
     }

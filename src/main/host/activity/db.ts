@@ -1,4 +1,5 @@
 import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
 import type { ToolClass } from '../../../shared/policy.js';
@@ -53,6 +54,11 @@ interface Row {
   preview: string | null;
   args: string;
   cancelled_by: string | null;
+}
+
+/** Where a data folder keeps its history. */
+export function activityDbPath(dataDir: string): string {
+  return join(dataDir, 'activity', 'activity.db');
 }
 
 export class BadCursorError extends Error {

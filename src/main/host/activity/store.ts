@@ -107,10 +107,6 @@ export class ActivityStore {
     return join(dataDir, 'activity');
   }
 
-  static dbPathFor(dataDir: string): string {
-    return join(ActivityStore.dirFor(dataDir), DB_FILE);
-  }
-
   /**
    * Calls an earlier run left "running" never finished: mark them. Only the one process that owns
    * the history does this (not while another Tarmac is running and may still finish them).
