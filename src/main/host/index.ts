@@ -36,6 +36,8 @@ export interface HostOptions {
   defaultToolTimeoutMs?: number;
   /** How long tool-call changes may wait before they go to the database (ms). */
   activityFlushMs?: number;
+  /** false records no tool calls at all; only the activity benchmark's baseline uses it. */
+  recordActivity?: boolean;
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
@@ -86,6 +88,7 @@ export function createHost(options: HostOptions = {}): Host {
     dir: ActivityStore.dirFor(dataDir),
     log,
     ...(options.activityFlushMs ? { flushMs: options.activityFlushMs } : {}),
+    ...(options.recordActivity === false ? { record: false } : {}),
   });
   // Calls a Tarmac that died left "running" never finished; unless another Tarmac runs from this folder.
   if (!instanceRunningSync(dataDir)) activity.closeOrphans();

@@ -26,6 +26,8 @@ export interface ActivityStoreOptions {
   flushMs?: number;
   /** Write at once when this many changes wait. */
   batchSize?: number;
+  /** false keeps nothing (no database rows, no JSONL): only for measuring what recording costs. */
+  record?: boolean;
 }
 
 export interface StartCall {
@@ -79,13 +81,15 @@ export class ActivityStore {
   readonly #listeners = new Set<ActivityListener>();
   readonly #file: RotatingFileStream | null;
   #closed = false;
+  readonly #record: boolean;
 
   constructor(options: ActivityStoreOptions = {}) {
+    this.#record = options.record ?? true;
     this.#log = options.log ?? silentLog();
     this.#retention = options.retention ?? DEFAULT_RETENTION;
     this.#flushMs = options.flushMs ?? 200;
     this.#batchSize = options.batchSize ?? 500;
-    if (options.dir) {
+    if (options.dir && this.#record) {
       mkdirSync(options.dir, { recursive: true, mode: 0o700 });
       this.#path = join(options.dir, DB_FILE);
       this.#file = createStream(rotatedName('activity', 'jsonl'), {
@@ -252,6 +256,7 @@ export class ActivityStore {
   }
 
   #queue(call: ToolCall): void {
+    if (!this.#record) return;
     this.#pending.set(call.id, call);
     if (this.#pending.size >= this.#batchSize) setImmediate(() => this.flush());
     else this.#schedule();
