@@ -152,6 +152,27 @@ describe('activity history (SQLite)', () => {
     expect(await readFile(join(dir, 'activity.jsonl'), 'utf8')).toContain('"after-damage"');
   });
 
+  it('sets aside a database damaged while in use, and the next batch lands in a new one', async () => {
+    const dir = await tempDir();
+    const { log, lines } = memoryLog();
+    const store = open({ dir, log });
+    for (let i = 0; i < 50; i++) store.record(call(`before-${i}`), { status: 'ok', resultBytes: 1, preview: null });
+    store.flush();
+    // Overwrite the file header and invalidate the shared WAL index, as a failing disk might:
+    // the next transaction has to read the file again and finds it is no database.
+    const { open: openFile } = await import('node:fs/promises');
+    for (const [name, bytes] of [['activity.db', 4096], ['activity.db-shm', 136]] as const) {
+      const handle = await openFile(join(dir, name), 'r+');
+      await handle.write(Buffer.alloc(bytes, name.endsWith('shm') ? 0 : 0x41), 0, bytes, 0);
+      await handle.close();
+    }
+    await writeFile(join(dir, 'activity.db-wal'), '');
+    store.record(call('after'), { status: 'ok', resultBytes: 1, preview: null });
+    expect(store.list().map((c) => c.tool)).toEqual(['after']);
+    expect((await readdir(dir)).some((f) => f.startsWith('activity.db.damaged-'))).toBe(true);
+    expect(lines.join('')).toMatch(/activity database was damaged/);
+  });
+
   it('counts per minute, durations per tool, errors per provider and per client', () => {
     const store = open();
     for (let i = 0; i < 20; i++) store.record(call('fly-apps-list'), { status: 'ok', resultBytes: 1, preview: null });
