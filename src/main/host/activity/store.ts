@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
@@ -67,7 +67,8 @@ const TRIM_EVERY_WRITES = 1_000;
 export class ActivityStore {
   readonly #path: string;
   readonly #log: Logger;
-  #db: ActivityDb;
+  /** Opened on first use: commands that record nothing (token list, status) leave no database behind. */
+  #db: ActivityDb | null = null;
   #retention: Retention;
   /** Calls running now, with their start on the monotonic clock. */
   readonly #running = new Map<string, { call: ToolCall; started: bigint }>();
@@ -104,7 +105,6 @@ export class ActivityStore {
       this.#path = ':memory:';
       this.#file = null;
     }
-    this.#db = ActivityDb.open(this.#path, { log: this.#log })!;
   }
 
   static dirFor(dataDir: string): string {
@@ -116,6 +116,7 @@ export class ActivityStore {
    * the history does this (not while another Tarmac is running and may still finish them).
    */
   closeOrphans(): number {
+    if (this.#path !== ':memory:' && !existsSync(this.#path)) return 0;
     return this.#withDb((db) => db.closeOrphans('Tarmac stopped before this call finished.'));
   }
 
@@ -190,7 +191,7 @@ export class ActivityStore {
   /** The database, with the batch written, for the read-side helpers (stats, export). */
   reader(): ActivityDb {
     this.flush();
-    return this.#db;
+    return this.#withDb((db) => db);
   }
 
   get size(): number {
@@ -250,7 +251,7 @@ export class ActivityStore {
     this.flush();
     this.#closed = true;
     this.#listeners.clear();
-    this.#db.close();
+    this.#db?.close();
     const file = this.#file;
     if (file) await new Promise<void>((resolve) => file.end(() => resolve()));
   }
@@ -278,10 +279,11 @@ export class ActivityStore {
    */
   #withDb<T>(work: (db: ActivityDb) => T): T {
     try {
+      this.#db ??= ActivityDb.open(this.#path, { log: this.#log })!;
       return work(this.#db);
     } catch (err) {
       if (!isDamagedDbError(err) || this.#path === ':memory:') throw err;
-      this.#db.close();
+      this.#db?.close();
       const aside = ActivityDb.setAside(this.#path);
       this.#log.error(
         { file: this.#path, setAside: aside, err: (err as Error).message },
