@@ -221,7 +221,8 @@ export class ActivityStore {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    if (this.#closed) return;
+    // Closed, or nothing recorded yet and no history opened: nothing to write or trim.
+    if (this.#closed || (this.#pending.size === 0 && this.#db === null)) return;
     if (this.#pending.size > 0) {
       const batch = this.#pending;
       this.#pending = new Map();
