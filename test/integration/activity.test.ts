@@ -172,7 +172,13 @@ describe('run/instance.json', () => {
     if (found.state !== 'running') return;
     expect(found.instance).toMatchObject({ pid: process.pid, url: t.url, port: Number(new URL(t.url).port) });
     expect(Date.parse(found.instance.startedAt)).not.toBeNaN();
-    if (process.platform !== 'win32') expect((await stat(instancePath(t.dataDir))).mode & 0o777).toBe(0o600);
+    expect(found.instance.activityFeed).toBeTruthy();
+    if (process.platform !== 'win32') {
+      expect((await stat(instancePath(t.dataDir))).mode & 0o777).toBe(0o600);
+      // The live feed's socket sits in a folder only the user can enter.
+      expect((await stat(join(t.dataDir, 'run'))).mode & 0o777).toBe(0o700);
+      expect((await stat(found.instance.activityFeed!)).isSocket()).toBe(true);
+    }
   });
 
   it('is removed when the host stops, and a file left by a dead process reads as stale', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,7 +32,10 @@ export interface ActivityFeed {
 
 export async function startActivityFeed(store: ActivityStore, path: string, log: Logger): Promise<ActivityFeed> {
   if (process.platform !== 'win32') {
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+    const dir = join(path, '..');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The folder is the lock on the socket: make sure it is the user's alone, even if it existed.
+    chmodSync(dir, 0o700);
     rmSync(path, { force: true });
   }
   const sockets = new Set<Socket>();
