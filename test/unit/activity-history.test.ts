@@ -10,6 +10,7 @@ import { activityStats } from '../../src/main/host/activity/stats.js';
 import { ActivityStore, type StartCall } from '../../src/main/host/activity/store.js';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { silentLog } from '../../src/main/host/log.js';
+import { waitFor } from '../helpers/wait.js';
 import { Gateway } from '../../src/main/host/tools/gateway.js';
 import type { ActivityFilter, ToolCall } from '../../src/shared/activity.js';
 
@@ -268,5 +269,58 @@ describe('activity API', () => {
     activity.record(call('a'), { status: 'ok', resultBytes: 1, preview: null });
     api.clear();
     expect(api.query().calls).toEqual([]);
+  });
+});
+
+describe('free-text search with the search index', () => {
+  it('finds exactly what a scan of the whole history finds, across pages, as the index catches up', async () => {
+    const dir = await tempDir();
+    // Scan only the newest 20 rows first, so the index answers for the rest.
+    const store = open({ dir, searchScanRows: 20 });
+    for (let i = 0; i < 400; i++) {
+      store.record(call(i % 7 === 0 ? 'fly-logs' : 'fly-apps-list', { client: i % 2 ? 'cursor' : 'claude', args: { app: `web-${i}`, note: i === 123 ? 'Rare "Needle" here' : 'plain' } }), {
+        status: i % 5 === 0 ? 'error' : 'ok',
+        resultBytes: 1,
+        preview: `app web-${i} ${i % 50 === 0 ? 'Ünïcode 100%' : 'fine'}`,
+      });
+    }
+    store.flush();
+    const { ActivityDb } = await import('../../src/main/host/activity/db.js');
+    const scanOnly = ActivityDb.open(join(dir, 'activity.db'), { readOnly: true })!;
+    const all = (filter: ActivityFilter, query: (f: ActivityFilter, cursor: string | null) => { calls: ToolCall[]; next: string | null }) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = query(filter, cursor);
+        ids.push(...page.calls.map((c) => c.id));
+        cursor = page.next;
+      } while (cursor);
+      return ids;
+    };
+    const filters: ActivityFilter[] = [
+      { text: 'needle' },
+      { text: 'web-12' },
+      { text: 'web-399' },
+      { text: 'fine' },
+      { text: '100%' },
+      { text: 'Ünïcode' },
+      { text: 'fly-logs', client: 'claude' },
+      { text: 'web-1', status: 'error' },
+      { text: 'nothing like this' },
+      { text: 'we' },
+    ];
+    const expected = filters.map((f) => all(f, (ff, c) => scanOnly.query(ff, c, 7)));
+    expect(expected[0]).toHaveLength(1);
+    // Whether the index is complete, half built or missing, the answers are the same.
+    for (const f of filters) expect(all(f, (ff, c) => store.query(ff, c, 7))).toEqual(expected[filters.indexOf(f)]);
+    await waitFor(() => store.searchCovered() >= 400, 'index caught up');
+    for (const f of filters) expect(all(f, (ff, c) => store.query(ff, c, 7))).toEqual(expected[filters.indexOf(f)]);
+    // New calls past the index, and a cleared history, are still found.
+    store.record(call('fly-late', { args: { note: 'needle again' } }), { status: 'ok', resultBytes: 1, preview: null });
+    expect(store.query({ text: 'needle' }, null, 10).calls.map((c) => c.tool)).toEqual(['fly-late', 'fly-apps-list']);
+    store.clear();
+    store.record(call('fly-after-clear', { args: { note: 'needle' } }), { status: 'ok', resultBytes: 1, preview: null });
+    expect(store.query({ text: 'needle' }, null, 10).calls.map((c) => c.tool)).toEqual(['fly-after-clear']);
+    scanOnly.close();
   });
 });

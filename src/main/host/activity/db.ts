@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
 import type { ToolClass } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
+import { trigramQuery } from './search.js';
 
 /**
  * The activity history in SQLite (node:sqlite: built into Node and Electron, no native module to
@@ -16,8 +18,9 @@ import type { Logger } from '../log.js';
 const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS calls (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,
   t INTEGER NOT NULL,
   client TEXT NOT NULL,
@@ -46,6 +49,9 @@ CREATE INDEX IF NOT EXISTS calls_status ON calls (status);
  * become row-id bounds with this much slack, then are checked exactly.
  */
 const ORDER_SLACK_MS = 60_000;
+
+/** A free-text search reads this many of the newest rows itself before it asks the index. */
+const SCAN_FIRST_ROWS = 20_000;
 
 const COLUMNS = 'seq, id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by';
 
@@ -92,6 +98,7 @@ export class ActivityDb {
   readonly #upsert: StatementSync | null;
   readonly #byId: StatementSync;
   readonly #firstFrom: StatementSync;
+  #searchAttached = false;
 
   private constructor(db: DatabaseSync, readOnly: boolean) {
     this.#db = db;
@@ -139,6 +146,8 @@ export class ActivityDb {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;');
       db.exec(SCHEMA);
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      // Which history this is: the search index checks it, to start again after a clear or a swap.
+      db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('id', ?)").run(randomUUID());
       // A cheap read of the newest and oldest rows. (A full integrity check takes a quarter of a
       // second per 100,000 calls, at every start: damage deeper in is caught when a read or a
       // write meets it, and handled the same way then.)
@@ -184,8 +193,12 @@ export class ActivityDb {
     return row ? toCall(row) : null;
   }
 
-  /** Newest first, `limit` calls from `cursor` on (null: from the newest). */
-  query(filter: ActivityFilter, cursor: string | null, limit: number): ActivityPage {
+  /**
+   * Newest first, `limit` calls from `cursor` on (null: from the newest). `covered`: up to which
+   * row id the search index is complete (0: no index); a free-text search then scans only the
+   * newest rows and asks the index about the older ones.
+   */
+  query(filter: ActivityFilter, cursor: string | null, limit: number, covered = 0, scanFirst = SCAN_FIRST_ROWS): ActivityPage {
     const { where, params } = whereClause(filter);
     if (filter.since !== undefined) {
       const lo = this.#firstSeqFrom(toEpoch(filter.since) - ORDER_SLACK_MS);
@@ -204,12 +217,49 @@ export class ActivityDb {
       where.push('seq < ?');
       params.push(decodeCursor(cursor));
     }
-    const sql = `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...params, limit + 1) as unknown as Row[];
+    const fts = filter.text && covered > 0 && this.#searchAttached ? trigramQuery(filter.text) : null;
+    let rows: Row[];
+    if (fts) {
+      // Common words fill the page from the newest rows; rare ones are found in the index.
+      const newest = (this.#db.prepare('SELECT max(seq) AS m FROM calls').get() as { m: number | null }).m ?? 0;
+      const floor = Math.min(covered, newest - scanFirst);
+      rows = this.#select([...where, 'seq > ?'], [...params, floor], limit + 1);
+      if (rows.length <= limit) {
+        let older: Row[];
+        try {
+          older = this.#select([...where, 'seq <= ?', 'seq IN (SELECT rowid FROM search.fts WHERE fts MATCH ?)'], [...params, floor, fts], limit + 1 - rows.length);
+        } catch {
+          // A broken index only costs speed: read the rest of the history instead.
+          this.#searchAttached = false;
+          older = this.#select([...where, 'seq <= ?'], [...params, floor], limit + 1 - rows.length);
+        }
+        rows = rows.concat(older);
+      }
+    } else {
+      rows = this.#select(where, params, limit + 1);
+    }
     const more = rows.length > limit;
     if (more) rows.pop();
     const last = rows.at(-1);
     return { calls: rows.map(toCall), next: more && last ? encodeCursor(last.seq) : null };
+  }
+
+  #select(where: string[], params: SQLInputValue[], limit: number): Row[] {
+    const sql = `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return this.#db.prepare(sql).all(...params, limit) as unknown as Row[];
+  }
+
+  /** Make the search index (a file the search worker writes) available to queries. */
+  attachSearch(path: string): void {
+    if (this.#searchAttached) return;
+    this.#db.prepare('ATTACH DATABASE ? AS search').run(path);
+    this.#searchAttached = true;
+  }
+
+  /** Which history this is (it changes when the history is cleared). */
+  historyId(): string | null {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'id'").get() as { value: string } | undefined;
+    return row?.value ?? null;
   }
 
   /** The row id of the first call started at or after `t`: from here on, rows are that new or newer. */
@@ -263,6 +313,7 @@ export class ActivityDb {
 
   clear(): void {
     this.#db.exec('DELETE FROM calls');
+    this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'id'").run(randomUUID());
     // Give the space back: a cleared history should not keep its size on disk.
     this.#db.exec('VACUUM');
   }

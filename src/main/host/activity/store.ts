@@ -6,6 +6,7 @@ import type { ActivityEvent, ActivityFilter, ActivityPage, ToolCall, ToolCallSta
 import type { ToolClass } from '../../../shared/policy.js';
 import { rotatedName, silentLog, type Logger } from '../log.js';
 import { ActivityDb, isDamagedDbError } from './db.js';
+import { SEARCH_FILE, SearchIndex } from './search.js';
 
 export const DB_FILE = 'activity.db';
 export const DEFAULT_RETENTION = { maxCalls: 100_000, maxDays: 90 } as const;
@@ -26,6 +27,8 @@ export interface ActivityStoreOptions {
   flushMs?: number;
   /** Write at once when this many changes wait. */
   batchSize?: number;
+  /** How many of the newest rows a free-text search reads itself before it asks the index. */
+  searchScanRows?: number;
   /** false keeps nothing (no database rows, no JSONL): only for measuring what recording costs. */
   record?: boolean;
 }
@@ -83,9 +86,15 @@ export class ActivityStore {
   readonly #file: RotatingFileStream | null;
   #closed = false;
   readonly #record: boolean;
+  readonly #dir: string | null;
+  readonly #scanFirst: number | undefined;
+  /** Started once there is a history to index. */
+  #search: SearchIndex | null = null;
 
   constructor(options: ActivityStoreOptions = {}) {
     this.#record = options.record ?? true;
+    this.#dir = options.dir && this.#record ? options.dir : null;
+    this.#scanFirst = options.searchScanRows;
     this.#log = options.log ?? silentLog();
     this.#retention = options.retention ?? DEFAULT_RETENTION;
     this.#flushMs = options.flushMs ?? 200;
@@ -167,6 +176,11 @@ export class ActivityStore {
     return this.finish(call.id, result) ?? call;
   }
 
+  /** Up to which row id the search index covers the history (0: none yet). */
+  searchCovered(): number {
+    return this.#search && this.#db ? this.#search.coveredFor(this.#db.historyId()) : 0;
+  }
+
   isRunning(id: string): boolean {
     return this.#running.has(id);
   }
@@ -174,7 +188,7 @@ export class ActivityStore {
   /** One page, newest first. */
   query(filter: ActivityFilter = {}, cursor: string | null = null, limit = 100): ActivityPage {
     this.flush();
-    return this.#withDb((db) => db.query(filter, cursor, limit));
+    return this.#withDb((db) => db.query(filter, cursor, limit, this.searchCovered(), this.#scanFirst));
   }
 
   /** Newest first, one page of at most `limit` (default 200). */
@@ -203,6 +217,7 @@ export class ActivityStore {
   clear(): void {
     this.flush();
     this.#withDb((db) => db.clear());
+    this.#search?.reset();
   }
 
   onActivity(listener: ActivityListener): () => void {
@@ -229,6 +244,7 @@ export class ActivityStore {
       try {
         this.#withDb((db) => db.write(batch.values()));
         this.#writesSinceTrim += batch.size;
+        this.#startSearch()?.tick();
       } catch (err) {
         // The JSONL files still have every finished call; the history misses this batch.
         this.#log.warn({ err: (err as Error).message, calls: batch.size }, 'could not write tool calls to the activity database');
@@ -253,6 +269,7 @@ export class ActivityStore {
     this.#closed = true;
     this.#listeners.clear();
     this.#db?.close();
+    await this.#search?.close();
     const file = this.#file;
     if (file) await new Promise<void>((resolve) => file.end(() => resolve()));
   }
@@ -280,7 +297,7 @@ export class ActivityStore {
    */
   #withDb<T>(work: (db: ActivityDb) => T): T {
     try {
-      this.#db ??= ActivityDb.open(this.#path, { log: this.#log })!;
+      this.#db ??= this.#openDb();
       return work(this.#db);
     } catch (err) {
       if (!isDamagedDbError(err) || this.#path === ':memory:') throw err;
@@ -290,9 +307,36 @@ export class ActivityStore {
         { file: this.#path, setAside: aside, err: (err as Error).message },
         'The activity database was damaged: it was set aside and a new one started. Every call is still in the JSONL audit files next to it.',
       );
-      this.#db = ActivityDb.open(this.#path, { log: this.#log })!;
+      this.#db = this.#openDb();
+      this.#search?.reset();
       return work(this.#db);
     }
+  }
+
+  #openDb(): ActivityDb {
+    const db = ActivityDb.open(this.#path, { log: this.#log })!;
+    if (this.#search) this.#attach(db, this.#search);
+    return db;
+  }
+
+  #attach(db: ActivityDb, search: SearchIndex): void {
+    try {
+      db.attachSearch(search.path);
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'the activity search index is not available: searches read the history instead');
+    }
+  }
+
+  /** The search index, started after the first write (its worker reads the history file). */
+  #startSearch(): SearchIndex | null {
+    if (this.#search || !this.#dir || this.#closed || !this.#db) return this.#search;
+    try {
+      this.#search = new SearchIndex(this.#path, join(this.#dir, SEARCH_FILE), this.#log);
+      this.#attach(this.#db, this.#search);
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'the activity search index could not start: searches read the history instead');
+    }
+    return this.#search;
   }
 
   #emit(event: ActivityEvent): void {
