@@ -40,8 +40,8 @@ process.on('SIGTERM', () => {
     await host.tokens.revoke('bench').catch(() => undefined);
     await host.stop();
     await rm(dataDir, { recursive: true, force: true });
-    process.stdout.write(`RECORDED ${recorded}\n`);
-    process.exit(0);
+    // A pipe is written asynchronously: exit once the line is out.
+    process.stdout.write(`RECORDED ${recorded}\n`, () => process.exit(0));
   })();
 });
 process.stdout.write(`READY ${url} ${token}\n`);

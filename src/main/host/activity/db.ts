@@ -52,6 +52,8 @@ const ORDER_SLACK_MS = 60_000;
 
 /** A free-text search reads this many of the newest rows itself before it asks the index. */
 const SCAN_FIRST_ROWS = 20_000;
+/** Past this many matches in the index, a search reads the history instead of the index's list. */
+const MAX_INDEX_CANDIDATES = 5_000;
 
 const COLUMNS = 'seq, id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by';
 
@@ -217,7 +219,10 @@ export class ActivityDb {
       where.push('seq < ?');
       params.push(decodeCursor(cursor));
     }
-    const fts = filter.text && covered > 0 && this.#searchAttached ? trigramQuery(filter.text) : null;
+    let fts = filter.text && covered > 0 && this.#searchAttached ? trigramQuery(filter.text) : null;
+    // A word in thousands of calls is quicker to find by reading from the newest row (the page
+    // fills at once, or another filter's index narrows the reading) than by listing every match.
+    if (fts && this.#candidates(fts) >= MAX_INDEX_CANDIDATES) fts = null;
     let rows: Row[];
     if (fts) {
       // Common words fill the page from the newest rows; rare ones are found in the index.
@@ -242,6 +247,17 @@ export class ActivityDb {
     if (more) rows.pop();
     const last = rows.at(-1);
     return { calls: rows.map(toCall), next: more && last ? encodeCursor(last.seq) : null };
+  }
+
+  /** How many calls the index offers for a search, counted up to MAX_INDEX_CANDIDATES. */
+  #candidates(fts: string): number {
+    try {
+      const row = this.#db.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM search.fts WHERE fts MATCH ? LIMIT ?)').get(fts, MAX_INDEX_CANDIDATES) as { n: number };
+      return row.n;
+    } catch {
+      this.#searchAttached = false;
+      return MAX_INDEX_CANDIDATES;
+    }
   }
 
   #select(where: string[], params: SQLInputValue[], limit: number): Row[] {
