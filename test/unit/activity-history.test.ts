@@ -324,3 +324,13 @@ describe('free-text search with the search index', () => {
     scanOnly.close();
   });
 });
+
+describe('trigramQuery', () => {
+  it('asks for trigrams that cover the text, quoted, and nothing for text too short', async () => {
+    const { trigramQuery } = await import('../../src/main/host/activity/search.js');
+    expect(trigramQuery('ab')).toBeNull();
+    expect(trigramQuery('abc')).toBe('"abc"');
+    expect(trigramQuery('web-42')).toBe('"web" AND "-42"');
+    expect(trigramQuery('say "hi"')).toBe('"say" AND " "h" AND "i"" AND ""hi"""'.replace('" "h"', '" ""h"'));
+  });
+});

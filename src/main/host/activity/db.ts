@@ -51,7 +51,7 @@ CREATE INDEX IF NOT EXISTS calls_status ON calls (status);
 const ORDER_SLACK_MS = 60_000;
 
 /** A free-text search reads this many of the newest rows itself before it asks the index. */
-const SCAN_FIRST_ROWS = 20_000;
+const SCAN_FIRST_ROWS = 2_000;
 /** Past this many matches in the index, a search reads the history instead of the index's list. */
 const MAX_INDEX_CANDIDATES = 5_000;
 

@@ -124,8 +124,12 @@ export class SearchIndex {
     if (this.#closed) return;
     this.#closed = true;
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    // Keep the process up until the worker has closed its files.
+    this.#worker.ref();
     this.#worker.postMessage('close');
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
     await this.#worker.terminate().catch(() => undefined);
   }
 }
@@ -137,7 +141,10 @@ export class SearchIndex {
 export function trigramQuery(text: string): string | null {
   const chars = [...text];
   if (chars.length < 3) return null;
+  // Trigrams side by side (and the last one) cover every character: as selective as all of
+  // them in practice, with a third of the lists to intersect.
   const grams = new Set<string>();
-  for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(''));
+  for (let i = 0; i + 3 <= chars.length; i += 3) grams.add(chars.slice(i, i + 3).join(''));
+  grams.add(chars.slice(-3).join(''));
   return [...grams].map((g) => `"${g.replace(/"/g, '""')}"`).join(' AND ');
 }
