@@ -104,8 +104,10 @@ describe('tarmac activity (the built CLI) shows calls made through the real endp
     let csv = '';
     for await (const chunk of t.host.activityApi.export({}, 'csv')) csv += chunk;
     const dir = join(t.dataDir, 'activity');
-    const dbFiles = (await readdir(dir)).filter((f) => f.startsWith('activity.db'));
-    expect(dbFiles).toContain('activity.db');
+    // The history, its WAL and the search index (once the index has caught up).
+    await waitFor(() => t.host.activity.searchCovered() > 0, 'search index built');
+    const dbFiles = (await readdir(dir)).filter((f) => f.startsWith('activity') && !f.endsWith('.jsonl'));
+    expect(dbFiles).toEqual(expect.arrayContaining(['activity.db', 'activity-search.db']));
     const db = (await Promise.all(dbFiles.map((f) => readFile(join(dir, f))))).map((b) => b.toString('latin1')).join('');
     // The database does hold the calls: the check is not passing on an empty file.
     expect(db).toContain('DATABASE_URL');
