@@ -325,6 +325,28 @@ describe('free-text search with the search index', () => {
   });
 });
 
+describe('two Tarmacs on one data folder', () => {
+  it('share the history and its search index without tripping over each other', async () => {
+    const dir = await tempDir();
+    const a = memoryLog();
+    const b = memoryLog();
+    const first = open({ dir, log: a.log, searchScanRows: 1 });
+    const second = open({ dir, log: b.log, searchScanRows: 1 });
+    for (let i = 0; i < 60; i++) {
+      (i % 2 ? first : second).record(call(`t${i}`, { args: { n: `needle-${i}` } }), { status: 'ok', resultBytes: 1, preview: null });
+      if (i % 10 === 9) {
+        first.flush();
+        second.flush();
+      }
+    }
+    await waitFor(() => first.searchCovered() >= 60 && second.searchCovered() >= 60, 'both indexes caught up');
+    expect(first.query({ text: 'needle-17' }, null, 10).calls.map((c) => c.tool)).toEqual(['t17']);
+    // (Two writers interleave by batch, so the order among calls a fraction of a second apart is theirs.)
+    expect(second.query({ text: 'needle-4' }, null, 100).calls.map((c) => c.tool).sort()).toEqual(['t4', 't40', 't41', 't42', 't43', 't44', 't45', 't46', 't47', 't48', 't49']);
+    expect([...a.lines, ...b.lines].join('')).not.toMatch(/search index/);
+  });
+});
+
 describe('trigramQuery', () => {
   it('asks for trigrams that cover the text, quoted, and nothing for text too short', async () => {
     const { trigramQuery } = await import('../../src/main/host/activity/search.js');

@@ -48,12 +48,18 @@ function open() {
   parentPort.postMessage({ history, covered });
 }
 function step() {
-  const rows = main.prepare('SELECT seq, tool, args, preview, status FROM calls WHERE seq > ? ORDER BY seq LIMIT ?').all(covered, BATCH);
-  const ready = [];
-  for (const r of rows) { if (r.status === 'running') break; ready.push(r); }
-  if (ready.length === 0) return false;
+  // Take the index's write lock first, then see how far it is: another Tarmac on the same data
+  // folder may have indexed further meanwhile.
+  search.exec('BEGIN IMMEDIATE');
+  let rows, ready = [];
+  try {
+    const meta = search.prepare("SELECT key, value FROM meta WHERE key IN ('covered', 'indexed')").all();
+    for (const m of meta) { if (m.key === 'covered') covered = Number(m.value); else indexed = Number(m.value); }
+    rows = main.prepare('SELECT seq, tool, args, preview, status FROM calls WHERE seq > ? ORDER BY seq LIMIT ?').all(covered, BATCH);
+    for (const r of rows) { if (r.status === 'running') break; ready.push(r); }
+  } catch (err) { try { search.exec('ROLLBACK'); } catch {} throw err; }
+  if (ready.length === 0) { search.exec('ROLLBACK'); parentPort.postMessage({ history, covered }); return false; }
   const insert = search.prepare('INSERT INTO fts (rowid, tool, args, preview) VALUES (?, ?, ?, ?)');
-  search.exec('BEGIN');
   try {
     for (const r of ready) insert.run(r.seq, r.tool, r.args, r.preview || '');
     covered = ready[ready.length - 1].seq; indexed += ready.length;
