@@ -50,7 +50,10 @@ export async function activity(dataDir: string, options: ActivityOptions, io: Cl
     throw new CliError(`No Tarmac is running from ${dataDir}: start the desktop app or \`tarmac serve\`, then try again.`, 1);
   }
   const feed = found.instance.activityFeed;
-  if (!feed) throw new CliError(`The running Tarmac (pid ${found.instance.pid}) has no activity feed: update it, or run \`tarmac activity\` without --follow.`, 1);
+  if (!feed) {
+    const why = process.platform === 'win32' ? 'live activity is not available on Windows yet' : 'it has no activity feed (an older version, or its data folder path is too long for a socket)';
+    throw new CliError(`The running Tarmac (pid ${found.instance.pid}): ${why}. Run \`tarmac activity\` without --follow to see the history.`, 1);
+  }
 
   // Listen first and hold what arrives while the history is read, so nothing falls in between.
   let held: ToolCall[] | null = [];

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -14,13 +13,13 @@ const MAX_SOCKET_PATH = 100;
 
 /**
  * The live activity feed for other local processes (`tarmac activity --follow`): a Unix socket
- * in <dataDir>/run (a folder only the user can enter) or, on Windows, a named pipe, that sends
- * every ActivityEvent as one JSON line. Read-only: nothing comes back from the reader.
+ * in <dataDir>/run (a folder only the user can enter) that sends every ActivityEvent as one JSON
+ * line. Read-only: nothing comes back from the reader.
  */
 export function feedPath(dataDir: string, pid = process.pid): string | null {
-  if (process.platform === 'win32') {
-    return `\\\\.\\pipe\\tarmac-activity-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}-${pid}`;
-  }
+  // A named pipe's default access lets every local account read it; until the feed sets its
+  // own, Windows has no feed (`--follow` says so) rather than one others could read.
+  if (process.platform === 'win32') return null;
   const path = join(dataDir, 'run', `activity-${pid}.sock`);
   return path.length <= MAX_SOCKET_PATH ? path : null;
 }
@@ -31,13 +30,11 @@ export interface ActivityFeed {
 }
 
 export async function startActivityFeed(store: ActivityStore, path: string, log: Logger): Promise<ActivityFeed> {
-  if (process.platform !== 'win32') {
-    const dir = join(path, '..');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // The folder is the lock on the socket: make sure it is the user's alone, even if it existed.
-    chmodSync(dir, 0o700);
-    rmSync(path, { force: true });
-  }
+  const dir = join(path, '..');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The folder is the lock on the socket: make sure it is the user's alone, even if it existed.
+  chmodSync(dir, 0o700);
+  rmSync(path, { force: true });
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -68,7 +65,7 @@ export async function startActivityFeed(store: ActivityStore, path: string, log:
       off();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (process.platform !== 'win32') rmSync(path, { force: true });
+      rmSync(path, { force: true });
     },
   };
 }
