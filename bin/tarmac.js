@@ -4,7 +4,7 @@
 // The Node version check comes first. This file uses ES5 syntax only and no static import, so
 // any Node parses it (an old one may even read it as CommonJS) and gets one clear line instead of
 // a crash deep inside a dependency. Keep NEEDED in step with "engines" in package.json.
-var NEEDED = [22, 12];
+var NEEDED = [22, 13];
 var found = String((process.versions && process.versions.node) || '0.0.0');
 var parts = found.split('.');
 var major = Number(parts[0]) || 0;

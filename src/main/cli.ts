@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./cli/serve.js'),
   stdio: () => import('./cli/stdio.js'),
   ui: () => import('./cli/ui.js'),
+  activity: () => import('./cli/activity.js'),
   token: () => import('./cli/token.js'),
   status: () => import('./cli/status.js'),
   login: () => import('./cli/login.js'),
@@ -43,6 +44,9 @@ Usage:
       --token-stdin                  a token read from stdin
   tarmac login flightctl --import [PATH]   take over flightctl's client.yaml login
   tarmac logout flightctl            delete Tarmac's Flight Control tokens from the keychain
+  tarmac activity                    recorded tool calls, the newest --limit N (default 50), oldest first
+      [--client C] [--tool T] [--provider P] [--status S] [--since 1h|ISO-TIME] [--json]
+      --follow                       then stream calls as a running Tarmac finishes them
   tarmac --help, -h                  this help
   tarmac --version, -v               the version
 
@@ -68,6 +72,11 @@ const OPTIONS = {
   'insecure-skip-tls-verify': { type: 'boolean' },
   'ca-cert': { type: 'string' },
   'no-open': { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f' },
+  tool: { type: 'string' },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  limit: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {

@@ -176,4 +176,4 @@ for (const [label, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'MISS'} 
 console.log('\nmemory, for reading the RSS figure:');
 console.log(`  RSS growth over the first 10,000 calls: bare SDK ${fmt(growth(b), 1)} MiB, Tarmac ${fmt(growth(c), 1)} MiB (Tarmac's own share: ${fmt(growth(c) - growth(b), 1)} MiB)`);
 console.log(`  RSS growth over the next 10,000 calls: bare SDK ${fmt(b.again.rss - b.after.rss, 1)} MiB, Tarmac ${fmt(c.again.rss - c.after.rss, 1)} MiB`);
-console.log(`  retained JS heap after 20,000 calls: bare SDK ${fmt(b.again.heap - b.idle.heap, 1)} MiB, Tarmac ${fmt(c.again.heap - c.idle.heap, 1)} MiB (includes the 10,000-call activity ring)`);
+console.log(`  retained JS heap after 20,000 calls: bare SDK ${fmt(b.again.heap - b.idle.heap, 1)} MiB, Tarmac ${fmt(c.again.heap - c.idle.heap, 1)} MiB (includes the activity log's waiting batch)`);

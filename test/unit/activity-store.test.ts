@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ToolCall } from '../../src/shared/activity.js';
-import { Ring } from '../../src/main/host/activity/ring.js';
 import { ActivityStore } from '../../src/main/host/activity/store.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -11,22 +10,11 @@ const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-const call = (tool: string, client = 'cursor') => ({ client, session: 's1', tool, provider: 'fly', args: { app: 'web' } });
-
-describe('Ring', () => {
-  it('keeps the newest items up to its capacity', () => {
-    const ring = new Ring<number>(3);
-    for (let i = 1; i <= 5; i++) ring.push(i);
-    expect(ring.toArray()).toEqual([3, 4, 5]);
-    expect(ring.newest(2)).toEqual([5, 4]);
-    expect(ring.newest(10, (n) => n % 2 === 1)).toEqual([5, 3]);
-    expect(ring.size).toBe(3);
-  });
-});
+const call = (tool: string, client = 'cursor') => ({ client, session: 's1', tool, provider: 'fly', class: 'read' as const, args: { app: 'web' } });
 
 describe('ActivityStore', () => {
   it('records start and finish, streams both, and lists newest first with filters', () => {
-    const store = new ActivityStore({ capacity: 100 });
+    const store = new ActivityStore();
     const seen: ToolCall[] = [];
     const off = store.subscribe((c) => seen.push(c));
     const a = store.start(call('fly-apps-list'));
@@ -42,9 +30,11 @@ describe('ActivityStore', () => {
     expect(store.list({ status: 'ok' })[0]!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('bounds memory with the ring capacity', () => {
-    const store = new ActivityStore({ capacity: 10 });
+  it('keeps at most the retention limit, dropping the oldest', () => {
+    const store = new ActivityStore({ retention: { maxCalls: 10, maxDays: 90 } });
     for (let i = 0; i < 25; i++) store.record(call(`t${i}`), { status: 'ok', resultBytes: 1, preview: null });
+    store.setRetention({ maxCalls: 10, maxDays: 90 });
+    store.flush();
     expect(store.size).toBe(10);
     expect(store.list({ limit: 100 }).at(-1)?.tool).toBe('t15');
   });
@@ -80,23 +70,9 @@ describe('ActivityStore', () => {
   });
 });
 
-describe('Ring.replace', () => {
-  it('replaces an item still held and refuses one already dropped', () => {
-    const ring = new Ring<string>(2);
-    const a = ring.push('a');
-    const b = ring.push('b');
-    expect(ring.replace(a, 'A')).toBe(true);
-    expect(ring.toArray()).toEqual(['A', 'b']);
-    ring.push('c');
-    expect(ring.replace(a, 'gone')).toBe(false);
-    expect(ring.replace(b, 'B')).toBe(true);
-    expect(ring.toArray()).toEqual(['B', 'c']);
-  });
-});
-
 describe('ActivityStore lists running and finished calls alike', () => {
   it('shows a running call, then its final state in its place', () => {
-    const store = new ActivityStore({ capacity: 5 });
+    const store = new ActivityStore();
     const a = store.start(call('first'));
     store.record(call('second'), { status: 'ok', resultBytes: 1, preview: null });
     expect(store.list().map((c) => `${c.tool}:${c.status}`)).toEqual(['second:ok', 'first:running']);

@@ -14,7 +14,7 @@ describe('bin/tarmac.js on an old Node', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/needs Node\.js 22\.12 or newer/);
+    expect(lines[0]).toMatch(/needs Node\.js 22\.13 or newer/);
     expect(lines[0]).toContain('is Node.js 20.11.0');
     expect(lines[0]).toContain(process.execPath);
     expect(lines[0]).toMatch(/https:\/\/nodejs\.org\//);

@@ -17,6 +17,11 @@ export interface CliValues {
   'insecure-skip-tls-verify'?: boolean | undefined;
   'ca-cert'?: string | undefined;
   'no-open'?: boolean | undefined;
+  follow?: boolean | undefined;
+  tool?: string | undefined;
+  status?: string | undefined;
+  since?: string | undefined;
+  limit?: string | undefined;
 }
 
 /** What a command gets: its name, the positionals after it, the parsed options and where to write. */

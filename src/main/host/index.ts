@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
-import { ActivityStore } from './activity/store.js';
 import { ClientRegistry } from './auth/clients.js';
 import { LastUsed } from './auth/last-used.js';
 import { OAuthServer } from './auth/server.js';
 import { OAuthStore } from './auth/store.js';
 import { AuthUrls } from './auth/urls.js';
+import { createActivityApi, type ActivityApi } from './activity/api.js';
+import { feedPath, startActivityFeed, type ActivityFeed } from './activity/feed.js';
+import { ActivityStore, DEFAULT_RETENTION } from './activity/store.js';
+import { instanceRunningSync, removeInstance, writeInstance } from './instance.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT } from './defaults.js';
 import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
@@ -37,7 +40,10 @@ export interface HostOptions {
   evictableAfterMs?: number;
   sessionIdleMs?: number;
   defaultToolTimeoutMs?: number;
-  activityCapacity?: number;
+  /** How long tool-call changes may wait before they go to the database (ms). */
+  activityFlushMs?: number;
+  /** false records no tool calls at all; only the activity benchmark's baseline uses it. */
+  recordActivity?: boolean;
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
@@ -57,6 +63,8 @@ export interface Host {
   /** What the OAuth authorization server keeps (clients, grants, token hashes). */
   readonly oauth: OAuthStore;
   readonly activity: ActivityStore;
+  /** The Activity page's functions: query, get, stats, export, clear, cancelCall, onActivity. */
+  readonly activityApi: ActivityApi;
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
   readonly providers: readonly Provider[];
@@ -114,7 +122,18 @@ export function createHost(options: HostOptions = {}): Host {
   );
   const usage = new LastUsed(dataDir);
   const clients = new ClientRegistry(tokens, oauth, usage);
-  const activity = new ActivityStore({ dir: ActivityStore.dirFor(dataDir), capacity: options.activityCapacity ?? 10_000 });
+  const activity = new ActivityStore({
+    dir: ActivityStore.dirFor(dataDir),
+    log,
+    ...(options.activityFlushMs ? { flushMs: options.activityFlushMs } : {}),
+    ...(options.recordActivity === false ? { record: false } : {}),
+  });
+  // Calls a Tarmac that died left "running" never finished; unless another Tarmac runs from this folder.
+  if (!instanceRunningSync(dataDir)) activity.closeOrphans();
+  void settings
+    .read()
+    .then((s) => activity.setRetention({ maxCalls: s.activity?.maxCalls ?? DEFAULT_RETENTION.maxCalls, maxDays: s.activity?.maxDays ?? DEFAULT_RETENTION.maxDays }))
+    .catch(() => undefined);
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
@@ -135,6 +154,8 @@ export function createHost(options: HostOptions = {}): Host {
   const createServer = async (client: string) => (await loadServer())(client);
   let endpoint: McpEndpoint | null = null;
   let endpointError: string | null = null;
+  const activityApi = createActivityApi({ activity, gateway });
+  let feed: ActivityFeed | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   const listeners = new Set<(what: HostChange) => void>();
   const changed = (what: HostChange) => {
@@ -194,6 +215,21 @@ export function createHost(options: HostOptions = {}): Host {
     closeRevoked();
   });
 
+  /** Live feed and run/instance.json, so the CLI and other tools can find this Tarmac. Best effort. */
+  const announce = async (url: string) => {
+    const path = feedPath(dataDir);
+    try {
+      if (path && !feed) feed = await startActivityFeed(activity, path, log);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'activity feed not started: `tarmac activity --follow` will not see this Tarmac');
+    }
+    try {
+      await writeInstance(dataDir, { pid: process.pid, url, port: Number(new URL(url).port), startedAt: new Date().toISOString(), ...(feed ? { activityFeed: feed.path } : {}) });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not write run/instance.json');
+    }
+  };
+
   return {
     dataDir,
     log,
@@ -204,6 +240,7 @@ export function createHost(options: HostOptions = {}): Host {
     clients,
     oauth,
     activity,
+    activityApi,
     catalogue,
     gateway,
     providers,
@@ -240,6 +277,7 @@ export function createHost(options: HostOptions = {}): Host {
       } finally {
         await previous.close();
         log.info({ url: next.url }, 'MCP endpoint moved');
+        await announce(next.url);
         changed('endpoint');
         changed('settings');
       }
@@ -270,6 +308,7 @@ export function createHost(options: HostOptions = {}): Host {
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      await announce(endpoint.url);
       return endpoint.url;
     },
     async status() {
@@ -277,6 +316,9 @@ export function createHost(options: HostOptions = {}): Host {
     },
     async stop() {
       clearInterval(tokenWatch);
+      await feed?.close().catch(() => undefined);
+      feed = null;
+      if (endpoint) await removeInstance(dataDir).catch(() => undefined);
       gateway.stopAll();
       await endpoint?.close();
       endpoint = null;

@@ -23,6 +23,13 @@ export const SettingsSchema = z.looseObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   /** The desktop window's last size and place. */
   window: z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int().min(200), height: z.number().int().min(200) }).optional(),
+  /** How much tool-call history is kept: the newest maxCalls calls, none older than maxDays. */
+  activity: z
+    .object({
+      maxCalls: z.number().int().min(100).max(10_000_000).optional(),
+      maxDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .optional(),
   policies: z.record(z.string(), z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]])).optional(),
 });
 

@@ -47,8 +47,8 @@ class CallTimeout extends Error {}
  */
 export class Gateway {
   readonly #o: GatewayOptions;
-  /** Calls still running, so a host shutdown can abort them. */
-  readonly #running = new Set<() => void>();
+  /** Calls still running, by activity id, so a person or a host shutdown can stop them. */
+  readonly #running = new Map<string, (by: string) => void>();
   #stopped = false;
   /** One child logger per tool: creating a pino child on every call costs more than the call. */
   readonly #toolLogs = new Map<string, Logger>();
@@ -62,7 +62,7 @@ export class Gateway {
     // Values of secret arguments are scrubbed from every later text too (an error may echo them).
     for (const key of spec.secretArgs ?? []) for (const leaf of stringLeaves(rawArgs?.[key])) redactor.addSecret(leaf, { transient: true });
     const args = redactor.args(rawArgs ?? {}, spec.secretArgs ?? []);
-    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, args };
+    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
     const hook = this.#o.policy;
@@ -87,17 +87,18 @@ export class Gateway {
     // One controller per call, aborted by the deadline, the client's cancel or a host stop. (Not
     // AbortSignal.any over a host-wide signal: that keeps a trace of every call ever made.)
     const controller = new AbortController();
-    const ended: { why: 'timeout' | 'cancelled' | null } = { why: null };
-    const abort = (reason: 'timeout' | 'cancelled', error: unknown) => {
-      ended.why ??= reason;
+    const ended: { why: 'timeout' | 'cancelled' | null; by: string | null } = { why: null, by: null };
+    const abort = (reason: 'timeout' | 'cancelled', error: unknown, by: string | null = null) => {
+      if (ended.why === null) Object.assign(ended, { why: reason, by });
       controller.abort(error);
     };
     const timer = setTimeout(() => abort('timeout', new CallTimeout()), timeoutMs);
-    const onClientCancel = () => abort('cancelled', ctx.signal?.reason);
+    const onClientCancel = () => abort('cancelled', ctx.signal?.reason, 'client');
     ctx.signal?.addEventListener('abort', onClientCancel, { once: true });
-    if (ctx.signal?.aborted || this.#stopped) abort('cancelled', ctx.signal?.reason);
-    const onHostStop = () => abort('cancelled', new Error('Tarmac is shutting down.'));
-    this.#running.add(onHostStop);
+    if (ctx.signal?.aborted) abort('cancelled', ctx.signal.reason, 'client');
+    if (this.#stopped) abort('cancelled', new Error('Tarmac is shutting down.'), 'tarmac');
+    const onStop = (by: string) => abort('cancelled', new Error(`Cancelled by ${by}.`), by);
+    this.#running.set(record.id, onStop);
     const signal = controller.signal;
 
     try {
@@ -124,16 +125,28 @@ export class Gateway {
         status === 'timeout'
           ? `"${spec.name}" did not finish within ${formatMs(timeoutMs)} and was stopped. Try narrower arguments, or try again later.`
           : status === 'cancelled'
-            ? `"${spec.name}" was cancelled before it finished.`
+            ? cancelledText(spec.name, ended.by)
             : errorText(err, redactor);
       if (status === 'error') log.warn({ tool: spec.name, err: text }, 'tool call failed');
-      activity.finish(record.id, { status, resultBytes: null, preview: preview(text, redactor) });
+      activity.finish(record.id, { status, resultBytes: null, preview: preview(text, redactor), cancelledBy: status === 'cancelled' ? ended.by : null });
       return { content: [{ type: 'text', text }], isError: true };
     } finally {
       clearTimeout(timer);
       ctx.signal?.removeEventListener('abort', onClientCancel);
-      this.#running.delete(onHostStop);
+      this.#running.delete(record.id);
     }
+  }
+
+  /**
+   * Stop a running call (by its activity id) on behalf of `by` (who asked: "user", a client name,
+   * ...). The MCP client gets a cancelled result and the record says who cancelled. False when
+   * the call is not running (finished already, or never was).
+   */
+  cancelCall(id: string, by: string): boolean {
+    const stop = this.#running.get(id);
+    if (!stop) return false;
+    stop(by);
+    return true;
   }
 
   #toolLog(tool: string): Logger {
@@ -145,8 +158,14 @@ export class Gateway {
   /** Abort every call still running (host shutdown). */
   stopAll(): void {
     this.#stopped = true;
-    for (const stop of this.#running) stop();
+    for (const stop of this.#running.values()) stop('tarmac');
   }
+}
+
+function cancelledText(tool: string, by: string | null): string {
+  if (by === 'client' || by === null) return `"${tool}" was cancelled before it finished.`;
+  if (by === 'tarmac') return `"${tool}" was stopped because Tarmac is shutting down. Try again once it is running.`;
+  return `"${tool}" was cancelled by ${by} in Tarmac before it finished. Do not retry it without asking the user.`;
 }
 
 function stringLeaves(value: unknown): string[] {
