@@ -1,0 +1,42 @@
+import { realpathSync } from 'node:fs';
+import { readInstance } from '../instance.js';
+import type { SettingsStore } from '../settings.js';
+import type { Launcher } from './types.js';
+
+/** The endpoint's default port (the same as mcp/endpoint's; kept here so registration does not load the SDK). */
+const DEFAULT_PORT = 8276;
+
+/** The URL to write: that of the Tarmac running on this data dir, else the configured port's. */
+export async function endpointUrl(dataDir: string, settings: SettingsStore): Promise<string> {
+  const running = await readInstance(dataDir);
+  if (running) return running.url;
+  const port = (await settings.read()).port ?? DEFAULT_PORT;
+  return `http://127.0.0.1:${port}/mcp`;
+}
+
+/**
+ * How a client starts this Tarmac's CLI: never a bare `node` or `npx` (GUI apps do not get the
+ * shell's PATH, and the first `node` found may be too old). From the packaged app, the app's own
+ * executable with ELECTRON_RUN_AS_NODE=1 and the bundled CLI (the desktop shell passes that in);
+ * from a source checkout, the absolute path of the Node running Tarmac and its entry script, with
+ * the loader flags it runs under (tsx in tests).
+ */
+export function launcherFromProcess(): Launcher {
+  const script = process.argv[1] ? safeRealpath(process.argv[1]) : '';
+  const loader: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i]!;
+    if ((a === '--import' || a === '--require' || a === '--loader') && process.execArgv[i + 1]) loader.push(a, process.execArgv[++i]!);
+    else if (/^--(import|require|loader)=/.test(a)) loader.push(a);
+  }
+  const electron = Boolean(process.versions.electron) && process.env.ELECTRON_RUN_AS_NODE === '1';
+  return { command: process.execPath, args: [...loader, script], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
