@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createHost, type Host, type HostOptions } from './host/index.js';
 import { levelFromEnv } from './host/log.js';
+import { removeInstance, writeInstance } from './host/instance.js';
 import { serveStdio } from './host/mcp/stdio.js';
 import { defaultProviders } from './host/providers/index.js';
 import { TARMAC_VERSION } from './host/version.js';
@@ -20,6 +21,13 @@ Usage:
   tarmac token list                  list MCP clients (static token or OAuth): kind, created, last used
   tarmac token revoke <client>       revoke a client of either kind (a running server honours it at once)
   tarmac status                      show the providers and their sign-in state
+  tarmac clients [--json]            AI clients Tarmac can register in: detected, status, last connected
+  tarmac register <client>... | --detected [--oauth] [--dry-run] [--force]
+                                     add Tarmac to clients' config files, each with its own token
+                                     (--oauth: the URL only; the client signs in through Tarmac)
+  tarmac unregister <client>... [--dry-run]   remove Tarmac from clients and revoke their credentials
+  tarmac repair [<client>...] [--dry-run]     bring stale entries (URL, token, hand edits) back in line
+  tarmac bridge [--url URL] [--client NAME]   relay stdio to the running Tarmac (for stdio-only clients)
   tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
   tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
   tarmac login flightctl <url>       sign in to Flight Control in the browser (the URL is printed);
@@ -51,6 +59,11 @@ const OPTIONS = {
   'insecure-skip-tls-verify': { type: 'boolean' },
   'ca-cert': { type: 'string' },
   'no-open': { type: 'boolean' },
+  url: { type: 'string' },
+  detected: { type: 'boolean' },
+  oauth: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {
@@ -106,6 +119,13 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
         return await token(makeHost(), rest, io);
       case 'status':
         return await status(makeHost(), io, values.json ?? false);
+      case 'clients':
+      case 'register':
+      case 'unregister':
+      case 'repair':
+        return await (await import('./cli/clients.js')).clientsCli(command, makeHost(), rest, values, io, hostOverrides.env ?? process.env);
+      case 'bridge':
+        return await (await import('./cli/bridge.js')).bridge(values, io);
       case 'login':
       case 'logout': {
         const [provider, ...providerArgs] = rest;
@@ -138,6 +158,7 @@ function parsePort(value: string): number {
 async function serve(host: Host, io: CliIo): Promise<number> {
   try {
     const url = await host.start();
+    await writeInstance(host.dataDir, { pid: process.pid, url, port: Number(new URL(url).port) });
     const clients = await host.tokens.list();
     io.err(`Tarmac ${TARMAC_VERSION} serving MCP at ${url} (${host.catalogue.size} tools)`);
     io.err(
@@ -156,6 +177,7 @@ async function serve(host: Host, io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   io.err('Tarmac stopping');
+  await removeInstance(host.dataDir);
   await host.stop();
   return 0;
 }

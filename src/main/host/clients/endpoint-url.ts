@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readInstance } from '../instance.js';
 import type { SettingsStore } from '../settings.js';
 import type { Launcher } from './types.js';
@@ -26,11 +27,16 @@ export function launcherFromProcess(): Launcher {
   const loader: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
     const a = process.execArgv[i]!;
-    if ((a === '--import' || a === '--require' || a === '--loader') && process.execArgv[i + 1]) loader.push(a, process.execArgv[++i]!);
-    else if (/^--(import|require|loader)=/.test(a)) loader.push(a);
+    if ((a === '--import' || a === '--require' || a === '--loader') && process.execArgv[i + 1]) loader.push(a, absolute(process.execArgv[++i]!));
+    else if (/^--(import|require|loader)=/.test(a)) loader.push(a.replace(/=(.*)$/, (_m, v: string) => `=${absolute(v)}`));
   }
   const electron = Boolean(process.versions.electron) && process.env.ELECTRON_RUN_AS_NODE === '1';
   return { command: process.execPath, args: [...loader, script], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+/** A relative loader path would be read from the client's working folder: make it absolute. */
+function absolute(spec: string): string {
+  return spec.startsWith('.') ? resolve(spec) : spec;
 }
 
 function safeRealpath(p: string): string {

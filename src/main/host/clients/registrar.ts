@@ -11,7 +11,7 @@ import { endpointUrl, launcherFromProcess } from './endpoint-url.js';
 import { isRecord } from './formats/doc.js';
 import { ConfigParseError, parseConfig } from './formats/index.js';
 import { editConfigFile, resolveTarget } from './safe-write.js';
-import { entryStatus, type EntryStatus } from './status.js';
+import { entryStatus } from './status.js';
 import { CLIENTS, clientDef } from './table.js';
 import { pathContext, SERVER_NAME, type ClientDef, type EntryParams, type Launcher, type PathContext } from './types.js';
 
