@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, type ParseError } from 'jsonc-parser';
@@ -159,6 +159,7 @@ describe('safe writes', () => {
       for (let round = 0; round < 5; round++) {
         const { command, args } = cliCommand([file, 'x', '0', 'toggle', join(t.dataDir, 'b')], new URL('../fixtures/clients-proc/edit-loop.ts', import.meta.url).pathname);
         const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+        child.stdout.resume();
         await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
         await new Promise((r) => setTimeout(r, 20 + round * 37));
         child.kill('SIGKILL');
@@ -171,6 +172,8 @@ describe('safe writes', () => {
         const x = value.mcpServers.x;
         expect(x === undefined || x.pad.length === 20_000).toBe(true);
         await writeFile(file, original);
+        // The killed writer's lock would be taken over after 10 s (stale); no need to wait here.
+        await rm(`${file}.tarmac.lock`, { recursive: true, force: true });
       }
     } finally {
       await t.stop();
