@@ -29,6 +29,8 @@ export interface ClientState {
   files: ClientConfigState[];
   /** A link the client itself opens to add Tarmac (Cursor, VS Code, LM Studio), when it has one. */
   installLink: string | null;
+  /** The client's own CLI command that adds Tarmac (argv), when it has one (VS Code: `code --add-mcp`). */
+  installCommand: string[] | null;
   /** The entry to paste by hand, for clients that are not installed. */
   snippet: string;
 }
@@ -57,3 +59,6 @@ export const ClientActionInputSchema = z.object({
   force: z.boolean().optional(),
 });
 export type ClientActionInput = z.infer<typeof ClientActionInputSchema>;
+
+export const ClientActionSchema = z.enum(['register', 'unregister', 'repair']);
+export type ClientAction = z.infer<typeof ClientActionSchema>;

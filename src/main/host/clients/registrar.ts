@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { ClientChange, ClientConfigState, ClientCredential, ClientState, ClientStatus } from '../../../shared/clients.js';
+import { ClientActionInputSchema, type ClientAction, type ClientChange, type ClientConfigState, type ClientCredential, type ClientState, type ClientStatus } from '../../../shared/clients.js';
 import type { ClientRegistry } from '../auth/clients.js';
 import type { ClientTokens } from '../mcp/tokens.js';
 import { defaultDataDir } from '../paths.js';
@@ -127,6 +127,7 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
       lastConnectedAt: lastUsed.get(d.id) ?? null,
       files,
       installLink: d.installLink?.(p) ?? null,
+      installCommand: d.installCommand?.(p) ?? null,
       snippet: snippet(d, snippetParams),
     };
   }
@@ -281,3 +282,21 @@ function snippet(d: ClientDef, p: EntryParams): string {
 }
 
 export { ConfigParseError };
+
+/**
+ * The window's entry point: input checked with the shared zod schema (bad input changes nothing),
+ * then register, unregister or repair; a dry run returns the exact diffs without writing.
+ */
+export async function runClientAction(registrar: ClientRegistrar, action: ClientAction, input: unknown): Promise<ClientChange[]> {
+  const parsed = ClientActionInputSchema.safeParse(input);
+  if (!parsed.success) throw new ClientActionError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  const { clients, ...options } = parsed.data;
+  switch (action) {
+    case 'register':
+      return registrar.register(clients, options);
+    case 'unregister':
+      return registrar.unregister(clients, options);
+    case 'repair':
+      return registrar.repair(clients, options);
+  }
+}

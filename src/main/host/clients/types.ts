@@ -87,6 +87,8 @@ export interface ClientDef {
   supportsOAuth: boolean;
   /** A link the client opens to add a server itself. */
   installLink?(p: EntryParams): string;
+  /** The client's own CLI command that adds the server (URL only: the client signs in itself). */
+  installCommand?(p: EntryParams): string[];
 }
 
 /** The first candidate that exists, else the first: where a new file is made. */

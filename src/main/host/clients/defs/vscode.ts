@@ -30,6 +30,7 @@ export function vscodeLike(id: string, label: string, product: string, scheme: s
     transport: 'http',
     supportsOAuth: true,
     // The URL alone: VS Code then signs in with OAuth, so the link never carries a secret.
+    installCommand: (p) => [scheme === 'vscode' ? 'code' : 'code-insiders', '--add-mcp', JSON.stringify({ name: 'tarmac', type: 'http', url: p.url })],
     installLink: (p) => `${scheme}:mcp/install?${encodeURIComponent(JSON.stringify({ name: 'tarmac', type: 'http', url: p.url }))}`,
   };
 }
