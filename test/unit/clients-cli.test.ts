@@ -97,6 +97,26 @@ describe('tarmac clients / register / unregister / repair', () => {
   });
 });
 
+describe('without a keychain', () => {
+  it('still lists clients, and refuses to register, writing nothing', async () => {
+    const broken = {
+      getPassword: () => Promise.reject(new Error('no keychain here')),
+      setPassword: () => Promise.reject(new Error('no keychain here')),
+      deletePassword: () => Promise.reject(new Error('no keychain here')),
+      findCredentials: () => Promise.reject(new Error('no keychain here')),
+    };
+    const local = { ...overrides, keychainBackend: broken as unknown as MemoryKeychain };
+    await mkdir(join(home, '.cursor'), { recursive: true });
+    const a = io();
+    expect(await runCli(['clients', '--data-dir', join(root, 'data')], a.io, local)).toBe(0);
+    expect(a.out).toContain('cursor\tyes\tnot-registered\tnever');
+    const b = io();
+    expect(await runCli(['register', 'cursor', '--data-dir', join(root, 'data')], b.io, local)).toBe(1);
+    expect(b.err.join('\n')).toMatch(/keychain/i);
+    await expect(readFile(join(home, '.cursor', 'mcp.json'), 'utf8')).rejects.toThrow();
+  });
+});
+
 describe('the window entry point', () => {
   let t: ClientsEnv;
   beforeEach(async () => (t = await clientsEnv()));

@@ -34,6 +34,15 @@ export function launcherFromProcess(): Launcher {
   return { command: process.execPath, args: [...loader, script], env: electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
 }
 
+/**
+ * The packaged app's launcher: its own executable run as Node (ELECTRON_RUN_AS_NODE=1) with the
+ * bundled CLI. The desktop shell passes this to createClientRegistrar; the host cannot know where
+ * the bundle lies inside the app.
+ */
+export function electronLauncher(appExecutable: string, bundledCli: string): Launcher {
+  return { command: appExecutable, args: [bundledCli], env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
 /** A relative loader path would be read from the client's working folder: make it absolute. */
 function absolute(spec: string): string {
   return spec.startsWith('.') ? resolve(spec) : spec;

@@ -99,8 +99,9 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
   }
 
   async function state(d: ClientDef, lastUsed: Map<string, string | null>): Promise<ClientState> {
-    const keychainToken = await options.tokens.get(d.id);
-    const p = await params(d, keychainToken);
+    // Listing works without a keychain (tokens are then not compared); changing things needs it.
+    const keychainToken = await options.tokens.get(d.id).catch(() => undefined);
+    const p = await params(d, keychainToken ?? null);
     const files: ClientConfigState[] = [];
     let credential: ClientCredential | null = null;
     for (const file of d.files(ctx)) {

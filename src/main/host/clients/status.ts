@@ -26,7 +26,8 @@ function looksLikeTarmac(url: string): boolean {
  * What an existing entry means: not there, Tarmac's and current, or stale with the reason
  * (another URL or port, a token revoked or missing, edited by hand, or a foreign entry).
  */
-export function entryStatus(def: ClientDef, entry: unknown, expected: EntryParams, keychainToken: string | null): EntryStatus {
+export function entryStatus(def: ClientDef, entry: unknown, expected: EntryParams, keychainToken: string | null | undefined): EntryStatus {
+  // undefined: the keychain could not be read (locked, none on this machine): tokens are not compared.
   if (entry === undefined || entry === null) return { status: 'not-registered', reason: null, credential: null, foreign: false };
   const foreign = (why: string): EntryStatus => ({ status: 'stale', reason: `an entry named "tarmac" that Tarmac did not write (${why})`, credential: null, foreign: true });
   if (!isRecord(entry)) return foreign('not an object');
@@ -36,7 +37,7 @@ export function entryStatus(def: ClientDef, entry: unknown, expected: EntryParam
     const want = def.entry(expected);
     if (entry.command !== want.command) return stale(`it starts ${String(entry.command)}, not this Tarmac (${String(want.command)})`, 'bridge');
     if (info.bridgeClient !== def.id) return stale(`it uses the credential of "${info.bridgeClient}"`, 'bridge');
-    if (!keychainToken) return stale(`the keychain has no token for "${def.id}" (revoked or missing)`, 'bridge');
+    if (keychainToken === null) return stale(`the keychain has no token for "${def.id}" (revoked or missing)`, 'bridge');
     const edited = differingKey(entry, want);
     if (edited) return stale(`edited by hand (${edited})`, 'bridge');
     return { status: 'registered', reason: null, credential: 'bridge', foreign: false };
@@ -46,8 +47,8 @@ export function entryStatus(def: ClientDef, entry: unknown, expected: EntryParam
   const credential: ClientCredential = info.token ? 'token' : 'oauth';
   if (info.url !== expected.url) return stale(`it points at ${info.url}; Tarmac is at ${expected.url}`, credential);
   if (info.token) {
-    if (!keychainToken) return stale(`its token was revoked (the keychain has none for "${def.id}")`, credential);
-    if (info.token !== keychainToken) return stale(`its token is not "${def.id}"'s current token (revoked or replaced)`, credential);
+    if (keychainToken === null) return stale(`its token was revoked (the keychain has none for "${def.id}")`, credential);
+    if (keychainToken !== undefined && info.token !== keychainToken) return stale(`its token is not "${def.id}"'s current token (revoked or replaced)`, credential);
   } else if (!def.supportsOAuth) {
     return stale(`it has no token, and ${def.label} cannot sign in with OAuth`, credential);
   }
