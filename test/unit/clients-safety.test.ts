@@ -265,3 +265,34 @@ describe('paths', () => {
     expect(fileOf(id, env, platform as NodeJS.Platform)).toBe(expected);
   });
 });
+
+describe('launcher', () => {
+  it('the packaged app registers its own executable as Node, and the entry stays registered', async () => {
+    const { createClientRegistrar } = await import('../../src/main/host/clients/registrar.js');
+    const { electronLauncher, launcherFromProcess } = await import('../../src/main/host/clients/endpoint-url.js');
+    const t = await clientsEnv();
+    try {
+      const registrar = createClientRegistrar({
+        dataDir: t.dataDir,
+        settings: t.host.settings,
+        tokens: t.host.tokens,
+        clients: t.host.clients,
+        env: t.env,
+        platform: 'darwin',
+        launcher: electronLauncher('/Applications/Tarmac.app/Contents/MacOS/Tarmac', '/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.js'),
+      });
+      await registrar.register(['claude-desktop']);
+      const file = join(t.home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json');
+      const entry = parse(await readFile(file, 'utf8')).mcpServers.tarmac;
+      expect(entry).toMatchObject({ command: '/Applications/Tarmac.app/Contents/MacOS/Tarmac', env: { ELECTRON_RUN_AS_NODE: '1' } });
+      expect(entry.args.slice(1, 4)).toEqual(['bridge', '--client', 'claude-desktop']);
+      expect((await registrar.list()).find((c) => c.id === 'claude-desktop')).toMatchObject({ status: 'registered', credential: 'bridge' });
+    } finally {
+      await t.stop();
+    }
+    // From a checkout: the absolute Node running Tarmac, never a bare `node` or `npx`.
+    const own = launcherFromProcess();
+    expect(own.command).toBe(process.execPath);
+    expect(own.args.every((a) => !a.startsWith('.'))).toBe(true);
+  });
+});
