@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { urlEntry, type ClientDef } from '../types.js';
 
-// Source: the Crush README (charmbracelet/crush): global config $XDG_CONFIG_HOME/crush/crush.json
-// (%LOCALAPPDATA%\crush\crush.json on Windows), key `mcp`, HTTP servers `{type: "http", url,
-// headers}`.
+// Source: the Crush README (charmbracelet/crush, "Configuration" and "MCPs"): global config
+// $HOME/.config/crush/crush.json (users report $XDG_CONFIG_HOME/crush/crush.json), key `mcp`,
+// transports stdio, http and sse; HTTP servers `{type: "http", url, headers}`. The Windows folder
+// (%LOCALAPPDATA%\crush) is not in the README: unverified.
 export const crush: ClientDef = {
   id: 'crush',
   label: 'Crush',
