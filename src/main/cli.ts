@@ -16,6 +16,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   stdio: () => import('./cli/stdio.js'),
   ui: () => import('./cli/ui.js'),
   activity: () => import('./cli/activity.js'),
+  clients: () => import('./cli/clients.js'),
+  register: () => import('./cli/clients.js'),
+  unregister: () => import('./cli/clients.js'),
+  repair: () => import('./cli/clients.js'),
+  bridge: () => import('./cli/bridge.js'),
   token: () => import('./cli/token.js'),
   status: () => import('./cli/status.js'),
   login: () => import('./cli/login.js'),
@@ -35,6 +40,13 @@ Usage:
   tarmac token revoke <client>       revoke a client of either kind (a running server honours it at once)
   tarmac status [--json]             show the providers and their sign-in state (exit 1 when
                                      Tarmac cannot work, e.g. no keychain); --json for scripts
+  tarmac clients [--json]            AI clients Tarmac can register in: detected, status, last connected
+  tarmac register <client>... | --detected [--oauth] [--dry-run] [--force]
+                                     add Tarmac to clients' config files, each with its own token
+                                     (--oauth: the URL only; the client signs in through Tarmac)
+  tarmac unregister <client>... [--dry-run]   remove Tarmac from clients and revoke their credentials
+  tarmac repair [<client>...] [--dry-run]     bring stale entries (URL, token, hand edits) back in line
+  tarmac bridge [--url URL] [--client NAME]   relay stdio to the running Tarmac (for stdio-only clients)
   tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
   tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
   tarmac login flightctl <url>       sign in to Flight Control in the browser (the URL is printed);
@@ -77,6 +89,11 @@ const OPTIONS = {
   status: { type: 'string' },
   since: { type: 'string' },
   limit: { type: 'string' },
+  url: { type: 'string' },
+  detected: { type: 'boolean' },
+  oauth: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {

@@ -22,6 +22,11 @@ export interface CliValues {
   status?: string | undefined;
   since?: string | undefined;
   limit?: string | undefined;
+  url?: string | undefined;
+  detected?: boolean | undefined;
+  oauth?: boolean | undefined;
+  'dry-run'?: boolean | undefined;
+  force?: boolean | undefined;
 }
 
 /** What a command gets: its name, the positionals after it, the parsed options and where to write. */

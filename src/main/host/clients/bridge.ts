@@ -1,0 +1,244 @@
+import type { Readable, Writable } from 'node:stream';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+
+export interface BridgeOptions {
+  input: Readable;
+  output: Writable;
+  /** The endpoint to reach, looked up on every (re)connection: Tarmac may have moved port. */
+  resolveUrl(): Promise<string>;
+  /** This client's token, from the keychain; null when it has none. */
+  token(): Promise<string | null>;
+  clientId: string;
+  version: string;
+  log?(message: string): void;
+}
+
+/** JSON-RPC error code for "Tarmac cannot be reached or refused us" (implementation-defined server error range). */
+export const BRIDGE_ERROR = -32000;
+
+class BridgeFailure extends Error {
+  constructor(
+    message: string,
+    /** The session is gone (Tarmac restarted): a new one may work. */
+    readonly retry: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Upstream {
+  transport: StreamableHTTPClientTransport;
+  generation: number;
+}
+
+/**
+ * `tarmac bridge`: stdio on one side, Tarmac's Streamable HTTP endpoint on the other, relaying raw
+ * JSON-RPC both ways (requests, responses, notifications, progress, cancellation) without reading
+ * more of them than it must. It remembers the client's initialize request so that when Tarmac
+ * restarts it opens a new session on its own and carries on; requests that were running in the
+ * old session get an error saying so. When Tarmac is not running it still answers initialize, and
+ * answers each request with an error that says to start Tarmac, instead of exiting.
+ */
+export async function runBridge(options: BridgeOptions): Promise<void> {
+  const log = options.log ?? (() => undefined);
+  const stdio = new StdioServerTransport(options.input, options.output);
+  let initRequest: JSONRPCRequest | null = null;
+  let upstream: Upstream | null = null;
+  let connecting: Promise<Upstream> | null = null;
+  let generation = 0;
+  let answeredLocally = false;
+  let closed = false;
+  /** Requests sent upstream and not answered yet, with the session they went to. */
+  const pending = new Map<RequestId, number>();
+  /** Our own initialize requests (replays after a restart): answered to us, not to the client. */
+  const internal = new Map<RequestId, (message: JSONRPCMessage) => void>();
+  let internalId = 0;
+
+  const toClient = (message: JSONRPCMessage) => {
+    if (!closed) stdio.send(message).catch((err: unknown) => log(`writing to the client failed: ${String(err)}`));
+  };
+  const errorTo = (id: RequestId, message: string) => toClient({ jsonrpc: '2.0', id, error: { code: BRIDGE_ERROR, message } });
+
+  async function open(init: JSONRPCRequest, forward: boolean): Promise<Upstream> {
+    const url = await options.resolveUrl();
+    const token = await options.token();
+    if (!token) {
+      throw new BridgeFailure(
+        `Tarmac has no token for "${options.clientId}" in the keychain: run \`tarmac register ${options.clientId}\` (or \`tarmac repair\`), then restart this client`,
+        false,
+      );
+    }
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      // Restarts are handled here, by a new session: no retry loops against a stopped Tarmac.
+      reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+    });
+    const gen = ++generation;
+    const up: Upstream = { transport, generation: gen };
+    transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
+    transport.onmessage = (message) => {
+      if ('id' in message && message.id !== undefined && !('method' in message)) {
+        const own = internal.get(message.id);
+        if (own) {
+          internal.delete(message.id);
+          own(message);
+          return;
+        }
+        pending.delete(message.id);
+        if (initRequest && message.id === initRequest.id && 'result' in message) setVersion(transport, message.result);
+      }
+      toClient(message);
+    };
+    await transport.start();
+    const target = forward ? url : `${url} (again)`;
+    try {
+      if (forward) {
+        await transport.send(init);
+      } else {
+        const id = `tarmac-bridge-init-${++internalId}`;
+        const answered = new Promise<JSONRPCMessage>((resolve) => internal.set(id, resolve));
+        await transport.send({ ...init, id });
+        const reply = await answered;
+        if ('error' in reply) throw new BridgeFailure(`Tarmac refused to start a session: ${reply.error.message}`, false);
+        if ('result' in reply) setVersion(transport, reply.result);
+        await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      }
+    } catch (err) {
+      await transport.close().catch(() => undefined);
+      throw describe(err, target);
+    }
+    log(`connected to ${url} (session ${transport.sessionId ?? 'none'})`);
+    return up;
+  }
+
+  /** The live session, opening a new one (single flight) when there is none. */
+  async function live(): Promise<Upstream> {
+    if (upstream) return upstream;
+    if (!initRequest) throw new BridgeFailure('the client has not sent initialize yet', false);
+    connecting ??= open(initRequest, false)
+      .then((up) => {
+        upstream = up;
+        // Requests that were running in the previous session will never be answered there.
+        for (const [id, gen] of pending) {
+          if (gen !== up.generation) {
+            pending.delete(id);
+            errorTo(id, 'Tarmac restarted while this request was running: send it again');
+          }
+        }
+        if (answeredLocally) {
+          answeredLocally = false;
+          // The tools exist now: a client that saw none asks again.
+          toClient({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+        }
+        return up;
+      })
+      .finally(() => (connecting = null));
+    return connecting;
+  }
+
+  async function drop(up: Upstream): Promise<void> {
+    if (upstream === up) upstream = null;
+    await up.transport.close().catch(() => undefined);
+  }
+
+  async function relay(message: JSONRPCMessage, retried = false): Promise<void> {
+    const isRequest = 'method' in message && 'id' in message && message.id !== undefined;
+    let up: Upstream;
+    try {
+      up = await live();
+    } catch (err) {
+      if (isRequest) errorTo(message.id, failureText(err));
+      return;
+    }
+    if (isRequest) pending.set(message.id, up.generation);
+    try {
+      await up.transport.send(message);
+    } catch (err) {
+      const failure = describe(err, 'Tarmac');
+      if (failure.retry && !retried) {
+        await drop(up);
+        if (isRequest) pending.delete(message.id);
+        return relay(message, true);
+      }
+      if (isRequest) {
+        pending.delete(message.id);
+        errorTo(message.id, failure.message);
+      }
+    }
+  }
+
+  /** Messages are started in the order they arrive; initialize finishes before anything after it starts. */
+  let queue: Promise<void> = Promise.resolve();
+  stdio.onmessage = (message) => {
+    queue = queue.then(async () => {
+      if ('method' in message && message.method === 'initialize' && 'id' in message) {
+        initRequest = message;
+        if (upstream) await drop(upstream);
+        try {
+          upstream = await open(message, true);
+        } catch (err) {
+          answeredLocally = true;
+          toClient({ jsonrpc: '2.0', id: message.id, result: localInitialize(message, failureText(err), options.version) });
+        }
+        return;
+      }
+      if ('method' in message && message.method === 'notifications/initialized' && !upstream) return;
+      // Not awaited: a long tool call must not hold back the cancellation that follows it.
+      void relay(message);
+    });
+  };
+  stdio.onerror = (err) => log(`client stream: ${err.message}`);
+
+  await stdio.start();
+  await new Promise<void>((resolve) => {
+    options.input.once('end', resolve);
+    options.input.once('close', resolve);
+  });
+  closed = true;
+  await queue.catch(() => undefined);
+  const last = upstream as Upstream | null;
+  if (last) {
+    await last.transport.terminateSession().catch(() => undefined);
+    await last.transport.close().catch(() => undefined);
+  }
+  await stdio.close();
+}
+
+function setVersion(transport: StreamableHTTPClientTransport, result: unknown): void {
+  const version = (result as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+  if (typeof version === 'string') transport.setProtocolVersion(version);
+}
+
+/** The answer to initialize while Tarmac cannot be reached: a session that explains itself. */
+function localInitialize(request: JSONRPCRequest, why: string, version: string): Record<string, unknown> {
+  const asked = (request.params as { protocolVersion?: unknown } | undefined)?.protocolVersion;
+  return {
+    protocolVersion: typeof asked === 'string' ? asked : '2025-06-18',
+    capabilities: { tools: { listChanged: true } },
+    serverInfo: { name: 'tarmac', version },
+    instructions: why,
+  };
+}
+
+function failureText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function describe(err: unknown, target: string): BridgeFailure {
+  if (err instanceof BridgeFailure) return err;
+  if (err instanceof StreamableHTTPError) {
+    if (err.code === 401) {
+      return new BridgeFailure('Tarmac refused this client\'s token (revoked?): run `tarmac repair` or register the client again in Tarmac', false);
+    }
+    // 404: the session is unknown, so Tarmac restarted (or closed an idle session).
+    if (err.code === 404) return new BridgeFailure('the Tarmac session ended', true);
+    return new BridgeFailure(`Tarmac answered ${err.code}: ${err.message}`, false);
+  }
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || (err instanceof TypeError && /fetch failed/.test(err.message))) {
+    return new BridgeFailure(`Tarmac is not running (nothing answers at ${target}): open the Tarmac app or run \`tarmac serve\`, then try again`, true);
+  }
+  return new BridgeFailure(`could not reach Tarmac at ${target}: ${failureText(err)}`, false);
+}

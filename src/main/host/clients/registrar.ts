@@ -1,0 +1,303 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { ClientActionInputSchema, type ClientAction, type ClientChange, type ClientConfigState, type ClientCredential, type ClientState, type ClientStatus } from '../../../shared/clients.js';
+import type { ClientRegistry } from '../auth/clients.js';
+import type { ClientTokens } from '../mcp/tokens.js';
+import { defaultDataDir } from '../paths.js';
+import type { SettingsStore } from '../settings.js';
+import { endpointUrl, launcherFromProcess } from './endpoint-url.js';
+import { isRecord } from './formats/doc.js';
+import { ConfigParseError, parseConfig } from './formats/index.js';
+import { editConfigFile, resolveTarget } from './safe-write.js';
+import { entryStatus } from './status.js';
+import { CLIENTS, clientDef } from './table.js';
+import { pathContext, SERVER_NAME, type ClientDef, type EntryParams, type Launcher, type PathContext } from './types.js';
+
+export class UnknownClientError extends Error {
+  override readonly name = 'UnknownClientError';
+  constructor(id: string) {
+    super(`unknown client "${id}": see \`tarmac clients\` for the ids (${CLIENTS.map((c) => c.id).join(', ')})`);
+  }
+}
+
+export class ClientActionError extends Error {
+  override readonly name = 'ClientActionError';
+}
+
+export interface RegistrarOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  tokens: ClientTokens;
+  clients: ClientRegistry;
+  /** HOME, the clients' env overrides (CLAUDE_CONFIG_DIR, CODEX_HOME, XDG_CONFIG_HOME, ...). */
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** How stdio-only clients start `tarmac bridge` (the desktop app passes its own executable). */
+  launcher?: Launcher;
+  /** Where backups of edited files go (default <dataDir>/client-backups). */
+  backupDir?: string;
+}
+
+export interface ActionOptions {
+  oauth?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+/** What the window and the CLI ask of client registration. */
+export interface ClientRegistrar {
+  list(): Promise<ClientState[]>;
+  register(ids: readonly string[], options?: ActionOptions): Promise<ClientChange[]>;
+  unregister(ids: readonly string[], options?: ActionOptions): Promise<ClientChange[]>;
+  /** Bring stale entries back in line (all registered or stale clients when ids is empty). */
+  repair(ids: readonly string[], options?: ActionOptions): Promise<ClientChange[]>;
+  /** Clients whose folders or files are present. */
+  detected(): Promise<string[]>;
+}
+
+/** Things a registration test or the window shows in place of a token: never the token itself. */
+const TOKEN_MASK = 'tmc_••••••';
+
+export function createClientRegistrar(options: RegistrarOptions): ClientRegistrar {
+  const env = options.env ?? process.env;
+  const ctx: PathContext = pathContext(env, options.platform);
+  const launcher = options.launcher ?? launcherFromProcess();
+  const backupDir = options.backupDir ?? join(options.dataDir, 'client-backups');
+  const dataDirArg = options.dataDir === defaultDataDir(env) ? null : options.dataDir;
+
+  const def = (id: string): ClientDef => {
+    const d = clientDef(id);
+    if (!d) throw new UnknownClientError(id);
+    return d;
+  };
+  const params = async (d: ClientDef, token: string | null): Promise<EntryParams> => ({
+    url: await endpointUrl(options.dataDir, options.settings),
+    token,
+    launcher,
+    clientId: d.id,
+    dataDir: dataDirArg,
+  });
+  const ownedKeys = (d: ClientDef, p: EntryParams): string[] => [
+    ...new Set([...Object.keys(d.entry({ ...p, token: 'x' })), ...Object.keys(d.entry({ ...p, token: null }))]),
+  ];
+
+  async function readEntry(d: ClientDef, file: string): Promise<{ exists: boolean; entry: unknown; error: string | null }> {
+    const target = await resolveTarget(file);
+    let text: string;
+    try {
+      text = await readFile(target, 'utf8');
+    } catch {
+      return { exists: false, entry: undefined, error: null };
+    }
+    try {
+      return { exists: true, entry: parseConfig(d.format, file, text).get(d.servers, SERVER_NAME), error: null };
+    } catch (err) {
+      return { exists: true, entry: undefined, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  async function state(d: ClientDef, lastUsed: Map<string, string | null>): Promise<ClientState> {
+    // Listing works without a keychain (tokens are then not compared); changing things needs it.
+    const keychainToken = await options.tokens.get(d.id).catch(() => undefined);
+    const p = await params(d, keychainToken ?? null);
+    const files: ClientConfigState[] = [];
+    let credential: ClientCredential | null = null;
+    for (const file of d.files(ctx)) {
+      const read = await readEntry(d, file);
+      if (read.error) {
+        files.push({ path: file, exists: true, status: 'stale', reason: read.error });
+        continue;
+      }
+      const s = entryStatus(d, read.entry, p, keychainToken);
+      credential ??= s.credential;
+      files.push({ path: file, exists: read.exists, status: s.status, reason: s.reason });
+    }
+    const { status, reason } = aggregate(files);
+    const markers = d.markers?.(ctx) ?? d.files(ctx).map((f) => dirname(f));
+    const snippetParams = { ...p, token: d.transport === 'bridge' || d.supportsOAuth ? null : 'TOKEN' };
+    return {
+      id: d.id,
+      label: d.label,
+      detected: files.some((f) => f.exists) || markers.some((m) => existsSync(m)),
+      status,
+      reason,
+      credential: status === 'not-registered' ? null : credential,
+      supportsOAuth: d.supportsOAuth,
+      lastConnectedAt: lastUsed.get(d.id) ?? null,
+      files,
+      installLink: d.installLink?.(p) ?? null,
+      installCommand: d.installCommand?.(p) ?? null,
+      snippet: snippet(d, snippetParams),
+    };
+  }
+
+  async function change(
+    d: ClientDef,
+    file: string,
+    dryRun: boolean,
+    secret: string | null,
+    mutate: (text: string | null) => string,
+    verify: (text: string) => void,
+  ): Promise<ClientChange> {
+    const result = await editConfigFile(file, mutate, { dryRun, backupDir, secret: secret !== null, verify });
+    const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t);
+    const diff = result.changed ? createTwoFilesPatch(file, file, mask(result.before ?? ''), mask(result.after), 'before', 'after') : '';
+    return { id: d.id, path: file, diff, changed: result.changed, written: result.changed && !dryRun, backup: result.backup };
+  }
+
+  async function write(d: ClientDef, oauth: boolean, opts: ActionOptions): Promise<ClientChange[]> {
+    if (oauth && !d.supportsOAuth) {
+      throw new ClientActionError(`${d.label} cannot sign in with OAuth: register it without --oauth (it then gets its own token)`);
+    }
+    const dryRun = opts.dryRun ?? false;
+    // The client's own credential, named after it: reused when it exists, so registering twice changes nothing.
+    let token = oauth ? null : await options.tokens.get(d.id);
+    if (!oauth && !token) token = dryRun ? `${TOKEN_MASK}new` : await options.clients.createToken(d.id);
+    const fileToken = d.transport === 'bridge' ? null : token;
+    const p = await params(d, fileToken);
+    const entry = d.entry(p);
+    const drop = ownedKeys(d, p);
+    const changes: ClientChange[] = [];
+    for (const file of d.files(ctx)) {
+      changes.push(
+        await change(
+          d,
+          file,
+          dryRun,
+          fileToken,
+          (text) => {
+            const doc = parseConfig(d.format, file, text ?? '');
+            const existing = doc.get(d.servers, SERVER_NAME);
+            const s = entryStatus(d, existing, p, token);
+            if (s.foreign && !opts.force) {
+              throw new ClientActionError(`${file} already has ${s.reason}: rename or remove it, or run again with --force to replace it`);
+            }
+            doc.set(d.servers, SERVER_NAME, entry, s.foreign ? Object.keys(isRecord(existing) ? existing : {}) : drop);
+            return doc.text();
+          },
+          (text) => {
+            const got = parseConfig(d.format, file, text).get(d.servers, SERVER_NAME);
+            const s = entryStatus(d, got, p, token);
+            if (s.status !== 'registered') throw new ClientActionError(`${file} does not read back as registered (${s.reason ?? s.status}): it is left as written; run \`tarmac repair ${d.id}\``);
+          },
+        ),
+      );
+    }
+    // With OAuth the client signs in under its own name: a static token of the same name would only be in the way.
+    if (oauth && !dryRun) await options.tokens.revoke(d.id).catch(() => false);
+    return changes;
+  }
+
+  async function remove(d: ClientDef, opts: ActionOptions): Promise<ClientChange[]> {
+    const dryRun = opts.dryRun ?? false;
+    const token = await options.tokens.get(d.id);
+    const p = await params(d, token);
+    const changes: ClientChange[] = [];
+    for (const file of d.files(ctx)) {
+      if (!existsSync(await resolveTarget(file))) continue;
+      changes.push(
+        await change(
+          d,
+          file,
+          dryRun,
+          token,
+          (text) => {
+            const doc = parseConfig(d.format, file, text ?? '');
+            const s = entryStatus(d, doc.get(d.servers, SERVER_NAME), p, token);
+            if (s.foreign && !opts.force) throw new ClientActionError(`${file} has ${s.reason}: Tarmac leaves it alone (use --force to remove it)`);
+            doc.remove(d.servers, SERVER_NAME);
+            return doc.text();
+          },
+          (text) => {
+            if (parseConfig(d.format, file, text).get(d.servers, SERVER_NAME) !== undefined) throw new ClientActionError(`${file} still has a "tarmac" entry after removing it: remove it by hand`);
+          },
+        ),
+      );
+    }
+    if (!dryRun) await options.clients.revoke(d.id).catch(() => []);
+    return changes;
+  }
+
+  const lastUsedMap = async () => new Map((await options.clients.list().catch(() => [])).map((c) => [c.name, c.lastUsedAt] as const));
+
+  return {
+    async list() {
+      const used = await lastUsedMap();
+      return Promise.all(CLIENTS.map((d) => state(d, used)));
+    },
+    async detected() {
+      const used = await lastUsedMap();
+      const all = await Promise.all(CLIENTS.map((d) => state(d, used)));
+      return all.filter((s) => s.detected).map((s) => s.id);
+    },
+    async register(ids, opts = {}) {
+      const defs = ids.map(def);
+      const out: ClientChange[] = [];
+      for (const d of defs) out.push(...(await write(d, opts.oauth ?? false, opts)));
+      return out;
+    },
+    async unregister(ids, opts = {}) {
+      const defs = ids.map(def);
+      const out: ClientChange[] = [];
+      for (const d of defs) out.push(...(await remove(d, opts)));
+      return out;
+    },
+    async repair(ids, opts = {}) {
+      const used = await lastUsedMap();
+      const targets = ids.length ? ids.map(def) : CLIENTS;
+      const out: ClientChange[] = [];
+      for (const d of targets) {
+        const s = await state(d, used);
+        if (s.status === 'not-registered') {
+          if (ids.length) throw new ClientActionError(`${d.label} is not registered: run \`tarmac register ${d.id}\``);
+          continue;
+        }
+        if (s.status === 'registered') continue;
+        // Keep the way it signs in: an entry without a token stays an OAuth entry.
+        out.push(...(await write(d, s.credential === 'oauth' && d.supportsOAuth, opts)));
+      }
+      return out;
+    },
+  };
+}
+
+function aggregate(files: ClientConfigState[]): { status: ClientStatus; reason: string | null } {
+  const stale = files.find((f) => f.status === 'stale');
+  if (stale) return { status: 'stale', reason: files.length > 1 ? `${stale.path}: ${stale.reason}` : stale.reason };
+  const registered = files.filter((f) => f.status === 'registered').length;
+  if (registered === 0) return { status: 'not-registered', reason: null };
+  if (registered < files.length) {
+    const missing = files.find((f) => f.status === 'not-registered')!;
+    return { status: 'stale', reason: `not registered in ${missing.path}` };
+  }
+  return { status: 'registered', reason: null };
+}
+
+/** The entry to paste by hand, in the client's own format. */
+function snippet(d: ClientDef, p: EntryParams): string {
+  const doc = parseConfig(d.format, 'snippet', '');
+  doc.set(d.servers, SERVER_NAME, d.entry(p), []);
+  return doc.text();
+}
+
+export { ConfigParseError };
+
+/**
+ * The window's entry point: input checked with the shared zod schema (bad input changes nothing),
+ * then register, unregister or repair; a dry run returns the exact diffs without writing.
+ */
+export async function runClientAction(registrar: ClientRegistrar, action: ClientAction, input: unknown): Promise<ClientChange[]> {
+  const parsed = ClientActionInputSchema.safeParse(input);
+  if (!parsed.success) throw new ClientActionError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  const { clients, ...options } = parsed.data;
+  switch (action) {
+    case 'register':
+      return registrar.register(clients, options);
+    case 'unregister':
+      return registrar.unregister(clients, options);
+    case 'repair':
+      return registrar.repair(clients, options);
+  }
+}

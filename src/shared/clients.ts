@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Where a client stands with Tarmac, per its config file(s). */
+export type ClientStatus = 'not-registered' | 'registered' | 'stale';
+
+/** How a registered client proves who it is: its own static token, or MCP OAuth (URL only in the file). */
+export type ClientCredential = 'token' | 'oauth' | 'bridge';
+
+export interface ClientConfigState {
+  path: string;
+  exists: boolean;
+  status: ClientStatus;
+  /** Why the entry is stale (different URL, token revoked, edited by hand, foreign entry). */
+  reason: string | null;
+}
+
+export interface ClientState {
+  id: string;
+  label: string;
+  /** The client looks installed (its config folder or file is there). */
+  detected: boolean;
+  status: ClientStatus;
+  reason: string | null;
+  credential: ClientCredential | null;
+  /** The client can sign in with MCP OAuth (the --oauth option). */
+  supportsOAuth: boolean;
+  /** Last request seen from this client's credential (ISO time), if any. */
+  lastConnectedAt: string | null;
+  files: ClientConfigState[];
+  /** A link the client itself opens to add Tarmac (Cursor, VS Code, LM Studio), when it has one. */
+  installLink: string | null;
+  /** The client's own CLI command that adds Tarmac (argv), when it has one (VS Code: `code --add-mcp`). */
+  installCommand: string[] | null;
+  /** The entry to paste by hand, for clients that are not installed. */
+  snippet: string;
+}
+
+export interface ClientChange {
+  id: string;
+  path: string;
+  /** Unified diff of the file, empty when nothing changes. */
+  diff: string;
+  changed: boolean;
+  /** False for a dry run. */
+  written: boolean;
+  /** Copy of the previous file, when one was made. */
+  backup: string | null;
+}
+
+const CLIENT_ID = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'a client id such as "cursor" or "claude-code"');
+
+export const ClientActionInputSchema = z.object({
+  clients: z.array(CLIENT_ID).min(1),
+  /** Register for MCP OAuth: the URL alone in the file. */
+  oauth: z.boolean().optional(),
+  /** Compute the exact change without writing anything. */
+  dryRun: z.boolean().optional(),
+  /** Replace an entry named "tarmac" that Tarmac did not write. */
+  force: z.boolean().optional(),
+});
+export type ClientActionInput = z.infer<typeof ClientActionInputSchema>;
+
+export const ClientActionSchema = z.enum(['register', 'unregister', 'repair']);
+export type ClientAction = z.infer<typeof ClientActionSchema>;
