@@ -1,4 +1,4 @@
-import type { ToolClass } from './policy.js';
+import type { CallDecision, ToolClass } from './policy.js';
 
 /** One tool call as the activity log, the UI and exports see it. Arguments are already redacted. */
 export type ToolCallStatus = 'running' | 'ok' | 'error' | 'denied' | 'cancelled' | 'timeout';
@@ -21,6 +21,8 @@ export interface ToolCall {
   preview: string | null;
   /** Who stopped a cancelled call: "client" (the MCP client), "tarmac" (shutdown), or what cancelCall was given. */
   cancelledBy: string | null;
+  /** How the guardrails decided the call, when a rule held it or a person was asked. */
+  decision?: CallDecision | undefined;
 }
 
 export const FINAL_STATUSES: readonly ToolCallStatus[] = ['ok', 'error', 'denied', 'cancelled', 'timeout'];

@@ -29,9 +29,9 @@ describe('SettingsStore', () => {
     await Promise.all([
       s.update((c) => ({ ...c, port: 1234 })),
       s.update((c) => ({ ...c, flyctlPath: '/x/fly' })),
-      s.update((c) => ({ ...c, policies: { 'fly-apps-destroy': 'ask' } })),
+      s.update((c) => ({ ...c, policies: { tools: { 'fly-apps-destroy': 'ask' } } })),
     ]);
-    expect(await s.read()).toEqual({ port: 1234, flyctlPath: '/x/fly', policies: { 'fly-apps-destroy': 'ask' } });
+    expect(await s.read()).toEqual({ port: 1234, flyctlPath: '/x/fly', policies: { tools: { 'fly-apps-destroy': 'ask' } } });
   });
 
   it('reports a corrupt file and leaves it untouched', async () => {

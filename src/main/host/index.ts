@@ -7,7 +7,7 @@ import { OAuthServer } from './auth/server.js';
 import { OAuthStore } from './auth/store.js';
 import { AuthUrls } from './auth/urls.js';
 import { createActivityApi, type ActivityApi } from './activity/api.js';
-import { feedPath, startActivityFeed, type ActivityFeed } from './activity/feed.js';
+import { controlPath, feedPath, startActivityFeed, type ActivityFeed } from './activity/feed.js';
 import { ActivityStore, DEFAULT_RETENTION } from './activity/store.js';
 import { instanceRunningSync, removeInstance, writeInstance } from './instance.js';
 import { createAppLog, type Logger } from './log.js';
@@ -21,6 +21,9 @@ import { SecretStore, type KeychainBackend } from './secrets.js';
 import { SettingsStore } from './settings.js';
 import { Catalogue, type AnyToolSpec } from './tools/catalogue.js';
 import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js';
+import { startControlSocket, type ControlSocket } from './guardrails/control.js';
+import { Guardrails } from './guardrails/guardrails.js';
+import { approvalHook } from './guardrails/hooks.js';
 
 export interface HostOptions {
   dataDir?: string;
@@ -44,8 +47,12 @@ export interface HostOptions {
   activityFlushMs?: number;
   /** false records no tool calls at all; only the activity benchmark's baseline uses it. */
   recordActivity?: boolean;
+  /** Replace the guardrails' policy (tests, fixtures). */
   policy?: PolicyHook;
+  /** Replace the guardrails' approval queue (tests, fixtures). */
   approve?: ApprovalHook;
+  /** While a call waits for a person, a progress notification this often (ms) keeps the client's request alive. */
+  approvalProgressMs?: number;
   transportOptions?: EndpointOptions['transportOptions'];
   /** Fetch for OAuth client ID metadata documents (tests trust a loopback CA with it). */
   oauthFetch?: typeof globalThis.fetch;
@@ -67,6 +74,8 @@ export interface Host {
   readonly activityApi: ActivityApi;
   readonly catalogue: Catalogue;
   readonly gateway: Gateway;
+  /** Policies, read-only, pause, tools turned off, and the calls waiting for a person. */
+  readonly guardrails: Guardrails;
   readonly providers: readonly Provider[];
   /** What the providers were given: sign-in flows work with the same stores. */
   readonly context: ProviderContext;
@@ -137,12 +146,13 @@ export function createHost(options: HostOptions = {}): Host {
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
+  const guardrails = new Guardrails(settings, catalogue, log);
   const gateway = new Gateway({
     activity,
     redactor,
     log,
-    ...(options.policy ? { policy: options.policy } : {}),
-    ...(options.approve ? { approve: options.approve } : {}),
+    policy: options.policy ?? ((spec, client) => guardrails.decide(spec, client)),
+    approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
   // The MCP SDK and the HTTP endpoint load only when something serves MCP: `tarmac status`,
@@ -156,6 +166,7 @@ export function createHost(options: HostOptions = {}): Host {
   let endpointError: string | null = null;
   const activityApi = createActivityApi({ activity, gateway });
   let feed: ActivityFeed | null = null;
+  let control: ControlSocket | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   const listeners = new Set<(what: HostChange) => void>();
   const changed = (what: HostChange) => {
@@ -223,8 +234,21 @@ export function createHost(options: HostOptions = {}): Host {
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'activity feed not started: `tarmac activity --follow` will not see this Tarmac');
     }
+    const controlAt = controlPath(dataDir);
     try {
-      await writeInstance(dataDir, { pid: process.pid, url, port: Number(new URL(url).port), startedAt: new Date().toISOString(), ...(feed ? { activityFeed: feed.path } : {}) });
+      if (controlAt && !control) control = await startControlSocket({ path: controlAt, guardrails, log });
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'control socket not started: `tarmac approvals` and `tarmac pause` cannot reach this Tarmac');
+    }
+    try {
+      await writeInstance(dataDir, {
+        pid: process.pid,
+        url,
+        port: Number(new URL(url).port),
+        startedAt: new Date().toISOString(),
+        ...(feed ? { activityFeed: feed.path } : {}),
+        ...(control ? { control: control.path, controlToken: control.token } : {}),
+      });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'could not write run/instance.json');
     }
@@ -243,6 +267,7 @@ export function createHost(options: HostOptions = {}): Host {
     activityApi,
     catalogue,
     gateway,
+    guardrails,
     providers,
     context,
     provider: (id) => providers.find((p) => p.id === id),
@@ -308,6 +333,7 @@ export function createHost(options: HostOptions = {}): Host {
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      guardrails.watch();
       await announce(endpoint.url);
       return endpoint.url;
     },
@@ -318,6 +344,9 @@ export function createHost(options: HostOptions = {}): Host {
       clearInterval(tokenWatch);
       await feed?.close().catch(() => undefined);
       feed = null;
+      await control?.close().catch(() => undefined);
+      control = null;
+      guardrails.close();
       if (endpoint) await removeInstance(dataDir).catch(() => undefined);
       gateway.stopAll();
       await endpoint?.close();

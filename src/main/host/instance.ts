@@ -16,6 +16,9 @@ export const InstanceSchema = z.object({
   startedAt: z.string(),
   /** Unix socket (named pipe on Windows) that streams activity events as JSON lines. */
   activityFeed: z.string().optional(),
+  /** Unix socket for guardrail commands (`tarmac policy`, `pause`, `approvals`), and the secret it asks for. */
+  control: z.string().optional(),
+  controlToken: z.string().optional(),
 });
 
 export type Instance = z.infer<typeof InstanceSchema>;

@@ -1,8 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Policy } from '../../shared/policy.js';
+import type { Policy, ToolClass } from '../../shared/policy.js';
 import { writeFileAtomic } from './fs/atomic.js';
+
+const policy = z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]]);
+const PolicyRulesSchema = z.object({
+  classes: z.partialRecord(z.enum(['read', 'write', 'destructive'] satisfies [ToolClass, ...ToolClass[]]), policy).optional(),
+  providers: z.record(z.string(), policy).optional(),
+  tools: z.record(z.string(), policy).optional(),
+});
+export const PolicySetSchema = PolicyRulesSchema.extend({ clients: z.record(z.string(), PolicyRulesSchema).optional() });
 
 /**
  * Non-secret settings. Secrets never go here: they live in the SecretStore. Loose: keys this
@@ -30,7 +38,19 @@ export const SettingsSchema = z.looseObject({
       maxDays: z.number().int().min(1).max(3650).optional(),
     })
     .optional(),
-  policies: z.record(z.string(), z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]])).optional(),
+  /** Guardrails: policy rules (see decidePolicy), read-only mode, pause, tools turned off, approvals. */
+  policies: PolicySetSchema.optional(),
+  readOnly: z.boolean().optional(),
+  paused: z.boolean().optional(),
+  disabledTools: z.array(z.string().min(1).max(128)).optional(),
+  approvals: z
+    .object({
+      /** How long a call waits for a person before it is denied. */
+      timeoutSeconds: z.number().int().min(5).max(3600).optional(),
+      /** Ask through the AI client itself when it can (elicitation), else in Tarmac. */
+      via: z.enum(['tarmac', 'client']).optional(),
+    })
+    .optional(),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -46,6 +66,8 @@ export class SettingsCorruptError extends Error {
 export class SettingsStore {
   readonly path: string;
   #cache: Settings | undefined;
+  /** mtime and size of the file the cache came from, for readFresh(). */
+  #stamp = '';
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string) {
@@ -89,6 +111,28 @@ export class SettingsStore {
     });
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * The settings as the file is now: one stat, and a re-read only when another process (the CLI,
+   * a hand edit) changed the file. Guardrails read this on every call.
+   */
+  async readFresh(): Promise<Settings> {
+    let stamp: string;
+    try {
+      const st = await stat(this.path);
+      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      stamp = 'none';
+    }
+    if (stamp !== this.#stamp) {
+      this.#cache = undefined;
+      const fresh = await this.read();
+      this.#stamp = stamp;
+      return fresh;
+    }
+    return this.read();
   }
 
   /** Forget the cached copy (another process may have written the file). */

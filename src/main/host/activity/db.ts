@@ -3,7 +3,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
-import type { ToolClass } from '../../../shared/policy.js';
+import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
 import { trigramQuery } from './search.js';
 
@@ -15,7 +15,7 @@ import { trigramQuery } from './search.js';
  * page, and a free-text search read the table in order rather than jump around it. Everything
  * stored here was redacted before it arrived.
  */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,6 +72,7 @@ interface Row {
   preview: string | null;
   args: string;
   cancelled_by: string | null;
+  decision: string | null;
 }
 
 /** Where a data folder keeps its history. */
@@ -100,21 +101,25 @@ export class ActivityDb {
   readonly #upsert: StatementSync | null;
   readonly #byId: StatementSync;
   readonly #firstFrom: StatementSync;
+  readonly #columns: string;
   #searchAttached = false;
 
   private constructor(db: DatabaseSync, readOnly: boolean) {
     this.#db = db;
-    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM calls WHERE id = ?`);
+    // A history from before guardrails has no decision column; a reader must not change it.
+    const hasDecision = (db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).some((c) => c.name === 'decision');
+    this.#columns = `${COLUMNS}, ${hasDecision ? 'decision' : 'NULL AS decision'}`;
+    this.#byId = db.prepare(`SELECT ${this.#columns} FROM calls WHERE id = ?`);
     this.#firstFrom = db.prepare('SELECT seq FROM calls WHERE t >= ? ORDER BY t LIMIT 1');
     // An upsert, so a call that starts and finishes inside one batch is one insert, and one that
     // spans batches is an insert and then an update of the same row.
     this.#upsert = readOnly
       ? null
       : db.prepare(
-          `INSERT INTO calls (id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO calls (id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by, decision)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(id) DO UPDATE SET status = excluded.status, duration_ms = excluded.duration_ms,
-             result_bytes = excluded.result_bytes, preview = excluded.preview, cancelled_by = excluded.cancelled_by`,
+             result_bytes = excluded.result_bytes, preview = excluded.preview, cancelled_by = excluded.cancelled_by, decision = excluded.decision`,
         );
   }
 
@@ -147,6 +152,8 @@ export class ActivityDb {
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;');
       db.exec(SCHEMA);
+      // Version 2: how each call's policy was decided (guardrails).
+      if (!(db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).some((c) => c.name === 'decision')) db.exec('ALTER TABLE calls ADD COLUMN decision TEXT');
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       // Which history this is: the search index checks it, to start again after a clear or a swap.
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('id', ?)").run(randomUUID());
@@ -181,7 +188,7 @@ export class ActivityDb {
     this.#db.exec('BEGIN');
     try {
       for (const c of calls) {
-        upsert.run(c.id, Date.parse(c.time), c.client, c.session, c.tool, c.provider, c.class, c.status, c.durationMs, c.resultBytes, c.preview, JSON.stringify(c.args), c.cancelledBy);
+        upsert.run(c.id, Date.parse(c.time), c.client, c.session, c.tool, c.provider, c.class, c.status, c.durationMs, c.resultBytes, c.preview, JSON.stringify(c.args), c.cancelledBy, c.decision ? JSON.stringify(c.decision) : null);
       }
       this.#db.exec('COMMIT');
     } catch (err) {
@@ -261,7 +268,7 @@ export class ActivityDb {
   }
 
   #select(where: string[], params: SQLInputValue[], limit: number): Row[] {
-    const sql = `SELECT ${COLUMNS} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    const sql = `SELECT ${this.#columns} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return this.#db.prepare(sql).all(...params, limit) as unknown as Row[];
   }
 
@@ -404,5 +411,14 @@ function toCall(row: Row): ToolCall {
     resultBytes: row.result_bytes,
     preview: row.preview,
     cancelledBy: row.cancelled_by,
+    ...(row.decision ? { decision: parseDecision(row.decision) } : {}),
   };
+}
+
+function parseDecision(text: string): CallDecision | undefined {
+  try {
+    return JSON.parse(text) as CallDecision;
+  } catch {
+    return undefined;
+  }
 }

@@ -24,6 +24,13 @@ export function feedPath(dataDir: string, pid = process.pid): string | null {
   return path.length <= MAX_SOCKET_PATH ? path : null;
 }
 
+/** The guardrails' control socket, next to the feed and under the same rules. */
+export function controlPath(dataDir: string, pid = process.pid): string | null {
+  if (process.platform === 'win32') return null;
+  const path = join(dataDir, 'run', `control-${pid}.sock`);
+  return path.length <= MAX_SOCKET_PATH ? path : null;
+}
+
 export interface ActivityFeed {
   readonly path: string;
   close(): Promise<void>;

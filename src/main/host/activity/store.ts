@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
-import type { ToolClass } from '../../../shared/policy.js';
+import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import { rotatedName, silentLog, type Logger } from '../log.js';
 import { ActivityDb, isDamagedDbError } from './db.js';
 import { SEARCH_FILE, SearchIndex } from './search.js';
@@ -41,6 +41,7 @@ export interface StartCall {
   class: ToolClass;
   /** Must already be redacted. */
   args: Record<string, unknown>;
+  decision?: CallDecision | undefined;
 }
 
 export interface FinishCall {
@@ -49,6 +50,7 @@ export interface FinishCall {
   /** Must already be redacted. */
   preview: string | null;
   cancelledBy?: string | null;
+  decision?: CallDecision | undefined;
 }
 
 export interface ActivityQuery extends ActivityFilter {
@@ -163,6 +165,7 @@ export class ActivityStore {
       resultBytes: result.resultBytes,
       preview: result.preview,
       cancelledBy: result.cancelledBy ?? null,
+      ...(result.decision ? { decision: result.decision } : {}),
     };
     this.#queue(call);
     this.#file?.write(JSON.stringify(call) + '\n');

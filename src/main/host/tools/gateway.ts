@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Policy } from '../../../shared/policy.js';
+import { describeRule, type CallDecision, type Policy, type Verdict } from '../../../shared/policy.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
@@ -10,16 +10,25 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 const PREVIEW_CHARS = 240;
 const MAX_ERROR_CHARS = 2_000;
 
-/** Decides what happens to a call before it runs. The guardrails issue replaces the default. */
-export type PolicyHook = (spec: AnyToolSpec, client: string) => Policy | Promise<Policy>;
+/** Decides what happens to a call before it runs (the guardrails); a Verdict also says which rule. */
+export type PolicyHook = (spec: AnyToolSpec, client: string) => Policy | Verdict | Promise<Policy | Verdict>;
 
-/** Asks a person; resolves true to run the call. Absent: "ask" behaves like "deny". */
+/** How a person (or nobody) settled a held call. */
+export interface ApprovalResult {
+  approved: boolean;
+  by: CallDecision['by'];
+  channel: string | null;
+  waitedMs: number | null;
+}
+
+/** Asks a person; resolves true (or approved) to run the call. Absent: "ask" behaves like "deny". */
 export type ApprovalHook = (request: {
   spec: AnyToolSpec;
   client: string;
   args: Record<string, unknown>;
   signal: AbortSignal;
-}) => Promise<boolean>;
+  progress?: CallContext['progress'];
+}) => Promise<boolean | ApprovalResult>;
 
 export interface GatewayOptions {
   activity: ActivityStore;
@@ -66,23 +75,39 @@ export class Gateway {
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
     const hook = this.#o.policy;
-    const policy = hook ? await Promise.resolve().then(() => hook(spec, ctx.client)).catch((): Policy => 'deny') : 'allow';
-    if (policy !== 'allow') {
-      const approved =
-        policy === 'ask' && this.#o.approve
-          ? await this.#o.approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal }).catch(() => false)
-          : false;
-      if (!approved) {
-        const text =
-          policy === 'deny'
-            ? `Tarmac's policy does not allow "${spec.name}" for this client. A person can change that in Tarmac's settings.`
-            : `A person declined the call to "${spec.name}" (or nobody was there to approve it). Do not retry it without asking the user.`;
-        activity.record(base, { status: 'denied', resultBytes: null, preview: text });
+    const verdict: Verdict | null = hook
+      ? await Promise.resolve()
+          .then(() => hook(spec, ctx.client))
+          .then((v): Verdict => (typeof v === 'string' ? { policy: v, rule: { kind: 'default', name: spec.class } } : v))
+          .catch(() => null)
+      : { policy: 'allow', rule: { kind: 'default', name: spec.class } };
+    let decision: CallDecision | undefined;
+    if (!verdict) {
+      const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
+      activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: { policy: 'deny', rule: 'policy unreadable', by: 'rule', channel: null, waitedMs: null } });
+      return { content: [{ type: 'text', text }], isError: true };
+    }
+    if (verdict.policy !== 'allow' || verdict.rule.kind !== 'default') {
+      decision = { policy: verdict.policy, rule: describeRule(verdict.rule), by: 'rule', channel: null, waitedMs: null };
+    }
+    if (verdict.policy !== 'allow' && decision) {
+      let outcome: ApprovalResult = { approved: false, by: verdict.policy === 'ask' ? 'none' : 'rule', channel: null, waitedMs: null };
+      if (verdict.policy === 'ask' && this.#o.approve) {
+        const answer = await this.#o
+          .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}) })
+          .catch((): ApprovalResult => ({ approved: false, by: 'none', channel: null, waitedMs: null }));
+        outcome = typeof answer === 'boolean' ? { approved: answer, by: 'person', channel: null, waitedMs: null } : answer;
+      }
+      decision = { ...decision, by: outcome.by, channel: outcome.channel, waitedMs: outcome.waitedMs };
+      if (!outcome.approved) {
+        const text = refusalText(spec.name, verdict, outcome);
+        const status = outcome.by === 'withdrawn' ? 'cancelled' : 'denied';
+        activity.record(base, { status, resultBytes: null, preview: text, decision, ...(status === 'cancelled' ? { cancelledBy: outcome.channel ?? 'client' } : {}) });
         return { content: [{ type: 'text', text }], isError: true };
       }
     }
 
-    const record = activity.start(base);
+    const record = activity.start({ ...base, ...(decision ? { decision } : {}) });
     const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     // One controller per call, aborted by the deadline, the client's cancel or a host stop. (Not
     // AbortSignal.any over a host-wide signal: that keeps a trace of every call ever made.)
@@ -160,6 +185,37 @@ export class Gateway {
     this.#stopped = true;
     for (const stop of this.#running.values()) stop('tarmac');
   }
+}
+
+/** Why a call did not run, written for the model: what happened and what it can do. */
+function refusalText(tool: string, verdict: Verdict, outcome: ApprovalResult): string {
+  switch (verdict.rule.kind) {
+    case 'paused':
+      return `Tarmac is paused: no tool runs until a person resumes it (in the Tarmac window or tray, or \`tarmac resume\`). Ask the user to resume Tarmac.`;
+    case 'read-only':
+      return `Tarmac is in read-only mode, so "${tool}", which changes things, was refused. Only the user can turn read-only mode off in Tarmac; read-only tools still work.`;
+    case 'disabled':
+      return `"${tool}" is turned off in Tarmac. The user can turn it on on Tarmac's Tools page.`;
+  }
+  if (verdict.policy === 'deny') {
+    return `Tarmac's policy does not allow "${tool}" for this client (${describeRule(verdict.rule)}). A person can change that on Tarmac's Tools page.`;
+  }
+  switch (outcome.by) {
+    case 'timeout':
+      return `The person did not approve "${tool}" within ${formatWait(outcome.waitedMs)}; ask them to approve it in Tarmac, then call it again.`;
+    case 'withdrawn':
+      return outcome.channel === 'tarmac' ? `"${tool}" was not approved before Tarmac shut down. Try again once it is running.` : `"${tool}" was cancelled while it waited for approval.`;
+    case 'none':
+      return `"${tool}" needs a person's approval and nobody can be asked here (no Tarmac window or \`tarmac serve\` to approve in), so it was refused. Ask the user to open Tarmac, or to allow the tool (\`tarmac policy set ${tool} allow\`).`;
+    default:
+      return `A person declined the call to "${tool}". Do not retry it without asking the user.`;
+  }
+}
+
+function formatWait(ms: number | null): string {
+  if (ms === null) return 'the time allowed';
+  const s = Math.round(ms / 1000);
+  return s >= 60 && s % 60 === 0 ? `${s / 60} minute${s === 60 ? '' : 's'}` : s >= 60 ? `${Math.round(s / 6) / 10} minutes` : `${s} seconds`;
 }
 
 function cancelledText(tool: string, by: string | null): string {

@@ -1,0 +1,41 @@
+import type { ApprovalHook, ApprovalResult } from '../tools/gateway.js';
+import type { Guardrails } from './guardrails.js';
+
+export interface ApprovalHookOptions {
+  /** How often a waiting call sends the client a progress notification (ms). */
+  progressMs?: number;
+}
+
+const WAITING = 'Waiting for a person to approve this call in Tarmac';
+
+/**
+ * The gateway's approval step over the guardrails' queue: nobody to ask means no (the model is
+ * told why); while the call waits, progress notifications keep the client's request alive;
+ * "allow this tool for this client" becomes a client rule before the call runs.
+ */
+export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
+  return async ({ spec, client, args, signal, progress }): Promise<ApprovalResult> => {
+    const queue = guardrails.approvals;
+    if (queue.approvers().length === 0) return { approved: false, by: 'none', channel: null, waitedMs: null };
+    const timeoutMs = await guardrails.approvalTimeoutMs();
+    let tick: NodeJS.Timeout | undefined;
+    if (progress) {
+      let n = 0;
+      progress(n, undefined, WAITING);
+      tick = setInterval(() => progress(++n, undefined, WAITING), options.progressMs ?? 10_000);
+    }
+    try {
+      const outcome = await queue.request({
+        tool: { name: spec.name, provider: spec.provider, class: spec.class, title: spec.title, description: spec.description },
+        client,
+        args,
+        timeoutMs,
+        signal,
+      });
+      if (outcome.approved && outcome.remember) await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client);
+      return outcome;
+    } finally {
+      clearInterval(tick);
+    }
+  };
+}
