@@ -2,8 +2,8 @@
 // a raw node:http floor, in one run on this machine; plus the endpoint's memory growth.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { fmt, summarize } from './stats.js';
 
 const SERVERS = fileURLToPath(new URL('./mcp-servers.ts', import.meta.url));

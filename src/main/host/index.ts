@@ -35,6 +35,10 @@ export interface HostOptions {
   policy?: PolicyHook;
   approve?: ApprovalHook;
   transportOptions?: EndpointOptions['transportOptions'];
+  /** Routes outside /mcp (the OAuth authorization server plugs in here). */
+  routes?: EndpointOptions['routes'];
+  /** The 401 answer's headers, e.g. WWW-Authenticate with resource_metadata. */
+  unauthorizedHeaders?: EndpointOptions['unauthorizedHeaders'];
 }
 
 export interface Host {
@@ -127,6 +131,8 @@ export function createHost(options: HostOptions = {}): Host {
         ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
         ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
         ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
+        ...(options.routes ? { routes: options.routes } : {}),
+        ...(options.unauthorizedHeaders ? { unauthorizedHeaders: options.unauthorizedHeaders } : {}),
       });
       try {
         await endpoint.listen();

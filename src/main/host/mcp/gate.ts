@@ -42,6 +42,9 @@ export function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/** Builds the 401 answer; the OAuth module supplies one naming its resource metadata. */
+export type Unauthorized = (req: IncomingMessage, hadToken: boolean) => GateRejection;
+
 export function unauthorized(req: IncomingMessage, hadToken: boolean): GateRejection {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const inQuery = ['token', 'access_token', 'auth'].some((k) => url.searchParams.has(k));
