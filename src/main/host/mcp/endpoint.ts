@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type AuthInfo, type McpHttpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type AuthInfo, type McpHttpHandler, type McpServer, type ServerNotifier } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError } from '../secrets.js';
@@ -127,6 +127,11 @@ export class McpEndpoint {
   get url(): string {
     const host = this.#o.bindHost === '::1' ? '[::1]' : '127.0.0.1';
     return `http://${host}:${this.#port}/mcp`;
+  }
+
+  /** Tells modern clients listening on subscriptions/listen that the tool (or prompt) list changed. */
+  get notify(): ServerNotifier {
+    return this.#modern.notify;
   }
 
   get sessionCount(): number {
