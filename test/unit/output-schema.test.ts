@@ -35,7 +35,7 @@ describe('outputSchema', () => {
 
   it('reaches clients in tools/list as an object schema', async () => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const server = host.createServer('unit');
+    const server = await host.createServer('unit');
     await server.connect(serverSide);
     const client = new Client({ name: 'unit', version: '1' });
     await client.connect(clientSide);

@@ -4,7 +4,7 @@ import { Redactor } from './activity/redact.js';
 import { ActivityStore } from './activity/store.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT, McpEndpoint, type EndpointOptions } from './mcp/endpoint.js';
-import { buildMcpServer } from './mcp/server.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { ClientTokens } from './mcp/tokens.js';
 import { defaultDataDir } from './paths.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from './providers/provider.js';
@@ -58,8 +58,8 @@ export interface Host {
   /** Start the HTTP endpoint; resolves with its URL. */
   start(): Promise<string>;
   readonly endpoint: McpEndpoint | null;
-  /** A fresh McpServer for one client (stdio, tests). */
-  createServer(client: string): ReturnType<typeof buildMcpServer>;
+  /** A fresh McpServer for one client (stdio, tests). The SDK is loaded on first use. */
+  createServer(client: string): Promise<McpServer>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
 }
@@ -92,7 +92,8 @@ export function createHost(options: HostOptions = {}): Host {
     ...(options.approve ? { approve: options.approve } : {}),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
-  const createServer = (client: string) => buildMcpServer({ catalogue, gateway, client });
+  // Dynamic on purpose: the SDK (about 15 MiB resident) stays unloaded until an MCP client arrives.
+  const createServer = async (client: string) => (await import('./mcp/server.js')).buildMcpServer({ catalogue, gateway, client });
   let endpoint: McpEndpoint | null = null;
   let tokenWatch: NodeJS.Timeout | undefined;
   // A revoked client loses its open sessions and streams too, not only its next request.

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { NodeStreamableHTTPServerTransport, toNodeHandler, type NodeMcpRequestHandler, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type AuthInfo, type McpHttpHandler, type McpServer, type ServerNotifier } from '@modelcontextprotocol/server';
-import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type { NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
+import type { AuthInfo, McpHttpHandler, McpServer, ServerNotifier } from '@modelcontextprotocol/server';
+import type { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
@@ -35,8 +35,8 @@ export interface EndpointOptions {
   routes?: ExtraRoutes;
   /** The 401 answer's headers (WWW-Authenticate); the default names the realm only. */
   unauthorizedHeaders?: Unauthorized;
-  /** A new McpServer for one session of one client. */
-  createServer(client: string): McpServer;
+  /** A new McpServer for one session (or one modern request) of one client. */
+  createServer(client: string): McpServer | Promise<McpServer>;
   log: Logger;
   maxSessions?: number;
   maxSessionsPerClient?: number;
@@ -86,8 +86,10 @@ export interface SessionInfo {
 export class McpEndpoint {
   readonly #o: EndpointOptions;
   readonly #sessions = new Map<string, Session>();
-  readonly #modern: McpHttpHandler;
-  readonly #modernNode: NodeMcpRequestHandler;
+  /** The SDK and the modern handler, loaded by the first MCP request: an idle server does without them. */
+  #sdk: Promise<Sdk> | undefined;
+  #modern: McpHttpHandler | undefined;
+  #modernNode: NodeMcpRequestHandler | undefined;
   /** Responses of modern requests still open, per client: a revoked client's are cut at once. */
   readonly #modernOpen = new Map<string, Set<ServerResponse>>();
   readonly #http: Server;
@@ -101,13 +103,7 @@ export class McpEndpoint {
     }
     this.#o = { ...options, bindHost };
     this.#port = options.port ?? DEFAULT_PORT;
-    // Legacy traffic is routed to the sessionful wiring below before it reaches this handler.
-    this.#modern = createMcpHandler((ctx) => this.#o.createServer(ctx.authInfo?.clientId ?? 'anonymous'), {
-      legacy: 'reject',
-      onerror: (err) => this.#o.log.debug({ err: err.message }, 'modern request rejected'),
-      maxRequestBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    });
-    this.#modernNode = toNodeHandler(this.#modern, { maxRequestBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
+
     this.#http = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
@@ -131,7 +127,29 @@ export class McpEndpoint {
 
   /** Tells modern clients listening on subscriptions/listen that the tool (or prompt) list changed. */
   get notify(): ServerNotifier {
-    return this.#modern.notify;
+    // Before the first MCP request nobody can be listening: nothing to tell.
+    const modern = () => this.#modern?.notify;
+    return {
+      toolsChanged: () => modern()?.toolsChanged(),
+      promptsChanged: () => modern()?.promptsChanged(),
+      resourcesChanged: () => modern()?.resourcesChanged(),
+      resourceUpdated: (uri) => modern()?.resourceUpdated(uri),
+    };
+  }
+
+  /** Loads the SDK once; the modern (2026-07-28) handler is built with it. */
+  #loadSdk(): Promise<Sdk> {
+    return (this.#sdk ??= loadSdk().then((sdk) => {
+      const maxRequestBodySize = this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      // Legacy traffic is routed to the sessionful wiring below before it reaches this handler.
+      this.#modern = sdk.server.createMcpHandler((ctx) => this.#o.createServer(ctx.authInfo?.clientId ?? 'anonymous'), {
+        legacy: 'reject',
+        onerror: (err) => this.#o.log.debug({ err: err.message }, 'modern request rejected'),
+        maxRequestBodySize,
+      });
+      this.#modernNode = sdk.node.toNodeHandler(this.#modern, { maxRequestBodySize });
+      return sdk;
+    }));
   }
 
   get sessionCount(): number {
@@ -185,7 +203,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     clearInterval(this.#reaper);
-    await this.#modern.close().catch(() => undefined);
+    await this.#modern?.close().catch(() => undefined);
     await Promise.allSettled([...this.#sessions.values()].map((s) => this.#closeSession(s)));
     await new Promise<void>((resolve) => {
       this.#http.close(() => resolve());
@@ -248,15 +266,16 @@ export class McpEndpoint {
       return this.#track(session, res, () => (session.transport as NodeStreamableHTTPServerTransport).handleRequest(req, res, body));
     }
 
-    if (method === 'POST' && !(await this.#isLegacy(req, body))) return this.#serveModern(req, res, client, body);
-    if (method !== 'POST' || !isInitialize(body)) {
+    const sdk = await this.#loadSdk();
+    if (method === 'POST' && !(await this.#isLegacy(sdk, req, body))) return this.#serveModern(req, res, client, body);
+    if (method !== 'POST' || !isInitialize(sdk, body)) {
       return sendError(res, 400, -32000, 'Bad Request: No valid session ID provided');
     }
     if (!this.#makeRoom(client)) return this.#tooMany(res);
 
-    const server = this.#o.createServer(client);
+    const server = await this.#o.createServer(client);
     let session: Session | undefined;
-    const transport = new NodeStreamableHTTPServerTransport({
+    const transport = new sdk.node.NodeStreamableHTTPServerTransport({
       ...(typeof this.#o.transportOptions === 'function' ? this.#o.transportOptions() : this.#o.transportOptions),
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -280,13 +299,13 @@ export class McpEndpoint {
   }
 
   /** The SDK's own era classification; a body we already parsed is classified without re-reading. */
-  async #isLegacy(req: IncomingMessage, body: unknown): Promise<boolean> {
+  async #isLegacy(sdk: Sdk, req: IncomingMessage, body: unknown): Promise<boolean> {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers.set(name, value);
       else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     }
-    return isLegacyRequest(new Request(`http://127.0.0.1:${this.#port}${req.url ?? '/mcp'}`, { method: 'POST', headers }), body);
+    return sdk.server.isLegacyRequest(new Request(`http://127.0.0.1:${this.#port}${req.url ?? '/mcp'}`, { method: 'POST', headers }), body);
   }
 
   /** A 2026-07-28 request: stateless, served by a fresh server of this client; closing the response cancels it. */
@@ -299,14 +318,15 @@ export class McpEndpoint {
       open.delete(res);
       if (open.size === 0 && this.#modernOpen.get(client) === open) this.#modernOpen.delete(client);
     });
-    await this.#modernNode(Object.assign(req, { auth }), res, body);
+    await this.#modernNode!(Object.assign(req, { auth }), res, body);
   }
 
   async #sseOpen(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     if (req.method !== 'GET') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET' });
+    const sdk = await this.#loadSdk();
+    const server = await this.#o.createServer(client);
     if (!this.#makeRoom(client)) return this.#tooMany(res);
-    const transport = new SSEServerTransport('/messages', res);
-    const server = this.#o.createServer(client);
+    const transport = new sdk.sse.SSEServerTransport('/messages', res);
     const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
     this.#sessions.set(session.id, session);
     res.on('close', () => {
@@ -415,8 +435,20 @@ export class McpEndpoint {
 /** Paths the endpoint answers itself; the extra routes never see them. */
 const OWN_PATHS = new Set(['/mcp', '/sse', '/messages']);
 
-function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+interface Sdk {
+  server: typeof import('@modelcontextprotocol/server');
+  node: typeof import('@modelcontextprotocol/node');
+  sse: typeof import('@modelcontextprotocol/server-legacy/sse');
+}
+
+function loadSdk(): Promise<Sdk> {
+  return Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node'), import('@modelcontextprotocol/server-legacy/sse')]).then(
+    ([server, node, sse]) => ({ server, node, sse }),
+  );
+}
+
+function isInitialize(sdk: Sdk, body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => sdk.server.isInitializeRequest(m)) : sdk.server.isInitializeRequest(body);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Host } from '../index.js';
 
 /**
@@ -8,9 +7,11 @@ import type { Host } from '../index.js';
  * process.stdout itself (console.*, a stray library print) is pointed at stderr.
  */
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
+  // Loaded here, not at the top: `tarmac serve` shares the CLI bundle and must not pay for it.
+  const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
   const protocolOut = claimStdout();
   const transport = new StdioServerTransport(process.stdin, protocolOut);
-  const server = host.createServer(client);
+  const server = await host.createServer(client);
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());

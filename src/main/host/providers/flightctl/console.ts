@@ -1,5 +1,5 @@
 import type { SecureContext } from 'node:tls';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { FlightctlError, formatSeconds, isTlsError, networkError, tlsError } from './errors.js';
 
 /** The only subprotocol the agent speaks (Kubernetes remotecommand v5 channel framing). */
@@ -61,8 +61,16 @@ export function consoleUrl(apiUrl: string, device: string, orgId: string | undef
   return url.toString();
 }
 
+/** ws is loaded by the first console command, not at start-up. */
+let wsModule: Promise<typeof import('ws')> | undefined;
+
 /** Runs one command on a device over the WebSocket console and collects exit code, stdout and stderr. */
-export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
+export async function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
+  const { default: Ws } = await (wsModule ??= import('ws'));
+  return execWith(Ws, req);
+}
+
+function execWith(Ws: typeof WebSocket, req: ConsoleRequest): Promise<ConsoleResult> {
   const timeoutMs = Math.min(req.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS);
   const handshakeMs = req.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const cap = req.maxOutputBytes ?? MAX_OUTPUT_BYTES;
@@ -82,7 +90,7 @@ export function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {
     let commandTimer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
 
-    const ws = new WebSocket(url, [CONSOLE_SUBPROTOCOL], {
+    const ws = new Ws(url, [CONSOLE_SUBPROTOCOL], {
       headers: req.bearer ? { authorization: `Bearer ${req.bearer}` } : {},
       handshakeTimeout: handshakeMs,
       rejectUnauthorized: req.tls.rejectUnauthorized,

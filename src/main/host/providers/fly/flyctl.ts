@@ -7,7 +7,10 @@ import { constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
+
+/** execa is large (about 13 MiB resident): loaded by the first flyctl run, not at start-up. */
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
 
 /** What Tarmac returns to a client at most, per text or structured answer. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -176,6 +179,10 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
   if (options.signal.aborted) {
     return emptyResult({ cancelled: true, durationMs: 0 });
   }
+  const { execa } = await loadExeca();
+  if (options.signal.aborted) {
+    return emptyResult({ cancelled: true, durationMs: 0 });
+  }
 
   const child = execa(options.binary, [...options.argv], {
     env: options.env,
@@ -276,7 +283,7 @@ function describeSpawnError(result: { code?: string; originalMessage?: string; s
 function killGroup(pid: number, sig: NodeJS.Signals, windows: boolean): void {
   if (windows) {
     // No process groups on Windows: taskkill walks the tree.
-    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' });
+    void loadExeca().then(({ execa }) => execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdin: 'ignore' }));
     return;
   }
   try {
