@@ -1,5 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
+// The shebang caps V8's young generation (see src/main/host/memory.ts); V8 takes it only at start.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
