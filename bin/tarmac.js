@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=1
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
 // The shebang caps V8's young generation (see src/main/host/memory.ts); V8 takes it only at start.
 import { existsSync } from 'node:fs';

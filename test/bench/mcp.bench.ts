@@ -20,6 +20,10 @@ const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 300);
 const SWEEP_CALLS_EACH = Number(process.env.BENCH_SWEEP_CALLS ?? 250);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 50_000);
 const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
+/** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
+/** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=2), as NAME=VALUE pairs. */
+const SERVER_ENV = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 /** 0 = V8's default (uncapped). */
 const SEMI_SPACES = [0, 1, 2, 4, 8];
 
@@ -37,7 +41,7 @@ function semiFlags(mib: number): string[] {
 
 function startServer(mode: string, semiSpace: number): Promise<Server> {
   const args = ['--expose-gc', ...semiFlags(semiSpace), '--import', TSX, SERVERS, mode];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...SERVER_ENV } });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${mode} server did not start`)), 30_000);
@@ -240,74 +244,75 @@ function rssOf(pid: number): Promise<number> {
 }
 
 const started = performance.now();
+const checks: [string, number, boolean][] = [];
+const report: string[] = [];
 
 // 1. Which semi-space cap to ship: Tarmac, modern era, 16 sessions.
-const sweep = [];
-for (const mib of SEMI_SPACES) sweep.push(await sweepOne('tarmac', mib));
-const uncapped = sweep[0]!;
-const eligible = sweep.filter((s) => s.semiSpace !== 0 && s.rps >= 0.9 * uncapped.rps);
-const best = eligible.sort((a, b) => a.rss - b.rss || a.semiSpace - b.semiSpace)[0];
+if (PHASES.has('sweep')) {
+  const sweep = [];
+  for (const mib of SEMI_SPACES) sweep.push(await sweepOne('tarmac', mib));
+  const uncapped = sweep[0]!;
+  const eligible = sweep.filter((s) => s.semiSpace !== 0 && s.rps >= 0.9 * uncapped.rps);
+  const best = [...eligible].sort((a, b) => a.rss - b.rss || a.semiSpace - b.semiSpace)[0];
+  report.push(`\nsemi-space sweep (Tarmac, 2026-07-28, ${CONCURRENT_SESSIONS} sessions x ${SWEEP_CALLS_EACH} calls):`);
+  for (const s of sweep) {
+    report.push(`  ${(s.semiSpace === 0 ? 'uncapped' : `${s.semiSpace} MiB`).padEnd(8)} ${fmt(s.rps, 0).padStart(6)} calls/s (${fmt(s.rps / uncapped.rps)}x)  RSS ${fmt(s.rss, 1)} MiB`);
+  }
+  report.push(`  smallest RSS with throughput >= 0.9x uncapped: ${best ? `${best.semiSpace} MiB` : 'none'}; shipped: ${SEMI_SPACE_MIB} MiB`);
+  const shipped = sweep.find((s) => s.semiSpace === SEMI_SPACE_MIB);
+  checks.push(['shipped semi-space cap keeps >= 0.9x uncapped throughput', (shipped?.rps ?? NaN) / uncapped.rps, (shipped?.rps ?? 0) >= 0.9 * uncapped.rps]);
+}
 
 // 2. Speed, both eras, every server at the shipped cap.
-const speeds: Speed[] = [await speed('(a) raw node:http echo', 'raw', 'raw', SEMI_SPACE_MIB)];
-const pairs: Record<Era, [Speed, Speed]> = {} as Record<Era, [Speed, Speed]>;
-for (const era of ['modern', 'legacy'] as const) {
-  const b = await speed(`(b) bare SDK v2, ${era}`, 'sdk', era, SEMI_SPACE_MIB);
-  const c = await speed(`(c) Tarmac, ${era}`, 'tarmac', era, SEMI_SPACE_MIB);
-  speeds.push(b, c);
-  pairs[era] = [b, c];
+if (PHASES.has('speed')) {
+  const speeds: Speed[] = [await speed('(a) raw node:http echo', 'raw', 'raw', SEMI_SPACE_MIB)];
+  for (const era of ['modern', 'legacy'] as const) {
+    const b = await speed(`(b) bare SDK v2, ${era}`, 'sdk', era, SEMI_SPACE_MIB);
+    const c = await speed(`(c) Tarmac, ${era}`, 'tarmac', era, SEMI_SPACE_MIB);
+    speeds.push(b, c);
+    checks.push(
+      [`${era}: p50 (1 session) <= 1.2x bare SDK`, c.one.p50 / b.one.p50, c.one.p50 <= 1.2 * b.one.p50],
+      [`${era}: p50 (16 sessions) <= 1.2x bare SDK`, c.many.p50 / b.many.p50, c.many.p50 <= 1.2 * b.many.p50],
+      [`${era}: throughput (1 session) >= 0.85x bare SDK`, c.one.rps / b.one.rps, c.one.rps >= 0.85 * b.one.rps],
+      [`${era}: throughput (16 sessions) >= 0.85x bare SDK`, c.many.rps / b.many.rps, c.many.rps >= 0.85 * b.many.rps],
+    );
+  }
+  report.push(`\nspeed at --max-semi-space-size=${SEMI_SPACE_MIB} for every server:`);
+  report.push('server                      | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s');
+  for (const r of speeds) {
+    report.push(`${r.name.padEnd(27)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)}`);
+  }
 }
 
 // 3. Memory over MEMORY_CALLS calls at the shipped cap.
-const growths = [
-  await growth('bare SDK v2, modern', 'sdk', 'modern', SEMI_SPACE_MIB),
-  await growth('Tarmac, modern', 'tarmac', 'modern', SEMI_SPACE_MIB),
-  await growth('Tarmac, legacy', 'tarmac', 'legacy', SEMI_SPACE_MIB),
-];
+if (PHASES.has('memory')) {
+  const growths = [
+    await growth('bare SDK v2, modern', 'sdk', 'modern', SEMI_SPACE_MIB),
+    await growth('Tarmac, modern', 'tarmac', 'modern', SEMI_SPACE_MIB),
+    await growth('Tarmac, legacy', 'tarmac', 'legacy', SEMI_SPACE_MIB),
+  ];
+  report.push(`\nmemory, RSS MiB after forced GC (${CONCURRENT_SESSIONS} sessions${Object.keys(SERVER_ENV).length ? `, ${process.env.BENCH_SERVER_ENV}` : ''}):`);
+  report.push(`server                      | warm | +${MEMORY_MARK.toLocaleString('en')} calls | +${MEMORY_CALLS.toLocaleString('en')} calls | growth | growth ${MEMORY_MARK / 1000}k->${MEMORY_CALLS / 1000}k | JS heap warm -> end`);
+  for (const g of growths) {
+    report.push(`${g.name.padEnd(27)} | ${fmt(g.warm, 1)} | ${fmt(g.mark, 1)} | ${fmt(g.end, 1)} | ${fmt(g.end - g.warm, 1)} | ${fmt(g.end - g.mark, 1)} | ${fmt(g.heapWarm, 1)} -> ${fmt(g.heapEnd, 1)}`);
+  }
+  for (const g of growths.slice(1)) {
+    checks.push(
+      [`${g.name}: RSS growth after warm-up over ${MEMORY_CALLS.toLocaleString('en')} calls <= 20 MiB`, g.end - g.warm, g.end - g.warm <= 20],
+      [`${g.name}: RSS growth ${MEMORY_MARK / 1000}k -> ${MEMORY_CALLS / 1000}k calls <= 2 MiB`, g.end - g.mark, g.end - g.mark <= 2],
+    );
+  }
+}
 
 // 4. Idle `tarmac serve` (needs `npm run build:cli`), as installed (shebang cap) and uncapped.
-const idleUncapped = await idleServeRss(false);
-const idleCapped = await idleServeRss(true);
+if (PHASES.has('idle')) {
+  const idleUncapped = await idleServeRss(false);
+  const idleCapped = await idleServeRss(true);
+  report.push(`\nidle \`tarmac serve\` RSS: ${fmt(idleCapped, 1)} MiB as installed (bin/tarmac.js, ${SEMI_SPACE_MIB} MiB semi-space); ${fmt(idleUncapped, 1)} MiB as \`node bin/tarmac.js\` (uncapped)`);
+  checks.push(['idle `tarmac serve` RSS <= 70 MiB', idleCapped, idleCapped <= 70]);
+}
 
 console.log(`\nbench:mcp: tools/call of a no-op tool over loopback, one run, this machine (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-console.log(`\nsemi-space sweep (Tarmac, 2026-07-28, ${CONCURRENT_SESSIONS} sessions x ${SWEEP_CALLS_EACH} calls):`);
-for (const s of sweep) {
-  console.log(`  ${s.semiSpace === 0 ? 'uncapped' : `${s.semiSpace} MiB`.padEnd(8)} ${fmt(s.rps, 0).padStart(6)} calls/s (${fmt(s.rps / uncapped.rps)}x)  RSS ${fmt(s.rss, 1)} MiB`);
-}
-console.log(`  best with throughput >= 0.9x uncapped: ${best ? `${best.semiSpace} MiB` : 'none'}; shipped: ${SEMI_SPACE_MIB} MiB${best && best.semiSpace !== SEMI_SPACE_MIB ? '  <- differs: update src/main/host/memory.ts and bin/tarmac.js' : ''}`);
-
-console.log(`\nspeed at --max-semi-space-size=${SEMI_SPACE_MIB} for every server:`);
-console.log('server                      | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s');
-for (const r of speeds) {
-  console.log(`${r.name.padEnd(27)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)}`);
-}
-
-console.log(`\nmemory, RSS MiB after forced GC (${CONCURRENT_SESSIONS} sessions):`);
-console.log(`server                      | warm | +${MEMORY_MARK.toLocaleString('en')} calls | +${MEMORY_CALLS.toLocaleString('en')} calls | growth | growth ${MEMORY_MARK / 1000}k->${MEMORY_CALLS / 1000}k | JS heap warm -> end`);
-for (const g of growths) {
-  console.log(`${g.name.padEnd(27)} | ${fmt(g.warm, 1)} | ${fmt(g.mark, 1)} | ${fmt(g.end, 1)} | ${fmt(g.end - g.warm, 1)} | ${fmt(g.end - g.mark, 1)} | ${fmt(g.heapWarm, 1)} -> ${fmt(g.heapEnd, 1)}`);
-}
-console.log(`\nidle \`tarmac serve\` RSS: ${fmt(idleCapped, 1)} MiB as installed (bin/tarmac.js, ${SEMI_SPACE_MIB} MiB semi-space); ${fmt(idleUncapped, 1)} MiB as \`node bin/tarmac.js\` (uncapped)`);
-
-const checks: [string, number, boolean][] = [];
-for (const era of ['modern', 'legacy'] as const) {
-  const [b, c] = pairs[era];
-  checks.push(
-    [`${era}: p50 (1 session) <= 1.2x bare SDK`, c.one.p50 / b.one.p50, c.one.p50 <= 1.2 * b.one.p50],
-    [`${era}: p50 (16 sessions) <= 1.2x bare SDK`, c.many.p50 / b.many.p50, c.many.p50 <= 1.2 * b.many.p50],
-    [`${era}: throughput (1 session) >= 0.85x bare SDK`, c.one.rps / b.one.rps, c.one.rps >= 0.85 * b.one.rps],
-    [`${era}: throughput (16 sessions) >= 0.85x bare SDK`, c.many.rps / b.many.rps, c.many.rps >= 0.85 * b.many.rps],
-  );
-}
-for (const g of growths.slice(1)) {
-  checks.push(
-    [`${g.name}: RSS growth after warm-up over ${MEMORY_CALLS.toLocaleString('en')} calls <= 20 MiB`, g.end - g.warm, g.end - g.warm <= 20],
-    [`${g.name}: RSS growth ${MEMORY_MARK / 1000}k -> ${MEMORY_CALLS / 1000}k calls <= 2 MiB`, g.end - g.mark, g.end - g.mark <= 2],
-  );
-}
-checks.push(
-  [`shipped semi-space cap keeps >= 0.9x uncapped throughput`, (sweep.find((s) => s.semiSpace === SEMI_SPACE_MIB)?.rps ?? NaN) / uncapped.rps, (sweep.find((s) => s.semiSpace === SEMI_SPACE_MIB)?.rps ?? 0) >= 0.9 * uncapped.rps],
-  ['idle `tarmac serve` RSS <= 70 MiB', idleCapped, idleCapped <= 70],
-);
+for (const line of report) console.log(line);
 console.log('\ntargets for Tarmac:');
 for (const [label, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${fmt(value)}`);
