@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
 import type { AuthInfo, McpHttpHandler, McpServer, ServerNotifier } from '@modelcontextprotocol/server';
 import type { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type * as SdkNode from '@modelcontextprotocol/node';
+import type * as SdkServer from '@modelcontextprotocol/server';
+import type * as SdkSse from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
@@ -436,9 +439,9 @@ export class McpEndpoint {
 const OWN_PATHS = new Set(['/mcp', '/sse', '/messages']);
 
 interface Sdk {
-  server: typeof import('@modelcontextprotocol/server');
-  node: typeof import('@modelcontextprotocol/node');
-  sse: typeof import('@modelcontextprotocol/server-legacy/sse');
+  server: typeof SdkServer;
+  node: typeof SdkNode;
+  sse: typeof SdkSse;
 }
 
 function loadSdk(): Promise<Sdk> {

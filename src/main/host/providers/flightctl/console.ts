@@ -62,7 +62,7 @@ export function consoleUrl(apiUrl: string, device: string, orgId: string | undef
 }
 
 /** ws is loaded by the first console command, not at start-up. */
-let wsModule: Promise<typeof import('ws')> | undefined;
+let wsModule: Promise<{ default: typeof WebSocket }> | undefined;
 
 /** Runs one command on a device over the WebSocket console and collects exit code, stdout and stderr. */
 export async function execOnDevice(req: ConsoleRequest): Promise<ConsoleResult> {

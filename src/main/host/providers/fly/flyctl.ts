@@ -7,9 +7,10 @@ import { constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import type * as Execa from 'execa';
 
 /** execa is large (about 13 MiB resident): loaded by the first flyctl run, not at start-up. */
-let execaModule: Promise<typeof import('execa')> | undefined;
+let execaModule: Promise<typeof Execa> | undefined;
 const loadExeca = () => (execaModule ??= import('execa'));
 
 /** What Tarmac returns to a client at most, per text or structured answer. */
