@@ -79,4 +79,15 @@ describe('one URL for both eras', () => {
     await client.callTool({ name: 'echo', arguments: { text: 'stateless' } });
     expect(t.host.endpoint!.sessionCount).toBe(before);
   });
+
+  it('cuts a revoked client\'s modern call still in flight', async () => {
+    const client = await t.connect('gamma', { era: 'modern' });
+    const pending = client.callTool({ name: 'slow', arguments: { ms: 20_003 } });
+    pending.catch(() => undefined);
+    await waitFor(() => t.activity().some((c) => c.tool === 'slow' && c.args.ms === 20_003 && c.status === 'running'));
+    await t.host.tokens.revoke('gamma');
+    await t.host.tokens.refresh();
+    await expect(pending).rejects.toThrow();
+    await waitFor(() => t.activity().some((c) => c.tool === 'slow' && c.args.ms === 20_003 && c.status === 'cancelled'));
+  });
 });
