@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
 //
 // The Node version check comes first. This file uses ES5 syntax only and no static import, so

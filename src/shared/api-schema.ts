@@ -4,7 +4,9 @@
  * contract and its validation cannot drift apart. (The renderer never imports this file.)
  */
 import { z } from 'zod';
+import { TOOL_CALL_STATUSES, type ToolCallStatus } from './activity.js';
 import type { ApiArgs, ApiMethod } from './api.js';
+import { TOOL_CLASSES, type ToolClass } from './policy.js';
 
 const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
 const name = z.string().min(1).max(64);
@@ -21,6 +23,20 @@ const settingsPatch = z.strictObject({
   launchAtLogin: z.boolean().optional(),
 });
 
+const time = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);
+const filterName = z.string().min(1).max(200);
+export const activityFilter = z.strictObject({
+  since: time.optional(),
+  until: time.optional(),
+  client: filterName.optional(),
+  provider: filterName.optional(),
+  tool: filterName.optional(),
+  class: z.enum(TOOL_CLASSES as [ToolClass, ...ToolClass[]]).optional(),
+  status: z.enum(TOOL_CALL_STATUSES as [ToolCallStatus, ...ToolCallStatus[]]).optional(),
+  text: z.string().min(1).max(500).optional(),
+});
+const callId = z.string().min(1).max(100);
+
 export const API_ARGS = {
   getStatus: z.tuple([]),
   signInOptions: z.tuple([providerId, input]),
@@ -32,4 +48,10 @@ export const API_ARGS = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   openFolder: z.tuple([z.enum(['data', 'logs'])]),
+  queryActivity: z.tuple([activityFilter, z.string().max(200).nullable(), z.number().int().min(1).max(1_000)]),
+  getCall: z.tuple([callId]),
+  activityStats: z.tuple([z.enum(['hour', 'day'])]),
+  exportActivity: z.tuple([activityFilter, z.enum(['jsonl', 'csv'])]),
+  clearActivity: z.tuple([]),
+  cancelCall: z.tuple([callId]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

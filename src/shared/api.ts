@@ -4,6 +4,8 @@
  * and the HTTP routes are derived from, and the compiler checks it against TarmacApi.
  */
 
+import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
+
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
 export type ProviderId = string;
 
@@ -196,6 +198,20 @@ export interface TarmacApi {
   updateSettings(patch: SettingsPatch): Promise<AppSettings>;
   /** Show the data or log folder in the OS file manager. */
   openFolder(which: 'data' | 'logs'): Promise<void>;
+
+  /** Recorded tool calls, newest first; pass the page's `next` as `cursor` for older ones. */
+  queryActivity(filter: ActivityFilter, cursor: string | null, limit: number): Promise<ActivityPage>;
+  getCall(id: string): Promise<ToolCall | null>;
+  activityStats(range: StatsRange): Promise<ActivityStats>;
+  /**
+   * Save the filtered calls to a file the person picks (desktop); null when they cancelled. Browser
+   * mode downloads from `api/export` instead, so this answers `unsupported` there.
+   */
+  exportActivity(filter: ActivityFilter, format: ExportFormat): Promise<{ path: string } | null>;
+  /** Forget the history (the JSONL audit files stay). */
+  clearActivity(): Promise<void>;
+  /** Stop a running call; the client gets a cancelled result. False when it is no longer running. */
+  cancelCall(id: string): Promise<boolean>;
 }
 
 export type ApiMethod = keyof TarmacApi;
@@ -212,6 +228,12 @@ export const API_METHODS = [
   'getSettings',
   'updateSettings',
   'openFolder',
+  'queryActivity',
+  'getCall',
+  'activityStats',
+  'exportActivity',
+  'clearActivity',
+  'cancelCall',
 ] as const satisfies readonly ApiMethod[];
 
 // The list above names every method of TarmacApi: the compiler fails here when one is missing.
@@ -234,6 +256,10 @@ export interface TarmacEventMap {
   statusChanged: HostStatus;
   signIn: SignInEvent;
   settingsChanged: AppSettings;
+  /** A tool call started or finished (its record, already redacted). */
+  activity: ActivityEvent;
+  /** The history was cleared. */
+  activityCleared: Record<string, never>;
 }
 
 export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];

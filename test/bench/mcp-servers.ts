@@ -1,15 +1,16 @@
 // The three servers bench:mcp compares, each run in its own process so its RSS is its own.
 //   raw     a node:http JSON echo: the floor
-//   sdk     a bare SDK Streamable HTTP server with one no-op tool (the SDK's own example shape)
+//   sdk     a bare SDK v2 server with one no-op tool, both eras the way the SDK documents it:
+//           createMcpHandler for 2026-07-28, a sessionful transport for 2025-era clients
 //   tarmac  Tarmac's host and endpoint with the same no-op tool, bearer tokens in the real keychain
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, McpServer } from '@modelcontextprotocol/server';
+import { z } from 'zod';
 import { createHost } from '../../src/main/host/index.js';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
 
@@ -48,16 +49,21 @@ if (mode === 'raw') {
   });
   server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
 } else if (mode === 'sdk') {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const bare = () => {
+    const mcp = new McpServer({ name: 'bare', version: '1' });
+    mcp.registerTool('noop', { description: 'no-op', inputSchema: z.object({}) }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
+    return mcp;
+  };
+  const modern = toNodeHandler(createMcpHandler(bare, { legacy: 'reject' }));
+  const transports = new Map<string, NodeStreamableHTTPServerTransport>();
   const server = createServer(async (req, res) => {
     const sessionId = req.headers['mcp-session-id'] as string | undefined;
     const body = req.method === 'POST' ? await readBody(req) : undefined;
     let transport = sessionId ? transports.get(sessionId) : undefined;
+    if (!transport && req.method === 'POST' && !sessionId && !isInitializeRequest(body)) return modern(req, res, body);
     if (!transport && req.method === 'POST' && isInitializeRequest(body)) {
-      const t = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void transports.set(id, t) });
-      const mcp = new McpServer({ name: 'bare', version: '1' });
-      mcp.registerTool('noop', { description: 'no-op', inputSchema: {} }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
-      await mcp.connect(t);
+      const t = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void transports.set(id, t) });
+      await bare().connect(t);
       transport = t;
     }
     if (!transport) {

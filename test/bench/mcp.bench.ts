@@ -1,18 +1,33 @@
-// bench:mcp: tools/call latency and throughput of Tarmac's endpoint against a bare SDK server and
-// a raw node:http floor, in one run on this machine; plus the endpoint's memory growth.
+// bench:mcp: tools/call latency and throughput of Tarmac's endpoint against a bare SDK v2 server
+// and a raw node:http floor, for both protocol eras, in one run on this machine; a sweep of V8
+// semi-space caps; the endpoint's memory growth over 50,000 calls; idle RSS of `tarmac serve`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { SEMI_SPACE_MIB } from '../../src/main/host/memory.js';
 import { fmt, summarize } from './stats.js';
 
 const SERVERS = fileURLToPath(new URL('./mcp-servers.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
 const WARMUP = 500;
-const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 3000);
+const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 2000);
 const CONCURRENT_SESSIONS = 16;
-const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 450);
-const MEMORY_CALLS = 10_000;
+const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 300);
+const SWEEP_CALLS_EACH = Number(process.env.BENCH_SWEEP_CALLS ?? 250);
+const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 50_000);
+const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
+/** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
+/** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=2), as NAME=VALUE pairs. */
+const SERVER_ENV = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
+/** 0 = V8's default (uncapped). */
+const SEMI_SPACES = [0, 1, 2, 4, 8];
+
+type Era = 'modern' | 'legacy';
 
 interface Server {
   child: ChildProcess;
@@ -20,11 +35,16 @@ interface Server {
   token: string;
 }
 
-function startServer(mode: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', TSX, SERVERS, mode], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+function semiFlags(mib: number): string[] {
+  return mib === 0 ? [] : [`--max-semi-space-size=${mib}`];
+}
+
+function startServer(mode: string, semiSpace: number): Promise<Server> {
+  const args = ['--expose-gc', ...semiFlags(semiSpace), '--import', TSX, SERVERS, mode];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env: { ...process.env, ...SERVER_ENV } });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${mode} server did not start`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${mode} server did not start`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+) (\S+)/.exec(out);
@@ -57,9 +77,14 @@ async function stopServer(server: Server): Promise<void> {
   });
 }
 
-/** One caller: an MCP session (SDK client) or, for the raw floor, a fetch loop with the same JSON-RPC body. */
-async function caller(server: Server, mcp: boolean): Promise<{ call(): Promise<void>; close(): Promise<void> }> {
-  if (!mcp) {
+interface Caller {
+  call(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One caller: an SDK v2 client in the given era or, for the raw floor, a fetch loop with the same JSON-RPC body. */
+async function caller(server: Server, era: Era | 'raw'): Promise<Caller> {
+  if (era === 'raw') {
     let id = 0;
     return {
       async call() {
@@ -74,7 +99,7 @@ async function caller(server: Server, mcp: boolean): Promise<{ call(): Promise<v
     };
   }
   const headers: Record<string, string> = server.token === '-' ? {} : { Authorization: `Bearer ${server.token}` };
-  const client = new Client({ name: 'bench', version: '1' });
+  const client = new Client({ name: 'bench', version: '1' }, era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {});
   await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }));
   return {
     async call() {
@@ -85,95 +110,209 @@ async function caller(server: Server, mcp: boolean): Promise<{ call(): Promise<v
   };
 }
 
-async function timedCalls(c: { call(): Promise<void> }, n: number, samples: number[]): Promise<void> {
+async function timedCalls(c: Caller, n: number, samples: number[] | null): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await c.call();
-    samples.push(performance.now() - t0);
+    samples?.push(performance.now() - t0);
   }
 }
 
-interface Result {
+async function concurrent(callers: Caller[], each: number, samples: number[] | null): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(callers.map((c) => timedCalls(c, each, samples)));
+  return ((callers.length * each) / (performance.now() - t0)) * 1000;
+}
+
+async function warmUp(single: Caller, callers: Caller[]): Promise<void> {
+  await timedCalls(single, WARMUP, null);
+  await concurrent(callers, WARMUP / 10, null);
+}
+
+interface Speed {
   name: string;
   one: ReturnType<typeof summarize> & { rps: number };
   many: ReturnType<typeof summarize> & { rps: number };
-  idle: { rss: number; heap: number };
-  after: { rss: number; heap: number };
-  /** After a second batch of the same size: growth between the two shows a leak, not warm-up. */
-  again: { rss: number; heap: number };
-  calls: number;
 }
 
-async function measure(name: string, mode: string, mcp: boolean): Promise<Result> {
-  const server = await startServer(mode);
+async function speed(name: string, mode: string, era: Era | 'raw', semiSpace: number): Promise<Speed> {
+  const server = await startServer(mode, semiSpace);
   try {
-    let calls = 0;
-    const single = await caller(server, mcp);
-    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, mcp)));
-    // Warm-up with both shapes of load: code compiled, sessions open, the heap grown to its
-    // working size. "Idle" is measured after this, so growth afterwards means retained memory.
-    await timedCalls(single, WARMUP, []);
-    await Promise.all(callers.map((c) => timedCalls(c, WARMUP / 10, [])));
-    const idle = await memoryAfterGc(server);
-
+    const single = await caller(server, era);
+    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
+    await warmUp(single, callers);
     const oneSamples: number[] = [];
-    let t0 = performance.now();
+    const t0 = performance.now();
     await timedCalls(single, SINGLE_CALLS, oneSamples);
-    const oneWall = performance.now() - t0;
-    calls += SINGLE_CALLS;
-
+    const oneRps = (SINGLE_CALLS / (performance.now() - t0)) * 1000;
     const manySamples: number[] = [];
-    t0 = performance.now();
-    await Promise.all(callers.map((c) => timedCalls(c, CONCURRENT_CALLS_EACH, manySamples)));
-    const manyWall = performance.now() - t0;
-    calls += CONCURRENT_SESSIONS * CONCURRENT_CALLS_EACH;
-
-    if (calls < MEMORY_CALLS) {
-      await timedCalls(single, MEMORY_CALLS - calls, []);
-      calls = MEMORY_CALLS;
-    }
-    const after = await memoryAfterGc(server);
-    await Promise.all(callers.map((c) => timedCalls(c, Math.ceil(MEMORY_CALLS / CONCURRENT_SESSIONS), [])));
-    const again = await memoryAfterGc(server);
+    const manyRps = await concurrent(callers, CONCURRENT_CALLS_EACH, manySamples);
     await Promise.all([single, ...callers].map((c) => c.close()));
-    return {
-      name,
-      one: { ...summarize(oneSamples), rps: (SINGLE_CALLS / oneWall) * 1000 },
-      many: { ...summarize(manySamples), rps: (manySamples.length / manyWall) * 1000 },
-      idle,
-      after,
-      again,
-      calls,
-    };
+    return { name, one: { ...summarize(oneSamples), rps: oneRps }, many: { ...summarize(manySamples), rps: manyRps } };
   } finally {
     await stopServer(server);
   }
 }
 
-const results: Result[] = [];
-results.push(await measure('(a) raw node:http echo', 'raw', false));
-results.push(await measure('(b) bare SDK server', 'sdk', true));
-results.push(await measure('(c) Tarmac endpoint', 'tarmac', true));
-
-console.log('\nbench:mcp: tools/call of a no-op tool over loopback, one run, this machine');
-console.log('server                     | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s | RSS MiB idle -> 10k -> 20k calls | JS heap MiB idle -> 10k -> 20k');
-for (const r of results) {
-  console.log(
-    `${r.name.padEnd(26)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)} | ${fmt(r.idle.rss, 1)} -> ${fmt(r.after.rss, 1)} -> ${fmt(r.again.rss, 1)} | ${fmt(r.idle.heap, 1)} -> ${fmt(r.after.heap, 1)} -> ${fmt(r.again.heap, 1)}`,
-  );
+/** Throughput (16 sessions) and resident memory of one server at one semi-space cap. */
+async function sweepOne(mode: string, semiSpace: number): Promise<{ semiSpace: number; rps: number; rss: number }> {
+  const server = await startServer(mode, semiSpace);
+  try {
+    const single = await caller(server, 'modern');
+    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, 'modern')));
+    await warmUp(single, callers);
+    const rps = await concurrent(callers, SWEEP_CALLS_EACH, null);
+    const { rss } = await memoryAfterGc(server);
+    await Promise.all([single, ...callers].map((c) => c.close()));
+    return { semiSpace, rps, rss };
+  } finally {
+    await stopServer(server);
+  }
 }
-const [, b, c] = results as [Result, Result, Result];
-const checks = [
-  ['p50 (1 session) <= 1.3x bare SDK', c.one.p50 / b.one.p50, c.one.p50 <= 1.3 * b.one.p50],
-  ['p50 (16 sessions) <= 1.3x bare SDK', c.many.p50 / b.many.p50, c.many.p50 <= 1.3 * b.many.p50],
-  ['throughput (1 session) >= 0.8x bare SDK', c.one.rps / b.one.rps, c.one.rps >= 0.8 * b.one.rps],
-  ['throughput (16 sessions) >= 0.8x bare SDK', c.many.rps / b.many.rps, c.many.rps >= 0.8 * b.many.rps],
-  ['RSS growth after 10,000 calls <= 20 MB', c.after.rss - c.idle.rss, c.after.rss - c.idle.rss <= 20],
-] as const;
-const growth = (r: Result) => r.after.rss - r.idle.rss;
-console.log('\ntargets for (c):');
+
+interface Growth {
+  name: string;
+  warm: number;
+  mark: number;
+  end: number;
+  heapWarm: number;
+  heapEnd: number;
+}
+
+/** RSS after warm-up, after MEMORY_MARK and after MEMORY_CALLS calls (16 sessions). */
+async function growth(name: string, mode: string, era: Era, semiSpace: number): Promise<Growth> {
+  const server = await startServer(mode, semiSpace);
+  try {
+    const single = await caller(server, era);
+    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
+    await warmUp(single, callers);
+    const warm = await memoryAfterGc(server);
+    await concurrent(callers, Math.ceil(MEMORY_MARK / CONCURRENT_SESSIONS), null);
+    const mark = await memoryAfterGc(server);
+    await concurrent(callers, Math.ceil((MEMORY_CALLS - MEMORY_MARK) / CONCURRENT_SESSIONS), null);
+    const end = await memoryAfterGc(server);
+    await Promise.all([single, ...callers].map((c) => c.close()));
+    return { name, warm: warm.rss, mark: mark.rss, end: end.rss, heapWarm: warm.heap, heapEnd: end.heap };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+/**
+ * Resident memory of an idle `tarmac serve` (MiB). shipped: bin/tarmac.js run as a program, so its
+ * shebang line applies (with this Node first on PATH); otherwise plain `node bin/tarmac.js`.
+ */
+async function idleServeRss(shipped: boolean): Promise<number> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-bench-idle-'));
+  const args = ['serve', '--port', '0', '--data-dir', dataDir];
+  const env = { ...process.env, LOG_LEVEL: 'warn', PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+  const child = shipped
+    ? spawn(CLI, args, { stdio: ['ignore', 'ignore', 'pipe'], env })
+    : spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`tarmac serve did not start: ${err}`)), 30_000);
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('serving MCP at')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`tarmac serve exited with ${code}: ${err}`)));
+    });
+    // Idle: let start-up garbage settle before reading the resident set.
+    await new Promise((r) => setTimeout(r, 3_000));
+    return await rssOf(child.pid!);
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function rssOf(pid: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ps = spawn('ps', ['-o', 'rss=', '-p', String(pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    ps.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    ps.once('error', reject);
+    ps.once('close', () => resolve(Number(out.trim()) / 1024));
+  });
+}
+
+const started = performance.now();
+const checks: [string, number, boolean][] = [];
+const report: string[] = [];
+
+// 1. Which semi-space cap to ship: Tarmac, modern era, 16 sessions.
+if (PHASES.has('sweep')) {
+  const sweep = [];
+  for (const mib of SEMI_SPACES) sweep.push(await sweepOne('tarmac', mib));
+  const uncapped = sweep[0]!;
+  const eligible = sweep.filter((s) => s.semiSpace !== 0 && s.rps >= 0.9 * uncapped.rps);
+  const best = [...eligible].sort((a, b) => a.rss - b.rss || a.semiSpace - b.semiSpace)[0];
+  report.push(`\nsemi-space sweep (Tarmac, 2026-07-28, ${CONCURRENT_SESSIONS} sessions x ${SWEEP_CALLS_EACH} calls):`);
+  for (const s of sweep) {
+    report.push(`  ${(s.semiSpace === 0 ? 'uncapped' : `${s.semiSpace} MiB`).padEnd(8)} ${fmt(s.rps, 0).padStart(6)} calls/s (${fmt(s.rps / uncapped.rps)}x)  RSS ${fmt(s.rss, 1)} MiB`);
+  }
+  report.push(`  smallest RSS with throughput >= 0.9x uncapped: ${best ? `${best.semiSpace} MiB` : 'none'}; shipped: ${SEMI_SPACE_MIB} MiB`);
+  const shipped = sweep.find((s) => s.semiSpace === SEMI_SPACE_MIB);
+  checks.push(['shipped semi-space cap keeps >= 0.9x uncapped throughput', (shipped?.rps ?? NaN) / uncapped.rps, (shipped?.rps ?? 0) >= 0.9 * uncapped.rps]);
+}
+
+// 2. Speed, both eras, every server at the shipped cap.
+if (PHASES.has('speed')) {
+  const speeds: Speed[] = [await speed('(a) raw node:http echo', 'raw', 'raw', SEMI_SPACE_MIB)];
+  for (const era of ['modern', 'legacy'] as const) {
+    const b = await speed(`(b) bare SDK v2, ${era}`, 'sdk', era, SEMI_SPACE_MIB);
+    const c = await speed(`(c) Tarmac, ${era}`, 'tarmac', era, SEMI_SPACE_MIB);
+    speeds.push(b, c);
+    checks.push(
+      [`${era}: p50 (1 session) <= 1.2x bare SDK`, c.one.p50 / b.one.p50, c.one.p50 <= 1.2 * b.one.p50],
+      [`${era}: p50 (16 sessions) <= 1.2x bare SDK`, c.many.p50 / b.many.p50, c.many.p50 <= 1.2 * b.many.p50],
+      [`${era}: throughput (1 session) >= 0.85x bare SDK`, c.one.rps / b.one.rps, c.one.rps >= 0.85 * b.one.rps],
+      [`${era}: throughput (16 sessions) >= 0.85x bare SDK`, c.many.rps / b.many.rps, c.many.rps >= 0.85 * b.many.rps],
+    );
+  }
+  report.push(`\nspeed at --max-semi-space-size=${SEMI_SPACE_MIB} for every server:`);
+  report.push('server                      | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s');
+  for (const r of speeds) {
+    report.push(`${r.name.padEnd(27)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)}`);
+  }
+}
+
+// 3. Memory over MEMORY_CALLS calls at the shipped cap.
+if (PHASES.has('memory')) {
+  const growths = [
+    await growth('bare SDK v2, modern', 'sdk', 'modern', SEMI_SPACE_MIB),
+    await growth('Tarmac, modern', 'tarmac', 'modern', SEMI_SPACE_MIB),
+    await growth('Tarmac, legacy', 'tarmac', 'legacy', SEMI_SPACE_MIB),
+  ];
+  report.push(`\nmemory, RSS MiB after forced GC (${CONCURRENT_SESSIONS} sessions${Object.keys(SERVER_ENV).length ? `, ${process.env.BENCH_SERVER_ENV}` : ''}):`);
+  report.push(`server                      | warm | +${MEMORY_MARK.toLocaleString('en')} calls | +${MEMORY_CALLS.toLocaleString('en')} calls | growth | growth ${MEMORY_MARK / 1000}k->${MEMORY_CALLS / 1000}k | JS heap warm -> end`);
+  for (const g of growths) {
+    report.push(`${g.name.padEnd(27)} | ${fmt(g.warm, 1)} | ${fmt(g.mark, 1)} | ${fmt(g.end, 1)} | ${fmt(g.end - g.warm, 1)} | ${fmt(g.end - g.mark, 1)} | ${fmt(g.heapWarm, 1)} -> ${fmt(g.heapEnd, 1)}`);
+  }
+  for (const g of growths.slice(1)) {
+    checks.push(
+      [`${g.name}: RSS growth after warm-up over ${MEMORY_CALLS.toLocaleString('en')} calls <= 20 MiB`, g.end - g.warm, g.end - g.warm <= 20],
+      [`${g.name}: RSS growth ${MEMORY_MARK / 1000}k -> ${MEMORY_CALLS / 1000}k calls <= 2 MiB`, g.end - g.mark, g.end - g.mark <= 2],
+    );
+  }
+}
+
+// 4. Idle `tarmac serve` (needs `npm run build:cli`), as installed (shebang cap) and uncapped.
+if (PHASES.has('idle')) {
+  const idleUncapped = await idleServeRss(false);
+  const idleCapped = await idleServeRss(true);
+  report.push(`\nidle \`tarmac serve\` RSS: ${fmt(idleCapped, 1)} MiB as installed (bin/tarmac.js, ${SEMI_SPACE_MIB} MiB semi-space); ${fmt(idleUncapped, 1)} MiB as \`node bin/tarmac.js\` (uncapped)`);
+  checks.push(['idle `tarmac serve` RSS <= 70 MiB', idleCapped, idleCapped <= 70]);
+}
+
+console.log(`\nbench:mcp: tools/call of a no-op tool over loopback, one run, this machine (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+for (const line of report) console.log(line);
+console.log('\ntargets for Tarmac:');
 for (const [label, value, ok] of checks) console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${fmt(value)}`);
-console.log('\nmemory, for reading the RSS figure:');
-console.log(`  RSS growth over the first 10,000 calls: bare SDK ${fmt(growth(b), 1)} MiB, Tarmac ${fmt(growth(c), 1)} MiB (Tarmac's own share: ${fmt(growth(c) - growth(b), 1)} MiB)`);
-console.log(`  RSS growth over the next 10,000 calls: bare SDK ${fmt(b.again.rss - b.after.rss, 1)} MiB, Tarmac ${fmt(c.again.rss - c.after.rss, 1)} MiB`);
-console.log(`  retained JS heap after 20,000 calls: bare SDK ${fmt(b.again.heap - b.idle.heap, 1)} MiB, Tarmac ${fmt(c.again.heap - c.idle.heap, 1)} MiB (includes the activity log's waiting batch)`);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { ToolCall } from '../../src/shared/activity.js';
 import { createHost, type Host, type HostOptions } from '../../src/main/host/index.js';
 import type { ProviderFactory } from '../../src/main/host/providers/provider.js';
@@ -25,13 +24,33 @@ export interface TestHost {
   token: string;
   dataDir: string;
   secrets: SecretStore;
-  /** A connected SDK client; a token is created for the name on first use. */
-  connect(clientName?: string): Promise<Client>;
+  /**
+   * A connected SDK client; a token is created for the name on first use. By default it speaks
+   * the 2025-era protocol (initialize, sessions); era 'modern' pins 2026-07-28 (server/discover,
+   * stateless), and protocolVersion makes a legacy client offer only that revision.
+   */
+  connect(clientName?: string, options?: ConnectOptions): Promise<Client>;
   tokenFor(clientName: string): Promise<string>;
   activity(): ToolCall[];
   readLogs(): Promise<string>;
   readActivityFiles(): Promise<string>;
   stop(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  era?: 'legacy' | 'modern';
+  protocolVersion?: string;
+}
+
+/** An SDK client for one protocol era (see TestHost.connect). */
+export function eraClient(name: string, { era = 'legacy', protocolVersion }: ConnectOptions = {}): Client {
+  return new Client(
+    { name, version: '1.0.0' },
+    {
+      ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}),
+      ...(protocolVersion ? { supportedProtocolVersions: [protocolVersion] } : {}),
+    },
+  );
 }
 
 /** Creates a unique keychain service name so tests never share (or touch real) entries. */
@@ -75,9 +94,9 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     dataDir,
     secrets: host.secrets,
     tokenFor,
-    async connect(clientName = 'test') {
+    async connect(clientName = 'test', connectOptions = {}) {
       const bearer = await tokenFor(clientName);
-      const client = new Client({ name: `vitest-${clientName}`, version: '1.0.0' });
+      const client = eraClient(`vitest-${clientName}`, connectOptions);
       const transport = new StreamableHTTPClientTransport(new URL(url), {
         requestInit: { headers: { Authorization: `Bearer ${bearer}` } },
       });

@@ -7,8 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/conformance-server.ts', import.meta.url));
+// Two lines of the suite: 0.1.x checks the 2025-11-25 revision, 0.2.x (installed under the alias
+// conformance-next) the 2026-07-28 one. Each has its own baseline of expected failures.
 const CONFORMANCE = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/conformance/dist/index.js', import.meta.url));
+const CONFORMANCE_NEXT = fileURLToPath(new URL('../../node_modules/conformance-next/dist/index.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('../conformance/baseline.yml', import.meta.url));
+const BASELINE_NEXT = fileURLToPath(new URL('../conformance/baseline-2026-07-28.yml', import.meta.url));
 
 // Loopback only: never let a proxy setting route the suite's requests elsewhere.
 const ENV = { ...process.env, NO_PROXY: '127.0.0.1,localhost,[::1]', no_proxy: '127.0.0.1,localhost,[::1]', LOG_LEVEL: 'warn' };
@@ -52,9 +56,9 @@ interface Run {
 }
 
 /** Runs the conformance CLI; killed after limitMs so a hung scenario cannot hang the test run. */
-function conformance(args: string[], limitMs = 110_000): Promise<Run> {
+function conformance(cli: string, args: string[], limitMs = 170_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CONFORMANCE, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -72,17 +76,32 @@ beforeAll(async () => {
 });
 afterAll(async () => stopFixture());
 
-describe('MCP conformance (server, active suite)', () => {
+describe('MCP conformance 0.1.16 (server, active suite, 2025-11-25)', () => {
   it(
     'passes every scenario not listed in the baseline, DNS-rebinding protection included',
     async () => {
-      const run = await conformance(['server', '--url', url, '--suite', 'active', '--expected-failures', BASELINE]);
+      const run = await conformance(CONFORMANCE, ['server', '--url', url, '--suite', 'active', '--expected-failures', BASELINE]);
       const context = `${run.output}\n--- fixture stderr ---\n${fixtureStderr}`;
       expect(run.code, context).toBe(0);
       expect(run.output, context).toMatch(/Running active suite \(\d+ scenarios\)/);
       expect(run.output, context).toMatch(/✓ dns-rebinding-protection: [1-9]\d* passed, 0 failed/);
       expect(run.output, context).not.toMatch(/✗ dns-rebinding-protection/);
     },
-    120_000,
+    180_000,
+  );
+});
+
+describe('MCP conformance 0.2.0-alpha.12 (server, requirements of 2026-07-28)', () => {
+  it(
+    'passes every scenario not listed in its baseline, DNS-rebinding protection and the stateless server included',
+    async () => {
+      const run = await conformance(CONFORMANCE_NEXT, ['server', '--url', url, '--requirements', '2026-07-28', '--expected-failures', BASELINE_NEXT]);
+      const context = `${run.output}\n--- fixture stderr ---\n${fixtureStderr}`;
+      expect(run.code, context).toBe(0);
+      expect(run.output, context).toMatch(/✓ dns-rebinding-protection: [1-9]\d* passed, 0 failed/);
+      expect(run.output, context).toMatch(/✓ server-stateless: [1-9]\d* passed, 0 failed/);
+      expect(run.output, context).toMatch(/✓ http-header-validation: [1-9]\d* passed, 0 failed/);
+    },
+    180_000,
   );
 });

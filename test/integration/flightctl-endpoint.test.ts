@@ -3,7 +3,7 @@
  * Streamable HTTP: the tool list and annotations, compact answers with structuredContent,
  * clear isError results, a remote command, and no token in the activity log or the app log.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { readSession } from '../../src/main/host/providers/flightctl/tokens.js';

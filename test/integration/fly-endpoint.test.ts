@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlyProvider, FLY_TOKEN_ACCOUNT } from '../../src/main/host/providers/fly/index.js';
 import { annotationsFor } from '../../src/shared/policy.js';
@@ -108,7 +108,7 @@ describe('fly tools through the MCP endpoint', () => {
     await writeFile(files().rules, JSON.stringify([{ match: 'machine exec', hang: true }]));
     try {
         const abort = new AbortController();
-      const pending = client.callTool({ name: 'fly-machine-exec', arguments: { id: '148ed599b12289', command: 'sleep 999', app: 'my-app' } }, undefined, {
+      const pending = client.callTool({ name: 'fly-machine-exec', arguments: { id: '148ed599b12289', command: 'sleep 999', app: 'my-app' } }, {
         signal: abort.signal,
       });
       pending.catch(() => undefined);

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, startServe, type ServeProcess } from '../helpers/cli.js';
 import { testKeychainService } from '../helpers/host.js';
 
-// The MCP Inspector CLI (an outside client, @modelcontextprotocol/inspector 2.3.0) against the real
-// `tarmac serve` with the test tools, authenticated by a token made with `tarmac token create`.
+// The MCP Inspector CLI (an outside client, @modelcontextprotocol/inspector 2.12.0) against the real
+// `tarmac serve` with the test tools, authenticated by a token made with `tarmac token create`, in
+// both protocol eras: `--protocol-era modern` pins 2026-07-28 (server/discover, no fallback),
+// `legacy` opens a 2025-era session with initialize.
 // Tokens live in the keychain: run under scripts/with-keyring.sh.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVE_WITH_TEST_TOOLS = fileURLToPath(new URL('../fixtures/serve-with-test-tools.ts', import.meta.url));
@@ -84,19 +86,20 @@ afterAll(async () => {
 }, 30_000);
 
 describe('MCP Inspector CLI against tarmac serve', () => {
-  it('lists the tools with a bearer token', async () => {
-    const run = await inspector([...bearer(), '--method', 'tools/list', '--format', 'json']);
+  it.each(['modern', 'legacy'])('lists the tools with a bearer token (--protocol-era %s)', async (era) => {
+    const run = await inspector(['--protocol-era', era, ...bearer(), '--method', 'tools/list', '--format', 'json']);
     expect(run.code, describeRun(run)).toBe(EXIT.OK);
-    const { result } = JSON.parse(run.stdout) as { result: { tools: Array<{ name: string }> } };
+    const { result } = JSON.parse(run.stdout) as { result: { tools: Array<{ name: string; outputSchema?: unknown }> } };
     expect(result.tools.map((t) => t.name)).toContain('echo');
+    expect(result.tools.find((t) => t.name === 'echo')?.outputSchema).toBeDefined();
   }, 60_000);
 
-  it('calls echo and prints its text', async () => {
-    const run = await inspector([...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi']);
+  it.each(['modern', 'legacy'])('calls echo and prints its text (--protocol-era %s)', async (era) => {
+    const run = await inspector(['--protocol-era', era, ...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi']);
     expect(run.code, describeRun(run)).toBe(EXIT.OK);
     expect(run.stdout).toMatch(/"text": "hi"/);
 
-    const json = await inspector([...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi', '--format', 'json']);
+    const json = await inspector(['--protocol-era', era, ...bearer(), '--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'text=hi', '--format', 'json']);
     expect(json.code, describeRun(json)).toBe(EXIT.OK);
     const { result } = JSON.parse(json.stdout) as { result: { content: Array<{ type: string; text: string }>; structuredContent: unknown } };
     expect(result.content).toEqual([{ type: 'text', text: 'hi' }]);

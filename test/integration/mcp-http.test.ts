@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 import { testTools } from '../fixtures/test-tools.js';
 import { waitFor } from '../helpers/wait.js';
@@ -67,7 +66,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
   it('aborts the run when the client cancels', async () => {
     const client = await t.connect();
     const controller = new AbortController();
-    const pending = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, CallToolResultSchema, { signal: controller.signal });
+    const pending = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, { signal: controller.signal });
     await waitFor(() => t.activity().some((c) => c.tool === 'slow' && c.status === 'running'));
     controller.abort('user pressed stop');
     await expect(pending).rejects.toThrow();
@@ -77,7 +76,7 @@ describe('MCP over Streamable HTTP with the SDK client', () => {
   it('reports progress when the client asks for it', async () => {
     const client = await t.connect();
     const seen: number[] = [];
-    await client.callTool({ name: 'slow', arguments: { ms: 10 } }, CallToolResultSchema, { onprogress: (p) => seen.push(p.progress) });
+    await client.callTool({ name: 'slow', arguments: { ms: 10 } }, { onprogress: (p) => seen.push(p.progress) });
     expect(seen).toEqual([0, 1]);
   });
 

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { testKeychainService } from '../helpers/host.js';
 import { waitFor } from '../helpers/wait.js';
 import { resultText } from '../helpers/mcp.js';
@@ -63,7 +62,7 @@ describe('MCP over stdio', () => {
   it('cancels a running tool', async () => {
     const controller = new AbortController();
     let started = false;
-    const pending = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, CallToolResultSchema, {
+    const pending = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, {
       signal: controller.signal,
       onprogress: () => (started = true),
     });

@@ -47,6 +47,6 @@ describe('the CLI loads only what a command uses', () => {
   it('status loads neither the MCP SDK nor the sign-in, console or process libraries', () => {
     const loaded = packagesLoadedBy(['status']);
     expect(loaded).toContain('keytar');
-    for (const heavy of ['@modelcontextprotocol/sdk', 'openid-client', 'ws', 'execa', 'yaml']) expect(loaded).not.toContain(heavy);
+    for (const heavy of ['@modelcontextprotocol/sdk', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'openid-client', 'ws', 'execa', 'yaml']) expect(loaded).not.toContain(heavy);
   });
 });

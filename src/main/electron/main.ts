@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
 import { createHostApi, type ShellCapabilities } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
+import { V8_MEMORY_FLAGS } from '../host/memory.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { linuxAutostart } from './autostart.js';
 import { serveApiOverIpc } from './ipc.js';
@@ -11,6 +12,9 @@ import { TarmacTray } from './tray.js';
 import type { TrayState } from './tray-menu.js';
 import { createMainWindow } from './window.js';
 import { restoreBounds, type Bounds } from './window-state.js';
+
+// V8 reads heap flags when an isolate starts: set before any window (renderer) exists.
+app.commandLine.appendSwitch('js-flags', V8_MEMORY_FLAGS);
 
 // One Tarmac per user: a second launch focuses the first instead of fighting for the port.
 if (!app.requestSingleInstanceLock()) {

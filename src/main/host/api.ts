@@ -29,6 +29,8 @@ export interface ShellCapabilities {
   openPath?(path: string): Promise<void>;
   /** An OS notification (approvals and failed calls use it). */
   notify?(title: string, body: string): void;
+  /** Ask where to save a file and write the chunks there; null when the person cancelled. */
+  saveFile?(suggestedName: string, chunks: AsyncIterable<string>): Promise<string | null>;
 }
 
 export interface HostApiOptions {
@@ -161,6 +163,8 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     if (what === 'providers' || what === 'settings') providersDirty = true;
     schedule();
   });
+  // Every call, live: the Activity page and the tray follow these.
+  const stopActivity = host.activityApi.onActivity((data) => emit({ type: 'activity', data }));
 
   const settings = async (): Promise<AppSettings> => {
     const s = await host.settings.read();
@@ -278,6 +282,22 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       if (!options.shell?.openPath) throw new HostApiError('unsupported', `Tarmac cannot open a file manager here; the folder is ${path}.`);
       await options.shell.openPath(path);
     },
+
+    queryActivity: async (filter, cursor, limit) => host.activityApi.query(filter, cursor, limit),
+    getCall: async (id) => host.activityApi.get(id),
+    activityStats: async (range) => host.activityApi.stats(range),
+    async exportActivity(filter, format) {
+      if (!options.shell?.saveFile) throw new HostApiError('unsupported', 'Saving a file is done by the browser here: use the download link.');
+      const name = `tarmac-activity-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;
+      const path = await options.shell.saveFile(name, host.activityApi.export(filter, format));
+      return path === null ? null : { path };
+    },
+    async clearActivity() {
+      host.activityApi.clear();
+      emit({ type: 'activityCleared', data: {} });
+    },
+    // The log says the person cancelled it from the window.
+    cancelCall: async (id) => host.activityApi.cancelCall(id, 'user'),
   };
 
   return {
@@ -299,6 +319,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       closed = true;
       clearTimeout(timer);
       stopWatching();
+      stopActivity();
       for (const controller of pending.values()) controller.abort();
     },
   };

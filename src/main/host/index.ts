@@ -12,6 +12,7 @@ import { ActivityStore, DEFAULT_RETENTION } from './activity/store.js';
 import { instanceRunningSync, removeInstance, writeInstance } from './instance.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT } from './defaults.js';
+import { unauthorized } from './mcp/gate.js';
 import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
 import type { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
@@ -56,6 +57,10 @@ export interface HostOptions {
   transportOptions?: EndpointOptions['transportOptions'];
   /** Fetch for OAuth client ID metadata documents (tests trust a loopback CA with it). */
   oauthFetch?: typeof globalThis.fetch;
+  /** Routes outside /mcp (the OAuth authorization server plugs in here). */
+  routes?: EndpointOptions['routes'];
+  /** The 401 answer's headers, e.g. WWW-Authenticate with resource_metadata. */
+  unauthorizedHeaders?: EndpointOptions['unauthorizedHeaders'];
 }
 
 export interface Host {
@@ -202,7 +207,13 @@ export function createHost(options: HostOptions = {}): Host {
       port,
       ...(options.bindHost ? { bindHost: options.bindHost } : {}),
       authenticate: requireAuth ? (token) => clients.authenticate(token, verifyOAuth) : null,
-      ...(oauthServer ? { oauth: oauthServer } : {}),
+      // OAuth for MCP clients: its routes before the bearer check, and a 401 that points at them.
+      ...(options.routes ? { routes: options.routes } : oauthServer ? { routes: (req, res) => oauthServer.handle(req, res) } : {}),
+      ...(options.unauthorizedHeaders
+        ? { unauthorizedHeaders: options.unauthorizedHeaders }
+        : oauthServer
+          ? { unauthorizedHeaders: (req, hadToken) => unauthorized(req, hadToken, oauthServer.challenge(req, hadToken)) }
+          : {}),
       createServer: serverFor,
       log,
       onSessionsChange: () => changed('sessions'),

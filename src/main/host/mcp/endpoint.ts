@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport, type StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
+import type { AuthInfo, McpHttpHandler, McpServer, ServerNotifier } from '@modelcontextprotocol/server';
+import type { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type * as SdkNode from '@modelcontextprotocol/node';
+import type * as SdkServer from '@modelcontextprotocol/server';
+import type * as SdkSse from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
-import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection } from './gate.js';
+import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection, type Unauthorized } from './gate.js';
 
 import { DEFAULT_PORT } from '../defaults.js';
 export { DEFAULT_PORT };
@@ -21,13 +23,11 @@ const LOOPBACK_BIND = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export type Authenticate = (token: string) => Promise<string | null>;
 
-/** OAuth for MCP clients (src/main/host/auth): its routes, and the 401 challenge that points at them. */
-export interface OAuthHooks {
-  /** Serves OAuth routes and /.well-known/*; false leaves the request to the endpoint. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** WWW-Authenticate value of a 401. */
-  challenge(req: IncomingMessage, hadToken: boolean): string;
-}
+/**
+ * Routes the endpoint does not own (OAuth metadata, /authorize, /token, /register), tried before
+ * the gate. Resolves true when it answered the request; false hands it on to the endpoint.
+ */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 
 export interface EndpointOptions {
   port?: number;
@@ -35,9 +35,12 @@ export interface EndpointOptions {
   bindHost?: string;
   /** Maps a bearer token to a client name. null switches authentication off: conformance fixture only. */
   authenticate: Authenticate | null;
-  oauth?: OAuthHooks;
-  /** A new McpServer for one session of one client. */
-  createServer(client: string): McpServer;
+  /** Answers for paths outside the MCP endpoint (see ExtraRoutes); runs before Host/Origin/bearer checks. */
+  routes?: ExtraRoutes;
+  /** The 401 answer's headers (WWW-Authenticate); the default names the realm only. */
+  unauthorizedHeaders?: Unauthorized;
+  /** A new McpServer for one session (or one modern request) of one client. */
+  createServer(client: string): McpServer | Promise<McpServer>;
   log: Logger;
   maxSessions?: number;
   maxSessionsPerClient?: number;
@@ -65,7 +68,7 @@ interface Session {
   id: string;
   client: string;
   kind: 'streamable' | 'sse';
-  transport: StreamableHTTPServerTransport | SSEServerTransport;
+  transport: NodeStreamableHTTPServerTransport | SSEServerTransport;
   server: McpServer;
   lastSeen: number;
   /** Open requests and streams; a session with any is not idle. */
@@ -80,13 +83,21 @@ export interface SessionInfo {
 }
 
 /**
- * The MCP endpoint on loopback: Streamable HTTP at /mcp and legacy HTTP+SSE at /sse + /messages.
- * Every request passes the gate (Host, Origin, bearer token, content type, body size) before the
- * SDK sees it. Each session has its own McpServer and transport and belongs to one client.
+ * The MCP endpoint on loopback: Streamable HTTP at /mcp for both protocol eras, and legacy
+ * HTTP+SSE at /sse + /messages. Every request passes the gate (Host, Origin, bearer token,
+ * content type, body size) before the SDK sees it. Modern (2026-07-28) requests are stateless:
+ * each gets a fresh McpServer for its client. Legacy (2025-era) clients get sessions, each with
+ * its own McpServer and transport and bound to one client.
  */
 export class McpEndpoint {
   readonly #o: EndpointOptions;
   readonly #sessions = new Map<string, Session>();
+  /** The SDK and the modern handler, loaded by the first MCP request: an idle server does without them. */
+  #sdk: Promise<Sdk> | undefined;
+  #modern: McpHttpHandler | undefined;
+  #modernNode: NodeMcpRequestHandler | undefined;
+  /** Responses of modern requests still open, per client: a revoked client's are cut at once. */
+  readonly #modernOpen = new Map<string, Set<ServerResponse>>();
   readonly #http: Server;
   #port: number;
   #reaper: NodeJS.Timeout | undefined;
@@ -98,6 +109,7 @@ export class McpEndpoint {
     }
     this.#o = { ...options, bindHost };
     this.#port = options.port ?? DEFAULT_PORT;
+
     this.#http = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
@@ -117,6 +129,33 @@ export class McpEndpoint {
   get url(): string {
     const host = this.#o.bindHost === '::1' ? '[::1]' : '127.0.0.1';
     return `http://${host}:${this.#port}/mcp`;
+  }
+
+  /** Tells modern clients listening on subscriptions/listen that the tool (or prompt) list changed. */
+  get notify(): ServerNotifier {
+    // Before the first MCP request nobody can be listening: nothing to tell.
+    const modern = () => this.#modern?.notify;
+    return {
+      toolsChanged: () => modern()?.toolsChanged(),
+      promptsChanged: () => modern()?.promptsChanged(),
+      resourcesChanged: () => modern()?.resourcesChanged(),
+      resourceUpdated: (uri) => modern()?.resourceUpdated(uri),
+    };
+  }
+
+  /** Loads the SDK once; the modern (2026-07-28) handler is built with it. */
+  #loadSdk(): Promise<Sdk> {
+    return (this.#sdk ??= loadSdk().then((sdk) => {
+      const maxRequestBodySize = this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      // Legacy traffic is routed to the sessionful wiring below before it reaches this handler.
+      this.#modern = sdk.server.createMcpHandler((ctx) => this.#o.createServer(ctx.authInfo?.clientId ?? 'anonymous'), {
+        legacy: 'reject',
+        onerror: (err) => this.#o.log.debug({ err: err.message }, 'modern request rejected'),
+        maxRequestBodySize,
+      });
+      this.#modernNode = sdk.node.toNodeHandler(this.#modern, { maxRequestBodySize });
+      return sdk;
+    }));
   }
 
   get sessionCount(): number {
@@ -170,6 +209,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     clearInterval(this.#reaper);
+    await this.#modern?.close().catch(() => undefined);
     await Promise.allSettled([...this.#sessions.values()].map((s) => this.#closeSession(s)));
     await new Promise<void>((resolve) => {
       this.#http.close(() => resolve());
@@ -178,10 +218,16 @@ export class McpEndpoint {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const rejection = checkHost(req, this.#port) ?? checkOrigin(req, this.#port);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Host first for every path: a DNS-rebinding page must not reach the OAuth routes either.
+    const badHost = checkHost(req, this.#port);
+    if (badHost) return reject(res, badHost);
+    if (this.#o.routes && !OWN_PATHS.has(path) && (await this.#o.routes(req, res, path))) return;
+    // Discovery documents answer without a token; one nobody serves is missing, not forbidden.
+    if (path.startsWith('/.well-known/')) return sendError(res, 404, -32601, `Not found: ${path}`);
+    const rejection = checkOrigin(req, this.#port);
     if (rejection) return reject(res, rejection);
 
-    if (this.#o.oauth && (await this.#o.oauth.handle(req, res))) return;
 
     let client = 'anonymous';
     if (this.#o.authenticate) {
@@ -195,11 +241,10 @@ export class McpEndpoint {
         this.#o.log.warn({ err: err.message }, 'cannot check client tokens');
         return sendError(res, 503, -32000, `Service unavailable: ${err.message}`, { 'Retry-After': '5' });
       }
-      if (!name) return reject(res, unauthorized(req, token !== null, this.#o.oauth?.challenge(req, token !== null)));
+      if (!name) return reject(res, (this.#o.unauthorizedHeaders ?? unauthorized)(req, token !== null));
       client = name;
     }
 
-    const path = (req.url ?? '/').split('?')[0];
     if (path === '/mcp') return this.#streamable(req, res, client);
     if (path === '/sse') return this.#sseOpen(req, res, client);
     if (path === '/messages') return this.#ssePost(req, res, client);
@@ -225,17 +270,19 @@ export class McpEndpoint {
       if (!session || session.kind !== 'streamable' || session.client !== client) {
         return sendError(res, 404, -32001, 'Session not found: initialize a new session');
       }
-      return this.#track(session, res, () => (session.transport as StreamableHTTPServerTransport).handleRequest(req, res, body));
+      return this.#track(session, res, () => (session.transport as NodeStreamableHTTPServerTransport).handleRequest(req, res, body));
     }
 
-    if (method !== 'POST' || !isInitialize(body)) {
+    const sdk = await this.#loadSdk();
+    if (method === 'POST' && !(await this.#isLegacy(sdk, req, body))) return this.#serveModern(req, res, client, body);
+    if (method !== 'POST' || !isInitialize(sdk, body)) {
       return sendError(res, 400, -32000, 'Bad Request: No valid session ID provided');
     }
     if (!this.#makeRoom(client)) return this.#tooMany(res);
 
-    const server = this.#o.createServer(client);
+    const server = await this.#o.createServer(client);
     let session: Session | undefined;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new sdk.node.NodeStreamableHTTPServerTransport({
       ...(typeof this.#o.transportOptions === 'function' ? this.#o.transportOptions() : this.#o.transportOptions),
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -261,11 +308,35 @@ export class McpEndpoint {
     if (!session) await server.close().catch(() => undefined);
   }
 
+  /** The SDK's own era classification; a body we already parsed is classified without re-reading. */
+  async #isLegacy(sdk: Sdk, req: IncomingMessage, body: unknown): Promise<boolean> {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    return sdk.server.isLegacyRequest(new Request(`http://127.0.0.1:${this.#port}${req.url ?? '/mcp'}`, { method: 'POST', headers }), body);
+  }
+
+  /** A 2026-07-28 request: stateless, served by a fresh server of this client; closing the response cancels it. */
+  async #serveModern(req: IncomingMessage, res: ServerResponse, client: string, body: unknown): Promise<void> {
+    const auth: AuthInfo = { token: '', clientId: client, scopes: [] };
+    let open = this.#modernOpen.get(client);
+    if (!open) this.#modernOpen.set(client, (open = new Set()));
+    open.add(res);
+    res.once('close', () => {
+      open.delete(res);
+      if (open.size === 0 && this.#modernOpen.get(client) === open) this.#modernOpen.delete(client);
+    });
+    await this.#modernNode!(Object.assign(req, { auth }), res, body);
+  }
+
   async #sseOpen(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     if (req.method !== 'GET') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET' });
+    const sdk = await this.#loadSdk();
+    const server = await this.#o.createServer(client);
     if (!this.#makeRoom(client)) return this.#tooMany(res);
-    const transport = new SSEServerTransport('/messages', res);
-    const server = this.#o.createServer(client);
+    const transport = new sdk.sse.SSEServerTransport('/messages', res);
     const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
     this.#sessions.set(session.id, session);
     this.#o.onSessionsChange?.();
@@ -351,6 +422,12 @@ export class McpEndpoint {
   /** Close every session of the clients that fail the test (their token was revoked). */
   closeSessionsWhere(test: (client: string) => boolean): number {
     let closed = 0;
+    for (const [client, open] of this.#modernOpen) {
+      if (!test(client)) continue;
+      for (const res of open) res.destroy();
+      closed += open.size;
+      this.#modernOpen.delete(client);
+    }
     for (const session of this.#sessions.values()) {
       if (!test(session.client)) continue;
       this.#o.log.info({ session: session.id, client: session.client }, 'closing session of a revoked client');
@@ -368,8 +445,23 @@ export class McpEndpoint {
   }
 }
 
-function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
+/** Paths the endpoint answers itself; the extra routes never see them. */
+const OWN_PATHS = new Set(['/mcp', '/sse', '/messages']);
+
+interface Sdk {
+  server: typeof SdkServer;
+  node: typeof SdkNode;
+  sse: typeof SdkSse;
+}
+
+function loadSdk(): Promise<Sdk> {
+  return Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node'), import('@modelcontextprotocol/server-legacy/sse')]).then(
+    ([server, node, sse]) => ({ server, node, sse }),
+  );
+}
+
+function isInitialize(sdk: Sdk, body: unknown): boolean {
+  return Array.isArray(body) ? body.some((m) => sdk.server.isInitializeRequest(m)) : sdk.server.isInitializeRequest(body);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

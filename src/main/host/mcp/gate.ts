@@ -42,6 +42,10 @@ export function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/** Builds the 401 answer; the OAuth module supplies one naming its resource metadata. */
+export type Unauthorized = (req: IncomingMessage, hadToken: boolean) => GateRejection;
+
+/** The 401 answer; `challenge` replaces the WWW-Authenticate value (OAuth names its resource metadata). */
 export function unauthorized(req: IncomingMessage, hadToken: boolean, challenge?: string): GateRejection {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const inQuery = ['token', 'access_token', 'auth'].some((k) => url.searchParams.has(k));

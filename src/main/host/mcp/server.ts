@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor } from '../../../shared/policy.js';
 import type { Catalogue } from '../tools/catalogue.js';
 import type { Gateway } from '../tools/gateway.js';
@@ -13,8 +11,6 @@ export interface ServerOptions {
   /** The client this server belongs to; one server per session, never shared. */
   client: string;
 }
-
-type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const INSTRUCTIONS =
   'Tarmac runs Fly.io (fly-*) and Flight Control tools on the user\'s behalf with their own credentials. ' +
@@ -32,21 +28,21 @@ export function buildMcpServer({ catalogue, gateway, client }: ServerOptions): M
         description: spec.description,
         // Strict: a misspelt argument is an error the model sees, not a filter silently dropped.
         inputSchema: z.strictObject(spec.input),
-        ...(spec.output ? { outputSchema: spec.output } : {}),
+        ...(spec.output ? { outputSchema: z.looseObject(spec.output) } : {}),
         annotations: { title: spec.title, ...annotationsFor(spec.class) },
       },
-      (args: Record<string, unknown>, extra: ToolExtra) => {
-        const progressToken = extra._meta?.progressToken;
+      (args: Record<string, unknown>, ctx: ServerContext) => {
+        const progressToken = ctx.mcpReq._meta?.progressToken;
         return gateway.call(spec, args, {
           client,
-          sessionId: extra.sessionId ?? null,
-          signal: extra.signal,
+          sessionId: ctx.sessionId ?? null,
+          signal: ctx.mcpReq.signal,
           progress:
             progressToken === undefined
               ? undefined
               : (progress, total, message) => {
-                  void extra
-                    .sendNotification({
+                  void ctx.mcpReq
+                    .notify({
                       method: 'notifications/progress',
                       params: { progressToken, progress, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) },
                     })

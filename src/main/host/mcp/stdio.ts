@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/server';
 import type { Host } from '../index.js';
 
 /** How long the requests still running when stdin closes get to finish and be answered. */
@@ -15,6 +14,8 @@ const DRAIN_LIMIT_MS = 10 * 60_000;
  * already read are finished and answered before `closed` resolves.
  */
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
+  // Loaded here, not at the top: `tarmac serve` shares the CLI bundle and must not pay for it.
+  const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
   const protocolOut = claimStdout();
   const transport = new StdioServerTransport(process.stdin, protocolOut);
   const server = await host.createServer(client);

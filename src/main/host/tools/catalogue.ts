@@ -37,7 +37,11 @@ export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   class: ToolClass;
   /** Zod shape of the arguments (an object schema is built from it). */
   input: Shape;
-  /** Optional zod shape of structuredContent. */
+  /**
+   * Zod shape of structuredContent, declared to clients as the tool's outputSchema (extra keys
+   * allowed). Every tool that returns `structured` declares one; a successful answer without
+   * structured content then carries `{}`, so fields that are not always there are optional.
+   */
   output?: z.ZodRawShape;
   /** Argument names whose values are secret: redacted everywhere they could be recorded. */
   secretArgs?: readonly string[];

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { describeRule, type CallDecision, type Policy, type Verdict } from '../../../shared/policy.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
@@ -137,7 +137,7 @@ export class Gateway {
         }),
         signal,
       );
-      const result = toResult(output, redactor);
+      const result = toResult(output, redactor, spec.output !== undefined);
       activity.finish(record.id, {
         status: output.isError ? 'error' : 'ok',
         resultBytes: resultBytes(result),
@@ -231,9 +231,12 @@ function stringLeaves(value: unknown): string[] {
   return [];
 }
 
-function toResult(output: ToolOutput, redactor: Redactor): CallToolResult {
+function toResult(output: ToolOutput, redactor: Redactor, declaresOutput: boolean): CallToolResult {
   const result: CallToolResult = { content: [{ type: 'text', text: redactor.text(output.text) }] };
   if (output.structured) result.structuredContent = redactor.value(output.structured) as Record<string, unknown>;
+  // A tool with an outputSchema must send structuredContent on success; an answer too large for it
+  // (or text flyctl printed instead of JSON) sends an empty object, which every such schema allows.
+  else if (declaresOutput && !output.isError) result.structuredContent = {};
   if (output.isError) result.isError = true;
   return result;
 }

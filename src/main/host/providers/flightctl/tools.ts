@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SettingsStore } from '../../settings.js';
 import { defineTool, type AnyToolSpec, type ToolOutput } from '../../tools/catalogue.js';
+import * as outputs from './outputs.js';
 import { capText, MAX_TEXT_BYTES } from '../../tools/text.js';
 import type { FlightctlClient, ListResult } from './client.js';
 import { sameUrl } from './config.js';
@@ -159,6 +160,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
   const withLabels = kind.tool !== 'query_events';
   return defineTool({
     name: kind.tool,
+    output: outputs.listOutput,
     provider: PROVIDER_ID,
     title,
     description: `${description}\n${fieldHelp} ${OPERATORS}\ndetail=full returns at most ${MAX_FULL_ITEMS} raw objects per call; answers longer than ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut, so narrow with selectors rather than raising limit.`,
@@ -319,6 +321,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'get_device',
+      output: outputs.deviceOutput,
       provider: PROVIDER_ID,
       title: 'Get device',
       description:
@@ -362,6 +365,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'get_fleet',
+      output: outputs.fleetOutput,
       provider: PROVIDER_ID,
       title: 'Get fleet',
       description:
@@ -383,6 +387,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'get_devices_summary',
+      output: outputs.summaryOutput,
       provider: PROVIDER_ID,
       title: 'Devices summary',
       description:
@@ -407,6 +412,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'list_labels',
+      output: outputs.labelsOutput,
       provider: PROVIDER_ID,
       title: 'List device labels',
       description:
@@ -441,6 +447,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'list_organizations',
+      output: outputs.organizationsOutput,
       provider: PROVIDER_ID,
       title: 'List organizations',
       description:
@@ -462,6 +469,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'select_organization',
+      output: outputs.selectOrganizationOutput,
       provider: PROVIDER_ID,
       title: 'Select organization',
       description:
@@ -499,6 +507,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
 
     defineTool({
       name: 'run_command_on_device',
+      output: outputs.commandOutput,
       provider: PROVIDER_ID,
       title: 'Run a command on a device',
       description:

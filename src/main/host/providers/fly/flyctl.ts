@@ -170,7 +170,6 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
   if (options.signal.aborted) {
     return emptyResult({ cancelled: true, durationMs: 0 });
   }
-
   // execa loads with the first flyctl run: commands that never run flyctl start faster.
   const { execa } = await import('execa');
   const child = execa(options.binary, [...options.argv], {

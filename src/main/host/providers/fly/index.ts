@@ -2,6 +2,7 @@
  * The Fly.io provider: the 60 flyctl tools of `fly mcp server`, run through the user's flyctl
  * with the token from the keychain (or flyctl's own login).
  */
+import { z } from 'zod';
 import type { Provider, ProviderContext, ProviderFactory } from '../provider.js';
 import { lazyAccount } from '../lazy-account.js';
 import { defineTool, type AnyToolSpec } from '../../tools/catalogue.js';
@@ -38,8 +39,19 @@ function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {
     description: def.description,
     class: def.class,
     input: def.input,
+    ...(outputOf(def) ? { output: outputOf(def) } : {}),
     ...(def.secretArgs ? { secretArgs: def.secretArgs } : {}),
     timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     run: (args, toolCtx) => executeFlyTool(rt, def, args as Record<string, unknown>, toolCtx),
   });
+}
+
+/**
+ * The structuredContent shape of a Fly tool. JSON commands answer with flyctl's own object (kept
+ * open: its fields vary by flyctl version) or, for a list, the array under listKey.
+ */
+function outputOf(def: FlyToolDef): z.ZodRawShape | undefined {
+  if (def.output) return def.output;
+  if (!def.render) return undefined;
+  return def.listKey ? { [def.listKey]: z.array(z.unknown()).optional().describe(`flyctl's ${def.listKey}, as it printed them.`) } : {};
 }

@@ -27,6 +27,11 @@ export interface FlyToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   render?: Renderer;
   /** structuredContent must be an object: a JSON array answer is wrapped under this key. */
   listKey?: string;
+  /**
+   * Shape of the structured answer of a text command (JSON commands get theirs from listKey).
+   * Fields are optional: an answer over 1 MiB goes out as text alone.
+   */
+  output?: z.ZodRawShape;
   /** Text commands: turn flyctl's (already cleaned) stdout into the answer. */
   text?(stdout: string, args: z.infer<z.ZodObject<S>>): TextAnswer;
   /** Argument names whose values are secret. */
@@ -425,6 +430,10 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     argv: (a) =>
       new ArgvBuilder('logs', '--no-tail').requiredFlag('-a', 'app', a.app).flag('--machine', 'machine', a.machine).flag('--region', 'region', a.region).build(),
     text: (stdout, a) => logsAnswer(stdout, a['max-lines']),
+    output: {
+      lines: z.array(z.looseObject({})).optional().describe('Newest log lines, oldest first: parsed fields, or { raw } when a line did not parse.'),
+      dropped: z.number().int().optional().describe('Older lines left out (see max-lines).'),
+    },
     softDeadlineMs: (a) => Math.max(1, a['wait-seconds']) * 1000,
     timeoutMs: 75_000,
   }),
@@ -538,6 +547,10 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       return new ArgvBuilder('machine', 'egress-ip', 'list').flag('-a', 'app', a.app).word('--verbose').build();
     },
     text: (stdout, a) => egressForMachine(stdout, a.id),
+    output: {
+      machine: z.string().optional(),
+      rows: z.array(z.string()).optional().describe("flyctl's table rows for this machine."),
+    },
   }),
   tool({
     name: 'fly-machine-egress-ip-release',
@@ -671,6 +684,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { ...idApp, 'display-config': z.boolean().optional().describe("Also print the machine's full configuration.") },
     argv: (a) => machineCmd(['status'], a).switch('--display-config', a['display-config']).build(),
     text: (stdout) => machineStatusAnswer(stdout),
+    output: { config: z.looseObject({}).optional().describe("The machine's configuration (display-config=true).") },
   }),
   tool({
     name: 'fly-machine-stop',
