@@ -36,6 +36,8 @@ export const activityFilter = z.strictObject({
   text: z.string().min(1).max(500).optional(),
 });
 const callId = z.string().min(1).max(100);
+const policy = z.enum(['allow', 'ask', 'deny']);
+const policyTarget = z.strictObject({ kind: z.enum(['tool', 'class', 'provider']), name: z.string().min(1).max(128) });
 
 export const API_ARGS = {
   getStatus: z.tuple([]),
@@ -54,4 +56,12 @@ export const API_ARGS = {
   exportActivity: z.tuple([activityFilter, z.enum(['jsonl', 'csv'])]),
   clearActivity: z.tuple([]),
   cancelCall: z.tuple([callId]),
+  getGuardrails: z.tuple([]),
+  setPolicy: z.tuple([policyTarget, policy.nullable(), name.nullable()]),
+  resetPolicies: z.tuple([]),
+  setGuardrails: z.tuple([
+    z.strictObject({ readOnly: z.boolean().optional(), paused: z.boolean().optional(), approvalTimeoutSeconds: z.number().int().min(5).max(3600).optional() }),
+  ]),
+  setToolEnabled: z.tuple([z.string().min(1).max(128), z.boolean()]),
+  decideApproval: z.tuple([callId, z.enum(['allow-once', 'allow-always', 'deny'])]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

@@ -4,6 +4,7 @@
  * and the HTTP routes are derived from, and the compiler checks it against TarmacApi.
  */
 
+import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
@@ -212,6 +213,24 @@ export interface TarmacApi {
   clearActivity(): Promise<void>;
   /** Stop a running call; the client gets a cancelled result. False when it is no longer running. */
   cancelCall(id: string): Promise<boolean>;
+
+  /** Guardrails: every tool's policy and the rule behind it, the switches, the calls waiting. */
+  getGuardrails(): Promise<GuardrailsView>;
+  /** Set a rule (null removes it), for every client or for one. */
+  setPolicy(target: PolicyTarget, policy: Policy | null, client: string | null): Promise<GuardrailsView>;
+  /** Every rule back to the class defaults. */
+  resetPolicies(): Promise<GuardrailsView>;
+  setGuardrails(patch: GuardrailsPatch): Promise<GuardrailsView>;
+  /** Turn a tool off (it leaves tools/list) or on again. */
+  setToolEnabled(tool: string, on: boolean): Promise<GuardrailsView>;
+  /** A person's answer to a waiting call; `not-found` when it was settled already. */
+  decideApproval(id: string, answer: ApprovalAnswer): Promise<void>;
+}
+
+export interface GuardrailsPatch {
+  readOnly?: boolean;
+  paused?: boolean;
+  approvalTimeoutSeconds?: number;
 }
 
 export type ApiMethod = keyof TarmacApi;
@@ -234,6 +253,12 @@ export const API_METHODS = [
   'exportActivity',
   'clearActivity',
   'cancelCall',
+  'getGuardrails',
+  'setPolicy',
+  'resetPolicies',
+  'setGuardrails',
+  'setToolEnabled',
+  'decideApproval',
 ] as const satisfies readonly ApiMethod[];
 
 // The list above names every method of TarmacApi: the compiler fails here when one is missing.
@@ -260,6 +285,8 @@ export interface TarmacEventMap {
   activity: ActivityEvent;
   /** The history was cleared. */
   activityCleared: Record<string, never>;
+  /** A policy, a switch or the calls waiting for a person changed. */
+  guardrails: GuardrailsView;
 }
 
 export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];

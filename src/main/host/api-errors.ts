@@ -1,4 +1,6 @@
 /** Every failure the host API can meet, as `{ code, message }` the UI branches on. */
+import { ApprovalNotFoundError } from './guardrails/approvals.js';
+import { PolicyTargetError } from './guardrails/guardrails.js';
 import { ZodError } from 'zod';
 import type { ApiErrorCode, ApiErrorData } from '../../shared/api.js';
 import type { Redactor } from './activity/redact.js';
@@ -65,6 +67,8 @@ function codeOf(err: unknown): ApiErrorCode {
   if (err instanceof KeychainUnavailableError) return 'keychain-unavailable';
   if (err instanceof BindError) return 'port-busy';
   if (err instanceof SettingsCorruptError) return 'settings-corrupt';
+  if (err instanceof PolicyTargetError) return 'invalid-input';
+  if (err instanceof ApprovalNotFoundError) return 'not-found';
   if (err instanceof Error && err.name === 'AbortError') return 'cancelled';
   return 'internal';
 }

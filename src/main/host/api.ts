@@ -163,6 +163,23 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     if (what === 'providers' || what === 'settings') providersDirty = true;
     schedule();
   });
+  // Guardrails: every change (this window, the CLI, a hand edit) and every waiting call is pushed.
+  const pushGuardrails = () =>
+    void host.guardrails
+      .view()
+      .then((data) => emit({ type: 'guardrails', data }))
+      .catch((err: unknown) => host.log.warn({ err: String(err) }, 'guardrails view failed'));
+  const stopGuardrails = host.guardrails.onChange(pushGuardrails);
+  const stopApprovals = host.guardrails.approvals.onChange((change) => {
+    pushGuardrails();
+    if (change.type === 'added') options.shell?.notify?.('A call is waiting for you', `${change.approval.client} wants to run ${change.approval.title} (${change.approval.tool}). Open Tarmac to approve or deny it.`);
+  });
+  // The window (and the tray) can answer approvals while this API exists.
+  const removeApprover = host.guardrails.approvals.addApprover('window');
+  const guarded = async (change: () => Promise<void>) => {
+    await change();
+    return host.guardrails.view();
+  };
   // Every call, live: the Activity page and the tray follow these.
   const stopActivity = host.activityApi.onActivity((data) => emit({ type: 'activity', data }));
 
@@ -298,6 +315,20 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     },
     // The log says the person cancelled it from the window.
     cancelCall: async (id) => host.activityApi.cancelCall(id, 'user'),
+
+    getGuardrails: () => host.guardrails.view(),
+    setPolicy: (target, policy, client) => guarded(() => host.guardrails.setPolicy(target, policy, client ?? undefined)),
+    resetPolicies: () => guarded(() => host.guardrails.resetPolicies()),
+    setGuardrails: (patch) =>
+      guarded(async () => {
+        if (patch.paused !== undefined) await host.guardrails.setPaused(patch.paused);
+        if (patch.readOnly !== undefined) await host.guardrails.setReadOnly(patch.readOnly);
+        if (patch.approvalTimeoutSeconds !== undefined) await host.guardrails.setApprovals({ timeoutSeconds: patch.approvalTimeoutSeconds });
+      }),
+    setToolEnabled: (tool, on) => guarded(() => host.guardrails.setToolEnabled(tool, on)),
+    async decideApproval(id, answer) {
+      host.guardrails.approvals.decide(id, answer, 'window');
+    },
   };
 
   return {
@@ -320,6 +351,9 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       clearTimeout(timer);
       stopWatching();
       stopActivity();
+      stopGuardrails();
+      stopApprovals();
+      removeApprover();
       for (const controller of pending.values()) controller.abort();
     },
   };
