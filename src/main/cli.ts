@@ -23,6 +23,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   bridge: () => import('./cli/bridge.js'),
   token: () => import('./cli/token.js'),
   status: () => import('./cli/status.js'),
+  policy: () => import('./cli/policy.js'),
+  pause: () => import('./cli/policy.js'),
+  resume: () => import('./cli/policy.js'),
+  approvals: () => import('./cli/policy.js'),
   login: () => import('./cli/login.js'),
   logout: () => import('./cli/login.js'),
 };
@@ -59,6 +63,16 @@ Usage:
   tarmac activity                    recorded tool calls, the newest --limit N (default 50), oldest first
       [--client C] [--tool T] [--provider P] [--status S] [--since 1h|ISO-TIME] [--json]
       --follow                       then stream calls as a running Tarmac finishes them
+  tarmac policy show [--json]        every tool's policy (allow, ask, deny) and the rule behind it
+  tarmac policy set <tool|class|provider> allow|ask|deny [--client C]
+                                     a rule (unset removes it); the most specific rule wins
+  tarmac policy reset                every rule back to the defaults (read allow, write/destructive ask)
+  tarmac policy read-only on|off     refuse every write and destructive call
+  tarmac policy tool <tool> on|off   turn a tool off (clients no longer see it) or on
+  tarmac pause | tarmac resume       refuse every call ("Tarmac is paused") / serve again
+  tarmac approvals [list [--json]]   calls waiting for a person, in the running Tarmac
+  tarmac approvals approve|approve-always|deny ID
+                                     decide one (approve-always: this tool, this client, from now on)
   tarmac --help, -h                  this help
   tarmac --version, -v               the version
 

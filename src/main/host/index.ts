@@ -164,7 +164,10 @@ export function createHost(options: HostOptions = {}): Host {
   // `token` and `login` start faster without them.
   const loadServer = async () => {
     const { buildMcpServer } = await import('./mcp/server.js');
-    return (client: string) => buildMcpServer({ catalogue, gateway, client });
+    // Whoever serves MCP (HTTP, stdio) notices switches flipped by another process.
+    guardrails.watch();
+    const onChange = (listener: (disabled: ReadonlySet<string>) => void) => guardrails.onChange((state) => listener(new Set(state.disabledTools)));
+    return async (client: string) => buildMcpServer({ catalogue, gateway, client, switches: { disabled: await guardrails.disabledTools(), onChange } });
   };
   const createServer = async (client: string) => (await loadServer())(client);
   let endpoint: McpEndpoint | null = null;

@@ -9,6 +9,8 @@ export interface ApprovalRequest {
   timeoutMs: number;
   /** The client cancelled its request: the approval is withdrawn. */
   signal: AbortSignal;
+  /** Called with the id once the call is queued (another channel can then answer it). */
+  onQueued?: (id: string) => void;
 }
 
 export interface ApprovalOutcome {
@@ -111,6 +113,7 @@ export class ApprovalQueue {
       this.#waiting.set(view.id, waiting);
       req.signal.addEventListener('abort', onAbort, { once: true });
       this.#emit({ type: 'added', approval: view });
+      req.onQueued?.(view.id);
       if (req.signal.aborted) onAbort();
     });
   }

@@ -60,6 +60,15 @@ export class Guardrails {
     return (s.approvals?.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS) * 1000;
   }
 
+  async approvalVia(): Promise<'tarmac' | 'client'> {
+    return (await this.#settings.readFresh()).approvals?.via ?? 'tarmac';
+  }
+
+  /** Tools turned off now; none when settings cannot be read (calls then fail closed anyway). */
+  async disabledTools(): Promise<ReadonlySet<string>> {
+    return new Set((await this.state().catch(() => null))?.disabledTools ?? []);
+  }
+
   async view(): Promise<GuardrailsView> {
     const s = await this.#settings.readFresh();
     const state = guardState(s);

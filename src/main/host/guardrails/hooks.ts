@@ -14,9 +14,11 @@ const WAITING = 'Waiting for a person to approve this call in Tarmac';
  * "allow this tool for this client" becomes a client rule before the call runs.
  */
 export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
-  return async ({ spec, client, args, signal, progress }): Promise<ApprovalResult> => {
+  return async ({ spec, client, args, signal, progress, askClient }): Promise<ApprovalResult> => {
     const queue = guardrails.approvals;
-    if (queue.approvers().length === 0) return { approved: false, by: 'none', channel: null, waitedMs: null };
+    // Through the client only when Settings chose it and the client can ask (elicitation).
+    const viaClient = askClient && (await guardrails.approvalVia()) === 'client' ? askClient : undefined;
+    if (queue.approvers().length === 0 && !viaClient) return { approved: false, by: 'none', channel: null, waitedMs: null };
     const timeoutMs = await guardrails.approvalTimeoutMs();
     let tick: NodeJS.Timeout | undefined;
     if (progress) {
@@ -31,6 +33,17 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
         args,
         timeoutMs,
         signal,
+        // The person may answer in the client or in Tarmac: the first answer counts.
+        ...(viaClient
+          ? {
+              onQueued: (id: string) =>
+                void viaClient({ tool: spec.name, title: spec.title, summary: spec.description.split('. ')[0] ?? spec.description, args })
+                  .then((answer) => {
+                    if (answer) queue.decide(id, answer, 'client');
+                  })
+                  .catch(() => undefined),
+            }
+          : {}),
       });
       if (outcome.approved && outcome.remember) await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client);
       return outcome;

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { describeRule, type CallDecision, type Policy, type Verdict } from '../../../shared/policy.js';
+import { describeRule, type ApprovalAnswer, type CallDecision, type Policy, type Verdict } from '../../../shared/policy.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
@@ -28,6 +28,7 @@ export type ApprovalHook = (request: {
   args: Record<string, unknown>;
   signal: AbortSignal;
   progress?: CallContext['progress'];
+  askClient?: AskClient;
 }) => Promise<boolean | ApprovalResult>;
 
 export interface GatewayOptions {
@@ -45,7 +46,11 @@ export interface CallContext {
   /** Aborted when the client cancels the request. */
   signal?: AbortSignal;
   progress?: (progress: number, total?: number, message?: string) => void;
+  /** Asks the person through the client itself (elicitation); null when the client cannot. */
+  askClient?: AskClient | undefined;
 }
+
+export type AskClient = (question: { tool: string; title: string; summary: string; args: Record<string, unknown> }) => Promise<ApprovalAnswer | null>;
 
 class CallTimeout extends Error {}
 
@@ -94,7 +99,7 @@ export class Gateway {
       let outcome: ApprovalResult = { approved: false, by: verdict.policy === 'ask' ? 'none' : 'rule', channel: null, waitedMs: null };
       if (verdict.policy === 'ask' && this.#o.approve) {
         const answer = await this.#o
-          .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}) })
+          .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.askClient ? { askClient: ctx.askClient } : {}) })
           .catch((): ApprovalResult => ({ approved: false, by: 'none', channel: null, waitedMs: null }));
         outcome = typeof answer === 'boolean' ? { approved: answer, by: 'person', channel: null, waitedMs: null } : answer;
       }

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Client } from '@modelcontextprotocol/client';
+import { runCli } from '../../src/main/cli.js';
+import { createHostApi } from '../../src/main/host/api.js';
+import { defineTool } from '../../src/main/host/tools/catalogue.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
+
+let runs: string[] = [];
+const destroy = defineTool({
+  name: 'fly-apps-destroy',
+  provider: 'fly',
+  title: 'Destroy app',
+  description: 'Destroys an app and all its machines. Cannot be undone.',
+  class: 'destructive',
+  input: { name: z.string() },
+  run: async ({ name }) => (runs.push(name), { text: `destroyed ${name}` }),
+});
+const list = defineTool({ name: 'fly-apps-list', provider: 'fly', title: 'List apps', description: 'Lists apps.', class: 'read', input: {}, run: async () => ({ text: 'web' }) });
+
+let t: TestHost | null = null;
+afterEach(async () => {
+  await t?.stop();
+  t = null;
+  runs = [];
+});
+
+const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? '');
+
+function cli(t: TestHost) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '' };
+  return { out, err, run: (...argv: string[]) => runCli([...argv, '--data-dir', t.dataDir], io, { dataDir: t.dataDir }) };
+}
+
+async function until<T>(get: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (era) => {
+  it('an ask call waits, is approved through the API and runs; denied, it is an isError with the reason', async () => {
+    t = await startTestHost({ tools: [destroy, list] });
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    try {
+      const client: Client = await t.connect('cursor', { era });
+      const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+      const waiting = await until(() => t!.host.guardrails.approvals.list()[0]);
+      expect(waiting).toMatchObject({ tool: 'fly-apps-destroy', client: 'cursor', args: { name: 'web' } });
+      expect(runs).toEqual([]);
+      await api.api.decideApproval(waiting.id, 'allow-once');
+      expect(text(await pending)).toBe('destroyed web');
+
+      const denied = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } });
+      const second = await until(() => t!.host.guardrails.approvals.list()[0]);
+      await api.api.decideApproval(second.id, 'deny');
+      const r = await denied;
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/declined/);
+      expect(runs).toEqual(['web']);
+      const calls = t.activity();
+      expect(calls.find((c) => c.args.name === 'db')).toMatchObject({ status: 'denied', decision: { by: 'person', channel: 'window' } });
+    } finally {
+      api.close();
+    }
+  });
+
+  it('pause and read-only from the CLI apply to the next call', async () => {
+    t = await startTestHost({ tools: [destroy, list] });
+    const client = await t.connect('cursor', { era });
+    const c = cli(t);
+    expect(await c.run('pause')).toBe(0);
+    expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toMatch(/Tarmac is paused/);
+    expect(await c.run('resume')).toBe(0);
+    expect(await c.run('policy', 'read-only', 'on')).toBe(0);
+    expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toBe('web');
+    const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    expect(text(r)).toMatch(/read-only mode/);
+    expect(runs).toEqual([]);
+  });
+});
+
+describe('guardrails over MCP', () => {
+  it('the CLI lists waiting calls and approves one from another "terminal"; policy show says which rule decided', async () => {
+    t = await startTestHost({ tools: [destroy, list] });
+    const client = await t.connect('cursor');
+    const c = cli(t);
+    const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    const waiting = await until(() => t!.host.guardrails.approvals.list()[0]);
+    expect(await c.run('approvals')).toBe(0);
+    expect(c.out.join('\n')).toMatch(new RegExp(`${waiting.id}\\s+cursor\\s+fly-apps-destroy`));
+    expect(await c.run('approvals', 'approve-always', waiting.id)).toBe(0);
+    expect(text(await pending)).toBe('destroyed web');
+    expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'cli' } });
+    // From now on this client runs it without asking.
+    expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
+    c.out.length = 0;
+    expect(await c.run('policy', 'set', 'destructive', 'deny')).toBe(0);
+    expect(await c.run('policy', 'show')).toBe(0);
+    expect(c.out.join('\n')).toMatch(/fly-apps-destroy\s+fly\s+destructive\s+deny\s+class rule destructive/);
+    expect(c.out.join('\n')).toMatch(/Rules for cursor: fly-apps-destroy allow/);
+    expect(await c.run('approvals', 'deny', 'nope')).toBe(1);
+    expect(await c.run('policy', 'set', 'fly-nope', 'allow')).toBe(1);
+    expect(c.err.join('\n')).toMatch(/not a tool, a class/);
+  });
+
+  it('the timeout denies with a message the model can act on', async () => {
+    t = await startTestHost({ tools: [destroy], settings: { approvals: { timeoutSeconds: 5 } } });
+    const client = await t.connect('cursor');
+    const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    expect(text(r)).toMatch(/did not approve "fly-apps-destroy" within 5 seconds; ask them to approve it in Tarmac/);
+    expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'timeout' } });
+  });
+
+  it('progress notifications keep a waiting call alive; the client cancelling withdraws the approval', async () => {
+    t = await startTestHost({ tools: [destroy], approvalProgressMs: 20 });
+    const client = await t.connect('cursor');
+    const controller = new AbortController();
+    const progress: number[] = [];
+    const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }, { signal: controller.signal, onprogress: (p) => progress.push(p.progress) });
+    await until(() => progress.length >= 3);
+    expect(t.host.guardrails.approvals.size).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await until(() => t!.host.guardrails.approvals.size === 0);
+    await until(() => t!.activity().at(-1)?.status === 'cancelled');
+    expect(runs).toEqual([]);
+  });
+
+  it('approval through the client itself (elicitation), answered by the SDK client', async () => {
+    t = await startTestHost({ tools: [destroy], settings: { approvals: { via: 'client' } } });
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    const client = new Client({ name: 'vitest-elicit', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+    const asked: string[] = [];
+    client.setRequestHandler('elicitation/create', async (req) => {
+      asked.push(req.params.message);
+      return { action: 'accept', content: { decision: 'allow-once' } };
+    });
+    const token = await t.tokenFor('zed');
+    await client.connect(new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }))).toBe('destroyed web');
+      expect(asked[0]).toMatch(/Destroy app/);
+      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'client' } });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a tool turned off leaves tools/list and list_changed arrives', async () => {
+    t = await startTestHost({ tools: [destroy, list] });
+    const client = await t.connect('cursor');
+    let changed = 0;
+    client.setNotificationHandler('notifications/tools/list_changed' as never, (() => void changed++) as never);
+    expect((await client.listTools()).tools.map((x) => x.name)).toContain('fly-apps-list');
+    const c = cli(t);
+    expect(await c.run('policy', 'tool', 'fly-apps-list', 'off')).toBe(0);
+    await until(() => changed > 0);
+    expect((await client.listTools()).tools.map((x) => x.name)).not.toContain('fly-apps-list');
+    const modern = await t.connect('zed', { era: 'modern' });
+    expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
+    await expect(modern.callTool({ name: 'fly-apps-list', arguments: {} })).rejects.toThrow(/disabled/);
+  });
+});
