@@ -1,4 +1,5 @@
-import { Gauge, KeyRound, Settings } from 'lucide-react';
+import { Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
+import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
@@ -6,6 +7,7 @@ import { transport } from '../api.js';
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
   { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
+  { to: '/tools', label: 'Tools', Icon: ShieldCheck, end: false },
   { to: '/settings', label: 'Settings', Icon: Settings, end: false },
 ];
 
@@ -50,6 +52,7 @@ export function Layout() {
       <main className="main" id="main" tabIndex={-1}>
         <Outlet />
       </main>
+      <ApprovalDialog />
     </div>
   );
 }

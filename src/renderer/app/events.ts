@@ -44,6 +44,9 @@ export function useHostEvents() {
           case 'settingsChanged':
             queryClient.setQueryData(keys.settings, event.data);
             break;
+          case 'guardrails':
+            queryClient.setQueryData(keys.guardrails, event.data);
+            break;
           case 'signIn': {
             const p = event.data.provider;
             if (event.data.kind === 'finished') progress.delete(p);

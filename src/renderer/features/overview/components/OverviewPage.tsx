@@ -1,3 +1,5 @@
+import { Link } from 'react-router';
+import { GuardSwitches } from '../../tools/components/GuardSwitches.js';
 import { Plug, ServerCog } from 'lucide-react';
 import type { ClientSessions, EndpointStatus, HostStatus, ProviderStatus } from '../../../../shared/api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
@@ -34,6 +36,15 @@ function OverviewContent({ status }: { status: HostStatus }) {
           <ProviderCard key={p.id} provider={p} />
         ))}
       </div>
+      <Card labelledBy="guardrails-title" data-testid="guardrails-card">
+        <h2 className="card-title" id="guardrails-title">
+          Guardrails
+        </h2>
+        <GuardSwitches />
+        <p className="help">
+          Which tools run, ask or are refused: <Link to="/tools">Tools</Link>.
+        </p>
+      </Card>
     </>
   );
 }

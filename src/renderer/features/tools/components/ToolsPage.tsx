@@ -1,0 +1,195 @@
+import { Switch } from 'radix-ui';
+import { Search } from 'lucide-react';
+import { useId, useMemo, useState } from 'react';
+import { describeRule, POLICIES, type GuardrailsView, type Policy, type ToolPolicyView } from '../../../../shared/policy.js';
+import { ErrorAlert } from '../../../components/ErrorAlert.js';
+import { Alert, Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
+import { useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
+import { GuardSwitches } from './GuardSwitches.js';
+
+const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
+const CLASS_TONE = { read: 'ok', write: 'warn', destructive: 'danger' } as const;
+const POLICY_TONE = { allow: 'ok', ask: 'warn', deny: 'danger' } as const;
+
+export function ToolsPage() {
+  const view = useGuardrails();
+  return (
+    <div className="page">
+      <PageHeader
+        title="Tools"
+        description="What each tool may do without you. Allow runs it, Ask waits for your approval, Deny refuses it. The most specific rule wins: a tool's own rule, then its provider's, then its class's."
+      />
+      {view.isPending ? <Spinner label="Loading tools…" /> : null}
+      {view.error ? <ErrorAlert error={view.error} /> : null}
+      {view.data ? <ToolsBody view={view.data} /> : null}
+    </div>
+  );
+}
+
+function ToolsBody({ view }: { view: GuardrailsView }) {
+  const [query, setQuery] = useState('');
+  const searchId = useId();
+  const groups = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const shown = view.tools.filter((t) => !q || t.name.toLowerCase().includes(q) || t.title.toLowerCase().includes(q) || t.class.includes(q));
+    const byProvider = new Map<string, ToolPolicyView[]>();
+    for (const t of shown) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
+    return [...byProvider];
+  }, [view.tools, query]);
+  return (
+    <>
+      <Card labelledBy="guard-title">
+        <h2 className="card-title" id="guard-title">
+          Switches
+        </h2>
+        {view.paused ? (
+          <Alert tone="danger" title="Tarmac is paused">
+            Every tool call is refused until you resume.
+          </Alert>
+        ) : null}
+        <GuardSwitches />
+      </Card>
+      <ClassPolicies view={view} />
+      <Card labelledBy="tools-title">
+        <div className="card-head">
+          <h2 className="card-title" id="tools-title">
+            Every tool
+          </h2>
+          <div className="search">
+            <Search size={14} aria-hidden="true" />
+            <label htmlFor={searchId} className="visually-hidden">
+              Search tools
+            </label>
+            <input id={searchId} className="input" type="search" placeholder="Search tools" value={query} onChange={(e) => setQuery(e.target.value)} />
+          </div>
+        </div>
+        {groups.length === 0 ? <p className="help">No tool matches “{query}”.</p> : null}
+        {groups.map(([provider, tools]) => (
+          <ProviderTools key={provider} provider={provider} tools={tools} view={view} />
+        ))}
+      </Card>
+    </>
+  );
+}
+
+function ClassPolicies({ view }: { view: GuardrailsView }) {
+  const set = useSetPolicy();
+  const reset = useResetPolicies();
+  return (
+    <Card labelledBy="class-title">
+      <div className="card-head">
+        <h2 className="card-title" id="class-title">
+          By class
+        </h2>
+        <Button size="sm" onClick={() => reset.mutate()} busy={reset.isPending}>
+          Reset every rule
+        </Button>
+      </div>
+      <div className="class-grid">
+        {view.classes.map((c) => (
+          <div key={c.class} className="field">
+            <label htmlFor={`class-${c.class}`}>
+              <Badge tone={CLASS_TONE[c.class]}>{c.class}</Badge> tools
+            </label>
+            <PolicySelect id={`class-${c.class}`} value={c.own} inherited={c.own ? null : c.policy} inheritLabel="default" onChange={(policy) => set.mutate({ target: { kind: 'class', name: c.class }, policy })} />
+          </div>
+        ))}
+      </div>
+      {set.error ? <ErrorAlert error={set.error} /> : null}
+      {reset.error ? <ErrorAlert error={reset.error} /> : null}
+    </Card>
+  );
+}
+
+function ProviderTools({ provider, tools, view }: { provider: string; tools: ToolPolicyView[]; view: GuardrailsView }) {
+  const set = useSetPolicy();
+  const enable = useToolEnabled();
+  const own = view.providers.find((p) => p.provider === provider)?.own ?? null;
+  const headId = `provider-${provider}`;
+  return (
+    <section className="tool-group" aria-labelledby={headId}>
+      <div className="card-head">
+        <h3 id={headId}>{PROVIDER_LABEL[provider] ?? provider}</h3>
+        <div className="inline-field narrow">
+          <label htmlFor={`${headId}-policy`} className="help">
+            Every {PROVIDER_LABEL[provider] ?? provider} tool
+          </label>
+          <PolicySelect id={`${headId}-policy`} value={own} inherited={null} inheritLabel="by class" onChange={(policy) => set.mutate({ target: { kind: 'provider', name: provider }, policy })} />
+        </div>
+      </div>
+      <table className="table tools-table">
+        <thead>
+          <tr>
+            <th scope="col">Tool</th>
+            <th scope="col">Class</th>
+            <th scope="col">Policy</th>
+            <th scope="col">Decided by</th>
+            <th scope="col">On</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tools.map((t) => (
+            <tr key={t.name} data-testid={`tool-${t.name}`} className={t.enabled ? '' : 'tool-off'}>
+              <th scope="row">
+                <span className="mono">{t.name}</span>
+                <span className="help">{t.title}</span>
+              </th>
+              <td>
+                <Badge tone={CLASS_TONE[t.class]}>{t.class}</Badge>
+              </td>
+              <td>
+                <PolicySelect
+                  id={`policy-${t.name}`}
+                  label={`Policy for ${t.name}`}
+                  value={t.own}
+                  inherited={t.own ? null : t.policy}
+                  inheritLabel="inherit"
+                  onChange={(policy) => set.mutate({ target: { kind: 'tool', name: t.name }, policy })}
+                />
+              </td>
+              <td>
+                <Badge tone={view.readOnly && t.class !== 'read' ? 'danger' : POLICY_TONE[t.policy]}>{view.readOnly && t.class !== 'read' ? 'deny' : t.policy}</Badge>{' '}
+                <span className="help">{view.readOnly && t.class !== 'read' ? 'read-only mode' : describeRule(t.rule)}</span>
+              </td>
+              <td>
+                <Switch.Root className="switch" aria-label={`${t.name} on`} checked={t.enabled} onCheckedChange={(on) => enable.mutate({ tool: t.name, on })}>
+                  <Switch.Thumb className="switch-thumb" />
+                </Switch.Root>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {set.error ? <ErrorAlert error={set.error} /> : null}
+      {enable.error ? <ErrorAlert error={enable.error} /> : null}
+    </section>
+  );
+}
+
+/** A rule picker: its own value, or "inherit" (showing what is inherited). */
+function PolicySelect({
+  id,
+  label,
+  value,
+  inherited,
+  inheritLabel,
+  onChange,
+}: {
+  id: string;
+  label?: string;
+  value: Policy | null;
+  inherited: Policy | null;
+  inheritLabel: string;
+  onChange: (policy: Policy | null) => void;
+}) {
+  return (
+    <select id={id} className="select policy-select" aria-label={label} value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : (e.target.value as Policy))}>
+      <option value="">{inherited ? `${inheritLabel} (${inherited})` : inheritLabel}</option>
+      {POLICIES.map((p) => (
+        <option key={p} value={p}>
+          {p}
+        </option>
+      ))}
+    </select>
+  );
+}
