@@ -70,3 +70,31 @@ describe('tray menu', () => {
     expect(trayIconFile('ok', 'win32')).toBe('tray.png');
   });
 });
+
+describe('tray menu: guardrails', () => {
+  it('puts "N calls waiting" first, opening the window, and shows pause and read-only as checkboxes', () => {
+    const { calls, actions: a } = actions();
+    const flips: string[] = [];
+    const state: TrayState = { ...running, guard: { waiting: 2, paused: false, readOnly: true } };
+    const items = trayMenuTemplate(state, { ...a, setPaused: (on) => flips.push(`paused ${on}`), setReadOnly: (on) => flips.push(`read-only ${on}`) });
+    expect(items[0]?.label).toBe('2 calls waiting for you…');
+    (items[0]!.click as () => void)();
+    expect(calls).toEqual(['open']);
+    const pause = items.find((i) => i.label === 'Pause Tarmac')!;
+    const readOnly = items.find((i) => i.label === 'Read-only mode')!;
+    expect([pause.type, pause.checked, readOnly.checked]).toEqual(['checkbox', false, true]);
+    (pause.click as () => void)();
+    (readOnly.click as () => void)();
+    expect(flips).toEqual(['paused true', 'read-only false']);
+    expect(trayIcon(state)).toBe('attention');
+    expect(trayTooltip(state)).toBe('Tarmac: http://127.0.0.1:8276/mcp (2 calls waiting)');
+  });
+
+  it('says when Tarmac is paused, and has no waiting line when nothing waits', () => {
+    const state: TrayState = { ...running, guard: { waiting: 0, paused: true, readOnly: false } };
+    const items = trayMenuTemplate(state, actions().actions);
+    expect(items[0]?.label).toBe('Tarmac: Paused');
+    expect(items.some((i) => /waiting/.test(String(i.label)))).toBe(false);
+    expect(trayTooltip(state)).toBe('Tarmac: http://127.0.0.1:8276/mcp (paused)');
+  });
+});

@@ -36,11 +36,15 @@ if (!app.requestSingleInstanceLock()) {
   const windowAlive = (w: BrowserWindow | null): w is BrowserWindow => w !== null && !w.isDestroyed() && !w.webContents.isDestroyed();
   const send = (event: TarmacEvent) => {
     if (event.type === 'statusChanged') showStatus(event.data);
+    if (event.type === 'guardrails') {
+      trayState = { ...trayState, guard: { waiting: event.data.pending.length, paused: event.data.paused, readOnly: event.data.readOnly } };
+      tray?.update(trayState);
+    }
     // The window may be closed (or never opened): then there is no one to tell.
     if (windowAlive(window)) window.webContents.send(EVENT_CHANNEL, event);
   };
   const showStatus = (status: HostStatus) => {
-    trayState = { endpoint: status.endpoint, providers: status.providers, keychain: status.keychain };
+    trayState = { ...trayState, endpoint: status.endpoint, providers: status.providers, keychain: status.keychain };
     tray?.update(trayState);
   };
 
@@ -83,7 +87,16 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     if (process.platform === 'darwin') app.dock?.hide();
-    tray = new TarmacTray(resources, { openWindow: () => void openWindow(), quit: () => app.quit() }, trayState);
+    tray = new TarmacTray(
+      resources,
+      {
+        openWindow: () => void openWindow(),
+        quit: () => app.quit(),
+        setPaused: (on) => void host?.guardrails.setPaused(on).catch(() => undefined),
+        setReadOnly: (on) => void host?.guardrails.setReadOnly(on).catch(() => undefined),
+      },
+      trayState,
+    );
     host = createHost({ dataDir: app.getPath('userData'), providers: defaultProviders() });
     const api = createHostApi(host, {
       // Only web URLs reach the system browser: a sign-in URL is never a file or custom scheme.
@@ -105,6 +118,8 @@ if (!app.requestSingleInstanceLock()) {
     serveApiOverIpc((method, args) => api.call(method, args), { mainWindow: () => window, renderer });
     await host.start().catch(() => undefined); // the status (and so the tray and window) says why
     showStatus(await api.api.getStatus());
+    const guard = await api.api.getGuardrails().catch(() => null);
+    if (guard) send({ type: 'guardrails', data: guard });
     if (!process.argv.includes('--hidden')) await openWindow();
   });
 

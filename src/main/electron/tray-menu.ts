@@ -2,7 +2,10 @@ import type { MenuItemConstructorOptions } from 'electron';
 import type { HostStatus, ProviderStatus } from '../../shared/api.js';
 
 /** What the tray shows: the host's status as the window gets it (null until the host answered). */
-export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'>;
+export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'> & {
+  /** Guardrails: calls waiting for a person, and the two switches. */
+  guard?: { waiting: number; paused: boolean; readOnly: boolean };
+};
 
 export type TrayIcon = 'ok' | 'attention' | 'error';
 
@@ -10,11 +13,14 @@ export interface TrayActions {
   copyEndpoint(): void;
   openWindow(): void;
   quit(): void;
+  setPaused?(on: boolean): void;
+  setReadOnly?(on: boolean): void;
 }
 
 /** error: not serving; attention: serving, but a provider or the keychain needs the person; ok otherwise. */
 export function trayIcon(state: TrayState): TrayIcon {
   if (state.endpoint.state === 'error' || state.endpoint.state === 'stopped') return 'error';
+  if (state.guard && (state.guard.waiting > 0 || state.guard.paused)) return 'attention';
   if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready')) return 'attention';
   return 'ok';
 }
@@ -39,9 +45,12 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
           ? 'Not serving'
           : 'Stopped';
   const items: MenuItemConstructorOptions[] = [
-    { label: `Tarmac: ${headline}`, enabled: false },
+    { label: `Tarmac: ${state.guard?.paused ? 'Paused' : headline}`, enabled: false },
     { label: endpoint.url ?? 'No endpoint', enabled: false },
   ];
+  const waiting = state.guard?.waiting ?? 0;
+  // First thing in the menu: a call waiting for a person opens the window's approval dialog.
+  if (waiting > 0) items.unshift({ label: `${waiting} call${waiting === 1 ? '' : 's'} waiting for you…`, click: () => actions.openWindow() }, { type: 'separator' });
   if (endpoint.state === 'error' && endpoint.error) items.push({ label: clip(endpoint.error), enabled: false });
   if (endpoint.state === 'running') {
     items.push({ label: `${endpoint.sessions} active session${endpoint.sessions === 1 ? '' : 's'}`, enabled: false });
@@ -49,6 +58,14 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
   if (state.providers.length || state.keychain.state !== 'ok') items.push({ type: 'separator' });
   for (const p of state.providers) items.push({ label: clip(`${MARK[p.state]} ${p.label}: ${p.summary}`), enabled: false });
   if (state.keychain.state !== 'ok') items.push({ label: '✕ Keychain unavailable: open Tarmac for what to do', enabled: false });
+  if (state.guard) {
+    const { paused, readOnly } = state.guard;
+    items.push(
+      { type: 'separator' },
+      { label: 'Pause Tarmac', type: 'checkbox', checked: paused, click: () => actions.setPaused?.(!paused) },
+      { label: 'Read-only mode', type: 'checkbox', checked: readOnly, click: () => actions.setReadOnly?.(!readOnly) },
+    );
+  }
   items.push(
     { type: 'separator' },
     { label: 'Copy endpoint URL', enabled: endpoint.url !== null, click: () => actions.copyEndpoint() },
@@ -63,6 +80,9 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
 export function trayTooltip(state: TrayState): string {
   const icon = trayIcon(state);
   const base = state.endpoint.state === 'running' ? `Tarmac: ${state.endpoint.url}` : `Tarmac: ${state.endpoint.state}`;
+  const waiting = state.guard?.waiting ?? 0;
+  if (waiting > 0) return `${base} (${waiting} call${waiting === 1 ? '' : 's'} waiting)`;
+  if (state.guard?.paused) return `${base} (paused)`;
   return icon === 'attention' ? `${base} (needs attention)` : base;
 }
 
