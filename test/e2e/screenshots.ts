@@ -18,11 +18,12 @@ const browser = await launchChromium();
 async function shoot(page: Page, prefix: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [name, link] of [['overview', 'Overview'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
+    for (const [name, link] of [['overview', 'Overview'], ['accounts', 'Accounts'], ['tools', 'Tools'], ['settings', 'Settings']] as const) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
+      if (name === 'tools') await page.getByRole('table').first().waitFor();
       await page.waitForTimeout(150);
       await page.screenshot({ path: join(out, `${prefix}-${name}-${scheme}.png`), fullPage: true });
     }
@@ -43,6 +44,17 @@ try {
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByText('claude-code').waitFor();
   await shoot(page, 'daily');
+
+  // A call waiting for a person: the approval dialog, over whatever page is open.
+  const waiting = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'shop-staging' } }).catch(() => undefined);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('dialog').waitFor();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(out, `daily-approval-${scheme}.png`) });
+  }
+  await page.getByRole('button', { name: 'Deny' }).click();
+  await waiting;
   await client.close();
   await context.close();
   if (docs) {

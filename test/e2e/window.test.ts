@@ -55,11 +55,12 @@ describe('the window', () => {
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const name of ['Overview', 'Accounts', 'Settings']) {
+      for (const name of ['Overview', 'Accounts', 'Tools', 'Settings']) {
         await page.getByRole('link', { name }).click();
         await page.getByRole('heading', { name, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');
         if (name === 'Accounts') await page.getByRole('tab').first().waitFor();
+        if (name === 'Tools') await page.getByRole('table').first().waitFor();
         for (const v of await seriousViolations(page)) found.push(`${name} (${scheme}): ${v}`);
       }
     }

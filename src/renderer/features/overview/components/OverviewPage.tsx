@@ -42,7 +42,7 @@ function OverviewContent({ status }: { status: HostStatus }) {
         </h2>
         <GuardSwitches />
         <p className="help">
-          Which tools run, ask or are refused: <Link to="/tools">Tools</Link>.
+          Which tools run, ask first or are refused: <Link to="/tools">set a policy per tool</Link>.
         </p>
       </Card>
     </>
