@@ -60,7 +60,12 @@ export const API_ARGS = {
   setPolicy: z.tuple([policyTarget, policy.nullable(), name.nullable()]),
   resetPolicies: z.tuple([]),
   setGuardrails: z.tuple([
-    z.strictObject({ readOnly: z.boolean().optional(), paused: z.boolean().optional(), approvalTimeoutSeconds: z.number().int().min(5).max(3600).optional() }),
+    z.strictObject({
+      readOnly: z.boolean().optional(),
+      paused: z.boolean().optional(),
+      approvalTimeoutSeconds: z.number().int().min(5).max(3600).optional(),
+      approvalVia: z.enum(['tarmac', 'client']).optional(),
+    }),
   ]),
   setToolEnabled: z.tuple([z.string().min(1).max(128), z.boolean()]),
   decideApproval: z.tuple([callId, z.enum(['allow-once', 'allow-always', 'deny'])]),

@@ -231,6 +231,8 @@ export interface GuardrailsPatch {
   readOnly?: boolean;
   paused?: boolean;
   approvalTimeoutSeconds?: number;
+  /** Ask through the AI client itself where it can (elicitation), besides the window. */
+  approvalVia?: 'tarmac' | 'client';
 }
 
 export type ApiMethod = keyof TarmacApi;

@@ -324,6 +324,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
         if (patch.paused !== undefined) await host.guardrails.setPaused(patch.paused);
         if (patch.readOnly !== undefined) await host.guardrails.setReadOnly(patch.readOnly);
         if (patch.approvalTimeoutSeconds !== undefined) await host.guardrails.setApprovals({ timeoutSeconds: patch.approvalTimeoutSeconds });
+        if (patch.approvalVia !== undefined) await host.guardrails.setApprovals({ via: patch.approvalVia });
       }),
     setToolEnabled: (tool, on) => guarded(() => host.guardrails.setToolEnabled(tool, on)),
     async decideApproval(id, answer) {

@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import { describeRule, POLICIES, type GuardrailsView, type Policy, type ToolPolicyView } from '../../../../shared/policy.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
-import { useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
+import { useGuardSwitch, useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
 import { GuardSwitches } from './GuardSwitches.js';
 
 const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
@@ -49,6 +49,7 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
         ) : null}
         <GuardSwitches />
       </Card>
+      <ApprovalSettings view={view} />
       <ClassPolicies view={view} />
       <Card labelledBy="tools-title">
         <div className="card-head">
@@ -69,6 +70,46 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
         ))}
       </Card>
     </>
+  );
+}
+
+function ApprovalSettings({ view }: { view: GuardrailsView }) {
+  const change = useGuardSwitch();
+  const id = useId();
+  const [seconds, setSeconds] = useState(String(view.approvalTimeoutSeconds));
+  const valid = /^\d+$/.test(seconds) && Number(seconds) >= 5 && Number(seconds) <= 3600;
+  return (
+    <Card labelledBy={`${id}-title`}>
+      <h2 className="card-title" id={`${id}-title`}>
+        Approvals
+      </h2>
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) change.mutate({ approvalTimeoutSeconds: Number(seconds) });
+        }}
+      >
+        <label htmlFor={`${id}-timeout`}>Wait for an answer (seconds)</label>
+        <div className="inline-field narrow">
+          <input id={`${id}-timeout`} className="input" inputMode="numeric" value={seconds} aria-invalid={!valid} aria-describedby={`${id}-timeout-help`} onChange={(e) => setSeconds(e.target.value.trim())} />
+          <Button type="submit" disabled={!valid || Number(seconds) === view.approvalTimeoutSeconds} busy={change.isPending}>
+            Save
+          </Button>
+        </div>
+        <p className="help" id={`${id}-timeout-help`}>
+          From 5 to 3600. A call nobody answers in time is denied, and the AI is told to ask you to approve it in Tarmac.
+        </p>
+      </form>
+      <div className="field">
+        <label htmlFor={`${id}-via`}>Where you are asked</label>
+        <select id={`${id}-via`} className="select" value={view.approvalVia} onChange={(e) => change.mutate({ approvalVia: e.target.value === 'client' ? 'client' : 'tarmac' })}>
+          <option value="tarmac">In Tarmac (this window, the tray, `tarmac approvals`)</option>
+          <option value="client">In the AI client too, where it can ask (elicitation)</option>
+        </select>
+      </div>
+      {change.error ? <ErrorAlert error={change.error} /> : null}
+    </Card>
   );
 }
 
