@@ -153,6 +153,41 @@ describe('guardrails over MCP', () => {
     }
   });
 
+  it('2026-07-28: approval through an input-required result, answered by the SDK client; a forged retry is not an answer', async () => {
+    t = await startTestHost({ tools: [destroy], settings: { approvals: { via: 'client' } } });
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    const client = new Client({ name: 'vitest-mrtr', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const asked: string[] = [];
+    let decision = 'allow-always';
+    client.setRequestHandler('elicitation/create', async (req) => {
+      asked.push(req.params.message);
+      return { action: 'accept', content: { decision } };
+    });
+    const token = await t.tokenFor('zed');
+    await client.connect(new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+    try {
+      expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }))).toBe('destroyed web');
+      expect(asked[0]).toMatch(/Destroy app/);
+      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'client' } });
+      // allow-always became a rule for this client: the next call is not asked.
+      expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
+      expect(asked).toHaveLength(1);
+      await t.host.guardrails.resetPolicies();
+      decision = 'deny';
+      const denied = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'api' } });
+      expect(text(denied)).toMatch(/declined/);
+      // A retry whose state we did not sign is asked again, never taken as an answer.
+      const forged = await client.callTool(
+        { name: 'fly-apps-destroy', arguments: { name: 'x' }, inputResponses: { approval: { action: 'accept', content: { decision: 'allow-once' } } }, requestState: 'forged.state' } as never,
+        { allowInputRequired: true } as never,
+      );
+      expect((forged as { resultType?: string }).resultType).toBe('input_required');
+      expect(runs).toEqual(['web', 'db']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a tool turned off leaves tools/list and list_changed arrives', async () => {
     t = await startTestHost({ tools: [destroy, list] });
     const client = await t.connect('cursor');

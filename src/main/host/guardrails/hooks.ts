@@ -1,4 +1,4 @@
-import type { ApprovalHook, ApprovalResult } from '../tools/gateway.js';
+import { ApprovalDeferred, type ApprovalHook, type ApprovalResult } from '../tools/gateway.js';
 import type { Guardrails } from './guardrails.js';
 
 export interface ApprovalHookOptions {
@@ -14,10 +14,17 @@ const WAITING = 'Waiting for a person to approve this call in Tarmac';
  * "allow this tool for this client" becomes a client rule before the call runs.
  */
 export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
-  return async ({ spec, client, args, signal, progress, askClient }): Promise<ApprovalResult> => {
+  return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer }): Promise<ApprovalResult> => {
     const queue = guardrails.approvals;
+    const via = await guardrails.approvalVia();
+    // A 2026-07-28 client answered our input-required result in its retry.
+    if (clientAnswer && via === 'client') {
+      if (clientAnswer === 'allow-always') await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client);
+      return { approved: clientAnswer !== 'deny', by: 'person', channel: 'client', waitedMs: null };
+    }
+    if (canDefer && via === 'client') throw new ApprovalDeferred(spec.name);
     // Through the client only when Settings chose it and the client can ask (elicitation).
-    const viaClient = askClient && (await guardrails.approvalVia()) === 'client' ? askClient : undefined;
+    const viaClient = askClient && via === 'client' ? askClient : undefined;
     if (queue.approvers().length === 0 && !viaClient) return { approved: false, by: 'none', channel: null, waitedMs: null };
     const timeoutMs = await guardrails.approvalTimeoutMs();
     let tick: NodeJS.Timeout | undefined;

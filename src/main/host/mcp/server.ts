@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { inputRequired, McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer } from '../../../shared/policy.js';
 import type { Catalogue } from '../tools/catalogue.js';
-import type { Gateway } from '../tools/gateway.js';
+import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -56,13 +57,17 @@ export function buildMcpServer({ catalogue, gateway, client, switches }: ServerO
         ...(spec.output ? { outputSchema: z.looseObject(spec.output) } : {}),
         annotations: { title: spec.title, ...annotationsFor(spec.class) },
       },
-      (args: Record<string, unknown>, ctx: ServerContext) => {
+      async (args: Record<string, unknown>, ctx: ServerContext) => {
         const progressToken = ctx.mcpReq._meta?.progressToken;
-        return gateway.call(spec, args, {
+        const modern = modernElicitation(ctx);
+        const clientAnswer = modern ? answerFromRetry(ctx, spec.name, client, args) : undefined;
+        const call = gateway.call(spec, args, {
           client,
           sessionId: ctx.sessionId ?? null,
           signal: ctx.mcpReq.signal,
-          askClient: server.server.getClientCapabilities()?.elicitation ? (question) => askThroughClient(ctx, question) : undefined,
+          askClient: !modern && server.server.getClientCapabilities()?.elicitation ? (question) => askThroughClient(ctx, question) : undefined,
+          canDefer: modern,
+          clientAnswer,
           progress:
             progressToken === undefined
               ? undefined
@@ -75,6 +80,17 @@ export function buildMcpServer({ catalogue, gateway, client, switches }: ServerO
                     .catch(() => undefined);
                 },
         });
+        try {
+          return await call;
+        } catch (err) {
+          if (!(err instanceof ApprovalDeferred)) throw err;
+          // 2026-07-28: no server-to-client requests; the question goes back as an input-required
+          // result and the client's retry carries the answer (and our signed state).
+          return inputRequired({
+            inputRequests: { approval: inputRequired.elicit({ mode: 'form', message: approvalMessage(spec, args), requestedSchema: APPROVAL_SCHEMA }) },
+            requestState: signState(spec.name, client, args),
+          });
+        }
       },
     );
     if (switches?.disabled.has(spec.name)) tool.disable();
@@ -97,6 +113,55 @@ export function buildMcpServer({ catalogue, gateway, client, switches }: ServerO
   });
   if (off) server.server.onclose = off;
   return server;
+}
+
+const STATE_KEY = randomBytes(32);
+const STATE_TTL_MS = 10 * 60_000;
+
+/** requestState round-trips through the client: signed, bound to the tool, client and arguments, short-lived. */
+function signState(tool: string, client: string, args: Record<string, unknown>): string {
+  const body = Buffer.from(JSON.stringify({ t: tool, c: client, a: digest(args), e: Date.now() + STATE_TTL_MS })).toString('base64url');
+  return `${body}.${createHmac('sha256', STATE_KEY).update(body).digest('base64url')}`;
+}
+
+function verifyState(state: unknown, tool: string, client: string, args: Record<string, unknown>): boolean {
+  if (typeof state !== 'string') return false;
+  const [body, mac] = state.split('.');
+  if (!body || !mac) return false;
+  const expected = createHmac('sha256', STATE_KEY).update(body).digest();
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  try {
+    const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as { t?: unknown; c?: unknown; a?: unknown; e?: unknown };
+    return s.t === tool && s.c === client && s.a === digest(args) && typeof s.e === 'number' && s.e > Date.now();
+  } catch {
+    return false;
+  }
+}
+
+function digest(args: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(args)).digest('base64url');
+}
+
+/** A 2026-07-28 request from a client that declared elicitation: it can answer input-required results. */
+function modernElicitation(ctx: ServerContext): boolean {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const caps = envelope?.['io.modelcontextprotocol/clientCapabilities'] as { elicitation?: unknown } | undefined;
+  return Boolean(envelope?.['io.modelcontextprotocol/protocolVersion'] && caps?.elicitation);
+}
+
+/** The person's answer from a retried request, only when its state is ours and matches this call. */
+function answerFromRetry(ctx: ServerContext, tool: string, client: string, args: Record<string, unknown>): ApprovalAnswer | undefined {
+  const response = ctx.mcpReq.inputResponses?.approval as { action?: unknown; content?: { decision?: unknown } } | undefined;
+  if (!response || !verifyState(ctx.mcpReq.requestState(), tool, client, args)) return undefined;
+  if (response.action !== 'accept') return 'deny';
+  const decision = response.content?.decision;
+  return decision === 'allow-once' || decision === 'allow-always' ? decision : 'deny';
+}
+
+function approvalMessage(spec: { name: string; title: string; description: string; secretArgs?: readonly string[] }, args: Record<string, unknown>): string {
+  const shown = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, spec.secretArgs?.includes(k) ? '[redacted]' : v]));
+  return `Tarmac: allow "${spec.title}" (${spec.name})? ${spec.description.split('. ')[0] ?? ''}\nArguments: ${JSON.stringify(shown)}`;
 }
 
 /** Ask the person through the client's own UI (elicitation, tied to this request); null when it cannot. */

@@ -29,6 +29,8 @@ export type ApprovalHook = (request: {
   signal: AbortSignal;
   progress?: CallContext['progress'];
   askClient?: AskClient;
+  canDefer?: boolean;
+  clientAnswer?: ApprovalAnswer;
 }) => Promise<boolean | ApprovalResult>;
 
 export interface GatewayOptions {
@@ -48,6 +50,19 @@ export interface CallContext {
   progress?: (progress: number, total?: number, message?: string) => void;
   /** Asks the person through the client itself (elicitation); null when the client cannot. */
   askClient?: AskClient | undefined;
+  /** A 2026-07-28 client that can answer an input-required result (the approval step may defer to it). */
+  canDefer?: boolean;
+  /** The person's answer, given through the client in a retried request (verified by the server). */
+  clientAnswer?: ApprovalAnswer | undefined;
+}
+
+/**
+ * Thrown by an approval step that asks the client through an input-required result (2026-07-28)
+ * instead of waiting: the MCP server answers with that result and the client's retry carries
+ * the person's answer. Nothing is recorded for the first round.
+ */
+export class ApprovalDeferred extends Error {
+  override readonly name = 'ApprovalDeferred';
 }
 
 export type AskClient = (question: { tool: string; title: string; summary: string; args: Record<string, unknown> }) => Promise<ApprovalAnswer | null>;
@@ -99,8 +114,14 @@ export class Gateway {
       let outcome: ApprovalResult = { approved: false, by: verdict.policy === 'ask' ? 'none' : 'rule', channel: null, waitedMs: null };
       if (verdict.policy === 'ask' && this.#o.approve) {
         const answer = await this.#o
-          .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.askClient ? { askClient: ctx.askClient } : {}) })
-          .catch((): ApprovalResult => ({ approved: false, by: 'none', channel: null, waitedMs: null }));
+          .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.askClient ? { askClient: ctx.askClient } : {}),
+            ...(ctx.canDefer ? { canDefer: true } : {}),
+            ...(ctx.clientAnswer ? { clientAnswer: ctx.clientAnswer } : {}),
+          })
+          .catch((err: unknown): ApprovalResult => {
+            if (err instanceof ApprovalDeferred) throw err;
+            return { approved: false, by: 'none', channel: null, waitedMs: null };
+          });
         outcome = typeof answer === 'boolean' ? { approved: answer, by: 'person', channel: null, waitedMs: null } : answer;
       }
       decision = { ...decision, by: outcome.by, channel: outcome.channel, waitedMs: outcome.waitedMs };
