@@ -33,7 +33,7 @@ const demolish = defineTool({
 const inspect = defineTool({ name: 'demo-inspect', provider: 'demo', title: 'Inspect hangar', description: 'Reads a hangar.', class: 'read', input: {}, run: async () => ({ text: 'hangar ok' }) });
 
 async function open(): Promise<{ ui: Ui; page: Page }> {
-  const ui = await startUi({ sim: false, tools: [demolish, inspect] });
+  const ui = await startUi({ sim: false, tools: [demolish, inspect], settings: { policies: {} } });
   cleanups.push(() => ui.stop());
   const { context, page } = await ui.open(browser);
   cleanups.push(() => context.close());

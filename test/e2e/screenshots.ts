@@ -12,7 +12,7 @@ import { launchChromium, startUi } from './harness.js';
 const out = 'test-results/screenshots';
 const docs = process.argv.includes('--docs');
 await mkdir(out, { recursive: true });
-const ui = await startUi({ sim: { orgs: [{ id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', displayName: 'Edge fleet (EU)' }, { id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', displayName: 'Lab' }], organizationsEnabled: true } });
+const ui = await startUi({ settings: { policies: {} }, sim: { orgs: [{ id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', displayName: 'Edge fleet (EU)' }, { id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', displayName: 'Lab' }], organizationsEnabled: true } });
 const browser = await launchChromium();
 
 async function shoot(page: Page, prefix: string) {

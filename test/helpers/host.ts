@@ -53,6 +53,8 @@ export function eraClient(name: string, { era = 'legacy', protocolVersion }: Con
   );
 }
 
+export const ALLOW_ALL: Settings['policies'] = { classes: { read: 'allow', write: 'allow', destructive: 'allow' } };
+
 /** Creates a unique keychain service name so tests never share (or touch real) entries. */
 export function testKeychainService(): string {
   return `tarmac-test-${randomUUID()}`;
@@ -73,7 +75,9 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     ...hostOptions,
     dataDir,
   });
-  if (settings) await host.settings.update((s) => ({ ...s, ...settings }));
+  // Tests of tools, not of guardrails, run every class without asking; guardrail tests pass
+  // their own `policies` (`{}` for the defaults: read allow, write and destructive ask).
+  await host.settings.update((s) => ({ ...s, policies: ALLOW_ALL, ...settings }));
   const tokens = new Map<string, string>();
   const tokenFor = async (name: string) => {
     let token = tokens.get(name);

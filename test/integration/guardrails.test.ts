@@ -18,6 +18,9 @@ const destroy = defineTool({
 });
 const list = defineTool({ name: 'fly-apps-list', provider: 'fly', title: 'List apps', description: 'Lists apps.', class: 'read', input: {}, run: async () => ({ text: 'web' }) });
 
+/** The shipped defaults (the test helper otherwise allows every class). */
+const DEFAULTS = { policies: {} };
+
 let t: TestHost | null = null;
 afterEach(async () => {
   await t?.stop();
@@ -46,7 +49,7 @@ async function until<T>(get: () => T | undefined | null | false, ms = 10_000): P
 
 describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (era) => {
   it('an ask call waits, is approved through the API and runs; denied, it is an isError with the reason', async () => {
-    t = await startTestHost({ tools: [destroy, list] });
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const api = createHostApi(t.host, { openBrowser: async () => undefined });
     try {
       const client: Client = await t.connect('cursor', { era });
@@ -72,7 +75,7 @@ describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (er
   });
 
   it('pause and read-only from the CLI apply to the next call', async () => {
-    t = await startTestHost({ tools: [destroy, list] });
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const client = await t.connect('cursor', { era });
     const c = cli(t);
     expect(await c.run('pause')).toBe(0);
@@ -88,7 +91,7 @@ describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (er
 
 describe('guardrails over MCP', () => {
   it('the CLI lists waiting calls and approves one from another "terminal"; policy show says which rule decided', async () => {
-    t = await startTestHost({ tools: [destroy, list] });
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const client = await t.connect('cursor');
     const c = cli(t);
     const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
@@ -111,7 +114,7 @@ describe('guardrails over MCP', () => {
   });
 
   it('the timeout denies with a message the model can act on', async () => {
-    t = await startTestHost({ tools: [destroy], settings: { approvals: { timeoutSeconds: 5 } } });
+    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { timeoutSeconds: 5 } } });
     const client = await t.connect('cursor');
     const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
     expect(text(r)).toMatch(/did not approve "fly-apps-destroy" within 5 seconds; ask them to approve it in Tarmac/);
@@ -119,7 +122,7 @@ describe('guardrails over MCP', () => {
   });
 
   it('progress notifications keep a waiting call alive; the client cancelling withdraws the approval', async () => {
-    t = await startTestHost({ tools: [destroy], approvalProgressMs: 20 });
+    t = await startTestHost({ tools: [destroy], approvalProgressMs: 20, settings: DEFAULTS });
     const client = await t.connect('cursor');
     const controller = new AbortController();
     const progress: number[] = [];
@@ -134,7 +137,7 @@ describe('guardrails over MCP', () => {
   });
 
   it('approval through the client itself (elicitation), answered by the SDK client', async () => {
-    t = await startTestHost({ tools: [destroy], settings: { approvals: { via: 'client' } } });
+    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { via: 'client' } } });
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     const client = new Client({ name: 'vitest-elicit', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
     const asked: string[] = [];
@@ -154,7 +157,7 @@ describe('guardrails over MCP', () => {
   });
 
   it('2026-07-28: approval through an input-required result, answered by the SDK client; a forged retry is not an answer', async () => {
-    t = await startTestHost({ tools: [destroy], settings: { approvals: { via: 'client' } } });
+    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { via: 'client' } } });
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     const client = new Client({ name: 'vitest-mrtr', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
     const asked: string[] = [];
@@ -189,7 +192,7 @@ describe('guardrails over MCP', () => {
   });
 
   it('a tool turned off leaves tools/list and list_changed arrives', async () => {
-    t = await startTestHost({ tools: [destroy, list] });
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const client = await t.connect('cursor');
     let changed = 0;
     client.setNotificationHandler('notifications/tools/list_changed' as never, (() => void changed++) as never);
