@@ -1,8 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { HostStatus, ProviderStatus } from '../../shared/api.js';
 
-/** What the tray shows: the host's status as the window gets it (null until the host answered). */
-export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'>;
+/** What the tray shows: the host's status as the window gets it, and failed calls since the person last looked. */
+export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'> & {
+  /** Calls that ended in error or timeout since the window was last opened. */
+  failed?: number;
+  /** The latest finished call. */
+  lastCall?: { tool: string; status: string } | null;
+};
 
 export type TrayIcon = 'ok' | 'attention' | 'error';
 
@@ -15,7 +20,7 @@ export interface TrayActions {
 /** error: not serving; attention: serving, but a provider or the keychain needs the person; ok otherwise. */
 export function trayIcon(state: TrayState): TrayIcon {
   if (state.endpoint.state === 'error' || state.endpoint.state === 'stopped') return 'error';
-  if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready')) return 'attention';
+  if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready') || (state.failed ?? 0) > 0) return 'attention';
   return 'ok';
 }
 
@@ -49,6 +54,12 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
   if (state.providers.length || state.keychain.state !== 'ok') items.push({ type: 'separator' });
   for (const p of state.providers) items.push({ label: clip(`${MARK[p.state]} ${p.label}: ${p.summary}`), enabled: false });
   if (state.keychain.state !== 'ok') items.push({ label: '✕ Keychain unavailable: open Tarmac for what to do', enabled: false });
+  const failed = state.failed ?? 0;
+  if (failed > 0 || state.lastCall) {
+    items.push({ type: 'separator' });
+    if (failed > 0) items.push({ label: `${failed} failed call${failed === 1 ? '' : 's'} since you last looked`, click: () => actions.openWindow() });
+    if (state.lastCall) items.push({ label: clip(`Last call: ${state.lastCall.tool} (${state.lastCall.status})`), enabled: false });
+  }
   items.push(
     { type: 'separator' },
     { label: 'Copy endpoint URL', enabled: endpoint.url !== null, click: () => actions.copyEndpoint() },
@@ -63,6 +74,8 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
 export function trayTooltip(state: TrayState): string {
   const icon = trayIcon(state);
   const base = state.endpoint.state === 'running' ? `Tarmac: ${state.endpoint.url}` : `Tarmac: ${state.endpoint.state}`;
+  const failed = state.failed ?? 0;
+  if (failed > 0) return `${base} (${failed} failed call${failed === 1 ? '' : 's'})`;
   return icon === 'attention' ? `${base} (needs attention)` : base;
 }
 

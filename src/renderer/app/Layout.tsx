@@ -1,10 +1,11 @@
-import { Gauge, KeyRound, Settings } from 'lucide-react';
+import { Activity, Gauge, KeyRound, Settings } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
 
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
+  { to: '/activity', label: 'Activity', Icon: Activity, end: false },
   { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
   { to: '/settings', label: 'Settings', Icon: Settings, end: false },
 ];
