@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
 import type { Settings } from '../../src/main/host/settings.js';
+import type { AnyToolSpec } from '../../src/main/host/tools/catalogue.js';
 import { startBrowserMode, type BrowserMode } from '../../src/main/web/index.js';
 import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtures/flightctl-sim/index.js';
 import { FAKE_FLYCTL } from '../helpers/fly.js';
@@ -30,6 +31,8 @@ export interface UiOptions {
   env?: NodeJS.ProcessEnv;
   /** What happens to sign-in URLs the host would open in the system browser. */
   onBrowser?: (url: string) => void;
+  /** Extra tools (test/fixtures/test-tools.ts) besides the providers'. */
+  tools?: AnyToolSpec[];
 }
 
 export interface Ui {
@@ -40,7 +43,7 @@ export interface Ui {
   /** Replace what opening a sign-in URL does. */
   onBrowser(fn: (url: string) => void): void;
   /** A fresh browser context signed in through the one-time link (only the first call can use it). */
-  open(browser: Browser, options?: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
+  open(browser: Browser, options?: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean; acceptDownloads?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
     providers: [createFlyProvider, createFlightctlProvider],
     env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), FLY_CONFIG_DIR: join(home, '.fly'), ...options.env },
     settings: { flyctlPath: FAKE_FLYCTL, ...options.settings },
+    ...(options.tools ? { tools: options.tools } : {}),
   });
   let hook = options.onBrowser ?? (() => undefined);
   const mode = await startBrowserMode(t.host, { rendererDir: RENDERER_DIR, openBrowser: async (url) => hook(url) });
@@ -62,7 +66,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
     home,
     onBrowser: (fn) => (hook = fn),
     async open(browser, opts = {}) {
-      const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1200, height: 860 }, ...(opts.bypassCSP ? { bypassCSP: true } : {}) });
+      const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1200, height: 860 }, ...(opts.bypassCSP ? { bypassCSP: true } : {}), ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
       const page = await context.newPage();
       if (used) throw new Error('the one-time link was used already; share one context or start another Ui');
       used = true;

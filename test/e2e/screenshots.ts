@@ -18,11 +18,12 @@ const browser = await launchChromium();
 async function shoot(page: Page, prefix: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [name, link] of [['overview', 'Overview'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
+    for (const [name, link] of [['overview', 'Overview'], ['activity', 'Activity'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
+      if (name === 'activity' && prefix === 'daily') await page.getByRole('button', { name: /fly-apps-list by/ }).first().waitFor();
       await page.waitForTimeout(150);
       await page.screenshot({ path: join(out, `${prefix}-${name}-${scheme}.png`), fullPage: true });
     }
@@ -39,10 +40,29 @@ try {
   const { idToken } = await ui.sim!.mintSession();
   await ui.mode.api.api.signIn('flightctl', 'token', { apiUrl: ui.sim!.url, token: idToken });
   const client = await ui.t.connect('claude-code');
-  await ui.t.connect('cursor');
+  const cursor = await ui.t.connect('cursor');
+  // A few calls, so Activity has something to show: reads, a failure, another client.
+  for (const name of ['fly-apps-list', 'fly-orgs-list', 'query_devices', 'query_fleets', 'fly-apps-list']) await client.callTool({ name, arguments: {} }).catch(() => undefined);
+  await client.callTool({ name: 'fly-status', arguments: { app: 'no-such-app' } }).catch(() => undefined);
+  await cursor.callTool({ name: 'get_devices_summary', arguments: {} }).catch(() => undefined);
+  await cursor.callTool({ name: 'fly-apps-list', arguments: { org: 'personal' } }).catch(() => undefined);
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByText('claude-code').waitFor();
   await shoot(page, 'daily');
+  // The charts and one call's details, in both schemes.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('tab', { name: 'Charts' }).click();
+    await page.getByRole('heading', { name: 'Calls per minute' }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, `daily-charts-${scheme}.png`), fullPage: true });
+    await page.getByRole('tab', { name: 'Calls' }).click();
+    await page.getByRole('button', { name: /fly-status by/ }).first().click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: join(out, `daily-call-${scheme}.png`) });
+    await page.keyboard.press('Escape');
+  }
   await client.close();
   await context.close();
   if (docs) {

@@ -55,7 +55,7 @@ describe('the window', () => {
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const name of ['Overview', 'Accounts', 'Settings']) {
+      for (const name of ['Overview', 'Activity', 'Accounts', 'Settings']) {
         await page.getByRole('link', { name }).click();
         await page.getByRole('heading', { name, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');

@@ -15,12 +15,14 @@ const COLORS: Record<ToolCallStatus, string> = {
   cancelled: '#7a8594',
   running: '#3b82f6',
 };
+/** Legend text in the page's text colour: the series colours are for the marks, not for reading. */
+const legendText = (value: string) => <span style={{ color: 'var(--text)' }}>{value}</span>;
 const SERIES: ToolCallStatus[] = ['ok', 'error', 'timeout', 'denied', 'cancelled'];
 
 /** Charts of the recorded calls; they follow finished calls, at most every few seconds. */
 export default function ActivityCharts() {
   const [range, setRange] = useState<StatsRange>('hour');
-  const stats = useQuery({ queryKey: ['activityStats', range], queryFn: () => api.activityStats(range) });
+  const stats = useQuery({ queryKey: ['activityStats', range], queryFn: () => api.activityStats(range), staleTime: 0, refetchOnMount: 'always' });
   // New calls refresh the charts, gathered so a busy minute redraws them once every few seconds.
   useEffect(() => {
     let due: ReturnType<typeof setTimeout> | null = null;
@@ -64,7 +66,7 @@ export default function ActivityCharts() {
               <XAxis dataKey="minute" {...axis} minTickGap={24} />
               <YAxis allowDecimals={false} {...axis} width={36} />
               <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-              <Legend />
+              <Legend formatter={legendText} />
               {SERIES.map((k) => (
                 <Bar key={k} dataKey={k} name={STATUS[k].label} stackId="s" fill={COLORS[k]} isAnimationActive={false} />
               ))}
@@ -83,7 +85,7 @@ export default function ActivityCharts() {
                 <XAxis type="number" {...axis} tickFormatter={(v: number) => formatDuration(v)} />
                 <YAxis type="category" dataKey="tool" {...axis} width={150} />
                 <Tooltip formatter={(v) => formatDuration(Number(v))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-                <Legend />
+                <Legend formatter={legendText} />
                 <Bar dataKey="p50Ms" name="p50" fill="#3b82f6" isAnimationActive={false} />
                 <Bar dataKey="p95Ms" name="p95" fill="#f5b005" isAnimationActive={false} />
               </BarChart>

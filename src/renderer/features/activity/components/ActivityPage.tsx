@@ -27,7 +27,7 @@ export function ActivityPage() {
   const [open, setOpen] = useState<ToolCall | null>(null);
   const feed = useActivityFeed(filter, filterKey, paused);
   const tab = params.get('view') === 'charts' ? 'charts' : 'calls';
-  const names = useQuery({ queryKey: ['activityStats', 'day'], queryFn: () => api.activityStats('day') });
+  const names = useQuery({ queryKey: ['activityStats', 'day'], queryFn: () => api.activityStats('day'), staleTime: 0, refetchOnMount: 'always' });
 
   const update = (next: Partial<FilterState> & { view?: string }) =>
     setParams(

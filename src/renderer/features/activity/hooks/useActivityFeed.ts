@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ActivityFilter, ToolCall } from '../../../../shared/activity.js';
 import { api, onHostEvent } from '../../../api.js';
 import { matches } from '../filter.js';
@@ -18,6 +18,9 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
     queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, PAGE),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
+    // Calls made while the page was closed reached no one: load afresh each time it opens.
+    staleTime: 0,
+    refetchOnMount: 'always',
   });
   // Calls seen live since this list loaded: the newest record of each, and the order they arrived in.
   const [live, setLive] = useState<{ byId: Map<string, ToolCall>; fresh: string[]; pending: string[] }>({ byId: new Map(), fresh: [], pending: [] });
@@ -26,10 +29,13 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
 
-  // A new filter (or a reload of the pages) starts the live overlay afresh.
-  useEffect(() => setLive({ byId: new Map(), fresh: [], pending: [] }), [filterKey, pages.dataUpdatedAt]);
+  // A new filter starts the live overlay afresh. (Not a reload of the pages: a call that arrived
+  // while they loaded would be lost; one that is in both is shown once, by id.)
+  useLayoutEffect(() => setLive({ byId: new Map(), fresh: [], pending: [] }), [filterKey]);
 
-  useEffect(() => {
+  // A layout effect: listening starts in the same task that shows the page, so no call made
+  // after it appears can slip between the history's answer and the live events.
+  useLayoutEffect(() => {
     const flush = () => {
       frame.current = null;
       const batch = queue.current;
@@ -48,6 +54,8 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
     };
     return onHostEvent((event) => {
       if (event.type === 'activityCleared') {
+        queue.current = [];
+        setLive({ byId: new Map(), fresh: [], pending: [] });
         void pages.refetch();
         return;
       }
