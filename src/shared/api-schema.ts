@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ApiArgs, ApiMethod } from './api.js';
+import { ClientActionInputSchema, ClientActionSchema } from './clients.js';
 
 const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
 const name = z.string().min(1).max(64);
@@ -29,6 +30,9 @@ export const API_ARGS = {
   signOut: z.tuple([providerId]),
   providerChoices: z.tuple([providerId]),
   setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024)]),
+  listClients: z.tuple([]),
+  changeClients: z.tuple([ClientActionSchema, ClientActionInputSchema.strict()]),
+  registerDetectedClients: z.tuple([z.boolean()]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   openFolder: z.tuple([z.enum(['data', 'logs'])]),

@@ -2,6 +2,7 @@ import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
 import { createHostApi, type ShellCapabilities } from '../host/api.js';
+import { electronLauncher } from '../host/clients/endpoint-url.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { linuxAutostart } from './autostart.js';
@@ -88,6 +89,8 @@ if (!app.requestSingleInstanceLock()) {
         await shell.openExternal(url);
       },
       emit: send,
+      // Clients start `tarmac bridge` with this app's own executable as Node: no system Node needed.
+      clientLauncher: electronLauncher(process.execPath, join(app.getAppPath(), 'out', 'cli', 'tarmac.js')),
       shell: {
         launchAtLogin: launchAtLogin(),
         openPath: async (path) => {
