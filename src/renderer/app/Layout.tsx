@@ -1,4 +1,4 @@
-import { Gauge, KeyRound, Settings } from 'lucide-react';
+import { Cable, Gauge, KeyRound, Settings } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
@@ -6,6 +6,7 @@ import { transport } from '../api.js';
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
   { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
+  { to: '/clients', label: 'Clients', Icon: Cable, end: false },
   { to: '/settings', label: 'Settings', Icon: Settings, end: false },
 ];
 
