@@ -58,9 +58,9 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
   return (
     <Card labelledBy={titleId} className="client-card" data-testid={`client-${client.id}`}>
       <div className="card-head">
-        <h2 className="card-title" id={titleId} tabIndex={-1}>
+        <h3 className="card-title" id={titleId} tabIndex={-1}>
           {client.label}
-        </h2>
+        </h3>
         <Badge tone={s.tone}>{s.label}</Badge>
       </div>
       <p className="card-sub small">

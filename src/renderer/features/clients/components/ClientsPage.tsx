@@ -7,6 +7,15 @@ import { useClientPlan, useClients, type ClientRequest } from '../hooks/useClien
 import { ChangeDialog } from './ChangeDialog.js';
 import { ClientCard } from './ClientCard.js';
 
+const SECTIONS: Array<{ title: string; help: string; has(c: ClientState): boolean }> = [
+  { title: 'On this computer', help: 'Installed clients, and any client Tarmac is registered in.', has: (c) => c.detected || c.status !== 'not-registered' },
+  {
+    title: 'Not found on this computer',
+    help: 'Register writes the config file now, ready for when you install the client; or set it up by hand.',
+    has: (c) => !c.detected && c.status === 'not-registered',
+  },
+];
+
 /** Registered and stale first, then installed ones, then the rest; by name within each. */
 function rank(c: ClientState): number {
   if (c.status !== 'not-registered') return 0;
@@ -70,18 +79,33 @@ export function ClientsPage() {
             {', '}
             {clients.data.filter((c) => c.status === 'registered').length} registered, {clients.data.filter((c) => c.detected).length} installed.
           </p>
-          <div className="client-grid">
-            {shown.map((c) => (
-              <ClientCard
-                key={c.id}
-                client={c}
-                busy={preview.isPending && preview.variables?.key === c.id}
-                locked={busy}
-                failed={failed?.request.key === c.id ? failed : null}
-                onRequest={request}
-              />
-            ))}
-          </div>
+          {SECTIONS.map(({ title, help, has }) => {
+            const inSection = shown.filter(has);
+            if (!inSection.length) return null;
+            const headingId = `clients-${title.replace(/\W+/g, '-').toLowerCase()}`;
+            return (
+              <section key={title} className="stack" aria-labelledby={headingId}>
+                <div>
+                  <h2 className="section-title" id={headingId}>
+                    {title} ({inSection.length})
+                  </h2>
+                  <p className="help">{help}</p>
+                </div>
+                <div className="client-grid">
+                  {inSection.map((c) => (
+                    <ClientCard
+                      key={c.id}
+                      client={c}
+                      busy={preview.isPending && preview.variables?.key === c.id}
+                      locked={busy}
+                      failed={failed?.request.key === c.id ? failed : null}
+                      onRequest={request}
+                    />
+                  ))}
+                </div>
+              </section>
+            );
+          })}
           {shown.length === 0 ? <p className="empty">No client matches “{query.trim()}”.</p> : null}
         </>
       ) : null}

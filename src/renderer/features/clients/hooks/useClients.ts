@@ -5,7 +5,9 @@ import { api } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
 
 export function useClients() {
-  return useQuery({ queryKey: keys.clients, queryFn: () => api.listClients() });
+  // Config files also change outside Tarmac (edited by hand, a client's own UI): look again when
+  // the page is opened or the window regains focus. Changes Tarmac makes arrive as clientsChanged.
+  return useQuery({ queryKey: keys.clients, queryFn: () => api.listClients(), staleTime: 0, refetchOnWindowFocus: true });
 }
 
 /** What the person asked for: one action on some clients, or "register all detected". */
