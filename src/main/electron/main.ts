@@ -2,10 +2,10 @@ import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
 import { createHostApi, type ShellCapabilities } from '../host/api.js';
-import { electronLauncher } from '../host/clients/endpoint-url.js';
 import { createHost, type Host } from '../host/index.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { linuxAutostart } from './autostart.js';
+import { bundledCliLauncher } from './cli-launcher.js';
 import { serveApiOverIpc } from './ipc.js';
 import { rendererLocation } from './sender.js';
 import { TarmacTray } from './tray.js';
@@ -90,7 +90,7 @@ if (!app.requestSingleInstanceLock()) {
       },
       emit: send,
       // Clients start `tarmac bridge` with this app's own executable as Node: no system Node needed.
-      clientLauncher: electronLauncher(process.execPath, join(app.getAppPath(), 'out', 'cli', 'tarmac.js')),
+      clientLauncher: bundledCliLauncher(process.execPath, app.getAppPath()),
       shell: {
         launchAtLogin: launchAtLogin(),
         openPath: async (path) => {
