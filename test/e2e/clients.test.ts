@@ -87,8 +87,9 @@ describe('the Clients page', () => {
     await ui.mode.api.api.changeClients('register', { clients: ['cursor'] });
     const token = await ui.t.host.tokens.get('cursor');
     await writeFile(cursorFile, JSON.stringify({ mcpServers: { tarmac: { url: 'http://127.0.0.1:1/mcp', headers: { Authorization: `Bearer ${token}` } } } }, null, 2));
-    await clients.page.reload();
-    await clients.card('cursor').waitFor();
+    // Edited outside Tarmac: the page looks again when it is opened.
+    await clients.page.getByRole('link', { name: 'Overview' }).click();
+    await clients.goto();
     await expect.poll(() => clients.badge('cursor').textContent()).toBe('Needs repair');
     expect(await clients.staleReason('cursor').textContent()).toContain('it points at http://127.0.0.1:1/mcp');
 
@@ -144,6 +145,40 @@ describe('the Clients page', () => {
     await page.keyboard.press('Escape');
     await clients.dialog().waitFor({ state: 'detached' });
     expect((await readJson(cursorFile)).mcpServers.tarmac).toBeDefined();
+  });
+
+  it('an entry named "tarmac" that is not Tarmac\'s is left alone until Overwrite, which shows its diff first', async () => {
+    const foreign = JSON.stringify({ mcpServers: { tarmac: { url: 'https://tarmac.example.com/mcp' } } }, null, 2);
+    const { ui, clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), foreign));
+    expect(await clients.staleReason('cursor').textContent()).toContain('that Tarmac did not write');
+    await clients.button('cursor', 'Repair').click();
+    const alert = clients.card('cursor').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('choose "Overwrite"');
+    expect(await readFile(cursorFile, 'utf8')).toBe(foreign);
+    await clients.button('cursor', 'Overwrite').click();
+    const del = clients.diff(cursorFile).locator('.diff-del');
+    await del.first().waitFor();
+    expect((await del.allTextContents()).join('\n')).toContain('https://tarmac.example.com/mcp');
+    expect(await readFile(cursorFile, 'utf8')).toBe(foreign);
+    await clients.apply().click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Registered');
+    expect((await readJson(cursorFile)).mcpServers.tarmac!.url).toBe(ui.t.url);
+  });
+
+  it('with the OAuth option only the URL goes into the file; changes made elsewhere show up without a reload', async () => {
+    const { ui, clients, cursorFile } = await open();
+    await clients.card('cursor').getByLabel('Sign in with OAuth instead of a token').check();
+    await clients.button('cursor', 'Register').click();
+    await clients.diff(cursorFile).waitFor();
+    expect(await clients.diff(cursorFile).textContent()).not.toContain('Authorization');
+    await clients.apply().click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Registered');
+    expect(await readJson(cursorFile)).toEqual({ mcpServers: { tarmac: { url: ui.t.url } } });
+    expect(await clients.card('cursor').textContent()).toContain('Signs in with OAuth');
+    // Another window (or the host's own API) removes it: this page hears of it (clientsChanged).
+    await ui.mode.api.api.changeClients('unregister', { clients: ['cursor'] });
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Not registered');
   });
 
   it('a client that is not installed offers its entry to copy', async () => {
