@@ -115,6 +115,18 @@ describe('client requests of the host API', () => {
     expect(cursorIn(clientsEvents().at(-1)!).status).toBe('not-registered');
   });
 
+  it('a diff never shows a token, not even an old revoked one being replaced', async () => {
+    await mkdir(join(home, '.cursor'));
+    await hostApi.api.changeClients('register', { clients: ['cursor'] });
+    const old = (await t.host.tokens.get('cursor'))!;
+    await t.host.tokens.revoke('cursor');
+    expect(cursorIn(await hostApi.api.listClients())).toMatchObject({ status: 'stale', reason: expect.stringContaining('revoked') });
+    const [preview] = await hostApi.api.changeClients('repair', { clients: ['cursor'], dryRun: true });
+    expect(preview!.diff).toContain('-        "Authorization": "Bearer tmc_••••••"');
+    expect(preview!.diff).not.toContain(old);
+    expect(preview!.diff).not.toMatch(/tmc_[A-Za-z0-9_-]{16,}/);
+  });
+
   it('a corrupt config is config-corrupt with file:line, and the file stays byte for byte', async () => {
     await mkdir(join(home, '.cursor'));
     const broken = '{\n  "mcpServers": {\n    "other": { "url": "x" },,\n  }\n';
