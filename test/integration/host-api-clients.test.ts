@@ -122,7 +122,7 @@ describe('client requests of the host API', () => {
     await t.host.tokens.revoke('cursor');
     expect(cursorIn(await hostApi.api.listClients())).toMatchObject({ status: 'stale', reason: expect.stringContaining('revoked') });
     const [preview] = await hostApi.api.changeClients('repair', { clients: ['cursor'], dryRun: true });
-    expect(preview!.diff).toContain('-        "Authorization": "Bearer tmc_••••••"');
+    expect(preview!.diff).toContain('-        "Authorization": "Bearer tmc_••••••(old)"');
     expect(preview!.diff).not.toContain(old);
     expect(preview!.diff).not.toMatch(/tmc_[A-Za-z0-9_-]{16,}/);
   });

@@ -106,9 +106,8 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     const { runClientAction } = await import('./clients/registrar.js');
     try {
       const changes = await runClientAction(await registrar(), action, input);
-      // The registrar masks the client's current token; an old one (revoked, replaced) or another
-      // secret the host knows may still be on a removed line.
-      return changes.map((c) => ({ ...c, diff: host.redactor.text(c.diff.replace(/tmc_[A-Za-z0-9_-]{16,}/g, 'tmc_••••••')) }));
+      // The registrar masks Tarmac's tokens; another secret the host knows may be on a removed line.
+      return changes.map((c) => ({ ...c, diff: host.redactor.text(c.diff) }));
     } finally {
       // Written or partly written: every window shows the files as they now are.
       if (!input.dryRun) await pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));

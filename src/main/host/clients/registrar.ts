@@ -132,7 +132,9 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     verify: (text: string) => void,
   ): Promise<ClientChange> {
     const result = await editConfigFile(file, mutate, { dryRun, backupDir, secret: secret !== null, verify });
-    const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t);
+    // The current token, and any older Tarmac token still in the file (revoked, replaced): told
+    // apart, so replacing one with the other still shows as a change.
+    const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t).replace(/tmc_[A-Za-z0-9_-]{16,}/g, `${TOKEN_MASK}(old)`);
     const diff = result.changed ? createTwoFilesPatch(file, file, mask(result.before ?? ''), mask(result.after), 'before', 'after') : '';
     return { id: d.id, path: file, diff, changed: result.changed, written: result.changed && !dryRun, backup: result.backup };
   }
