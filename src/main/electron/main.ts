@@ -10,6 +10,7 @@ import { createHost, type Host } from '../host/index.js';
 import { V8_MEMORY_FLAGS } from '../host/memory.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { linuxAutostart } from './autostart.js';
+import { bundledCliLauncher } from './cli-launcher.js';
 import { serveApiOverIpc } from './ipc.js';
 import { rendererLocation } from './sender.js';
 import { TarmacTray } from './tray.js';
@@ -111,6 +112,8 @@ if (!app.requestSingleInstanceLock()) {
         await shell.openExternal(url);
       },
       emit: send,
+      // Clients start `tarmac bridge` with this app's own executable as Node: no system Node needed.
+      clientLauncher: bundledCliLauncher(process.execPath, app.getAppPath()),
       shell: {
         launchAtLogin: launchAtLogin(),
         openPath: async (path) => {

@@ -12,6 +12,7 @@ import { useTheme } from './theme.js';
 // The Overview is what the window opens on; the other pages load when first visited.
 const AccountsPage = lazy(() => import('../features/accounts/components/AccountsPage.js').then((m) => ({ default: m.AccountsPage })));
 const ActivityPage = lazy(() => import('../features/activity/components/ActivityPage.js').then((m) => ({ default: m.ActivityPage })));
+const ClientsPage = lazy(() => import('../features/clients/components/ClientsPage.js').then((m) => ({ default: m.ClientsPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage.js').then((m) => ({ default: m.SettingsPage })));
 
 function Root() {
@@ -24,6 +25,7 @@ function Root() {
           <Route index element={<OverviewPage />} />
           <Route path="activity" element={<ActivityPage />} />
           <Route path="accounts" element={<AccountsPage />} />
+          <Route path="clients" element={<ClientsPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="*" element={<OverviewPage />} />
         </Route>

@@ -1,4 +1,4 @@
-import { Activity, Gauge, KeyRound, Settings } from 'lucide-react';
+import { Activity, Cable, Gauge, KeyRound, Settings } from 'lucide-react';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
@@ -7,6 +7,7 @@ const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
   { to: '/activity', label: 'Activity', Icon: Activity, end: false },
   { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
+  { to: '/clients', label: 'Clients', Icon: Cable, end: false },
   { to: '/settings', label: 'Settings', Icon: Settings, end: false },
 ];
 

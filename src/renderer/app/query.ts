@@ -21,6 +21,7 @@ export const queryClient = new QueryClient({
 export const keys = {
   status: ['status'] as const,
   settings: ['settings'] as const,
+  clients: ['clients'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };
