@@ -15,7 +15,7 @@ export function CallDetails({ call, onClose }: { call: ToolCall | null; onClose(
     <Dialog.Root open={call !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className="dialog dialog-wide" aria-describedby={undefined}>
+        <Dialog.Content className="dialog" aria-describedby={undefined}>
           {call ? (
             <>
               <div className="card-head">
