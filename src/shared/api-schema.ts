@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TOOL_CALL_STATUSES, type ToolCallStatus } from './activity.js';
 import type { ApiArgs, ApiMethod } from './api.js';
 import { TOOL_CLASSES, type ToolClass } from './policy.js';
+import { ClientActionInputSchema, ClientActionSchema } from './clients.js';
 
 const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
 const name = z.string().min(1).max(64);
@@ -47,6 +48,9 @@ export const API_ARGS = {
   signOut: z.tuple([providerId]),
   providerChoices: z.tuple([providerId]),
   setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024)]),
+  listClients: z.tuple([]),
+  changeClients: z.tuple([ClientActionSchema, ClientActionInputSchema.strict()]),
+  registerDetectedClients: z.tuple([z.boolean()]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   openFolder: z.tuple([z.enum(['data', 'logs'])]),

@@ -3,6 +3,7 @@
  * carry exactly this: the method list below is the one definition the preload, the IPC handlers
  * and the HTTP routes are derived from, and the compiler checks it against TarmacApi.
  */
+import type { ClientAction, ClientActionInput, ClientChange, ClientState } from './clients.js';
 
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
@@ -156,6 +157,8 @@ export type ApiErrorCode =
   | 'denied'
   | 'flyctl-missing'
   | 'settings-corrupt'
+  | 'config-corrupt'
+  | 'conflict'
   | 'internal';
 
 export interface ApiErrorData {
@@ -193,6 +196,13 @@ export interface TarmacApi {
   /** Lists to pick from once signed in (Flight Control's organizations). */
   providerChoices(provider: ProviderId): Promise<ProviderChoice[]>;
   setProviderChoice(provider: ProviderId, choice: string, value: string): Promise<ProviderStatus>;
+
+  /** Every AI client Tarmac can register in: detected, status (with the stale reason), last connected, snippet. */
+  listClients(): Promise<ClientState[]>;
+  /** Register, remove or repair clients; with `dryRun` the exact diff per file and nothing written. */
+  changeClients(action: ClientAction, input: ClientActionInput): Promise<ClientChange[]>;
+  /** Register every detected client that is not registered yet (same dry-run rule). */
+  registerDetectedClients(dryRun: boolean): Promise<ClientChange[]>;
 
   getSettings(): Promise<AppSettings>;
   /** A new port restarts the endpoint; a busy port is an error and the old port keeps serving. */
@@ -246,6 +256,9 @@ export const API_METHODS = [
   'signOut',
   'providerChoices',
   'setProviderChoice',
+  'listClients',
+  'changeClients',
+  'registerDetectedClients',
   'getSettings',
   'updateSettings',
   'openFolder',
@@ -281,6 +294,8 @@ export const ipcChannel = (method: ApiMethod): string => `tarmac:${method}`;
 
 export interface TarmacEventMap {
   statusChanged: HostStatus;
+  /** A client was registered, removed or repaired, or connected (its last connection changed). */
+  clientsChanged: ClientState[];
   signIn: SignInEvent;
   settingsChanged: AppSettings;
   /** A tool call started or finished (its record, already redacted). */

@@ -95,9 +95,10 @@ describe('Fly.io sign-in in the window', () => {
     // Into the tab list, over to "Paste a token", into its panel, to the field.
     await accounts.signIn('fly').getByRole('tab', { name: 'Sign in with the browser' }).focus();
     await page.keyboard.press('ArrowRight');
+    await accounts.signIn('fly').getByRole('form', { name: 'Paste a token' }).waitFor();
     await page.keyboard.press('Tab'); // the tab panel
     await page.keyboard.press('Tab'); // the token field
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('password');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('password');
     await page.keyboard.type('FlyV1 fm2_keyboard-token');
     await page.keyboard.press('Enter');
     await expect.poll(() => accounts.summary('fly').textContent()).toMatch(/signed in as alice@example\.com/);

@@ -31,7 +31,7 @@ export interface UiOptions {
   env?: NodeJS.ProcessEnv;
   /** What happens to sign-in URLs the host would open in the system browser. */
   onBrowser?: (url: string) => void;
-  /** Tools served besides the providers' (guardrail tests). */
+  /** Extra tools (test/fixtures/test-tools.ts) besides the providers'. */
   tools?: AnyToolSpec[];
 }
 
@@ -43,7 +43,7 @@ export interface Ui {
   /** Replace what opening a sign-in URL does. */
   onBrowser(fn: (url: string) => void): void;
   /** A fresh browser context signed in through the one-time link (only the first call can use it). */
-  open(browser: Browser, options?: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
+  open(browser: Browser, options?: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean; acceptDownloads?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
     home,
     onBrowser: (fn) => (hook = fn),
     async open(browser, opts = {}) {
-      const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1200, height: 860 }, ...(opts.bypassCSP ? { bypassCSP: true } : {}) });
+      const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: { width: 1200, height: 860 }, ...(opts.bypassCSP ? { bypassCSP: true } : {}), ...(opts.acceptDownloads ? { acceptDownloads: true } : {}) });
       const page = await context.newPage();
       if (used) throw new Error('the one-time link was used already; share one context or start another Ui');
       used = true;

@@ -4,8 +4,10 @@
  * Written to test-results/screenshots (git-ignored); `--docs` also refreshes the two the README
  * shows (docs/overview.png, docs/accounts.png).
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Page } from 'playwright-core';
 import { launchChromium, startUi } from './harness.js';
 
@@ -18,19 +20,38 @@ const browser = await launchChromium();
 async function shoot(page: Page, prefix: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [name, link] of [['overview', 'Overview'], ['accounts', 'Accounts'], ['tools', 'Tools'], ['settings', 'Settings']] as const) {
+    for (const [name, link] of [['overview', 'Overview'], ['activity', 'Activity'], ['tools', 'Tools'], ['clients', 'Clients'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
       if (name === 'tools') await page.getByRole('table').first().waitFor();
+      if (name === 'activity' && prefix === 'daily') await page.getByRole('button', { name: /fly-apps-list by/ }).first().waitFor();
+      if (name === 'clients') await page.getByTestId('client-cursor').waitFor();
       await page.waitForTimeout(150);
       await page.screenshot({ path: join(out, `${prefix}-${name}-${scheme}.png`), fullPage: true });
     }
   }
 }
 
+/** The Clients page's change dialog: the diff before anything is written. */
+async function shootDialog(page: Page, client: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByTestId(`client-${client}`).getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByRole('dialog').locator('.diff').first().waitFor();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(out, `daily-clients-dialog-${scheme}.png`) });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  }
+}
+
 try {
+  // Some AI clients "installed" in the temporary HOME, with files of their own.
+  for (const dir of ['.cursor', '.gemini', '.codex', '.claude']) await mkdir(join(ui.home, dir), { recursive: true });
+  await writeFile(join(ui.home, '.codex', 'config.toml'), '# Codex settings\nmodel = "gpt-5-codex"\n\n[mcp_servers.docs]\nurl = "https://docs.example.com/mcp"\n');
   const { context, page } = await ui.open(browser);
   await page.getByTestId('endpoint-url').waitFor();
   await shoot(page, 'new');
@@ -39,8 +60,23 @@ try {
   await ui.mode.api.api.signIn('fly', 'token', { token: 'FlyV1 fm2_screenshot-token' });
   const { idToken } = await ui.sim!.mintSession();
   await ui.mode.api.api.signIn('flightctl', 'token', { apiUrl: ui.sim!.url, token: idToken });
-  const client = await ui.t.connect('claude-code');
-  await ui.t.connect('cursor');
+  // Registered: Cursor and Claude Code; stale: Gemini CLI (its entry points at an old port).
+  await ui.mode.api.api.changeClients('register', { clients: ['cursor', 'claude-code', 'gemini-cli'] });
+  const gemini = join(ui.home, '.gemini', 'settings.json');
+  await writeFile(gemini, (await readFile(gemini, 'utf8')).replace(ui.t.url, 'http://127.0.0.1:8276/mcp'));
+  // Connected with the tokens registration made (a new token would make their files stale).
+  const connectAs = async (id: string) => {
+    const c = new Client({ name: id, version: '1.0.0' });
+    await c.connect(new StreamableHTTPClientTransport(new URL(ui.t.url), { requestInit: { headers: { Authorization: `Bearer ${await ui.t.host.tokens.get(id)}` } } }));
+    return c;
+  };
+  const client = await connectAs('claude-code');
+  const cursor = await connectAs('cursor');
+  // A few calls, so Activity has something to show: reads, a failure, another client.
+  for (const name of ['fly-apps-list', 'fly-orgs-list', 'query_devices', 'query_fleets', 'fly-apps-list']) await client.callTool({ name, arguments: {} }).catch(() => undefined);
+  await client.callTool({ name: 'fly-status', arguments: { app: 'no-such-app' } }).catch(() => undefined);
+  await cursor.callTool({ name: 'get_devices_summary', arguments: {} }).catch(() => undefined);
+  await cursor.callTool({ name: 'fly-apps-list', arguments: { org: 'personal' } }).catch(() => undefined);
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByText('claude-code').waitFor();
   await shoot(page, 'daily');
@@ -55,7 +91,23 @@ try {
   }
   await page.getByRole('button', { name: 'Deny' }).click();
   await waiting;
+  await shootDialog(page, 'codex');
+  // The charts and one call's details, in both schemes.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('tab', { name: 'Charts' }).click();
+    await page.getByRole('heading', { name: 'Calls per minute' }).waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(out, `daily-charts-${scheme}.png`), fullPage: true });
+    await page.getByRole('tab', { name: 'Calls' }).click();
+    await page.getByRole('button', { name: /fly-status by/ }).first().click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: join(out, `daily-call-${scheme}.png`) });
+    await page.keyboard.press('Escape');
+  }
   await client.close();
+  await cursor.close();
   await context.close();
   if (docs) {
     await mkdir('docs', { recursive: true });

@@ -55,13 +55,22 @@ describe('the window', () => {
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const name of ['Overview', 'Accounts', 'Tools', 'Settings']) {
+      for (const name of ['Overview', 'Activity', 'Tools', 'Clients', 'Accounts', 'Settings']) {
         await page.getByRole('link', { name }).click();
         await page.getByRole('heading', { name, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');
         if (name === 'Accounts') await page.getByRole('tab').first().waitFor();
         if (name === 'Tools') await page.getByRole('table').first().waitFor();
+        if (name === 'Clients') await page.getByTestId('client-cursor').waitFor();
         for (const v of await seriousViolations(page)) found.push(`${name} (${scheme}): ${v}`);
+        if (name === 'Clients') {
+          // The change dialog with its diff, too.
+          await page.getByTestId('client-cursor').getByRole('button', { name: 'Register', exact: true }).click();
+          await page.getByRole('dialog').locator('.diff').waitFor();
+          for (const v of await seriousViolations(page)) found.push(`Clients dialog (${scheme}): ${v}`);
+          await page.keyboard.press('Escape');
+          await page.getByRole('dialog').waitFor({ state: 'detached' });
+        }
       }
     }
     expect(found).toEqual([]);

@@ -129,6 +129,21 @@ describe('safe writes', () => {
     }
   });
 
+  it('a diff masks an old token being replaced (revoked), not only the current one', async () => {
+    const t = await clientsEnv();
+    try {
+      await t.registrar.register(['cursor']);
+      const old = (await t.host.tokens.get('cursor'))!;
+      await t.host.tokens.revoke('cursor');
+      const [change] = await t.registrar.repair(['cursor'], { dryRun: true });
+      expect(change!.diff).toContain('-        "Authorization": "Bearer tmc_••••••(old)"');
+      expect(change!.diff).toContain('+        "Authorization": "Bearer tmc_••••••"');
+      expect(change!.diff).not.toContain(old);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('two processes adding servers to the same file at once both land', async () => {
     const t = await clientsEnv();
     try {

@@ -69,6 +69,19 @@ describe('tray menu', () => {
     expect(trayIconFile('error', 'darwin')).toBe('trayErrorTemplate.png');
     expect(trayIconFile('ok', 'win32')).toBe('tray.png');
   });
+
+  it('shows failed calls since the window was last opened, and the last call; clicking opens the window', () => {
+    const { calls, actions: a } = actions();
+    const state = { ...running, failed: 2, lastCall: { tool: 'fly-apps-list', status: 'error' } };
+    expect(trayIcon(state)).toBe('attention');
+    expect(trayTooltip(state)).toBe('Tarmac: http://127.0.0.1:8276/mcp (2 failed calls)');
+    const items = trayMenuTemplate(state, a);
+    const failed = items.find((i) => i.label === '2 failed calls since you last looked')!;
+    (failed.click as () => void)();
+    expect(calls).toEqual(['open']);
+    expect(items.map((i) => i.label)).toContain('Last call: fly-apps-list (error)');
+    expect(trayIcon({ ...state, failed: 0 })).toBe('ok');
+  });
 });
 
 describe('tray menu: guardrails', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { autostartEntry, autostartPath } from '../../src/main/electron/autostart.js';
+import { bundledCliLauncher } from '../../src/main/electron/cli-launcher.js';
 import { DEFAULT_SIZE, restoreBounds } from '../../src/main/electron/window-state.js';
 
 const screen = { x: 0, y: 0, width: 1920, height: 1080 };
@@ -30,5 +32,18 @@ describe('launch at login on Linux (XDG autostart)', () => {
   it('lives in $XDG_CONFIG_HOME/autostart (else ~/.config/autostart)', () => {
     expect(autostartPath({ XDG_CONFIG_HOME: '/x', HOME: '/h' })).toBe('/x/autostart/tarmac.desktop');
     expect(autostartPath({ HOME: '/h' })).toBe('/h/.config/autostart/tarmac.desktop');
+  });
+});
+
+describe('how AI clients start the bridge from the desktop app', () => {
+  it('runs the app itself as Node with the CLI bundled inside it', () => {
+    expect(bundledCliLauncher('/Applications/Tarmac.app/Contents/MacOS/Tarmac', '/Applications/Tarmac.app/Contents/Resources/app.asar')).toEqual({
+      command: '/Applications/Tarmac.app/Contents/MacOS/Tarmac',
+      args: ['/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.js'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    // That is where the CLI build writes its entry, and the package ships out/**.
+    expect(readFileSync('vite.cli.config.ts', 'utf8')).toMatch(/outDir: 'out\/cli'[\s\S]*entryFileNames: 'tarmac\.js'/);
+    expect(readFileSync('electron-builder.yml', 'utf8')).toMatch(/^ {2}- out\/\*\*$/m);
   });
 });

@@ -1,11 +1,16 @@
-import { app, Notification, screen, shell, type BrowserWindow } from 'electron';
+import { app, dialog, Notification, screen, shell, type BrowserWindow } from 'electron';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ToolCall } from '../../shared/activity.js';
 import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
 import { createHostApi, type ShellCapabilities } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { V8_MEMORY_FLAGS } from '../host/memory.js';
 import { defaultProviders } from '../host/providers/index.js';
 import { linuxAutostart } from './autostart.js';
+import { bundledCliLauncher } from './cli-launcher.js';
 import { serveApiOverIpc } from './ipc.js';
 import { rendererLocation } from './sender.js';
 import { TarmacTray } from './tray.js';
@@ -40,11 +45,24 @@ if (!app.requestSingleInstanceLock()) {
       trayState = { ...trayState, guard: { waiting: event.data.pending.length, paused: event.data.paused, readOnly: event.data.readOnly } };
       tray?.update(trayState);
     }
+    if (event.type === 'activity' && event.data.type === 'finished') countCall(event.data.call);
     // The window may be closed (or never opened): then there is no one to tell.
     if (windowAlive(window)) window.webContents.send(EVENT_CHANNEL, event);
   };
   const showStatus = (status: HostStatus) => {
     trayState = { ...trayState, endpoint: status.endpoint, providers: status.providers, keychain: status.keychain };
+    tray?.update(trayState);
+  };
+  // Failed calls count until the person looks at the window.
+  const countCall = (call: ToolCall) => {
+    const failed = call.status === 'error' || call.status === 'timeout';
+    const looking = windowAlive(window) && window.isVisible() && window.isFocused();
+    trayState = { ...trayState, failed: (trayState.failed ?? 0) + (failed && !looking ? 1 : 0), lastCall: { tool: call.tool, status: call.status } };
+    tray?.update(trayState);
+  };
+  const seen = () => {
+    if (!trayState.failed) return;
+    trayState = { ...trayState, failed: 0 };
     tray?.update(trayState);
   };
 
@@ -57,6 +75,8 @@ if (!app.requestSingleInstanceLock()) {
     const bounds = restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea));
     const win = createMainWindow(join(import.meta.dirname, '../preload/preload.cjs'), renderer.devServerUrl, renderer.file, bounds);
     window = win;
+    win.on('focus', seen);
+    seen();
     // The last size and place are kept for the next time the window opens.
     win.on('close', () => {
       if (win.isMinimized() || win.isFullScreen()) return;
@@ -105,6 +125,8 @@ if (!app.requestSingleInstanceLock()) {
         await shell.openExternal(url);
       },
       emit: send,
+      // Clients start `tarmac bridge` with this app's own executable as Node: no system Node needed.
+      clientLauncher: bundledCliLauncher(process.execPath, app.getAppPath()),
       shell: {
         launchAtLogin: launchAtLogin(),
         openPath: async (path) => {
@@ -112,6 +134,13 @@ if (!app.requestSingleInstanceLock()) {
           if (error) throw new Error(`Could not open ${path}: ${error}`);
         },
         notify,
+        saveFile: async (suggestedName, chunks) => {
+          const options = { defaultPath: join(app.getPath('downloads'), suggestedName) };
+          const picked = windowAlive(window) ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+          if (picked.canceled || !picked.filePath) return null;
+          await pipeline(Readable.from(chunks), createWriteStream(picked.filePath, { mode: 0o600 }));
+          return picked.filePath;
+        },
       },
     });
     // Only the main window showing our own renderer may call it.

@@ -1,10 +1,14 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import type { HostStatus, ProviderStatus } from '../../shared/api.js';
 
-/** What the tray shows: the host's status as the window gets it (null until the host answered). */
+/** What the tray shows: the host's status as the window gets it, and failed calls since the person last looked. */
 export type TrayState = Pick<HostStatus, 'endpoint' | 'providers' | 'keychain'> & {
   /** Guardrails: calls waiting for a person, and the two switches. */
   guard?: { waiting: number; paused: boolean; readOnly: boolean };
+  /** Calls that ended in error or timeout since the window was last opened. */
+  failed?: number;
+  /** The latest finished call. */
+  lastCall?: { tool: string; status: string } | null;
 };
 
 export type TrayIcon = 'ok' | 'attention' | 'error';
@@ -21,7 +25,7 @@ export interface TrayActions {
 export function trayIcon(state: TrayState): TrayIcon {
   if (state.endpoint.state === 'error' || state.endpoint.state === 'stopped') return 'error';
   if (state.guard && (state.guard.waiting > 0 || state.guard.paused)) return 'attention';
-  if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready')) return 'attention';
+  if (state.keychain.state !== 'ok' || state.providers.some((p) => p.state !== 'ready') || (state.failed ?? 0) > 0) return 'attention';
   return 'ok';
 }
 
@@ -66,6 +70,12 @@ export function trayMenuTemplate(state: TrayState, actions: TrayActions): MenuIt
       { label: 'Read-only mode', type: 'checkbox', checked: readOnly, click: () => actions.setReadOnly?.(!readOnly) },
     );
   }
+  const failed = state.failed ?? 0;
+  if (failed > 0 || state.lastCall) {
+    items.push({ type: 'separator' });
+    if (failed > 0) items.push({ label: `${failed} failed call${failed === 1 ? '' : 's'} since you last looked`, click: () => actions.openWindow() });
+    if (state.lastCall) items.push({ label: clip(`Last call: ${state.lastCall.tool} (${state.lastCall.status})`), enabled: false });
+  }
   items.push(
     { type: 'separator' },
     { label: 'Copy endpoint URL', enabled: endpoint.url !== null, click: () => actions.copyEndpoint() },
@@ -83,6 +93,8 @@ export function trayTooltip(state: TrayState): string {
   const waiting = state.guard?.waiting ?? 0;
   if (waiting > 0) return `${base} (${waiting} call${waiting === 1 ? '' : 's'} waiting)`;
   if (state.guard?.paused) return `${base} (paused)`;
+  const failed = state.failed ?? 0;
+  if (failed > 0) return `${base} (${failed} failed call${failed === 1 ? '' : 's'})`;
   return icon === 'attention' ? `${base} (needs attention)` : base;
 }
 

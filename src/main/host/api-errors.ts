@@ -6,6 +6,7 @@ import type { ApiErrorCode, ApiErrorData } from '../../shared/api.js';
 import type { Redactor } from './activity/redact.js';
 import { SignInError, type SignInErrorCode } from './accounts/errors.js';
 import { FlySignInError, type FlySignInErrorCode } from './accounts/fly.js';
+import { ClientActionError, ConfigParseError, ForeignEntryError, UnknownClientError } from './clients/errors.js';
 import { BindError } from './mcp/endpoint.js';
 import { FlightctlError, type FlightctlErrorKind } from './providers/flightctl/errors.js';
 import { FlyctlNotFoundError } from './providers/fly/flyctl.js';
@@ -69,6 +70,10 @@ function codeOf(err: unknown): ApiErrorCode {
   if (err instanceof SettingsCorruptError) return 'settings-corrupt';
   if (err instanceof PolicyTargetError) return 'invalid-input';
   if (err instanceof ApprovalNotFoundError) return 'not-found';
+  if (err instanceof ConfigParseError) return 'config-corrupt';
+  if (err instanceof ForeignEntryError) return 'conflict';
+  if (err instanceof UnknownClientError) return 'not-found';
+  if (err instanceof ClientActionError) return 'invalid-input';
   if (err instanceof Error && err.name === 'AbortError') return 'cancelled';
   return 'internal';
 }
@@ -79,6 +84,8 @@ function messageOf(err: unknown): string {
     const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
     return `The request was not valid${where}: ${issue?.message ?? 'unexpected value'}. Nothing was changed.`;
   }
+  // The registrar speaks to the CLI (--force); the window offers a Replace button instead.
+  if (err instanceof ForeignEntryError) return `${err.file} has ${err.what}. Tarmac changes it only when you say so: edit that entry yourself, or choose "Overwrite" to let Tarmac replace or remove it.`;
   if (err instanceof Error) {
     if (err.name === 'AbortError') return 'Cancelled; nothing was saved.';
     return err.message;

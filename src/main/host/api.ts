@@ -14,8 +14,11 @@ import type {
   TarmacEvent,
 } from '../../shared/api.js';
 import { API_ARGS } from '../../shared/api-schema.js';
+import type { ClientAction, ClientActionInput, ClientChange, ClientState } from '../../shared/clients.js';
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
+import type { ClientRegistrar } from './clients/registrar.js';
+import type { Launcher } from './clients/types.js';
 import type { Host } from './index.js';
 import { DEFAULT_PORT } from './defaults.js';
 import type { ProviderAccount } from './providers/provider.js';
@@ -41,6 +44,11 @@ export interface HostApiOptions {
   shell?: ShellCapabilities;
   /** How long host changes are gathered into one statusChanged event. */
   coalesceMs?: number;
+  /**
+   * How stdio-only clients (Claude Desktop) start `tarmac bridge`: the desktop shell passes its own
+   * executable run as Node with the bundled CLI; elsewhere the Node running Tarmac.
+   */
+  clientLauncher?: Launcher;
 }
 
 export interface HostApi {
@@ -72,6 +80,40 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
 
   const emit = (event: TarmacEvent) => {
     if (!closed) options.emit?.(event);
+  };
+
+  // Client registration loads on the first Clients request: the window opens without it.
+  let registrarLoad: Promise<ClientRegistrar> | null = null;
+  const registrar = (): Promise<ClientRegistrar> =>
+    (registrarLoad ??= import('./clients/registrar.js').then(({ createClientRegistrar }) =>
+      createClientRegistrar({
+        dataDir: host.dataDir,
+        settings: host.settings,
+        tokens: host.tokens,
+        clients: host.clients,
+        env: host.context.env,
+        ...(options.clientLauncher ? { launcher: options.clientLauncher } : {}),
+      }),
+    ));
+  /** The last list sent, once a window asked for it: only then do connections refresh it. */
+  let clientsSent: string | null = null;
+  const pushClients = async () => {
+    const list = await (await registrar()).list();
+    const text = JSON.stringify(list);
+    if (text === clientsSent) return;
+    clientsSent = text;
+    emit({ type: 'clientsChanged', data: list });
+  };
+  const changeClients = async (action: ClientAction, input: ClientActionInput): Promise<ClientChange[]> => {
+    const { runClientAction } = await import('./clients/registrar.js');
+    try {
+      const changes = await runClientAction(await registrar(), action, input);
+      // The registrar masks Tarmac's tokens; another secret the host knows may be on a removed line.
+      return changes.map((c) => ({ ...c, diff: host.redactor.text(c.diff) }));
+    } finally {
+      // Written or partly written: every window shows the files as they now are.
+      if (!input.dryRun) await pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));
+    }
   };
 
   const accountOf = (id: ProviderId): ProviderAccount => {
@@ -144,8 +186,14 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   // Host changes become one statusChanged event per burst (a client opening several sessions).
   let timer: NodeJS.Timeout | undefined;
   let providersDirty = false;
+  let clientsDirty = false;
   const flush = async () => {
     timer = undefined;
+    if (clientsDirty) {
+      clientsDirty = false;
+      // A client connected: its "last connected" may have moved.
+      if (clientsSent !== null) await pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));
+    }
     if (providersDirty) {
       providersDirty = false;
       // A look that started before the change may have seen the old state: wait it out, then look again.
@@ -161,6 +209,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   };
   const stopWatching = host.onChange((what) => {
     if (what === 'providers' || what === 'settings') providersDirty = true;
+    if (what === 'sessions' || what === 'endpoint') clientsDirty = true;
     schedule();
   });
   // Guardrails: every change (this window, the CLI, a hand edit) and every waiting call is pushed.
@@ -261,6 +310,19 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       const result = withFix(await accountOf(id).choose(choice, value));
       host.changed('providers');
       return result;
+    },
+
+    async listClients(): Promise<ClientState[]> {
+      const list = await (await registrar()).list();
+      clientsSent = JSON.stringify(list);
+      return list;
+    },
+
+    changeClients,
+
+    async registerDetectedClients(dryRun) {
+      const targets = (await (await registrar()).list()).filter((c) => c.detected && c.status === 'not-registered').map((c) => c.id);
+      return targets.length ? changeClients('register', { clients: targets, dryRun }) : [];
     },
 
     getSettings: settings,

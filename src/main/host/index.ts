@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
 import { ClientRegistry } from './auth/clients.js';
@@ -12,7 +13,7 @@ import { ActivityStore, DEFAULT_RETENTION } from './activity/store.js';
 import { instanceRunningSync, removeInstance, writeInstance } from './instance.js';
 import { createAppLog, type Logger } from './log.js';
 import { DEFAULT_PORT } from './defaults.js';
-import { unauthorized } from './mcp/gate.js';
+import { checkOrigin, unauthorized } from './mcp/gate.js';
 import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
 import type { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
@@ -211,7 +212,7 @@ export function createHost(options: HostOptions = {}): Host {
       ...(options.bindHost ? { bindHost: options.bindHost } : {}),
       authenticate: requireAuth ? (token) => clients.authenticate(token, verifyOAuth) : null,
       // OAuth for MCP clients: its routes before the bearer check, and a 401 that points at them.
-      ...(options.routes ? { routes: options.routes } : oauthServer ? { routes: (req, res) => oauthServer.handle(req, res) } : {}),
+      ...(options.routes ? { routes: options.routes } : oauthServer ? { routes: (req, res) => oauthRoutes(oauthServer, req, res) } : {}),
       ...(options.unauthorizedHeaders
         ? { unauthorizedHeaders: options.unauthorizedHeaders }
         : oauthServer
@@ -372,4 +373,19 @@ export function createHost(options: HostOptions = {}): Host {
       await appLog.close();
     },
   };
+}
+
+/**
+ * The OAuth routes see only this endpoint's own pages or no browser at all: a request from another
+ * origin (a web page posting to the consent form) is refused before the authorization server sees it.
+ */
+async function oauthRoutes(server: OAuthServer, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  // The endpoint checked Host first, so its port is the one this request reached.
+  const port = Number(new URL(`http://${req.headers.host ?? 'localhost'}`).port);
+  if (checkOrigin(req, port)) {
+    res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end("Forbidden: Origin is not this server's own loopback origin");
+    return true;
+  }
+  return server.handle(req, res);
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { OpenBrowser } from '../host/accounts/browser.js';
 import { createHostApi, type HostApi } from '../host/api.js';
 import type { Host } from '../host/index.js';
+import { z } from 'zod';
+import { activityFilter } from '../../shared/api-schema.js';
 import { WebServer } from './server.js';
 
 export interface BrowserModeOptions {
@@ -31,7 +33,21 @@ export async function startBrowserMode(host: Host, options: BrowserModeOptions):
   }
   let web: WebServer | null = null;
   const api = createHostApi(host, { openBrowser: options.openBrowser, emit: (event) => web?.broadcast(event) });
-  web = new WebServer({ rendererDir: options.rendererDir, call: (method, args) => api.call(method, args), log: host.log, ...(options.port !== undefined ? { port: options.port } : {}) });
+  web = new WebServer({
+    rendererDir: options.rendererDir,
+    call: (method, args) => api.call(method, args),
+    log: host.log,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    exportActivity(filter, format) {
+      const f = activityFilter.parse(filter);
+      const kind = z.enum(['jsonl', 'csv']).parse(format);
+      return {
+        name: `tarmac-activity-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${kind}`,
+        type: kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        chunks: host.activityApi.export(f, kind),
+      };
+    },
+  });
   const server = web;
   const url = await server.listen();
   host.log.info({ origin: server.origin }, 'browser mode listening');

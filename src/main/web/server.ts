@@ -50,6 +50,11 @@ export interface WebServerOptions {
   log: Logger;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * The download behind `GET /api/export?format=jsonl|csv&filter=<json>`: the filtered calls as
+   * text chunks. Throws (a ZodError) on a bad filter or format, before anything is sent.
+   */
+  exportActivity?(filter: unknown, format: unknown): { name: string; type: string; chunks: AsyncIterable<string> };
 }
 
 export class WebServer {
@@ -140,6 +145,7 @@ export class WebServer {
     }
 
     if (url.pathname === '/api/events' && method === 'GET') return this.#events(req, res);
+    if (url.pathname === '/api/export' && method === 'GET') return this.#export(url, res);
     if (url.pathname.startsWith('/api/')) {
       if (method !== 'POST') return json(res, 405, { ok: false, error: { code: 'invalid-input', message: 'Use POST for API requests.' } });
       // A state-changing request must say where it comes from, and that must be this page.
@@ -179,6 +185,29 @@ export class WebServer {
       'Cache-Control': 'no-store',
     });
     res.end();
+  }
+
+  async #export(url: URL, res: ServerResponse): Promise<void> {
+    if (!this.#o.exportActivity) return json(res, 404, { ok: false, error: { code: 'unsupported', message: 'Export is not available here.' } });
+    let download: ReturnType<NonNullable<WebServerOptions['exportActivity']>>;
+    try {
+      download = this.#o.exportActivity(JSON.parse(url.searchParams.get('filter') ?? '{}'), url.searchParams.get('format'));
+    } catch {
+      return json(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The export asks for an unknown format or filter; use format=jsonl or csv.' } });
+    }
+    res.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': download.type,
+      'Content-Disposition': `attachment; filename="${download.name}"`,
+      'Cache-Control': 'no-store',
+    });
+    try {
+      for await (const chunk of download.chunks) {
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+    } finally {
+      res.end();
+    }
   }
 
   #authenticated(req: IncomingMessage): boolean {

@@ -12,6 +12,8 @@ import { useTheme } from './theme.js';
 // The Overview is what the window opens on; the other pages load when first visited.
 const AccountsPage = lazy(() => import('../features/accounts/components/AccountsPage.js').then((m) => ({ default: m.AccountsPage })));
 const ToolsPage = lazy(() => import('../features/tools/components/ToolsPage.js').then((m) => ({ default: m.ToolsPage })));
+const ActivityPage = lazy(() => import('../features/activity/components/ActivityPage.js').then((m) => ({ default: m.ActivityPage })));
+const ClientsPage = lazy(() => import('../features/clients/components/ClientsPage.js').then((m) => ({ default: m.ClientsPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage.js').then((m) => ({ default: m.SettingsPage })));
 
 function Root() {
@@ -22,8 +24,10 @@ function Root() {
       <Routes>
         <Route element={<Layout />}>
           <Route index element={<OverviewPage />} />
+          <Route path="activity" element={<ActivityPage />} />
           <Route path="accounts" element={<AccountsPage />} />
           <Route path="tools" element={<ToolsPage />} />
+          <Route path="clients" element={<ClientsPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="*" element={<OverviewPage />} />
         </Route>

@@ -1,4 +1,4 @@
-import { Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
+import { Activity, Cable, Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
 import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
@@ -6,8 +6,10 @@ import { transport } from '../api.js';
 
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
+  { to: '/activity', label: 'Activity', Icon: Activity, end: false },
   { to: '/accounts', label: 'Accounts', Icon: KeyRound, end: false },
   { to: '/tools', label: 'Tools', Icon: ShieldCheck, end: false },
+  { to: '/clients', label: 'Clients', Icon: Cable, end: false },
   { to: '/settings', label: 'Settings', Icon: Settings, end: false },
 ];
 

@@ -41,6 +41,9 @@ export function useHostEvents() {
             // A provider's sign-in state changed: its choices (organizations) may have too.
             void queryClient.invalidateQueries({ queryKey: ['choices'] });
             break;
+          case 'clientsChanged':
+            queryClient.setQueryData(keys.clients, event.data);
+            break;
           case 'settingsChanged':
             queryClient.setQueryData(keys.settings, event.data);
             break;

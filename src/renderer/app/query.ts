@@ -22,6 +22,7 @@ export const keys = {
   status: ['status'] as const,
   settings: ['settings'] as const,
   guardrails: ['guardrails'] as const,
+  clients: ['clients'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Button } from './ui.js';
 
 /** Copies a value; says so for screen readers too. */
-export function CopyButton({ value, label }: { value: string; label: string }) {
+export function CopyButton({ value, label, text = 'Copy' }: { value: string; label: string; text?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -19,7 +19,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     <>
       <Button size="sm" onClick={() => void copy()} aria-label={label}>
         {state === 'copied' ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-        {state === 'copied' ? 'Copied' : 'Copy'}
+        {state === 'copied' ? 'Copied' : text}
       </Button>
       <span className="visually-hidden" role="status">
         {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy: select the text and copy it yourself' : ''}

@@ -11,6 +11,9 @@ const TITLES: Partial<Record<ApiError['code'], string>> = {
   'invalid-input': 'Check the form',
   'flyctl-missing': 'flyctl not found',
   'settings-corrupt': 'Settings file damaged',
+  'config-corrupt': 'Config file cannot be read',
+  conflict: 'An entry that is not Tarmac’s',
+  'not-found': 'Not found',
   denied: 'Refused',
   unsupported: 'Not available',
 };

@@ -54,6 +54,8 @@ export class ClientRegistry {
   }
 
   async list(): Promise<ClientInfo[]> {
+    // Uses noted a moment ago count ("last connected" right after a client connects).
+    await this.#usage.flush();
     const [tokens, oauth, used] = await Promise.all([this.#tokens.list(), this.#oauth.list(), this.#usage.read()]);
     const all: ClientInfo[] = [
       ...tokens.map((t) => ({ name: t.name, kind: 'token' as const, createdAt: t.createdAt, lastUsedAt: used[t.name] ?? null })),

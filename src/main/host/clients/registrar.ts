@@ -9,22 +9,12 @@ import { defaultDataDir } from '../paths.js';
 import type { SettingsStore } from '../settings.js';
 import { endpointUrl, launcherFromProcess } from './endpoint-url.js';
 import { isRecord } from './formats/doc.js';
+import { ClientActionError, ForeignEntryError, UnknownClientError } from './errors.js';
 import { ConfigParseError, parseConfig } from './formats/index.js';
 import { editConfigFile, resolveTarget } from './safe-write.js';
 import { entryStatus } from './status.js';
 import { CLIENTS, clientDef } from './table.js';
 import { pathContext, SERVER_NAME, type ClientDef, type EntryParams, type Launcher, type PathContext } from './types.js';
-
-export class UnknownClientError extends Error {
-  override readonly name = 'UnknownClientError';
-  constructor(id: string) {
-    super(`unknown client "${id}": see \`tarmac clients\` for the ids (${CLIENTS.map((c) => c.id).join(', ')})`);
-  }
-}
-
-export class ClientActionError extends Error {
-  override readonly name = 'ClientActionError';
-}
 
 export interface RegistrarOptions {
   dataDir: string;
@@ -69,7 +59,7 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
 
   const def = (id: string): ClientDef => {
     const d = clientDef(id);
-    if (!d) throw new UnknownClientError(id);
+    if (!d) throw new UnknownClientError(id, CLIENTS.map((c) => c.id));
     return d;
   };
   const params = async (d: ClientDef, token: string | null): Promise<EntryParams> => ({
@@ -142,7 +132,9 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     verify: (text: string) => void,
   ): Promise<ClientChange> {
     const result = await editConfigFile(file, mutate, { dryRun, backupDir, secret: secret !== null, verify });
-    const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t);
+    // The current token, and any older Tarmac token still in the file (revoked, replaced): told
+    // apart, so replacing one with the other still shows as a change.
+    const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t).replace(/tmc_[A-Za-z0-9_-]{16,}/g, `${TOKEN_MASK}(old)`);
     const diff = result.changed ? createTwoFilesPatch(file, file, mask(result.before ?? ''), mask(result.after), 'before', 'after') : '';
     return { id: d.id, path: file, diff, changed: result.changed, written: result.changed && !dryRun, backup: result.backup };
   }
@@ -172,7 +164,7 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
             const existing = doc.get(d.servers, SERVER_NAME);
             const s = entryStatus(d, existing, p, token);
             if (s.foreign && !opts.force) {
-              throw new ClientActionError(`${file} already has ${s.reason}: rename or remove it, or run again with --force to replace it`);
+              throw new ForeignEntryError(file, s.reason ?? 'a foreign entry', `${file} already has ${s.reason}: rename or remove it, or run again with --force to replace it`);
             }
             doc.set(d.servers, SERVER_NAME, entry, s.foreign ? Object.keys(isRecord(existing) ? existing : {}) : drop);
             return doc.text();
@@ -206,7 +198,7 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
           (text) => {
             const doc = parseConfig(d.format, file, text ?? '');
             const s = entryStatus(d, doc.get(d.servers, SERVER_NAME), p, token);
-            if (s.foreign && !opts.force) throw new ClientActionError(`${file} has ${s.reason}: Tarmac leaves it alone (use --force to remove it)`);
+            if (s.foreign && !opts.force) throw new ForeignEntryError(file, s.reason ?? 'a foreign entry', `${file} has ${s.reason}: Tarmac leaves it alone (use --force to remove it)`);
             doc.remove(d.servers, SERVER_NAME);
             return doc.text();
           },
@@ -282,7 +274,7 @@ function snippet(d: ClientDef, p: EntryParams): string {
   return doc.text();
 }
 
-export { ConfigParseError };
+export { ClientActionError, ConfigParseError, ForeignEntryError, UnknownClientError };
 
 /**
  * The window's entry point: input checked with the shared zod schema (bad input changes nothing),

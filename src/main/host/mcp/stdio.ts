@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Host } from '../index.js';
 
@@ -17,7 +17,12 @@ export async function serveStdio(host: Host, client: string): Promise<{ closed: 
   // Loaded here, not at the top: `tarmac serve` shares the CLI bundle and must not pay for it.
   const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
   const protocolOut = claimStdout();
-  const transport = new StdioServerTransport(process.stdin, protocolOut);
+  // The SDK's transport closes itself when its input ends, and a closed transport cannot answer
+  // the calls still running: it reads a copy of stdin that never ends, and the end of the real
+  // one is handled below (answer what was asked, then close).
+  const input = new PassThrough();
+  process.stdin.pipe(input, { end: false });
+  const transport = new StdioServerTransport(input, protocolOut);
   const server = await host.createServer(client);
   let transportClosed = false;
   const inputEnded = new Promise<void>((resolve) => {

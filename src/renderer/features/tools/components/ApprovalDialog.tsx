@@ -28,7 +28,7 @@ function ApprovalContent({ approval, more }: { approval: PendingApproval; more: 
   return (
     // Escape and outside clicks do not decide: a person answers with one of the three buttons.
     <Dialog.Content className="dialog" onEscapeKeyDown={(e) => e.preventDefault()} onPointerDownOutside={(e) => e.preventDefault()} aria-describedby="approval-what">
-      <Dialog.Title className="dialog-title">
+      <Dialog.Title className="dialog-title approval-title">
         <ShieldAlert size={18} aria-hidden="true" /> {approval.client} wants to run {approval.title}
       </Dialog.Title>
       <p id="approval-what">{approval.summary}</p>
@@ -48,7 +48,7 @@ function ApprovalContent({ approval, more }: { approval: PendingApproval; more: 
       </pre>
       {more > 0 ? <p className="help">{more} more waiting after this one.</p> : null}
       {decide.error ? <ErrorAlert error={decide.error} /> : null}
-      <div className="dialog-actions">
+      <div className="dialog-actions approval-actions">
         <Button variant="danger" onClick={() => answer('deny')} disabled={decide.isPending}>
           Deny
         </Button>

@@ -1,0 +1,96 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ActivityFilter, ToolCall } from '../../../../shared/activity.js';
+import { api, onHostEvent } from '../../../api.js';
+import { matches } from '../filter.js';
+
+const PAGE = 200;
+
+/**
+ * The calls the page shows: pages from the history (newest first, loaded as the list scrolls)
+ * with live events laid over them. While paused, new calls wait in `pending` ("N new") and the
+ * rows on screen stay where they are; calls already shown still update in place (running ->
+ * finished). Events are applied once per animation frame, so a burst of calls costs one render.
+ */
+export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean) {
+  const pages = useInfiniteQuery({
+    queryKey: ['activity', filterKey],
+    queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, PAGE),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+    // Calls made while the page was closed reached no one: load afresh each time it opens.
+    staleTime: 0,
+    refetchOnMount: 'always',
+  });
+  // Calls seen live since this list loaded: the newest record of each, and the order they arrived in.
+  const [live, setLive] = useState<{ byId: Map<string, ToolCall>; fresh: string[]; pending: string[] }>({ byId: new Map(), fresh: [], pending: [] });
+  const queue = useRef<ToolCall[]>([]);
+  const frame = useRef<number | null>(null);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+
+  // A new filter starts the live overlay afresh. (Not a reload of the pages: a call that arrived
+  // while they loaded would be lost; one that is in both is shown once, by id.)
+  useLayoutEffect(() => setLive({ byId: new Map(), fresh: [], pending: [] }), [filterKey]);
+
+  // A layout effect: listening starts in the same task that shows the page, so no call made
+  // after it appears can slip between the history's answer and the live events.
+  useLayoutEffect(() => {
+    const flush = () => {
+      frame.current = null;
+      const batch = queue.current;
+      queue.current = [];
+      setLive((prev) => {
+        const byId = new Map(prev.byId);
+        const fresh = [...prev.fresh];
+        const pending = [...prev.pending];
+        for (const call of batch) {
+          const known = byId.has(call.id) || fresh.includes(call.id) || pending.includes(call.id);
+          byId.set(call.id, call);
+          if (!known) (pausedRef.current ? pending : fresh).unshift(call.id);
+        }
+        return { byId, fresh, pending };
+      });
+    };
+    return onHostEvent((event) => {
+      if (event.type === 'activityCleared') {
+        queue.current = [];
+        setLive({ byId: new Map(), fresh: [], pending: [] });
+        void pages.refetch();
+        return;
+      }
+      if (event.type !== 'activity') return;
+      if (!matches(filter, event.data.call)) return;
+      queue.current.push(event.data.call);
+      frame.current ??= requestAnimationFrame(flush);
+    });
+    // `filter` is described by filterKey: a new object with the same content changes nothing.
+  }, [filterKey]);
+
+  useEffect(() => () => void (frame.current !== null && cancelAnimationFrame(frame.current)), []);
+
+  const rows = useMemo(() => {
+    const seen = new Set<string>();
+    const out: ToolCall[] = [];
+    for (const id of live.fresh) {
+      const call = live.byId.get(id);
+      if (call && !seen.has(id)) {
+        seen.add(id);
+        out.push(call);
+      }
+    }
+    for (const page of pages.data?.pages ?? []) {
+      for (const call of page.calls) {
+        if (seen.has(call.id)) continue;
+        seen.add(call.id);
+        out.push(live.byId.get(call.id) ?? call);
+      }
+    }
+    return out;
+  }, [live, pages.data]);
+
+  /** Show the calls that arrived while paused. */
+  const showPending = () => setLive((prev) => ({ ...prev, fresh: [...prev.pending, ...prev.fresh], pending: [] }));
+
+  return { pages, rows, pending: live.pending.length, showPending };
+}

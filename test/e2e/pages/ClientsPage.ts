@@ -1,0 +1,59 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** Clients: one card per AI client, the change dialog with its diff, "Register all detected". */
+export class ClientsPage {
+  constructor(readonly page: Page) {}
+
+  async goto(): Promise<this> {
+    await this.page.getByRole('link', { name: 'Clients' }).click();
+    await this.page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    await this.card('cursor').waitFor();
+    return this;
+  }
+
+  card(id: string): Locator {
+    return this.page.getByTestId(`client-${id}`);
+  }
+
+  badge(id: string): Locator {
+    return this.card(id).locator('.badge');
+  }
+
+  staleReason(id: string): Locator {
+    return this.card(id).getByTestId('stale-reason');
+  }
+
+  button(id: string, name: 'Register' | 'Remove' | 'Repair' | 'Overwrite'): Locator {
+    return this.card(id).getByRole('button', { name, exact: true });
+  }
+
+  registerAllDetected(): Locator {
+    return this.page.getByRole('button', { name: /^Register all detected/ });
+  }
+
+  filter(): Locator {
+    return this.page.getByLabel('Filter clients by name');
+  }
+
+  dialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
+  /** The unified diff of one file in the open dialog. */
+  diff(path: string): Locator {
+    return this.dialog().getByLabel(`Unified diff of ${path}`);
+  }
+
+  apply(): Locator {
+    return this.dialog().getByRole('button', { name: 'Apply' });
+  }
+
+  cancel(): Locator {
+    return this.dialog().getByRole('button', { name: 'Cancel' });
+  }
+
+  /** The page's message after a change was written. */
+  done(): Locator {
+    return this.page.getByRole('status').filter({ hasText: 'Restart the client' });
+  }
+}
