@@ -16,6 +16,9 @@ const DRAIN_LIMIT_MS = 10 * 60_000;
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
   // Loaded here, not at the top: `tarmac serve` shares the CLI bundle and must not pay for it.
   const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
+  // Built before stdin is read: stdin stays paused meanwhile, so a short input cannot end (and
+  // be missed) while the server is being made.
+  const server = await host.createServer(client);
   const protocolOut = claimStdout();
   // The SDK's transport closes itself when its input ends, and a closed transport cannot answer
   // the calls still running: it reads a copy of stdin that never ends, and the end of the real
@@ -23,7 +26,6 @@ export async function serveStdio(host: Host, client: string): Promise<{ closed: 
   const input = new PassThrough();
   process.stdin.pipe(input, { end: false });
   const transport = new StdioServerTransport(input, protocolOut);
-  const server = await host.createServer(client);
   let transportClosed = false;
   const inputEnded = new Promise<void>((resolve) => {
     transport.onclose = () => {
