@@ -104,7 +104,7 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
       <div className="field">
         <label htmlFor={`${id}-via`}>Where you are asked</label>
         <select id={`${id}-via`} className="select" value={view.approvalVia} onChange={(e) => change.mutate({ approvalVia: e.target.value === 'client' ? 'client' : 'tarmac' })}>
-          <option value="tarmac">In Tarmac (this window, the tray, `tarmac approvals`)</option>
+          <option value="tarmac">In Tarmac (this window, the tray, tarmac approvals)</option>
           <option value="client">In the AI client too, where it can ask (elicitation)</option>
         </select>
       </div>
