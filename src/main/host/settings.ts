@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Policy, ToolClass } from '../../shared/policy.js';
@@ -120,7 +121,9 @@ export class SettingsStore {
   async readFresh(): Promise<Settings> {
     let stamp: string;
     try {
-      const st = await stat(this.path);
+      // Synchronous on purpose: a stat costs a few microseconds, a trip through libuv's thread
+      // pool ten times that (bench:guardrails), and this runs before every tool call.
+      const st = statSync(this.path);
       stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
