@@ -74,6 +74,29 @@ describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (er
     }
   });
 
+  it('an OS notification tells of the waiting call; its Approve and Deny buttons decide it', async () => {
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
+    const shown: { title: string; body: string; actions: { label: string; run(): void }[] }[] = [];
+    const api = createHostApi(t.host, { openBrowser: async () => undefined, shell: { notify: (title, body, actions = []) => shown.push({ title, body, actions }) } });
+    try {
+      const client = await t.connect('cursor', { era });
+      const first = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+      const note = await until(() => shown[0]);
+      expect(note.body).toMatch(/cursor wants to run Destroy app \(fly-apps-destroy\)/);
+      expect(note.actions.map((a) => a.label)).toEqual(['Approve once', 'Deny']);
+      note.actions[0]!.run();
+      expect(text(await first)).toBe('destroyed web');
+      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'notification' } });
+      const second = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } });
+      const next = await until(() => shown[1]);
+      next.actions[1]!.run();
+      expect(text(await second)).toMatch(/declined/);
+      expect(runs).toEqual(['web']);
+    } finally {
+      api.close();
+    }
+  });
+
   it('pause and read-only from the CLI apply to the next call', async () => {
     t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const client = await t.connect('cursor', { era });

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ToolCall } from '../../shared/activity.js';
 import { EVENT_CHANNEL, type HostStatus, type TarmacEvent } from '../../shared/api.js';
-import { createHostApi, type ShellCapabilities } from '../host/api.js';
+import { createHostApi, type NotifyAction, type ShellCapabilities } from '../host/api.js';
 import { createHost, type Host } from '../host/index.js';
 import { V8_MEMORY_FLAGS } from '../host/memory.js';
 import { defaultProviders } from '../host/providers/index.js';
@@ -93,13 +93,17 @@ if (!app.requestSingleInstanceLock()) {
     };
   };
 
-  /** For the later issues (approvals, failed calls): an OS notification that opens the window when clicked. */
-  const notify = (title: string, body: string) => {
+  /** An OS notification (approvals, failed calls) that opens the window when clicked. */
+  const notify = (title: string, body: string, actions: NotifyAction[] = []) => {
     if (!Notification.isSupported()) return;
-    const n = new Notification({ title, body, silent: false });
+    // Buttons only where the OS shows them (macOS); elsewhere a click opens the window.
+    const buttons = process.platform === 'darwin' ? actions : [];
+    const n = new Notification({ title, body, silent: false, actions: buttons.map((a) => ({ type: 'button' as const, text: a.label })) });
     n.on('click', () => void openWindow());
+    n.on('action', (_event, index) => buttons[index]?.run());
     n.show();
   };
+
 
   app.on('second-instance', () => void openWindow());
   // A tray app keeps running with no window open.

@@ -31,9 +31,15 @@ export interface ShellCapabilities {
   /** Show a folder in the OS file manager. */
   openPath?(path: string): Promise<void>;
   /** An OS notification (approvals and failed calls use it). */
-  notify?(title: string, body: string): void;
+  notify?(title: string, body: string, actions?: NotifyAction[]): void;
   /** Ask where to save a file and write the chunks there; null when the person cancelled. */
   saveFile?(suggestedName: string, chunks: AsyncIterable<string>): Promise<string | null>;
+}
+
+/** A button on an OS notification, where the OS shows them (macOS); elsewhere clicking opens the window. */
+export interface NotifyAction {
+  label: string;
+  run(): void;
 }
 
 export interface HostApiOptions {
@@ -221,7 +227,19 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   const stopGuardrails = host.guardrails.onChange(pushGuardrails);
   const stopApprovals = host.guardrails.approvals.onChange((change) => {
     pushGuardrails();
-    if (change.type === 'added') options.shell?.notify?.('A call is waiting for you', `${change.approval.client} wants to run ${change.approval.title} (${change.approval.tool}). Open Tarmac to approve or deny it.`);
+    if (change.type !== 'added') return;
+    const { id, client, title, tool } = change.approval;
+    const answer = (a: 'allow-once' | 'deny') => () => {
+      try {
+        host.guardrails.approvals.decide(id, a, 'notification');
+      } catch {
+        // Decided elsewhere meanwhile.
+      }
+    };
+    options.shell?.notify?.('A call is waiting for you', `${client} wants to run ${title} (${tool}). Approve or deny it in Tarmac.`, [
+      { label: 'Approve once', run: answer('allow-once') },
+      { label: 'Deny', run: answer('deny') },
+    ]);
   });
   // The window (and the tray) can answer approvals while this API exists.
   const removeApprover = host.guardrails.approvals.addApprover('window');
