@@ -22,6 +22,7 @@ const settingsPatch = z.strictObject({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   theme: z.enum(['system', 'light', 'dark']).optional(),
   launchAtLogin: z.boolean().optional(),
+  activityRetention: z.strictObject({ maxCalls: z.number().int().min(100).max(10_000_000), maxDays: z.number().int().min(1).max(3650) }).optional(),
 });
 
 const time = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);

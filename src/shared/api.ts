@@ -137,9 +137,11 @@ export interface AppSettings {
   launchAtLogin: boolean | null;
   /** Where things are, for the person to find them. */
   paths: { data: string; logs: string; settings: string };
+  /** How much tool-call history is kept: the newest maxCalls calls, none older than maxDays. */
+  activityRetention: { maxCalls: number; maxDays: number };
 }
 
-export type SettingsPatch = Partial<Pick<AppSettings, 'port' | 'flyctlPath' | 'logLevel' | 'theme'>> & { launchAtLogin?: boolean };
+export type SettingsPatch = Partial<Pick<AppSettings, 'port' | 'flyctlPath' | 'logLevel' | 'theme' | 'activityRetention'>> & { launchAtLogin?: boolean };
 
 // ---------------------------------------------------------------------------------------------
 // Errors cross every transport as data.

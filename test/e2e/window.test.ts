@@ -121,5 +121,13 @@ describe('the window', () => {
     expect(bg).toBe('rgb(14, 16, 21)');
     await settings.theme('System').click();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'system')).toBe('system');
+
+    // The history's limits: checked in the form, saved in settings.
+    await page.getByLabel('Keep at most (calls)').fill('50');
+    expect(await page.getByRole('button', { name: 'Save limits' }).isDisabled()).toBe(true);
+    await page.getByLabel('Keep at most (calls)').fill('250000');
+    await page.getByLabel('For at most (days)').fill('30');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await expect.poll(async () => (await ui.t.host.settings.read()).activity).toEqual({ maxCalls: 250_000, maxDays: 30 });
   });
 });

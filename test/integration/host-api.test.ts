@@ -112,6 +112,21 @@ describe('the host API', () => {
     await hostApi.api.updateSettings({ logLevel: 'debug' });
   });
 
+  it('settings: the history limits are read, checked, saved and handed to the history', async () => {
+    expect((await hostApi.api.getSettings()).activityRetention).toEqual({ maxCalls: 100_000, maxDays: 90 });
+    expect(await hostApi.call('updateSettings', [{ activityRetention: { maxCalls: 5, maxDays: 1 } }])).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const applied: unknown[] = [];
+    const setRetention = t.host.activity.setRetention.bind(t.host.activity);
+    t.host.activity.setRetention = (r) => {
+      applied.push(r);
+      setRetention(r);
+    };
+    await hostApi.api.updateSettings({ activityRetention: { maxCalls: 100, maxDays: 30 } });
+    expect(applied).toEqual([{ maxCalls: 100, maxDays: 30 }]);
+    expect((await t.host.settings.read()).activity).toEqual({ maxCalls: 100, maxDays: 30 });
+    expect((await hostApi.api.getSettings()).activityRetention).toEqual({ maxCalls: 100, maxDays: 30 });
+  });
+
   it('gives a clear error for a provider this host does not run', async () => {
     const bare = await startTestHost({ providers: [createFlyProvider], env: { PATH: process.env.PATH ?? '' } });
     try {

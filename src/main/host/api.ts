@@ -20,6 +20,7 @@ import { HostApiError, toApiError } from './api-errors.js';
 import type { ClientRegistrar } from './clients/registrar.js';
 import type { Launcher } from './clients/types.js';
 import type { Host } from './index.js';
+import { DEFAULT_RETENTION } from './activity/store.js';
 import { DEFAULT_PORT } from './defaults.js';
 import type { ProviderAccount } from './providers/provider.js';
 import { KeychainUnavailableError } from './secrets.js';
@@ -259,6 +260,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       theme: s.theme ?? 'system',
       launchAtLogin: options.shell?.launchAtLogin ? options.shell.launchAtLogin.get() : null,
       paths: { data: host.dataDir, logs: join(host.dataDir, 'logs'), settings: host.settings.path },
+      activityRetention: { maxCalls: s.activity?.maxCalls ?? DEFAULT_RETENTION.maxCalls, maxDays: s.activity?.maxDays ?? DEFAULT_RETENTION.maxDays },
     };
   };
 
@@ -362,9 +364,12 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
           }
           if (rest.logLevel) next.logLevel = rest.logLevel;
           if (rest.theme) next.theme = rest.theme;
+          if (rest.activityRetention) next.activity = { ...next.activity, ...rest.activityRetention };
           return next;
         });
       }
+      // A smaller limit trims the oldest calls at once.
+      if (rest.activityRetention) host.activity.setRetention(rest.activityRetention);
       if (rest.logLevel) host.setLogLevel(rest.logLevel);
       if (launchAtLogin !== undefined) options.shell?.launchAtLogin?.set(launchAtLogin);
       if (rest.flyctlPath !== undefined) host.provider('fly')?.reload?.();

@@ -47,7 +47,7 @@ export function ActivityPage() {
   }, [feed.pages]);
 
   // The open call follows its live record (running -> finished).
-  const current = open ? (feed.rows.find((r) => r.id === open.id) ?? open) : null;
+  const current = open ? (feed.rows.find(open.id) ?? open) : null;
 
   return (
     <div className="page page-wide">
@@ -94,7 +94,7 @@ export function ActivityPage() {
             {feed.pages.error ? <ErrorAlert error={feed.pages.error} /> : null}
             {feed.pages.isPending ? <Spinner label="Loading the history…" /> : <CallsTable rows={feed.rows} onOpen={setOpen} onEnd={loadMore} loadingMore={feed.pages.isFetchingNextPage} />}
             <p className="muted small" role="status">
-              {feed.pages.isPending ? '' : `${feed.rows.length.toLocaleString()} call${feed.rows.length === 1 ? '' : 's'} shown${feed.pages.hasNextPage ? '; scroll for older ones' : ''}${paused ? ' (live paused)' : ''}.`}
+              {feed.pages.isPending ? '' : `${feed.rows.count.toLocaleString('en')} call${feed.rows.count === 1 ? '' : 's'} shown${feed.pages.hasNextPage ? '; scroll for older ones' : ''}${paused ? ' (live paused)' : ''}.`}
             </p>
           </div>
         </Tabs.Content>

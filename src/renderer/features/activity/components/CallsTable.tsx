@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ToolCall } from '../../../../shared/activity.js';
+import type { RowSource } from '../hooks/useActivityFeed.js';
 import { Badge } from '../../../components/ui.js';
 import { elapsed, formatBytes, formatDuration, formatTime, STATUS } from '../format.js';
 
@@ -10,17 +11,17 @@ const ROW_HEIGHT = 40;
  * Every call, virtualized: only the rows in view are in the DOM, so 100,000 calls scroll like
  * ten. Each row is one button (Enter or click opens its details); the header is for the eye.
  */
-export function CallsTable({ rows, onOpen, onEnd, loadingMore }: { rows: ToolCall[]; onOpen(call: ToolCall): void; onEnd(): void; loadingMore: boolean }) {
+export function CallsTable({ rows, onOpen, onEnd, loadingMore }: { rows: RowSource; onOpen(call: ToolCall): void; onEnd(): void; loadingMore: boolean }) {
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.count, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
   useEffect(() => {
-    if (last && last.index >= rows.length - 30) onEnd();
-  }, [last, rows.length, onEnd]);
+    if (last && last.index >= rows.count - 30) onEnd();
+  }, [last, rows.count, onEnd]);
 
   // Running calls show their time so far; one clock for the table, only while something runs.
-  const running = rows.some((r) => r.status === 'running');
+  const running = rows.running;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!running) return;
@@ -43,7 +44,7 @@ export function CallsTable({ rows, onOpen, onEnd, loadingMore }: { rows: ToolCal
       <div className="calls-body" ref={parent} data-testid="calls-scroller">
         <ul className="calls-list" style={{ height: virtualizer.getTotalSize() }} aria-label="Tool calls, newest first" aria-busy={loadingMore || undefined}>
           {items.map((item) => {
-            const call = rows[item.index]!;
+            const call = rows.at(item.index);
             const s = STATUS[call.status];
             const duration = formatDuration(elapsed(call, now));
             return (
@@ -70,7 +71,7 @@ export function CallsTable({ rows, onOpen, onEnd, loadingMore }: { rows: ToolCal
             );
           })}
         </ul>
-        {rows.length === 0 ? <p className="empty">No tool calls match. Calls appear here the moment an AI client makes them.</p> : null}
+        {rows.count === 0 ? <p className="empty">No tool calls match. Calls appear here the moment an AI client makes them.</p> : null}
       </div>
     </div>
   );

@@ -4,7 +4,18 @@ import type { ActivityFilter, ToolCall } from '../../../../shared/activity.js';
 import { api, onHostEvent } from '../../../api.js';
 import { matches } from '../filter.js';
 
-const PAGE = 200;
+/** The first page fills the screen fast; later ones are bigger, so a long history loads in few requests. */
+const FIRST_PAGE = 200;
+const PAGE = 1_000;
+
+/** The rows without copying them: a page of 100,000 calls is indexed, not rebuilt, per live event. */
+export interface RowSource {
+  count: number;
+  at(index: number): ToolCall;
+  /** Some call on the list is still running (its row shows a ticking duration). */
+  running: boolean;
+  find(id: string): ToolCall | undefined;
+}
 
 /**
  * The calls the page shows: pages from the history (newest first, loaded as the list scrolls)
@@ -15,7 +26,7 @@ const PAGE = 200;
 export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean) {
   const pages = useInfiniteQuery({
     queryKey: ['activity', filterKey],
-    queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, PAGE),
+    queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, pageParam === null ? FIRST_PAGE : PAGE),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     // Calls made while the page was closed reached no one: load afresh each time it opens.
@@ -45,7 +56,8 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
         const fresh = [...prev.fresh];
         const pending = [...prev.pending];
         for (const call of batch) {
-          const known = byId.has(call.id) || fresh.includes(call.id) || pending.includes(call.id);
+          // byId holds every call seen live, shown or pending.
+          const known = byId.has(call.id);
           byId.set(call.id, call);
           if (!known) (pausedRef.current ? pending : fresh).unshift(call.id);
         }
@@ -69,25 +81,21 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
 
   useEffect(() => () => void (frame.current !== null && cancelAnimationFrame(frame.current)), []);
 
-  const rows = useMemo(() => {
-    const seen = new Set<string>();
-    const out: ToolCall[] = [];
-    for (const id of live.fresh) {
-      const call = live.byId.get(id);
-      if (call && !seen.has(id)) {
-        seen.add(id);
-        out.push(call);
-      }
-    }
-    for (const page of pages.data?.pages ?? []) {
-      for (const call of page.calls) {
-        if (seen.has(call.id)) continue;
-        seen.add(call.id);
-        out.push(live.byId.get(call.id) ?? call);
-      }
-    }
-    return out;
-  }, [live, pages.data]);
+  // The history's rows, flattened once per loaded page (not per live event: 100,000 rows).
+  const base = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.calls), [pages.data]);
+  const baseIds = useMemo(() => new Set(base.map((c) => c.id)), [base]);
+  // Live calls not in the history's pages yet, newest first.
+  const fresh = useMemo(() => live.fresh.filter((id) => !baseIds.has(id)).map((id) => live.byId.get(id)!), [live, baseIds]);
+  const rows: RowSource = useMemo(
+    () => ({
+      count: fresh.length + base.length,
+      // A row the page has as history but that changed since (running -> finished) shows its live record.
+      at: (i) => (i < fresh.length ? fresh[i]! : (live.byId.get(base[i - fresh.length]!.id) ?? base[i - fresh.length]!)),
+      running: [...live.byId.values()].some((c) => c.status === 'running') || base.slice(0, 200).some((c) => c.status === 'running' && !live.byId.has(c.id)),
+      find: (id) => live.byId.get(id) ?? base.find((c) => c.id === id),
+    }),
+    [fresh, base, live],
+  );
 
   /** Show the calls that arrived while paused. */
   const showPending = () => setLive((prev) => ({ ...prev, fresh: [...prev.pending, ...prev.fresh], pending: [] }));

@@ -41,6 +41,7 @@ function SettingsForm({ settings }: { settings: AppSettings }) {
     <>
       <PortCard settings={settings} />
       <FlyctlCard settings={settings} />
+      <HistoryCard settings={settings} />
       <AppearanceCard settings={settings} />
       <FoldersCard settings={settings} />
     </>
@@ -131,6 +132,52 @@ function FlyctlCard({ settings }: { settings: AppSettings }) {
             'No flyctl found yet.'
           )}
         </p>
+      </form>
+      {update.error ? <ErrorAlert error={update.error} /> : null}
+    </Card>
+  );
+}
+
+function HistoryCard({ settings }: { settings: AppSettings }) {
+  const id = useId();
+  const [calls, setCalls] = useState(String(settings.activityRetention.maxCalls));
+  const [days, setDays] = useState(String(settings.activityRetention.maxDays));
+  const update = useUpdate();
+  const n = Number(calls);
+  const d = Number(days);
+  const callsOk = /^\d+$/.test(calls) && n >= 100 && n <= 10_000_000;
+  const daysOk = /^\d+$/.test(days) && d >= 1 && d <= 3650;
+  const changed = n !== settings.activityRetention.maxCalls || d !== settings.activityRetention.maxDays;
+  return (
+    <Card labelledBy={`${id}-title`}>
+      <h2 className="card-title" id={`${id}-title`}>
+        Tool-call history
+      </h2>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (callsOk && daysOk) update.mutate({ activityRetention: { maxCalls: n, maxDays: d } });
+        }}
+      >
+        <div className="inline-field">
+          <div className="field" style={{ flex: 1 }}>
+            <label htmlFor={`${id}-calls`}>Keep at most (calls)</label>
+            <input id={`${id}-calls`} className="input" inputMode="numeric" value={calls} onChange={(e) => setCalls(e.target.value.trim())} aria-invalid={!callsOk} />
+          </div>
+          <div className="field" style={{ flex: 1 }}>
+            <label htmlFor={`${id}-days`}>For at most (days)</label>
+            <input id={`${id}-days`} className="input" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value.trim())} aria-invalid={!daysOk} />
+          </div>
+        </div>
+        <p className="help">
+          The oldest calls go first when either limit is reached (100 to 10,000,000 calls, 1 to 3,650 days). The append-only audit files in the data folder are not trimmed.
+        </p>
+        <div className="btn-row">
+          <Button type="submit" busy={update.isPending} disabled={!callsOk || !daysOk || !changed}>
+            Save limits
+          </Button>
+        </div>
       </form>
       {update.error ? <ErrorAlert error={update.error} /> : null}
     </Card>
