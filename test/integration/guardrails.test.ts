@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Client } from '@modelcontextprotocol/client';
@@ -134,6 +135,24 @@ describe('guardrails over MCP', () => {
     expect(await c.run('approvals', 'deny', 'nope')).toBe(1);
     expect(await c.run('policy', 'set', 'fly-nope', 'allow')).toBe(1);
     expect(c.err.join('\n')).toMatch(/not a tool, a class/);
+  });
+
+  it('the host API: bad targets and unknown approvals are clear errors that change nothing; changes are pushed as events', async () => {
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
+    const events: string[] = [];
+    const api = createHostApi(t.host, { openBrowser: async () => undefined, emit: (e) => void (e.type === 'guardrails' && events.push(JSON.stringify(e.data.classes))) });
+    try {
+      const before = await readFile(t.host.settings.path, 'utf8');
+      expect(await api.call('setPolicy', [{ kind: 'tool', name: 'fly-nope' }, 'allow', null])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/not a tool/) } });
+      expect(await api.call('setPolicy', [{ kind: 'class', name: 'write' }, 'maybe', null])).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(await api.call('decideApproval', ['nope', 'allow-once'])).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/tarmac approvals/) } });
+      expect(await readFile(t.host.settings.path, 'utf8')).toBe(before);
+      const set = await api.call('setPolicy', [{ kind: 'class', name: 'write' }, 'deny', null]);
+      expect(set).toMatchObject({ ok: true, value: { classes: expect.arrayContaining([{ class: 'write', policy: 'deny', own: 'deny' }]) } });
+      await until(() => events.some((e) => e.includes('"own":"deny"')));
+    } finally {
+      api.close();
+    }
   });
 
   it('the timeout denies with a message the model can act on', async () => {
