@@ -135,6 +135,7 @@ describe('guardrails over MCP', () => {
     expect(await c.run('approvals', 'deny', 'nope')).toBe(1);
     expect(await c.run('policy', 'set', 'fly-nope', 'allow')).toBe(1);
     expect(c.err.join('\n')).toMatch(/not a tool, a class/);
+    expect(await c.run('policy', 'set', 'write', 'sometimes')).toBe(2);
   });
 
   it('the host API: bad targets and unknown approvals are clear errors that change nothing; changes are pushed as events', async () => {
@@ -246,5 +247,29 @@ describe('guardrails over MCP', () => {
     const modern = await t.connect('zed', { era: 'modern' });
     expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
     await expect(modern.callTool({ name: 'fly-apps-list', arguments: {} })).rejects.toThrow(/disabled/);
+  });
+});
+
+describe('tarmac policy with no Tarmac running', () => {
+  it('saves to settings.json, says so, and refuses a bad target without writing anything', async () => {
+    const { mkdtemp, rm, readFile: read } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'tarmac-policy-offline-'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '' };
+    try {
+      expect(await runCli(['policy', 'set', 'nope', 'allow', '--data-dir', dir], io, { dataDir: dir })).toBe(1);
+      expect(err.join('\n')).not.toMatch(/saved in settings/);
+      await expect(read(join(dir, 'settings.json'), 'utf8')).rejects.toThrow();
+      expect(await runCli(['policy', 'read-only', 'on', '--data-dir', dir], io, { dataDir: dir }), err.join('\n')).toBe(0);
+      expect(err.join('\n')).toMatch(/No Tarmac is running .*saved in settings/);
+      expect(JSON.parse(await read(join(dir, 'settings.json'), 'utf8'))).toEqual({ readOnly: true });
+      expect(await runCli(['approvals', '--data-dir', dir], io, { dataDir: dir })).toBe(1);
+      expect(err.join('\n')).toMatch(/no call is waiting/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -39,7 +39,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw new CliError(`No Tarmac is running from ${dataDir}, so no call is waiting. Approvals happen while the desktop app or \`tarmac serve\` runs.`);
   } else {
     reply = await offline(ctx, request);
-    if (request.op !== 'view') io.err(`No Tarmac is running from ${dataDir}: saved in settings; it applies when Tarmac starts.`);
+    if (reply.ok && request.op !== 'view') io.err(`No Tarmac is running from ${dataDir}: saved in settings; it applies when Tarmac starts.`);
   }
   if (!reply.ok) throw new CliError(reply.error);
   print(io, request, reply, values.json ?? false);
