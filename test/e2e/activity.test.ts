@@ -1,31 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@modelcontextprotocol/client';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { testTools } from '../fixtures/test-tools.js';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { ActivityPage } from './pages/ActivityPage.js';
 
 /** The Activity page against a real host: calls made by the MCP SDK client show up live. */
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 const CANARY = 'canary-secret-7f3a9c1e5b';
 
 async function open(): Promise<{ ui: Ui; page: Page; client: Client; activity: ActivityPage }> {
   const ui = await startUi({ sim: false, tools: testTools() });
-  cleanups.push(() => ui.stop());
-  const { context, page } = await ui.open(browser, { acceptDownloads: true });
-  cleanups.push(() => context.close());
+  suite.defer(() => ui.stop());
+  const { context, page } = await ui.open(suite.browser(), { acceptDownloads: true });
+  suite.defer(() => context.close());
   await page.getByTestId('endpoint-url').waitFor();
   const client = await ui.t.connect('claude-code');
   const activity = await new ActivityPage(page).goto();

@@ -5,31 +5,21 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { ClientsPage } from './pages/ClientsPage.js';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 async function open(prepare?: (home: string) => Promise<void>): Promise<{ ui: Ui; page: Page; clients: ClientsPage; cursorFile: string }> {
   const ui = await startUi({ sim: false });
-  cleanups.push(() => ui.stop());
+  suite.defer(() => ui.stop());
   // Cursor is "installed": its folder is there.
   await mkdir(join(ui.home, '.cursor'), { recursive: true });
   await prepare?.(ui.home);
-  const { context, page } = await ui.open(browser);
-  cleanups.push(() => context.close());
+  const { context, page } = await ui.open(suite.browser());
+  suite.defer(() => context.close());
   const clients = await new ClientsPage(page).goto();
   return { ui, page, clients, cursorFile: join(ui.home, '.cursor', 'mcp.json') };
 }

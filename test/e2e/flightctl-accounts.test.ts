@@ -1,32 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { ACCOUNTS, readSession } from '../../src/main/host/providers/flightctl/tokens.js';
 import { USER_PASSWORD } from '../fixtures/flightctl-sim/idp.js';
 import type { SimOptions } from '../fixtures/flightctl-sim/index.js';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { AccountsPage } from './pages/AccountsPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 
 /**
  * Flight Control sign-in in the window, against the simulator and its real OpenID provider:
- * browser (the IdP's own login page driven in a second Chromium page), password, token,
+ * suite.browser() (the IdP's own login page driven in a second Chromium page), password, token,
  * client.yaml import, cancel, a bad token, an unreachable server, organizations and sign-out.
  */
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 const ORGS = [
   { id: '11111111-1111-4111-8111-111111111111', displayName: 'Alpha' },
@@ -35,9 +25,9 @@ const ORGS = [
 
 async function open(sim: SimOptions = {}): Promise<{ ui: Ui; page: Page; accounts: AccountsPage }> {
   const ui = await startUi({ sim });
-  cleanups.push(() => ui.stop());
-  const { context, page } = await ui.open(browser);
-  cleanups.push(() => context.close());
+  suite.defer(() => ui.stop());
+  const { context, page } = await ui.open(suite.browser());
+  suite.defer(() => context.close());
   await new OverviewPage(page).endpointUrl().waitFor();
   const accounts = await new AccountsPage(page).goto();
   return { ui, page, accounts };
@@ -130,7 +120,7 @@ describe('Flight Control sign-in in the window', () => {
 
   it('imports flightctl\u2019s client.yaml, showing the file it found', async () => {
     const ui = await startUi({});
-    cleanups.push(() => ui.stop());
+    suite.defer(() => ui.stop());
     const sim = ui.sim!;
     const session = await sim.mintSession();
     const dir = join(ui.home, '.config', 'flightctl');
@@ -157,8 +147,8 @@ describe('Flight Control sign-in in the window', () => {
       }),
       { mode: 0o600 },
     );
-    const { context, page } = await ui.open(browser);
-    cleanups.push(() => context.close());
+    const { context, page } = await ui.open(suite.browser());
+    suite.defer(() => context.close());
     const accounts = await new AccountsPage(page).goto();
     // Tarmac already uses flightctl's login as it is; importing makes it Tarmac's own.
     await expect.poll(() => accounts.card('flightctl').textContent()).toMatch(/Sign-in from.*client\.yaml/);

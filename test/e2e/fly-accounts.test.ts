@@ -1,34 +1,24 @@
 import { dirname } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { FLY_TOKEN_ACCOUNT } from '../../src/main/host/providers/fly/index.js';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { AccountsPage } from './pages/AccountsPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 import { FAKE_FLYCTL } from '../helpers/fly.js';
 
 /**
- * The Fly.io account in browser mode: a real host, the fake flyctl, Debian's Chromium. Every
+ * The Fly.io account in suite.browser() mode: a real host, the fake flyctl, Debian's Chromium. Every
  * change shows on the Overview without a reload (host events), and failures show inline.
  */
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 async function open(env: NodeJS.ProcessEnv = {}): Promise<{ ui: Ui; page: Page }> {
   const ui = await startUi({ sim: false, env });
-  cleanups.push(() => ui.stop());
-  const { context, page } = await ui.open(browser);
-  cleanups.push(() => context.close());
+  suite.defer(() => ui.stop());
+  const { context, page } = await ui.open(suite.browser());
+  suite.defer(() => context.close());
   await new OverviewPage(page).endpointUrl().waitFor();
   return { ui, page };
 }
@@ -66,7 +56,7 @@ describe('Fly.io sign-in in the window', () => {
     expect(await ui.t.secrets.get(FLY_TOKEN_ACCOUNT)).toBeNull();
   });
 
-  it('browser sign-in shows progress and the URL flyctl opened, and Cancel stops it with nothing saved', async () => {
+  it('suite.browser() sign-in shows progress and the URL flyctl opened, and Cancel stops it with nothing saved', async () => {
     const { ui, page } = await open({ FAKE_FLYCTL_LOGIN_WAIT_MS: '60000' });
     const accounts = await new AccountsPage(page).goto();
     const form = await accounts.method('fly', 'Sign in with the browser');
@@ -79,7 +69,7 @@ describe('Fly.io sign-in in the window', () => {
     expect(await ui.t.secrets.get(FLY_TOKEN_ACCOUNT)).toBeNull();
   });
 
-  it('browser sign-in that the person finishes: the token flyctl saved lands in the keychain', async () => {
+  it('suite.browser() sign-in that the person finishes: the token flyctl saved lands in the keychain', async () => {
     const { ui, page } = await open({ FAKE_FLYCTL_LOGIN_WAIT_MS: '300' });
     const accounts = await new AccountsPage(page).goto();
     const form = await accounts.method('fly', 'Sign in with the browser');
@@ -117,9 +107,9 @@ describe('Fly.io sign-in in the window', () => {
   it('flyctl missing: the overview says how to install it; setting its path in Settings makes Fly.io usable at once', async () => {
     // Only node's own folder on PATH: the fake flyctl still runs once named, but nothing finds it.
     const ui = await startUi({ sim: false, env: { PATH: dirname(process.execPath) }, settings: { flyctlPath: '/nonexistent/flyctl' } });
-    cleanups.push(() => ui.stop());
-    const { context, page } = await ui.open(browser);
-    cleanups.push(() => context.close());
+    suite.defer(() => ui.stop());
+    const { context, page } = await ui.open(suite.browser());
+    suite.defer(() => context.close());
     const overview = new OverviewPage(page);
     await expect.poll(() => overview.summary('fly').textContent()).toBe('flyctl not found');
     expect(await overview.provider('fly').getByRole('link', { name: 'Install flyctl' }).getAttribute('href')).toBe('https://fly.io/docs/flyctl/install/');

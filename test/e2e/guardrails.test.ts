@@ -1,23 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ApprovalDialog, ToolsPage } from './pages/ToolsPage.js';
 
 /** Approvals in the window and the Tools page, against a real host and a real SDK client. */
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 const ran: string[] = [];
 const demolish = defineTool({
@@ -34,9 +24,9 @@ const inspect = defineTool({ name: 'demo-inspect', provider: 'demo', title: 'Ins
 
 async function open(): Promise<{ ui: Ui; page: Page }> {
   const ui = await startUi({ sim: false, tools: [demolish, inspect], settings: { policies: {} } });
-  cleanups.push(() => ui.stop());
-  const { context, page } = await ui.open(browser);
-  cleanups.push(() => context.close());
+  suite.defer(() => ui.stop());
+  const { context, page } = await ui.open(suite.browser());
+  suite.defer(() => context.close());
   await new OverviewPage(page).endpointUrl().waitFor();
   return { ui, page };
 }

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
 import type { Settings } from '../../src/main/host/settings.js';
@@ -79,5 +80,30 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
       await sim?.stop();
       await rm(home, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One Chromium for a test file, and clean-ups that run after each test (newest first): the
+ * set-up every e2e file shares. Call at the top level of the file.
+ */
+export function e2eSuite(): { browser(): Browser; defer(cleanup: () => Promise<unknown>): void } {
+  let browser: Browser | undefined;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  return {
+    browser: () => {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      return browser;
+    },
+    defer: (cleanup) => void cleanups.push(cleanup),
   };
 }

@@ -1,24 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startUi, type Ui } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, startUi, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 
 /** Every page accessible (axe, light and dark) and the Settings page doing what it says. */
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const suite = e2eSuite();
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -41,10 +31,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 async function open(): Promise<{ ui: Ui; page: Page }> {
   const ui = await startUi();
-  cleanups.push(() => ui.stop());
+  suite.defer(() => ui.stop());
   // axe is injected as a script: only this test's context lets it past the page's CSP.
-  const { context, page } = await ui.open(browser, { bypassCSP: true });
-  cleanups.push(() => context.close());
+  const { context, page } = await ui.open(suite.browser(), { bypassCSP: true });
+  suite.defer(() => context.close());
   await new OverviewPage(page).endpointUrl().waitFor();
   return { ui, page };
 }
@@ -84,7 +74,7 @@ describe('the window', () => {
     const before = ui.t.host.endpoint!.url;
     const busy: Server = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => busy.close(resolve)));
+    suite.defer(() => new Promise((resolve) => busy.close(resolve)));
     const busyPort = (busy.address() as { port: number }).port;
 
     const settings = await new SettingsPage(page).goto();
