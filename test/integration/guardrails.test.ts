@@ -248,6 +248,22 @@ describe('guardrails over MCP', () => {
     expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
     await expect(modern.callTool({ name: 'fly-apps-list', arguments: {} })).rejects.toThrow(/disabled/);
   });
+
+  it('a 2026-07-28 client listening on subscriptions/listen hears a tool turned back on', async () => {
+    t = await startTestHost({ tools: [destroy, list], settings: { ...DEFAULTS, disabledTools: ['fly-apps-list'] } });
+    const modern = await t.connect('zed', { era: 'modern' });
+    let changed = 0;
+    modern.setNotificationHandler('notifications/tools/list_changed' as never, (() => void changed++) as never);
+    const subscription = await modern.listen({ toolsListChanged: true });
+    try {
+      expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
+      expect(await cli(t).run('policy', 'tool', 'fly-apps-list', 'on')).toBe(0);
+      await until(() => changed > 0);
+      expect((await modern.listTools()).tools.map((x) => x.name).sort()).toEqual(['fly-apps-destroy', 'fly-apps-list']);
+    } finally {
+      await subscription.close();
+    }
+  });
 });
 
 describe('tarmac policy with no Tarmac running', () => {

@@ -153,6 +153,15 @@ export function createHost(options: HostOptions = {}): Host {
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
   const guardrails = new Guardrails(settings, catalogue, log);
+  // Turning a tool off or on: 2025-era sessions hear it from their own servers (server.ts);
+  // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
+  let disabledKey: string | null = null;
+  guardrails.onChange((state) => {
+    const key = [...state.disabledTools].sort().join('\n');
+    // Before the endpoint took its first look, any change is told (a spare list_changed costs a client one tools/list).
+    if (key !== disabledKey) endpoint?.notify.toolsChanged();
+    disabledKey = key;
+  });
   const gateway = new Gateway({
     activity,
     redactor,
@@ -348,6 +357,8 @@ export function createHost(options: HostOptions = {}): Host {
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      // What the tools' switches are as serving starts: later changes are told to listening clients.
+      disabledKey ??= [...(await guardrails.disabledTools())].sort().join('\n');
       guardrails.watch();
       await announce(endpoint.url);
       return endpoint.url;
