@@ -43,7 +43,15 @@ export default tseslint.config(
   {
     // A promise nobody awaits loses its error: type-aware, so only over the sources.
     files: ['src/**/*.ts', 'src/**/*.tsx'],
-    languageOptions: { parserOptions: { project: ['./tsconfig.node.json', './tsconfig.web.json'], tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+        // With CI set, typescript-eslint would assume one run over files as they are on disk and
+        // parse from its program, not from the text it is given: the layer test lints edited text.
+        disallowAutomaticSingleRunInference: true,
+      },
+    },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   { files: ['src/main/host/**/*.ts'], rules: restrict(layers.host) },
