@@ -35,6 +35,11 @@ describe('the Clients page', () => {
     expect(await clients.badge('cursor').textContent()).toBe('Not registered');
     expect(await clients.card('cursor').textContent()).toContain('Installed on this computer');
 
+    // Cursor's own install link is offered too: it carries the endpoint's URL and no token.
+    const link = new URL((await clients.card('cursor').getByRole('link', { name: 'Open in Cursor' }).getAttribute('href'))!);
+    expect(`${link.protocol}//${link.host}${link.pathname}`).toBe('cursor://anysphere.cursor-deeplink/mcp/install');
+    expect(JSON.parse(Buffer.from(link.searchParams.get('config')!, 'base64').toString('utf8'))).toEqual({ url: ui.t.url });
+
     // Cancel writes nothing.
     await clients.button('cursor', 'Register').click();
     await clients.diff(cursorFile).waitFor();

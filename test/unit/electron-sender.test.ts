@@ -85,3 +85,16 @@ describe('IPC sender', () => {
     expect(isAllowedSender(fromWindow('http://localhost:5173/'), packaged)).toBe(false);
   });
 });
+
+describe('links the window hands to the OS', () => {
+  it('opens the AI clients own install links, and nothing else that is not the web', async () => {
+    const { isClientInstallLink } = await import('../../src/main/electron/sender.js');
+    expect(isClientInstallLink('cursor://anysphere.cursor-deeplink/mcp/install?name=tarmac&config=e30=')).toBe(true);
+    expect(isClientInstallLink('vscode:mcp/install?%7B%7D')).toBe(true);
+    expect(isClientInstallLink('vscode-insiders:mcp/install?%7B%7D')).toBe(true);
+    expect(isClientInstallLink('lmstudio://add_mcp?name=tarmac&config=e30=')).toBe(true);
+    for (const bad of ['file:///etc/passwd', 'vscode://file/etc/passwd', 'cursor://anysphere.cursor-deeplink/other', 'javascript:alert(1)', 'smb://host/share']) {
+      expect(isClientInstallLink(bad), bad).toBe(false);
+    }
+  });
+});

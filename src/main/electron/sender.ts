@@ -72,3 +72,8 @@ function samePath(a: string, b: string): boolean {
   // Windows paths are case-insensitive (the drive letter's case in particular varies).
   return process.platform === 'win32' ? da.toLowerCase() === db.toLowerCase() : da === db;
 }
+
+/** The AI clients' own install links the Clients page offers (they carry Tarmac's URL, never a token). */
+export function isClientInstallLink(url: string): boolean {
+  return /^(cursor:\/\/anysphere\.cursor-deeplink\/mcp\/install\?|vscode(-insiders)?:mcp\/install\?|lmstudio:\/\/add_mcp\?)/.test(url);
+}

@@ -1,5 +1,6 @@
 import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
+import { isClientInstallLink } from './sender.js';
 
 /** The main window: sandboxed renderer, no Node, only the preload's API. */
 export function createMainWindow(
@@ -24,7 +25,7 @@ export function createMainWindow(
   });
   // Links open in the system browser; the window never navigates away from Tarmac.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (/^https?:\/\//.test(url) || isClientInstallLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -33,3 +34,4 @@ export function createMainWindow(
   win.once('ready-to-show', () => win.show());
   return win;
 }
+

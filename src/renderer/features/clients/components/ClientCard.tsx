@@ -102,7 +102,19 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
             Remove
           </Button>
         ) : null}
+        {client.status === 'not-registered' && client.installLink ? (
+          // The client's own install link carries the URL only: no token leaves Tarmac, and the
+          // client signs in through Tarmac's consent page on first use.
+          <a className="btn btn-sm" href={client.installLink} target="_blank" rel="noreferrer" aria-describedby={`${titleId}-link-help`}>
+            Open in {client.label}
+          </a>
+        ) : null}
       </div>
+      {client.status === 'not-registered' && client.installLink ? (
+        <p className="help" id={`${titleId}-link-help`}>
+          {client.label} adds Tarmac itself from its install link: only the URL goes there, and it signs in through Tarmac on first use.
+        </p>
+      ) : null}
       {busy ? (
         <p className="progress-line small" role="status">
           <span className="spinner" aria-hidden="true" /> Working out the change…
