@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { syncDir } from '../fs/atomic.js';
 
 export interface EditResult {
   /** The file actually edited (a symlink's target). */
@@ -126,17 +127,4 @@ async function backupFile(target: string, dir: string, keep: number): Promise<st
   const mine = (await readdir(dir)).filter((f) => f.startsWith(`${stem}.`) && f.endsWith('.bak')).sort();
   for (const old of mine.slice(0, Math.max(0, mine.length - keep))) await rm(join(dir, old), { force: true });
   return file;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows and some file systems refuse: the rename is still atomic there.
-  }
 }

@@ -29,7 +29,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** Make the rename itself durable; not every platform can open a folder for syncing, which is fine. */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {
