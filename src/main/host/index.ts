@@ -359,7 +359,6 @@ export function createHost(options: HostOptions = {}): Host {
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
       // What the tools' switches are as serving starts: later changes are told to listening clients.
       disabledKey ??= [...(await guardrails.disabledTools())].sort().join('\n');
-      guardrails.watch();
       await announce(endpoint.url);
       return endpoint.url;
     },

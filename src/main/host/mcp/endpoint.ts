@@ -287,19 +287,16 @@ export class McpEndpoint {
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), open: 0 };
-        this.#sessions.set(id, session);
-        this.#o.onSessionsChange?.();
+        this.#addSession(session);
         this.#o.log.info({ session: id, client }, 'session opened');
       },
       onsessionclosed: (id) => {
-        this.#sessions.delete(id);
-        this.#o.onSessionsChange?.();
+        this.#removeSession(id);
         this.#o.log.info({ session: id, client }, 'session ended by client');
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.#sessions.delete(transport.sessionId);
-      this.#o.onSessionsChange?.();
+      this.#removeSession(transport.sessionId);
       void server.close().catch(() => undefined);
     };
     await server.connect(transport);
@@ -338,11 +335,9 @@ export class McpEndpoint {
     if (!this.#makeRoom(client)) return this.#tooMany(res);
     const transport = new sdk.sse.SSEServerTransport('/messages', res);
     const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
-    this.#sessions.set(session.id, session);
-    this.#o.onSessionsChange?.();
+    this.#addSession(session);
     res.on('close', () => {
-      this.#sessions.delete(session.id);
-      this.#o.onSessionsChange?.();
+      this.#removeSession(session.id);
       void server.close().catch(() => undefined);
     });
     await server.connect(transport);
@@ -437,9 +432,18 @@ export class McpEndpoint {
     return closed;
   }
 
-  async #closeSession(session: Session): Promise<void> {
-    this.#sessions.delete(session.id);
+  /** Every session opens and closes here, so whoever watches the count hears each change once. */
+  #addSession(session: Session): void {
+    this.#sessions.set(session.id, session);
     this.#o.onSessionsChange?.();
+  }
+
+  #removeSession(id: string | undefined): void {
+    if (id !== undefined && this.#sessions.delete(id)) this.#o.onSessionsChange?.();
+  }
+
+  async #closeSession(session: Session): Promise<void> {
+    this.#removeSession(session.id);
     await session.transport.close().catch(() => undefined);
     await session.server.close().catch(() => undefined);
   }
