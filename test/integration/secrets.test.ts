@@ -57,6 +57,27 @@ describe('SecretStore against the real GNOME keyring', () => {
     await expect(s.set('', 'value')).rejects.toThrow(/account name/);
   });
 
+  it('answers a probe without listing anything', async () => {
+    const s = store();
+    await expect(s.probe()).resolves.toBeUndefined();
+    expect(await s.list()).toEqual([]);
+  });
+
+  // keytar's Linux findCredentials strdup()s a NULL secret when an entry goes away between its
+  // search and its load (SIGSEGV, seen in CI): every call in the process is queued to prevent it.
+  it('survives listings racing deletes and writes in the same process', async () => {
+    const s = store();
+    const names = Array.from({ length: 30 }, (_, i) => `race:${i}`);
+    await Promise.all(names.map((n) => s.set(n, `value-${n}`)));
+    const work: Array<Promise<unknown>> = [];
+    for (const [i, n] of names.entries()) {
+      work.push(s.delete(n), s.entries('race:'), s.list());
+      if (i % 3 === 0) work.push(s.set(`${n}:new`, 'fresh-value'));
+    }
+    await Promise.all(work);
+    expect(await s.list('race:')).toEqual(names.filter((_, i) => i % 3 === 0).map((n) => `${n}:new`).sort());
+  });
+
   it('teaches the redactor every value it reads or writes', async () => {
     const redactor = new Redactor();
     const s = store(redactor);

@@ -154,7 +154,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
 
   const probeKeychain = async (): Promise<KeychainStatus> => {
     try {
-      await host.secrets.list();
+      await host.secrets.probe();
       return { state: 'ok', message: null };
     } catch (err) {
       if (err instanceof KeychainUnavailableError) return { state: 'unavailable', message: toApiError(err, host.redactor).message };

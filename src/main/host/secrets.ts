@@ -5,6 +5,9 @@ import type { Logger } from './log.js';
 /** Service name under which Tarmac keeps every secret in the OS keychain. */
 export const KEYCHAIN_SERVICE = 'Tarmac';
 
+/** An account name no entry ever has: probe() looks it up to learn whether the keychain answers. */
+const PROBE_ACCOUNT = 'tarmac:probe';
+
 /**
  * The keychain could not be reached; the message says what to do. Nothing was written. The
  * keychain's own words (D-Bus errors and the like) are in `detail`, for the log: they rarely
@@ -72,6 +75,28 @@ export class MemoryKeychain implements KeychainBackend {
   }
 }
 
+/**
+ * One keychain call at a time. keytar runs each call on its own libuv worker thread, and on Linux
+ * its findCredentials searches, then loads the secrets, then strdup()s each one: an entry deleted
+ * by a concurrent call in between leaves a NULL secret and the process dies with SIGSEGV
+ * (`secret_value_get_text: assertion 'value' failed`). Queuing every call in the process closes
+ * that window; calls take a few milliseconds, so the queue costs nothing a person notices.
+ */
+export function serialized(backend: KeychainBackend): KeychainBackend {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    getPassword: (service, account) => queue(() => backend.getPassword(service, account)),
+    setPassword: (service, account, password) => queue(() => backend.setPassword(service, account, password)),
+    deletePassword: (service, account) => queue(() => backend.deletePassword(service, account)),
+    findCredentials: (service) => queue(() => backend.findCredentials(service)),
+  };
+}
+
 let keytarBackend: KeychainBackend | undefined;
 
 /** keytar is a native addon: loaded lazily so a host that never touches the keychain never loads it. */
@@ -79,7 +104,7 @@ function loadKeytar(): KeychainBackend {
   if (!keytarBackend) {
     const require = createRequire(import.meta.url);
     try {
-      keytarBackend = require('keytar') as KeychainBackend;
+      keytarBackend = serialized(require('keytar') as KeychainBackend);
     } catch (err) {
       throw new KeychainUnavailableError(`the keytar native module could not be loaded: ${describe(err)}`, { cause: err });
     }
@@ -126,6 +151,14 @@ export class SecretStore {
     if (!value) throw new Error(`Refusing to store an empty secret for "${account}"`);
     this.#redactor?.addSecret(value);
     await this.#call('write', (b) => b.setPassword(this.service, account, value));
+  }
+
+  /**
+   * Throws KeychainUnavailableError unless the keychain answers. A lookup of one entry, not a
+   * listing: cheaper, and it never hands out (or loads) a value.
+   */
+  async probe(): Promise<void> {
+    await this.#call('read', (b) => b.getPassword(this.service, PROBE_ACCOUNT));
   }
 
   /** True when something was deleted. */

@@ -57,7 +57,7 @@ export class FlyAccounts {
   async signInWithBrowser(signal?: AbortSignal, hooks: { onLaunch?: (binary: string) => void; onUrl?: (url: string) => void } = {}): Promise<ProviderStatus> {
     const { onLaunch, onUrl } = hooks;
     // Fail on a dead keychain or a missing flyctl before the person spends a minute in the browser.
-    await this.#o.ctx.secrets.list();
+    await this.#o.ctx.secrets.probe();
     const binary = await this.#rt.binary();
     onLaunch?.(binary);
     const env = this.#loginEnv();
@@ -90,7 +90,7 @@ export class FlyAccounts {
     if (!token) throw new FlySignInError('input', 'The Fly.io token is empty; paste the whole token (it starts with "FlyV1" or "fm2_").');
     if (/[\r\n\0]/.test(token)) throw new FlySignInError('input', 'A Fly.io token is a single line; the pasted text has line breaks in it.');
     this.#o.ctx.redactor.addSecret(token);
-    await this.#o.ctx.secrets.list();
+    await this.#o.ctx.secrets.probe();
     await this.#verify(token, await this.#rt.binary());
     return this.#store(token);
   }
