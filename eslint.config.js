@@ -54,6 +54,12 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
+  {
+    // The installed entry is CommonJS in ES5 so any Node parses it (bin/package.json).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['src/main/host/**/*.ts'], rules: restrict(layers.host) },
   { files: ['src/shared/**/*.ts'], rules: restrict(layers.shared) },
   { files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'], rules: restrict(layers.renderer) },

@@ -1,9 +1,9 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
 //
-// The Node version check comes first. This file uses ES5 syntax only and no static import, so
-// any Node parses it (an old one may even read it as CommonJS) and gets one clear line instead of
-// a crash deep inside a dependency. Keep NEEDED in step with "engines" in package.json.
+// The Node version check comes first. This file is CommonJS (bin/package.json) in ES5 syntax, so
+// any Node parses it and gets one clear line instead of a crash deep inside a dependency. Keep
+// NEEDED in step with "engines" in package.json.
 var NEEDED = [22, 13];
 var found = String((process.versions && process.versions.node) || '0.0.0');
 var parts = found.split('.');
@@ -18,20 +18,18 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
   process.exit(1);
 }
 
-// import() is hidden in a Function so that an old Node's parser never sees it.
-var load = new Function('specifier', 'return import(specifier)');
-Promise.all([load('node:fs'), load('node:path'), load('node:url'), load('node:module')]).then(function (mods) {
-  var fs = mods[0];
-  var path = mods[1];
-  var url = mods[2];
-  // Node keeps the compiled code of Tarmac and its dependencies on disk (in the OS temp folder):
-  // later runs skip most of the parsing. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-  if (mods[3].enableCompileCache) mods[3].enableCompileCache();
-  // The real path: npm's .bin links point here from elsewhere.
-  var built = path.join(path.dirname(fs.realpathSync(process.argv[1])), '..', 'out', 'cli', 'tarmac.js');
-  if (!fs.existsSync(built)) {
-    process.stderr.write('tarmac: the CLI is not built yet; run `npm run build:cli` in the Tarmac folder\n');
-    process.exit(1);
-  }
-  return load(url.pathToFileURL(built).href);
-});
+var fs = require('fs');
+var path = require('path');
+// Node keeps the compiled code of Tarmac and its dependencies on disk (in the OS temp folder):
+// later runs skip most of the parsing. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+var nodeModule = require('module');
+if (nodeModule.enableCompileCache) nodeModule.enableCompileCache();
+// The real path: npm's .bin links point here from elsewhere.
+var built = path.join(path.dirname(fs.realpathSync(process.argv[1])), '..', 'out', 'cli', 'tarmac.cjs');
+if (!fs.existsSync(built)) {
+  process.stderr.write('tarmac: the CLI is not built yet; run `npm run build:cli` in the Tarmac folder\n');
+  process.exit(1);
+}
+// CommonJS all the way (bin/package.json, vite.cli.config.ts): Node's ESM loader would cost an
+// idle `tarmac serve` some 14 MiB.
+require(built);

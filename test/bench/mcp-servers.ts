@@ -15,15 +15,23 @@ import { createHost } from '../../src/main/host/index.js';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
 
 const mode = process.argv[2];
+/** Quiet time before Tarmac's idle trim, short so bench:mcp can wait for it (it sets this). */
+const BENCH_IDLE_TRIM_MS = Number(process.env.BENCH_IDLE_TRIM_MS ?? 2_000);
 
-// The bench asks for a collection before reading memory, so RSS shows what is retained, not garbage.
+// The bench asks for a collection before reading memory, so RSS shows what is retained, not
+// garbage: the memory-pressure kind ("last-resort"), the only one after which V8 (Node 24) hands
+// its pooled heap pages back, the same one Tarmac's idle trim runs (src/main/host/memory-trim.ts).
+// 'rss' reads memory without collecting: what Tarmac's own trim left.
 process.on('message', async (msg) => {
+  if (msg === 'rss') {
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ rss, heapUsed });
+    return;
+  }
   if (msg !== 'gc') return;
-  // Several full collections with pauses between: V8 hands unused heap pages back only after
-  // it sees the heap stay small, and a single gc() leaves the high-water mark committed.
-  const gc = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync' }) => void }).gc;
-  for (let i = 0; i < 4; i++) {
-    gc?.();
+  const gc = (globalThis as { gc?: (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void }).gc;
+  for (let i = 0; i < 2; i++) {
+    gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     await new Promise((r) => setTimeout(r, 250));
   }
   const { rss, heapUsed } = process.memoryUsage();
@@ -81,6 +89,7 @@ if (mode === 'raw') {
     keychainService: `tarmac-bench-${randomUUID()}`,
     logLevel: 'warn',
     maxSessions: 64,
+    idleTrimMs: BENCH_IDLE_TRIM_MS,
     tools: [defineTool({ name: 'noop', provider: 'bench', title: 'No-op', description: 'no-op', class: 'read', input: {}, run: async () => ({ text: 'ok' }) })],
   });
   const token = await host.tokens.create('bench');

@@ -17,8 +17,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'tarmac.js');
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
 
-if (!existsSync(join(ROOT, 'out', 'cli', 'tarmac.js'))) {
-  console.error('bench:startup: out/cli/tarmac.js is missing; run `npm run build:cli` first');
+if (!existsSync(join(ROOT, 'out', 'cli', 'tarmac.cjs'))) {
+  console.error('bench:startup: out/cli/tarmac.cjs is missing; run `npm run build:cli` first');
   process.exit(1);
 }
 

@@ -87,5 +87,5 @@ export const BIN = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url)
 
 /** Tests of the built CLI say how to build it rather than failing obscurely. */
 export function assertCliBuilt(): void {
-  if (!existsSync(join(ROOT, 'out', 'cli', 'tarmac.js'))) throw new Error('out/cli/tarmac.js is missing: run `npm run build:cli` first');
+  if (!existsSync(join(ROOT, 'out', 'cli', 'tarmac.cjs'))) throw new Error('out/cli/tarmac.cjs is missing: run `npm run build:cli` first');
 }

@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait.js';
 
 // The built CLI, as users run it (`npm run build:cli` makes it; `npm test` builds first).
 const BIN = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../out/cli/tarmac.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../out/cli/tarmac.cjs', import.meta.url));
 const ARG_CANARY = 'canary-activity-4e8b2a6c9d';
 const KEY_CANARY = 'canary-activity-key-1a3c5e7b9d';
 
@@ -39,7 +39,7 @@ let t: TestHost;
 const results: CallToolResult[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(BUILT)) throw new Error('out/cli/tarmac.js is missing: run `npm run build:cli` first');
+  if (!existsSync(BUILT)) throw new Error('out/cli/tarmac.cjs is missing: run `npm run build:cli` first');
   t = await startTestHost({ tools: testTools() });
   const client = await t.connect();
   const other = await t.connect('other');

@@ -32,7 +32,7 @@ beforeAll(async () => {
     openBrowser: async () => undefined,
     emit: (e) => events.push(e),
     coalesceMs: 1,
-    clientLauncher: { command: '/opt/Tarmac/tarmac', args: ['/opt/Tarmac/resources/app.asar/out/cli/tarmac.js'], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    clientLauncher: { command: '/opt/Tarmac/tarmac', args: ['/opt/Tarmac/resources/app.asar/out/cli/tarmac.cjs'], env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
 });
 
@@ -59,7 +59,7 @@ describe('client requests of the host API', () => {
     list = await hostApi.api.listClients();
     expect(cursorIn(list).detected).toBe(true);
     // The desktop shell's launcher is what stdio-only clients are told to start.
-    expect(list.find((c) => c.id === 'claude-desktop')!.snippet).toContain('/opt/Tarmac/resources/app.asar/out/cli/tarmac.js');
+    expect(list.find((c) => c.id === 'claude-desktop')!.snippet).toContain('/opt/Tarmac/resources/app.asar/out/cli/tarmac.cjs');
   });
 
   it('a dry run returns the exact diff (token masked) and writes nothing; Apply writes it and pushes clientsChanged', async () => {

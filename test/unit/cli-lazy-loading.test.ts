@@ -1,13 +1,14 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, BIN } from '../helpers/cli.js';
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-imports.mjs', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../out/cli/', import.meta.url));
 let dir: string;
 
 beforeAll(() => {
@@ -16,25 +17,62 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The packages under node_modules that one run of the built CLI loads. */
+/**
+ * The packages that one run of the built CLI loads: those bundled into the files of out/cli it
+ * required (out/cli/packages.json says which), and those left in node_modules.
+ */
+function recorderEnv(record: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    RECORD_IMPORTS_TO: record,
+    HOME: dir,
+    PATH: dirname(process.execPath), // no flyctl: status must not need to run one
+    TARMAC_DATA_DIR: join(dir, 'data'),
+    TARMAC_KEYCHAIN_SERVICE: `tarmac-test-${randomUUID()}`,
+    NODE_DISABLE_COMPILE_CACHE: '1',
+    LOG_LEVEL: 'warn',
+  };
+}
+
 function packagesLoadedBy(args: string[]): string[] {
   const record = join(dir, `imports-${randomUUID()}.txt`);
-  const run = spawnSync(process.execPath, ['--import', RECORDER, BIN, ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: {
-      ...process.env,
-      RECORD_IMPORTS_TO: record,
-      HOME: dir,
-      PATH: dirname(process.execPath), // no flyctl: status must not need to run one
-      TARMAC_DATA_DIR: join(dir, 'data'),
-      TARMAC_KEYCHAIN_SERVICE: `tarmac-test-${randomUUID()}`,
-      NODE_DISABLE_COMPILE_CACHE: '1',
-    },
-  });
+  const run = spawnSync(process.execPath, ['--import', RECORDER, BIN, ...args], { encoding: 'utf8', timeout: 30_000, env: recorderEnv(record) });
   expect(run.status, run.stderr).not.toBeNull();
-  const urls = readFileSync(record, 'utf8').split('\n');
-  const names = urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((n): n is string => Boolean(n));
+  return packagesIn(record);
+}
+
+/** What `tarmac serve` has loaded once it says it is serving, before any request. */
+async function packagesLoadedByServe(): Promise<string[]> {
+  const record = join(dir, `imports-${randomUUID()}.txt`);
+  const child = spawn(process.execPath, ['--import', RECORDER, BIN, 'serve', '--port', '0'], { env: recorderEnv(record), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await expect.poll(() => stderr, { timeout: 20_000 }).toContain('serving MCP at');
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return packagesIn(record);
+}
+
+function packagesIn(record: string): string[] {
+  const bundled = JSON.parse(readFileSync(join(BUNDLE, 'packages.json'), 'utf8')) as Record<string, string[]>;
+  const paths = readFileSync(record, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file:'))
+    .map((u) => fileURLToPath(u));
+  const names = paths.flatMap((p) => {
+    if (p.startsWith(BUNDLE)) {
+      const files = bundled[relative(BUNDLE, p).split(sep).join('/')];
+      expect(files, `${p} is in out/cli/packages.json`).toBeDefined();
+      return files ?? [];
+    }
+    return [/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1]].filter((n): n is string => Boolean(n));
+  });
+  // The recorder saw the bundle itself: an empty list means "nothing", not "could not tell".
+  expect(paths.some((p) => p.startsWith(BUNDLE))).toBe(true);
   return [...new Set(names)].sort();
 }
 
@@ -48,5 +86,13 @@ describe('the CLI loads only what a command uses', () => {
     const loaded = packagesLoadedBy(['status']);
     expect(loaded).toContain('keytar');
     for (const heavy of ['@modelcontextprotocol/sdk', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'openid-client', 'ws', 'execa', 'yaml']) expect(loaded).not.toContain(heavy);
+  });
+
+  it('an idle `serve` loads neither the MCP SDK nor the sign-in, console, process or OAuth libraries', async () => {
+    const loaded = await packagesLoadedByServe();
+    expect(loaded).toEqual(expect.arrayContaining(['keytar', 'pino', 'zod']));
+    for (const heavy of ['@modelcontextprotocol/sdk', '@modelcontextprotocol/server', '@modelcontextprotocol/node', '@modelcontextprotocol/core', 'openid-client', 'oidc-provider', 'ws', 'execa', 'yaml']) {
+      expect(loaded).not.toContain(heavy);
+    }
   });
 });

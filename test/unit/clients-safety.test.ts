@@ -294,7 +294,7 @@ describe('launcher', () => {
         clients: t.host.clients,
         env: t.env,
         platform: 'darwin',
-        launcher: electronLauncher('/Applications/Tarmac.app/Contents/MacOS/Tarmac', '/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.js'),
+        launcher: electronLauncher('/Applications/Tarmac.app/Contents/MacOS/Tarmac', '/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.cjs'),
       });
       await registrar.register(['claude-desktop']);
       const file = join(t.home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json');

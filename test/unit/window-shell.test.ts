@@ -39,11 +39,11 @@ describe('how AI clients start the bridge from the desktop app', () => {
   it('runs the app itself as Node with the CLI bundled inside it', () => {
     expect(bundledCliLauncher('/Applications/Tarmac.app/Contents/MacOS/Tarmac', '/Applications/Tarmac.app/Contents/Resources/app.asar')).toEqual({
       command: '/Applications/Tarmac.app/Contents/MacOS/Tarmac',
-      args: ['/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.js'],
+      args: ['/Applications/Tarmac.app/Contents/Resources/app.asar/out/cli/tarmac.cjs'],
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
     // That is where the CLI build writes its entry, and the package ships out/**.
-    expect(readFileSync('vite.cli.config.ts', 'utf8')).toMatch(/outDir: 'out\/cli'[\s\S]*entryFileNames: 'tarmac\.js'/);
+    expect(readFileSync('vite.cli.config.ts', 'utf8')).toMatch(/outDir: 'out\/cli'[\s\S]*entryFileNames: 'tarmac\.cjs'/);
     expect(readFileSync('electron-builder.yml', 'utf8')).toMatch(/^ {2}- out\/\*\*$/m);
   });
 });

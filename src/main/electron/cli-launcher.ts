@@ -8,5 +8,5 @@ import type { Launcher } from '../host/clients/types.js';
  * packaged), so no system Node is needed. `appPath` is app.getAppPath().
  */
 export function bundledCliLauncher(executable: string, appPath: string): Launcher {
-  return electronLauncher(executable, join(appPath, 'out', 'cli', 'tarmac.js'));
+  return electronLauncher(executable, join(appPath, 'out', 'cli', 'tarmac.cjs'));
 }

@@ -17,6 +17,7 @@ import { checkOrigin, unauthorized } from './mcp/gate.js';
 import type { EndpointOptions, McpEndpoint } from './mcp/endpoint.js';
 import type { buildMcpServer } from './mcp/server.js';
 import { ClientTokens } from './mcp/tokens.js';
+import { startIdleTrim, type IdleTrim } from './memory-trim.js';
 import { defaultDataDir } from './paths.js';
 import type { Provider, ProviderContext, ProviderFactory, ProviderStatus } from './providers/provider.js';
 import { SecretStore, type KeychainBackend } from './secrets.js';
@@ -44,6 +45,8 @@ export interface HostOptions {
   maxSessionsPerClient?: number;
   evictableAfterMs?: number;
   sessionIdleMs?: number;
+  /** Quiet time after which serving hands memory back to the OS (memory-trim.ts). */
+  idleTrimMs?: number;
   defaultToolTimeoutMs?: number;
   /** How long tool-call changes may wait before they go to the database (ms). */
   activityFlushMs?: number;
@@ -170,16 +173,29 @@ export function createHost(options: HostOptions = {}): Host {
     approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
-  // The MCP SDK and the HTTP endpoint load only when something serves MCP: `tarmac status`,
-  // `token` and `login` start faster without them.
-  const loadServer = async () => {
-    const { buildMcpServer } = await import('./mcp/server.js');
+  // Whoever serves MCP (HTTP or stdio) hands memory back after each burst of work (memory-trim.ts).
+  let trim: IdleTrim | null = null;
+  const ensureTrim = () =>
+    (trim ??= startIdleTrim({
+      ...(options.idleTrimMs !== undefined ? { idleMs: options.idleTrimMs } : {}),
+      onTrim: ({ rssBefore, rssAfter, ms }) => {
+        const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
+        log.debug({ rssBeforeMiB: mib(rssBefore), rssAfterMiB: mib(rssAfter), ms: Math.round(ms) }, 'idle: memory handed back');
+      },
+    }));
+  activity.onActivity(() => trim?.touch());
+  // The MCP SDK loads with the first MCP request (an idle `tarmac serve` does without it), and
+  // `tarmac status`, `token` and `login` never load it.
+  let serverModule: Promise<{ buildMcpServer: typeof buildMcpServer }> | undefined;
+  const onSwitches = (listener: (disabled: ReadonlySet<string>) => void) => guardrails.onChange((state) => listener(new Set(state.disabledTools)));
+  const createServer = async (client: string) => {
+    ensureTrim().touch();
     // Whoever serves MCP (HTTP, stdio) notices switches flipped by another process.
     guardrails.watch();
-    const onChange = (listener: (disabled: ReadonlySet<string>) => void) => guardrails.onChange((state) => listener(new Set(state.disabledTools)));
-    return async (client: string) => buildMcpServer({ catalogue, gateway, client, switches: { disabled: await guardrails.disabledTools(), onChange } });
+    serverModule ??= import('./mcp/server.js');
+    const { buildMcpServer } = await serverModule;
+    return buildMcpServer({ catalogue, gateway, client, switches: { disabled: await guardrails.disabledTools(), onChange: onSwitches } });
   };
-  const createServer = async (client: string) => (await loadServer())(client);
   let endpoint: McpEndpoint | null = null;
   let endpointError: string | null = null;
   const activityApi = createActivityApi({ activity, gateway });
@@ -215,7 +231,8 @@ export function createHost(options: HostOptions = {}): Host {
   };
   // The endpoint and the MCP SDK load only when something serves MCP (see loadServer).
   const makeEndpoint = async (port: number) => {
-    const [{ McpEndpoint }, serverFor] = await Promise.all([import('./mcp/endpoint.js'), loadServer()]);
+    const { McpEndpoint } = await import('./mcp/endpoint.js');
+    guardrails.watch();
     return new McpEndpoint({
       port,
       ...(options.bindHost ? { bindHost: options.bindHost } : {}),
@@ -227,9 +244,10 @@ export function createHost(options: HostOptions = {}): Host {
         : oauthServer
           ? { unauthorizedHeaders: (req, hadToken) => unauthorized(req, hadToken, oauthServer.challenge(req, hadToken)) }
           : {}),
-      createServer: serverFor,
+      createServer,
       log,
       onSessionsChange: () => changed('sessions'),
+      onRequest: () => trim?.touch(),
       ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
       ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
       ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
@@ -351,6 +369,7 @@ export function createHost(options: HostOptions = {}): Host {
         throw err;
       }
       changed('endpoint');
+      ensureTrim();
       if (requireAuth) {
         // Revocations by another process are seen on the next request; this catches them without one.
         tokenWatch = setInterval(() => void Promise.all([tokens.refresh(), oauth.refresh()]).catch(() => undefined), 5_000);
@@ -367,6 +386,8 @@ export function createHost(options: HostOptions = {}): Host {
     },
     async stop() {
       clearInterval(tokenWatch);
+      trim?.stop();
+      trim = null;
       await feed?.close().catch(() => undefined);
       feed = null;
       await control?.close().catch(() => undefined);

@@ -150,7 +150,7 @@ export class ActivityDb {
   static #openWritable(path: string): ActivityDb {
     const db = new DatabaseSync(path, { timeout: 2_000 });
     try {
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;');
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
       db.exec(SCHEMA);
       // Version 2: how each call's policy was decided (guardrails).
       if (!(db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).some((c) => c.name === 'decision')) db.exec('ALTER TABLE calls ADD COLUMN decision TEXT');
