@@ -42,19 +42,37 @@ const INSTRUCTIONS =
   'Read-only tools are safe to call freely. Tools that change or destroy things may be held for a person to approve; ' +
   'if a call is declined, do not retry it without asking the user.';
 
+type Spec = ReturnType<Catalogue['list']>[number];
+type ToolSchemas = { input: z.ZodType<Record<string, unknown>>; output: z.ZodType | undefined };
+const schemaCache = new WeakMap<Spec, ToolSchemas>();
+
+/**
+ * A tool's input and output schemas, built once per tool: a 2026-07-28 request gets a fresh
+ * server of its own, and rebuilding every tool's schemas for each one was most of its cost.
+ */
+function schemasOf(spec: Spec): ToolSchemas {
+  let schemas = schemaCache.get(spec);
+  if (!schemas) {
+    // Strict input: a misspelt argument is an error the model sees, not a filter silently dropped.
+    schemas = { input: z.strictObject(spec.input), output: spec.output ? z.looseObject(spec.output) : undefined };
+    schemaCache.set(spec, schemas);
+  }
+  return schemas;
+}
+
 /** A fresh McpServer with every catalogue tool, each call routed through the gateway. */
 export function buildMcpServer({ catalogue, gateway, client, switches }: ServerOptions): McpServer {
   const server = new McpServer({ name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: { listChanged: true } } });
   const registered = new Map<string, RegisteredTool>();
   for (const spec of catalogue.list()) {
+    const { input, output } = schemasOf(spec);
     const tool = server.registerTool(
       spec.name,
       {
         title: spec.title,
         description: spec.description,
-        // Strict: a misspelt argument is an error the model sees, not a filter silently dropped.
-        inputSchema: z.strictObject(spec.input),
-        ...(spec.output ? { outputSchema: z.looseObject(spec.output) } : {}),
+        inputSchema: input,
+        ...(output ? { outputSchema: output } : {}),
         annotations: { title: spec.title, ...annotationsFor(spec.class) },
       },
       async (args: Record<string, unknown>, ctx: ServerContext) => {
