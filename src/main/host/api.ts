@@ -273,7 +273,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   // getStatus answers from them at once; later ones answer from the cache and look again behind
   // it, pushing statusChanged when something differs (stale-while-revalidate).
   let providersKnown = false;
-  const revalidate = async () => {
+  const revalidate = async (afresh = false) => {
+    // A look already under way may have started before what this caller should see (a
+    // client.yaml written meanwhile): wait it out, then look again, or the change goes unseen.
+    if (afresh) await (providersFresh ?? Promise.resolve()).catch(() => undefined);
     const before = JSON.stringify(providers);
     await refreshProviders();
     providersKnown = true;
@@ -284,7 +287,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   const api: TarmacApi = {
     async getStatus() {
       if (!providersKnown) await revalidate();
-      else void revalidate().catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
+      void revalidate(true).catch((err: unknown) => host.log.warn({ err: String(err) }, 'provider status failed'));
       return status();
     },
 
