@@ -61,7 +61,7 @@ function startServer(mode: string, semiSpace: number): Promise<Server> {
 }
 
 /** Collect garbage in the server (or, with 'rss', do not), then read its memory (MiB). */
-function memoryAfterGc(server: Server, ask: 'gc' | 'rss' = 'gc'): Promise<{ rss: number; heap: number }> {
+function memoryOf(server: Server, ask: 'gc' | 'rss' = 'gc'): Promise<{ rss: number; heap: number }> {
   return new Promise((resolve) => {
     server.child.once('message', (m) => {
       const { rss, heapUsed } = m as { rss: number; heapUsed: number };
@@ -165,7 +165,7 @@ async function sweepOne(mode: string, semiSpace: number): Promise<{ semiSpace: n
     const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, 'modern')));
     await warmUp(single, callers);
     const rps = await concurrent(callers, SWEEP_CALLS_EACH, null);
-    const { rss } = await memoryAfterGc(server);
+    const { rss } = await memoryOf(server);
     await Promise.all([single, ...callers].map((c) => c.close()));
     return { semiSpace, rps, rss };
   } finally {
@@ -191,16 +191,16 @@ async function growth(name: string, mode: string, era: Era, semiSpace: number): 
     const single = await caller(server, era);
     const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
     await warmUp(single, callers);
-    const warm = await memoryAfterGc(server);
+    const warm = await memoryOf(server);
     await concurrent(callers, Math.ceil(MEMORY_MARK / CONCURRENT_SESSIONS), null);
-    const mark = await memoryAfterGc(server);
+    const mark = await memoryOf(server);
     await concurrent(callers, Math.ceil((MEMORY_CALLS - MEMORY_MARK) / CONCURRENT_SESSIONS), null);
     let ownTrim: number | null = null;
     if (mode === 'tarmac') {
       await new Promise((r) => setTimeout(r, IDLE_TRIM_MS + 1_500));
-      ownTrim = (await memoryAfterGc(server, 'rss')).rss;
+      ownTrim = (await memoryOf(server, 'rss')).rss;
     }
-    const end = await memoryAfterGc(server);
+    const end = await memoryOf(server);
     await Promise.all([single, ...callers].map((c) => c.close()));
     return { name, warm: warm.rss, mark: mark.rss, end: end.rss, heapWarm: warm.heap, heapEnd: end.heap, ownTrim };
   } finally {

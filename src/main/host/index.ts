@@ -173,7 +173,8 @@ export function createHost(options: HostOptions = {}): Host {
     approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
-  // Whoever serves MCP (HTTP or stdio) hands memory back after each burst of work (memory-trim.ts).
+  // Whoever serves MCP (HTTP or stdio) hands memory back after each burst of work (memory-trim.ts):
+  // every new server (each 2026-07-28 request, each 2025-era session) and every tool call count as work.
   let trim: IdleTrim | null = null;
   const ensureTrim = () =>
     (trim ??= startIdleTrim({
@@ -229,7 +230,7 @@ export function createHost(options: HostOptions = {}): Host {
     if (name) redactor.addSecret(token, { transient: true });
     return name;
   };
-  // The endpoint and the MCP SDK load only when something serves MCP (see loadServer).
+  // The endpoint loads only when something serves MCP over HTTP; the SDK with its first request (createServer).
   const makeEndpoint = async (port: number) => {
     const { McpEndpoint } = await import('./mcp/endpoint.js');
     guardrails.watch();
@@ -247,7 +248,6 @@ export function createHost(options: HostOptions = {}): Host {
       createServer,
       log,
       onSessionsChange: () => changed('sessions'),
-      onRequest: () => trim?.touch(),
       ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
       ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
       ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),

@@ -32,7 +32,7 @@ export interface TrimReport {
 }
 
 export interface IdleTrim {
-  /** Something happened (a request, a tool call): the next quiet period ends in a trim. */
+  /** Work happened (a new MCP server, a tool call): the next quiet period ends in a trim. */
   touch(): void;
   stop(): void;
 }
@@ -49,7 +49,7 @@ export interface IdleTrimOptions {
  * memory-pressure collection empties that pool; the idle-time collections it runs by itself
  * leave it full. Under load the pool grows by tens of MiB (bench:mcp shows the bare SDK server
  * doing the same), so an endpoint that served a burst of calls would keep that RSS for good.
- * One such collection, after `idleMs` with no request, returns it; it costs a few tens of
+ * One such collection, after `idleMs` without work, returns it; it costs a few tens of
  * milliseconds of a main thread that has nothing else to do. Timers are unref'd: the trim
  * never keeps a process alive.
  */
@@ -77,7 +77,7 @@ export function startIdleTrim(options: IdleTrimOptions = {}): IdleTrim {
 
   const trim: IdleTrim = {
     touch() {
-      // Called on every request: a timestamp and, at most, one timer per quiet period.
+      // Called for every call and new server: a timestamp and, at most, one timer per quiet period.
       lastBusy = Date.now();
       if (!timer && !stopped && gc) schedule(idleMs);
     },

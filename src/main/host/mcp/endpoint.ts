@@ -56,8 +56,6 @@ export interface EndpointOptions {
   transportOptions?: TransportExtras | (() => TransportExtras);
   /** Told whenever a session opens or closes (the window shows sessions per client). */
   onSessionsChange?: () => void;
-  /** Told of every request, before anything else: the host's idle trim counts quiet time from it. */
-  onRequest?: () => void;
 }
 
 export type TransportExtras = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
@@ -220,7 +218,6 @@ export class McpEndpoint {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.#o.onRequest?.();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // Host first for every path: a DNS-rebinding page must not reach the OAuth routes either.
     const badHost = checkHost(req, this.#port);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { inputRequired, McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer } from '../../../shared/policy.js';
-import type { Catalogue } from '../tools/catalogue.js';
+import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
 
@@ -42,15 +42,14 @@ const INSTRUCTIONS =
   'Read-only tools are safe to call freely. Tools that change or destroy things may be held for a person to approve; ' +
   'if a call is declined, do not retry it without asking the user.';
 
-type Spec = ReturnType<Catalogue['list']>[number];
 type ToolSchemas = { input: z.ZodType<Record<string, unknown>>; output: z.ZodType | undefined };
-const schemaCache = new WeakMap<Spec, ToolSchemas>();
+const schemaCache = new WeakMap<AnyToolSpec, ToolSchemas>();
 
 /**
  * A tool's input and output schemas, built once per tool: a 2026-07-28 request gets a fresh
  * server of its own, and rebuilding every tool's schemas for each one was most of its cost.
  */
-function schemasOf(spec: Spec): ToolSchemas {
+function schemasOf(spec: AnyToolSpec): ToolSchemas {
   let schemas = schemaCache.get(spec);
   if (!schemas) {
     // Strict input: a misspelt argument is an error the model sees, not a filter silently dropped.
