@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { runCliProcess, startServe, type ServeProcess } from '../helpers/cli.js';
-import { testKeychainService } from '../helpers/host.js';
+import { eraClient, testKeychainService, type ConnectOptions } from '../helpers/host.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/serve-with-test-tools.ts', import.meta.url));
@@ -47,7 +46,7 @@ function session(): Record<string, string> {
 }
 
 /** Start the bridge exactly as the client's config file says (command, args, env). */
-async function connectAsConfigured(configFile: string, extraEnv: Record<string, string> = {}): Promise<Client> {
+async function connectAsConfigured(configFile: string, extraEnv: Record<string, string> = {}, era: ConnectOptions = {}): Promise<Client> {
   const entry = (JSON.parse(await readFile(configFile, 'utf8')) as { mcpServers: { tarmac: { command: string; args: string[]; env?: Record<string, string> } } }).mcpServers.tarmac;
   const transport = new StdioClientTransport({
     command: entry.command,
@@ -57,7 +56,7 @@ async function connectAsConfigured(configFile: string, extraEnv: Record<string, 
     stderr: 'pipe',
   });
   transport.stderr?.on('data', (d: Buffer) => (bridgeStderr += d.toString()));
-  const c = new Client({ name: 'claude-desktop-stand-in', version: '1' });
+  const c = eraClient('claude-desktop-stand-in', era);
   await c.connect(transport);
   return c;
 }
@@ -91,7 +90,7 @@ describe('tarmac bridge (stdio to the running Tarmac)', () => {
 
   it('relays progress notifications of a call', async () => {
     const seen: number[] = [];
-    const result = await client.callTool({ name: 'slow', arguments: { ms: 50 } }, CallToolResultSchema, { onprogress: (p) => seen.push(p.progress) });
+    const result = await client.callTool({ name: 'slow', arguments: { ms: 50 } }, { onprogress: (p) => seen.push(p.progress) });
     expect(result.isError).toBeFalsy();
     // The host sends progress without waiting (mcp/server.ts), so its last one may trail the result
     // and reach the client after it stopped listening; the first always comes through the bridge.
@@ -100,7 +99,7 @@ describe('tarmac bridge (stdio to the running Tarmac)', () => {
 
   it('relays a cancellation to Tarmac, which stops the call', async () => {
     const controller = new AbortController();
-    const call = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, CallToolResultSchema, {
+    const call = client.callTool({ name: 'slow', arguments: { ms: 20_000 } }, {
       signal: controller.signal,
       onprogress: () => controller.abort('stop'),
     });
@@ -135,7 +134,7 @@ describe('tarmac bridge (stdio to the running Tarmac)', () => {
       expect(lonely.getInstructions()).toMatch(/Tarmac is not running/);
       await expect(lonely.listTools()).rejects.toThrow(/Tarmac is not running \(nothing answers at http:\/\/127\.0\.0\.1:\d+\/mcp.*\): open the Tarmac app or run `tarmac serve`/);
       let changed = false;
-      lonely.setNotificationHandler(ToolListChangedNotificationSchema, () => void (changed = true));
+      lonely.setNotificationHandler('notifications/tools/list_changed', () => void (changed = true));
       const late = await startServe(['--port', String(otherPort), '--data-dir', dataDir], env, { entry: SERVE });
       try {
         expect((await lonely.listTools()).tools.map((t) => t.name)).toContain('echo');
@@ -146,5 +145,41 @@ describe('tarmac bridge (stdio to the running Tarmac)', () => {
     } finally {
       await lonely.close();
     }
+  });
+});
+
+describe('tarmac bridge with a 2026-07-28 client (no session: each request on its own)', () => {
+  let modern: Client;
+  beforeAll(async () => {
+    // A fresh start: the test before ran a second Tarmac on this data dir, which left its own port behind.
+    await serve?.stop();
+    serve = await startHost();
+    modern = await connectAsConfigured(join(home, '.config', 'Claude', 'claude_desktop_config.json'), {}, { era: 'modern' });
+  });
+  afterAll(async () => modern?.close());
+
+  it('discovers, lists and calls through the bridge', async () => {
+    expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect((await modern.listTools()).tools.map((t) => t.name)).toContain('echo');
+    const result = await modern.callTool({ name: 'echo', arguments: { text: 'modern bridge' } });
+    expect(result.structuredContent).toEqual({ text: 'modern bridge', length: 13 });
+  });
+
+  it('relays progress, and a cancellation stops the call in Tarmac', async () => {
+    const seen: number[] = [];
+    await modern.callTool({ name: 'slow', arguments: { ms: 50 } }, { onprogress: (p) => seen.push(p.progress) });
+    expect(seen[0]).toBe(0);
+    const controller = new AbortController();
+    const call = modern.callTool({ name: 'slow', arguments: { ms: 20_003 } }, { signal: controller.signal, onprogress: () => controller.abort('stop') });
+    await expect(call).rejects.toThrow();
+    await waitFor(async () => (await activity()).some((a) => a.tool === 'slow' && a.status === 'cancelled' && (a as { args?: { ms?: number } }).args?.ms === 20_003));
+  });
+
+  it('says to start Tarmac while it is down, and works again once it is back', async () => {
+    await serve!.stop();
+    serve = null;
+    await expect(modern.listTools()).rejects.toThrow(/Tarmac is not running .*tarmac serve/);
+    await startHost();
+    expect((await modern.callTool({ name: 'echo', arguments: { text: 'back' } })).structuredContent).toEqual({ text: 'back', length: 4 });
   });
 });

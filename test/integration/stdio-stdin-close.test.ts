@@ -64,4 +64,23 @@ describe('tarmac stdio when stdin closes', () => {
     expect(call.isError, JSON.stringify(call)).toBeFalsy();
     expect(call.content[0]!.text).toMatch(/\w/);
   });
+
+  it('does the same for a 2026-07-28 client (no initialize; each request carries its envelope)', async () => {
+    const _meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'printf', version: '1' },
+    };
+    const { code, replies, stderr } = await pipeInto([
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta } },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fly-apps-list', arguments: {}, _meta } },
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(replies.map((r) => r.id)).toEqual([1, 2]);
+    expect(replies[0]!.result).toMatchObject({ supportedVersions: expect.arrayContaining(['2026-07-28']), capabilities: { tools: {} } });
+    expect(replies[0]!.result).toHaveProperty(['_meta', 'io.modelcontextprotocol/serverInfo', 'name'], 'tarmac');
+    const call = replies[1]!.result as { isError?: boolean; content: Array<{ text: string }> };
+    expect(call.isError, JSON.stringify(call)).toBeFalsy();
+    expect(call.content[0]!.text).toMatch(/\w/);
+  });
 });

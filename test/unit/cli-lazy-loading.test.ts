@@ -85,13 +85,13 @@ describe('the CLI loads only what a command uses', () => {
   it('status loads neither the MCP SDK nor the sign-in, console or process libraries', () => {
     const loaded = packagesLoadedBy(['status']);
     expect(loaded).toContain('keytar');
-    for (const heavy of ['@modelcontextprotocol/sdk', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'openid-client', 'ws', 'execa', 'yaml']) expect(loaded).not.toContain(heavy);
+    for (const heavy of ['@modelcontextprotocol/client', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'openid-client', 'ws', 'execa', 'yaml']) expect(loaded).not.toContain(heavy);
   });
 
   it('an idle `serve` loads neither the MCP SDK nor the sign-in, console, process or OAuth libraries', async () => {
     const loaded = await packagesLoadedByServe();
     expect(loaded).toEqual(expect.arrayContaining(['keytar', 'pino', 'zod']));
-    for (const heavy of ['@modelcontextprotocol/sdk', '@modelcontextprotocol/server', '@modelcontextprotocol/node', '@modelcontextprotocol/core', 'openid-client', 'oidc-provider', 'ws', 'execa', 'yaml']) {
+    for (const heavy of ['@modelcontextprotocol/client', '@modelcontextprotocol/server', '@modelcontextprotocol/node', '@modelcontextprotocol/core', 'openid-client', 'oidc-provider', 'ws', 'execa', 'yaml']) {
       expect(loaded).not.toContain(heavy);
     }
   });

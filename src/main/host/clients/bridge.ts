@@ -1,7 +1,14 @@
 import type { Readable, Writable } from 'node:stream';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  PROTOCOL_VERSION_META_KEY,
+  SdkHttpError,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type RequestId,
+} from '@modelcontextprotocol/client';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 
 export interface BridgeOptions {
   input: Readable;
@@ -40,6 +47,11 @@ interface Upstream {
  * restarts it opens a new session on its own and carries on; requests that were running in the
  * old session get an error saying so. When Tarmac is not running it still answers initialize, and
  * answers each request with an error that says to start Tarmac, instead of exiting.
+ *
+ * A 2026-07-28 client (server/discover, every request carrying its protocol envelope) needs no
+ * session: its requests go out statelessly, one POST each (the SDK's transport derives the
+ * protocol headers from the body), and its cancellation closes that request's response, which is
+ * how the 2026-07-28 HTTP binding cancels.
  */
 export async function runBridge(options: BridgeOptions): Promise<void> {
   const log = options.log ?? (() => undefined);
@@ -55,6 +67,10 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   /** Our own initialize requests (replays after a restart): answered to us, not to the client. */
   const internal = new Map<RequestId, (message: JSONRPCMessage) => void>();
   let internalId = 0;
+  /** The stateless transport for 2026-07-28 requests (made on the first one). */
+  let modern: { transport: StreamableHTTPClientTransport; url: string } | null = null;
+  /** 2026-07-28 requests not answered yet: aborting one closes its response, which cancels it. */
+  const modernCalls = new Map<RequestId, AbortController>();
 
   const toClient = (message: JSONRPCMessage) => {
     if (!closed) stdio.send(message).catch((err: unknown) => log(`writing to the client failed: ${String(err)}`));
@@ -64,12 +80,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   async function open(init: JSONRPCRequest, forward: boolean): Promise<Upstream> {
     const url = await options.resolveUrl();
     const token = await options.token();
-    if (!token) {
-      throw new BridgeFailure(
-        `Tarmac has no token for "${options.clientId}" in the keychain: run \`tarmac register ${options.clientId}\` (or \`tarmac repair\`), then restart this client`,
-        false,
-      );
-    }
+    if (!token) throw noToken(options.clientId);
     const transport = new StreamableHTTPClientTransport(new URL(url), {
       requestInit: { headers: { Authorization: `Bearer ${token}` } },
       // Restarts are handled here, by a new session: no retry loops against a stopped Tarmac.
@@ -169,6 +180,49 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     }
   }
 
+  /** Where 2026-07-28 answers arrive: to the client, and the request is no longer running. */
+  async function modernUpstream(): Promise<{ transport: StreamableHTTPClientTransport; url: string }> {
+    if (modern) return modern;
+    const url = await options.resolveUrl();
+    const token = await options.token();
+    if (!token) throw noToken(options.clientId);
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+    });
+    transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
+    transport.onmessage = (message) => {
+      if ('id' in message && message.id !== undefined && !('method' in message)) modernCalls.delete(message.id);
+      toClient(message);
+    };
+    await transport.start();
+    return (modern = { transport, url });
+  }
+
+  /** A 2026-07-28 message: requests go out on their own, notifications alongside. */
+  async function relayModern(message: JSONRPCMessage): Promise<void> {
+    const isRequest = 'method' in message && 'id' in message && message.id !== undefined;
+    const controller = new AbortController();
+    if (isRequest) modernCalls.set(message.id, controller);
+    let target = 'Tarmac';
+    try {
+      const up = await modernUpstream();
+      target = up.url;
+      await up.transport.send(message, { requestSignal: controller.signal });
+    } catch (err) {
+      if (!isRequest || controller.signal.aborted) return;
+      modernCalls.delete(message.id);
+      const failure = describe(err, target);
+      // The endpoint may have moved (Tarmac restarted on another port): look it up next time.
+      if (failure.retry && modern?.url === target) {
+        const stale = modern.transport;
+        modern = null;
+        await stale.close().catch(() => undefined);
+      }
+      errorTo(message.id, failure.message);
+    }
+  }
+
   /** Messages are started in the order they arrive; initialize finishes before anything after it starts. */
   let queue: Promise<void> = Promise.resolve();
   stdio.onmessage = (message) => {
@@ -185,6 +239,18 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
         return;
       }
       if ('method' in message && message.method === 'notifications/initialized' && !upstream) return;
+      if ('method' in message && message.method === 'notifications/cancelled') {
+        const running = modernCalls.get((message.params as { requestId?: RequestId } | undefined)?.requestId ?? '');
+        if (running) {
+          modernCalls.delete((message.params as { requestId: RequestId }).requestId);
+          running.abort();
+          return;
+        }
+      }
+      if (isModern(message)) {
+        void relayModern(message);
+        return;
+      }
       // Not awaited: a long tool call must not hold back the cancellation that follows it.
       void relay(message);
     });
@@ -203,7 +269,21 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     await last.transport.terminateSession().catch(() => undefined);
     await last.transport.close().catch(() => undefined);
   }
+  for (const running of modernCalls.values()) running.abort();
+  const stateless = modern as { transport: StreamableHTTPClientTransport } | null;
+  await stateless?.transport.close().catch(() => undefined);
   await stdio.close();
+}
+
+/** A 2026-07-28 message: it carries the protocol revision in its own envelope. */
+function isModern(message: JSONRPCMessage): boolean {
+  if (!('method' in message)) return false;
+  const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+  return typeof meta?.[PROTOCOL_VERSION_META_KEY] === 'string';
+}
+
+function noToken(clientId: string): BridgeFailure {
+  return new BridgeFailure(`Tarmac has no token for "${clientId}" in the keychain: run \`tarmac register ${clientId}\` (or \`tarmac repair\`), then restart this client`, false);
 }
 
 function setVersion(transport: StreamableHTTPClientTransport, result: unknown): void {
@@ -228,13 +308,13 @@ function failureText(err: unknown): string {
 
 function describe(err: unknown, target: string): BridgeFailure {
   if (err instanceof BridgeFailure) return err;
-  if (err instanceof StreamableHTTPError) {
-    if (err.code === 401) {
-      return new BridgeFailure('Tarmac refused this client\'s token (revoked?): run `tarmac repair` or register the client again in Tarmac', false);
-    }
+  if (err instanceof UnauthorizedError || (err instanceof SdkHttpError && err.status === 401)) {
+    return new BridgeFailure('Tarmac refused this client\'s token (revoked?): run `tarmac repair` or register the client again in Tarmac', false);
+  }
+  if (err instanceof SdkHttpError) {
     // 404: the session is unknown, so Tarmac restarted (or closed an idle session).
-    if (err.code === 404) return new BridgeFailure('the Tarmac session ended', true);
-    return new BridgeFailure(`Tarmac answered ${err.code}: ${err.message}`, false);
+    if (err.status === 404) return new BridgeFailure('the Tarmac session ended', true);
+    return new BridgeFailure(`Tarmac answered ${err.status}: ${err.message}`, false);
   }
   const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || (err instanceof TypeError && /fetch failed/.test(err.message))) {

@@ -6,40 +6,56 @@ import type { Host } from '../index.js';
 const DRAIN_LIMIT_MS = 10 * 60_000;
 
 /**
- * Serve the host's tools over stdin/stdout for clients that launch Tarmac themselves. stdout
- * carries protocol bytes only: the transport gets a private handle on the real stdout, and
- * process.stdout itself (console.*, a stray library print) is pointed at stderr.
+ * Serve the host's tools over stdin/stdout for clients that launch Tarmac themselves, in both
+ * protocol eras: the SDK's stdio entry reads the opening message (`server/discover` or a request
+ * carrying the 2026-07-28 envelope; `initialize` for 2025-era clients) and pins one server of
+ * this client to the connection. stdout carries protocol bytes only: the transport gets a private
+ * handle on the real stdout, and process.stdout itself (console.*, a stray library print) is
+ * pointed at stderr.
  *
  * When stdin closes (the client is done writing, e.g. `printf ... | tarmac stdio`), the requests
  * already read are finished and answered before `closed` resolves.
  */
 export async function serveStdio(host: Host, client: string): Promise<{ closed: Promise<void> }> {
   // Loaded here, not at the top: `tarmac serve` shares the CLI bundle and must not pay for it.
-  const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
-  // Built before stdin is read: stdin stays paused meanwhile, so a short input cannot end (and
-  // be missed) while the server is being made.
-  const server = await host.createServer(client);
+  const sdk = await import('@modelcontextprotocol/server/stdio');
+  // Built before stdin is read (the entry's factory is called on the opening message, and it
+  // hands this one out): stdin stays paused meanwhile, so a short input cannot end (and be
+  // missed) while the server is being made.
+  let first: Awaited<ReturnType<Host['createServer']>> | undefined = await host.createServer(client);
   const protocolOut = claimStdout();
   // The SDK's transport closes itself when its input ends, and a closed transport cannot answer
   // the calls still running: it reads a copy of stdin that never ends, and the end of the real
   // one is handled below (answer what was asked, then close).
   const input = new PassThrough();
   process.stdin.pipe(input, { end: false });
-  const transport = new StdioServerTransport(input, protocolOut);
+  const transport = new sdk.StdioServerTransport(input, protocolOut);
+  const entry = sdk.serveStdio(
+    () => {
+      const server = first ?? host.createServer(client);
+      first = undefined;
+      return server;
+    },
+    { transport, onerror: (err) => host.log.debug({ err: err.message }, 'stdio: message not served') },
+  );
+  // The entry has set its callbacks and started the transport; none has fired yet (reads are
+  // asynchronous), so the wrappers below see every message.
+  const inFlight = trackRequests(transport);
   let transportClosed = false;
   const inputEnded = new Promise<void>((resolve) => {
+    const onclose = transport.onclose?.bind(transport);
     transport.onclose = () => {
       transportClosed = true;
+      onclose?.();
       resolve();
     };
     process.stdin.once('end', () => resolve());
   });
-  await server.connect(transport);
-  const inFlight = trackRequests(transport);
   host.log.info({ client }, 'serving MCP over stdio');
   const closed = inputEnded
     .then(() => (transportClosed ? undefined : inFlight.drained(DRAIN_LIMIT_MS)))
-    .then(() => server.close().catch(() => undefined));
+    .then(() => entry.close().catch(() => undefined))
+    .then(() => first?.close().catch(() => undefined));
   return { closed };
 }
 
