@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SEMI_SPACE_MIB, V8_MEMORY_FLAGS } from '../../src/main/host/memory.js';
+import { CLI_SHEBANG, MALLOC_ENV, SEMI_SPACE_MIB, V8_MEMORY_FLAGS } from '../../src/main/host/memory.js';
 
 // V8 takes heap flags only when it starts: every entry point passes the one cap in memory.ts.
 const BIN = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
@@ -16,21 +16,25 @@ describe('semi-space cap', () => {
     expect(SEMI_SPACE_MIB).toBeLessThanOrEqual(16);
   });
 
-  it('reaches Node when the installed `tarmac` command runs (shebang)', () => {
-    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${V8_MEMORY_FLAGS}`);
+  it('reaches Node, with the allocator setting, when the installed `tarmac` command runs (shebang)', () => {
+    expect(CLI_SHEBANG).toBe(`#!/usr/bin/env -S MALLOC_ARENA_MAX=${MALLOC_ENV.MALLOC_ARENA_MAX} node ${V8_MEMORY_FLAGS}`);
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(CLI_SHEBANG);
     if (process.platform === 'win32') return; // npm's cmd shim reads the same line there
     // Run the file itself, this Node first on PATH; a preloaded one-liner reports Node's own flags.
     const run = spawnSync(BIN, ['--version'], {
       env: {
         ...process.env,
         PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        NODE_OPTIONS: '--import=data:text/javascript,process.stderr.write(JSON.stringify(process.execArgv))',
+        MALLOC_ARENA_MAX: '',
+        NODE_OPTIONS: '--import=data:text/javascript,process.stderr.write(JSON.stringify([process.env.MALLOC_ARENA_MAX,...process.execArgv]))',
       },
       encoding: 'utf8',
       timeout: 20_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stderr.trim().split('\n').pop()!)).toContain(V8_MEMORY_FLAGS);
+    const [arenas, ...execArgv] = JSON.parse(run.stderr.trim().split('\n').pop()!) as string[];
+    expect(execArgv).toContain(V8_MEMORY_FLAGS);
+    expect(arenas).toBe(MALLOC_ENV.MALLOC_ARENA_MAX);
   });
 
   it('reaches the Electron processes through js-flags', () => {
