@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { MALLOC_ENV, SEMI_SPACE_MIB } from '../../src/main/host/memory.js';
 import { DEFAULT_IDLE_TRIM_MS } from '../../src/main/host/memory-trim.js';
-import { fmt, median, summarize } from './stats.js';
+import { fmt, summarize } from './stats.js';
 
 const SERVERS = fileURLToPath(new URL('./mcp-servers.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
@@ -21,11 +21,12 @@ const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 300);
 const SWEEP_CALLS_EACH = Number(process.env.BENCH_SWEEP_CALLS ?? 250);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 50_000);
 /**
- * Speed rounds per era, the bare SDK and Tarmac taking turns; each ratio is the median of the
- * rounds' ratios. One round each swung a 16-session throughput ratio from 0.77x to 0.91x between
- * runs on this 2-core machine: a busy moment lands on one server, not on the comparison.
+ * Speed is measured in short interleaved bursts: the bare SDK and Tarmac run side by side and
+ * take turns, this many times, and each server's figures add up its bursts. Measured one after
+ * the other (a single ~10 s run each), the 16-session throughput ratio swung between 0.67x and
+ * 1.02x on this 2-core machine: a busy moment lands on one server, not on the comparison.
  */
-const SPEED_ROUNDS = Number(process.env.BENCH_SPEED_ROUNDS ?? 3);
+const SPEED_ROUNDS = Number(process.env.BENCH_SPEED_ROUNDS ?? 10);
 const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
 /** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
@@ -146,22 +147,60 @@ interface Speed {
   many: ReturnType<typeof summarize> & { rps: number };
 }
 
-async function speed(name: string, mode: string, era: Era | 'raw', semiSpace: number): Promise<Speed> {
+/** One server with its callers, warmed up, and what its bursts have measured so far. */
+interface Contender {
+  name: string;
+  server: Server;
+  single: Caller;
+  callers: Caller[];
+  one: { samples: number[]; ms: number; calls: number };
+  many: { samples: number[]; ms: number; calls: number };
+}
+
+async function contender(name: string, mode: string, era: Era | 'raw', semiSpace: number): Promise<Contender> {
   const server = await startServer(mode, semiSpace);
+  const single = await caller(server, era);
+  const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
+  await warmUp(single, callers);
+  return { name, server, single, callers, one: { samples: [], ms: 0, calls: 0 }, many: { samples: [], ms: 0, calls: 0 } };
+}
+
+/** One burst: a share of the single-session calls, then a share of the 16-session ones. */
+async function burst(c: Contender, rounds: number): Promise<void> {
+  const n = Math.ceil(SINGLE_CALLS / rounds);
+  const t0 = performance.now();
+  await timedCalls(c.single, n, c.one.samples);
+  c.one.ms += performance.now() - t0;
+  c.one.calls += n;
+  const each = Math.ceil(CONCURRENT_CALLS_EACH / rounds);
+  const t1 = performance.now();
+  await concurrent(c.callers, each, c.many.samples);
+  c.many.ms += performance.now() - t1;
+  c.many.calls += each * c.callers.length;
+}
+
+/**
+ * The servers side by side, taking turns for `rounds` bursts (the order flips every round, so
+ * neither always follows the other); each one's figures are over all its bursts.
+ */
+async function speed(entries: { name: string; mode: string; era: Era | 'raw' }[], semiSpace: number, rounds: number): Promise<Speed[]> {
+  const contenders: Contender[] = [];
   try {
-    const single = await caller(server, era);
-    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
-    await warmUp(single, callers);
-    const oneSamples: number[] = [];
-    const t0 = performance.now();
-    await timedCalls(single, SINGLE_CALLS, oneSamples);
-    const oneRps = (SINGLE_CALLS / (performance.now() - t0)) * 1000;
-    const manySamples: number[] = [];
-    const manyRps = await concurrent(callers, CONCURRENT_CALLS_EACH, manySamples);
-    await Promise.all([single, ...callers].map((c) => c.close()));
-    return { name, one: { ...summarize(oneSamples), rps: oneRps }, many: { ...summarize(manySamples), rps: manyRps } };
+    for (const e of entries) contenders.push(await contender(e.name, e.mode, e.era, semiSpace));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const c of order) await burst(c, rounds);
+    }
+    return contenders.map((c) => ({
+      name: c.name,
+      one: { ...summarize(c.one.samples), rps: (c.one.calls / c.one.ms) * 1000 },
+      many: { ...summarize(c.many.samples), rps: (c.many.calls / c.many.ms) * 1000 },
+    }));
   } finally {
-    await stopServer(server);
+    for (const c of contenders) {
+      await Promise.all([c.single, ...c.callers].map((x) => x.close().catch(() => undefined)));
+      await stopServer(c.server);
+    }
   }
 }
 
@@ -284,44 +323,31 @@ if (PHASES.has('sweep')) {
   checks.push(['shipped semi-space cap keeps >= 0.9x uncapped throughput', (shipped?.rps ?? NaN) / uncapped.rps, (shipped?.rps ?? 0) >= 0.9 * uncapped.rps]);
 }
 
-// 2. Speed, both eras, every server at the shipped cap, in rounds (see SPEED_ROUNDS).
+// 2. Speed, both eras, every server at the shipped cap; the pairs in interleaved bursts (SPEED_ROUNDS).
 if (PHASES.has('speed')) {
-  /** The median of each figure over the rounds: what the table shows for a server. */
-  const typical = (name: string, runs: Speed[]): Speed => {
-    const of = (pick: (s: Speed) => number) => median(runs.map(pick));
-    const part = (k: 'one' | 'many') => ({ p50: of((s) => s[k].p50), p99: of((s) => s[k].p99), n: of((s) => s[k].n), rps: of((s) => s[k].rps) });
-    return { name, one: part('one'), many: part('many') };
-  };
-  const speeds: Speed[] = [await speed('(a) raw node:http echo', 'raw', 'raw', SEMI_SPACE_MIB)];
-  const perRound: string[] = [];
+  const speeds: Speed[] = await speed([{ name: '(a) raw node:http echo', mode: 'raw', era: 'raw' }], SEMI_SPACE_MIB, 1);
   for (const era of ['modern', 'legacy'] as const) {
-    const rounds: { b: Speed; c: Speed }[] = [];
-    for (let r = 0; r < SPEED_ROUNDS; r++) {
-      const b = await speed(`(b) bare SDK v2, ${era}`, 'sdk', era, SEMI_SPACE_MIB);
-      const c = await speed(`(c) Tarmac, ${era}`, 'tarmac', era, SEMI_SPACE_MIB);
-      rounds.push({ b, c });
-    }
-    speeds.push(typical(`(b) bare SDK v2, ${era}`, rounds.map((x) => x.b)), typical(`(c) Tarmac, ${era}`, rounds.map((x) => x.c)));
-    const ratio = (pick: (s: Speed) => number) => median(rounds.map(({ b, c }) => pick(c) / pick(b)));
-    const spread = (pick: (s: Speed) => number) => rounds.map(({ b, c }) => fmt(pick(c) / pick(b))).join(', ');
-    const p50One = ratio((s) => s.one.p50);
-    const p50Many = ratio((s) => s.many.p50);
-    const rpsOne = ratio((s) => s.one.rps);
-    const rpsMany = ratio((s) => s.many.rps);
-    perRound.push(`  ${era}: p50 1 session ${spread((s) => s.one.p50)}; p50 16 sessions ${spread((s) => s.many.p50)}; calls/s 1 session ${spread((s) => s.one.rps)}; calls/s 16 sessions ${spread((s) => s.many.rps)}`);
+    const [b, c] = (await speed(
+      [
+        { name: `(b) bare SDK v2, ${era}`, mode: 'sdk', era },
+        { name: `(c) Tarmac, ${era}`, mode: 'tarmac', era },
+      ],
+      SEMI_SPACE_MIB,
+      SPEED_ROUNDS,
+    )) as [Speed, Speed];
+    speeds.push(b, c);
     checks.push(
-      [`${era}: p50 (1 session) <= 1.2x bare SDK`, p50One, p50One <= 1.2],
-      [`${era}: p50 (16 sessions) <= 1.2x bare SDK`, p50Many, p50Many <= 1.2],
-      [`${era}: throughput (1 session) >= 0.85x bare SDK`, rpsOne, rpsOne >= 0.85],
-      [`${era}: throughput (16 sessions) >= 0.85x bare SDK`, rpsMany, rpsMany >= 0.85],
+      [`${era}: p50 (1 session) <= 1.2x bare SDK`, c.one.p50 / b.one.p50, c.one.p50 <= 1.2 * b.one.p50],
+      [`${era}: p50 (16 sessions) <= 1.2x bare SDK`, c.many.p50 / b.many.p50, c.many.p50 <= 1.2 * b.many.p50],
+      [`${era}: throughput (1 session) >= 0.85x bare SDK`, c.one.rps / b.one.rps, c.one.rps >= 0.85 * b.one.rps],
+      [`${era}: throughput (16 sessions) >= 0.85x bare SDK`, c.many.rps / b.many.rps, c.many.rps >= 0.85 * b.many.rps],
     );
   }
-  report.push(`\nspeed at --max-semi-space-size=${SEMI_SPACE_MIB} for every server (median of ${SPEED_ROUNDS} rounds; targets use the median of each round's ratio):`);
+  report.push(`\nspeed at --max-semi-space-size=${SEMI_SPACE_MIB} for every server (each pair side by side, ${SPEED_ROUNDS} interleaved bursts):`);
   report.push('server                      | 1 session p50 / p99 ms | calls/s | 16 sessions p50 / p99 ms | calls/s');
   for (const r of speeds) {
     report.push(`${r.name.padEnd(27)} | ${fmt(r.one.p50).padStart(8)} / ${fmt(r.one.p99).padEnd(11)} | ${fmt(r.one.rps, 0).padStart(7)} | ${fmt(r.many.p50).padStart(10)} / ${fmt(r.many.p99).padEnd(13)} | ${fmt(r.many.rps, 0).padStart(7)}`);
   }
-  report.push('Tarmac / bare SDK, round by round:', ...perRound);
 }
 
 // 3. Memory over MEMORY_CALLS calls at the shipped cap.

@@ -50,11 +50,12 @@ describe('ActivityStore', () => {
   it('writes finished calls as JSONL and rotates by size, keeping at most maxFiles files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tarmac-activity-'));
     dirs.push(dir);
-    const store = new ActivityStore({ dir, fileSize: '1K', maxFiles: 3 });
+    // Lines are written a batch at a time (every flushMs): a short one, so batches go out between pauses.
+    const store = new ActivityStore({ dir, fileSize: '1K', maxFiles: 3, flushMs: 1 });
     for (let i = 0; i < 60; i++) {
       store.record(call(`tool-${i}`), { status: 'ok', resultBytes: 10, preview: 'x'.repeat(40) });
-      // Let the stream rotate between writes, as it does under real traffic.
-      if (i % 5 === 4) await new Promise((r) => setTimeout(r, 5));
+      // Let the stream write and rotate between batches, as it does under real traffic.
+      if (i % 5 === 4) await new Promise((r) => setTimeout(r, 10));
     }
     await store.close();
     await waitFor(async () => (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).length === 3, 'three files');

@@ -35,6 +35,11 @@ class BridgeFailure extends Error {
   }
 }
 
+interface ModernUpstream {
+  transport: StreamableHTTPClientTransport;
+  url: string;
+}
+
 interface Upstream {
   transport: StreamableHTTPClientTransport;
   generation: number;
@@ -68,7 +73,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   const internal = new Map<RequestId, (message: JSONRPCMessage) => void>();
   let internalId = 0;
   /** The stateless transport for 2026-07-28 requests (made on the first one). */
-  let modern: { transport: StreamableHTTPClientTransport; url: string } | null = null;
+  let modern: Promise<ModernUpstream> | null = null;
   /** 2026-07-28 requests not answered yet: aborting one closes its response, which cancels it. */
   const modernCalls = new Map<RequestId, AbortController>();
 
@@ -180,23 +185,29 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     }
   }
 
-  /** Where 2026-07-28 answers arrive: to the client, and the request is no longer running. */
-  async function modernUpstream(): Promise<{ transport: StreamableHTTPClientTransport; url: string }> {
-    if (modern) return modern;
-    const url = await options.resolveUrl();
-    const token = await options.token();
-    if (!token) throw noToken(options.clientId);
-    const transport = new StreamableHTTPClientTransport(new URL(url), {
-      requestInit: { headers: { Authorization: `Bearer ${token}` } },
-      reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
-    });
-    transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
-    transport.onmessage = (message) => {
-      if ('id' in message && message.id !== undefined && !('method' in message)) modernCalls.delete(message.id);
-      toClient(message);
-    };
-    await transport.start();
-    return (modern = { transport, url });
+  /**
+   * The transport for 2026-07-28 requests, made by the first one (single flight). It holds no
+   * session, so after any failure it is simply made again: with the URL and token as they are then.
+   */
+  function modernUpstream(): Promise<ModernUpstream> {
+    modern ??= (async () => {
+      const url = await options.resolveUrl();
+      const token = await options.token();
+      if (!token) throw noToken(options.clientId);
+      const transport = new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { Authorization: `Bearer ${token}` } },
+        reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+      });
+      transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
+      // An answer reaches the client, and its request is no longer running.
+      transport.onmessage = (message) => {
+        if ('id' in message && message.id !== undefined && !('method' in message)) modernCalls.delete(message.id);
+        toClient(message);
+      };
+      await transport.start();
+      return { transport, url };
+    })();
+    return modern;
   }
 
   /** A 2026-07-28 message: requests go out on their own, notifications alongside. */
@@ -204,22 +215,22 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     const isRequest = 'method' in message && 'id' in message && message.id !== undefined;
     const controller = new AbortController();
     if (isRequest) modernCalls.set(message.id, controller);
+    const attempt = modernUpstream();
     let target = 'Tarmac';
     try {
-      const up = await modernUpstream();
+      const up = await attempt;
       target = up.url;
       await up.transport.send(message, { requestSignal: controller.signal });
     } catch (err) {
-      if (!isRequest || controller.signal.aborted) return;
-      modernCalls.delete(message.id);
-      const failure = describe(err, target);
-      // The endpoint may have moved (Tarmac restarted on another port): look it up next time.
-      if (failure.retry && modern?.url === target) {
-        const stale = modern.transport;
+      if (controller.signal.aborted) return;
+      // Tarmac may have stopped, moved port or been given a new token: look again next time.
+      if (modern === attempt) {
         modern = null;
-        await stale.close().catch(() => undefined);
+        void attempt.then((up) => up.transport.close()).catch(() => undefined);
       }
-      errorTo(message.id, failure.message);
+      if (!isRequest) return;
+      modernCalls.delete(message.id);
+      errorTo(message.id, describe(err, target).message);
     }
   }
 
@@ -270,8 +281,8 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     await last.transport.close().catch(() => undefined);
   }
   for (const running of modernCalls.values()) running.abort();
-  const stateless = modern as { transport: StreamableHTTPClientTransport } | null;
-  await stateless?.transport.close().catch(() => undefined);
+  const stateless = modern as Promise<ModernUpstream> | null;
+  await stateless?.then((up) => up.transport.close()).catch(() => undefined);
   await stdio.close();
 }
 
