@@ -165,14 +165,16 @@ async function contender(name: string, mode: string, era: Era | 'raw', semiSpace
   return { name, server, single, callers, one: { samples: [], ms: 0, calls: 0 }, many: { samples: [], ms: 0, calls: 0 } };
 }
 
-/** One burst: a share of the single-session calls, then a share of the 16-session ones. */
-async function burst(c: Contender, rounds: number): Promise<void> {
-  const n = Math.ceil(SINGLE_CALLS / rounds);
-  const t0 = performance.now();
-  await timedCalls(c.single, n, c.one.samples);
-  c.one.ms += performance.now() - t0;
-  c.one.calls += n;
-  const each = Math.ceil(CONCURRENT_CALLS_EACH / rounds);
+/** One burst: a share of the single-session calls (unless `manyOnly`), then a share of the 16-session ones. */
+async function burst(c: Contender, rounds: number, manyOnly = false, manyEach = CONCURRENT_CALLS_EACH): Promise<void> {
+  if (!manyOnly) {
+    const n = Math.ceil(SINGLE_CALLS / rounds);
+    const t0 = performance.now();
+    await timedCalls(c.single, n, c.one.samples);
+    c.one.ms += performance.now() - t0;
+    c.one.calls += n;
+  }
+  const each = Math.ceil(manyEach / rounds);
   const t1 = performance.now();
   await concurrent(c.callers, each, c.many.samples);
   c.many.ms += performance.now() - t1;
@@ -204,19 +206,26 @@ async function speed(entries: { name: string; mode: string; era: Era | 'raw' }[]
   }
 }
 
-/** Throughput (16 sessions) and resident memory of one server at one semi-space cap. */
-async function sweepOne(mode: string, semiSpace: number): Promise<{ semiSpace: number; rps: number; rss: number }> {
-  const server = await startServer(mode, semiSpace);
+/**
+ * Throughput (16 sessions) and resident memory of Tarmac at each semi-space cap: the servers side
+ * by side, in interleaved bursts like the speed phase, then each one's memory after a collection.
+ */
+async function sweep(caps: number[], rounds: number): Promise<{ semiSpace: number; rps: number; rss: number }[]> {
+  const contenders: Contender[] = [];
   try {
-    const single = await caller(server, 'modern');
-    const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, 'modern')));
-    await warmUp(single, callers);
-    const rps = await concurrent(callers, SWEEP_CALLS_EACH, null);
-    const { rss } = await memoryOf(server);
-    await Promise.all([single, ...callers].map((c) => c.close()));
-    return { semiSpace, rps, rss };
+    for (const mib of caps) contenders.push(await contender(`${mib}`, 'tarmac', 'modern', mib));
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const c of order) await burst(c, rounds, true, SWEEP_CALLS_EACH);
+    }
+    const out = [];
+    for (const [i, c] of contenders.entries()) out.push({ semiSpace: caps[i]!, rps: (c.many.calls / c.many.ms) * 1000, rss: (await memoryOf(c.server)).rss });
+    return out;
   } finally {
-    await stopServer(server);
+    for (const c of contenders) {
+      await Promise.all([c.single, ...c.callers].map((x) => x.close().catch(() => undefined)));
+      await stopServer(c.server);
+    }
   }
 }
 
@@ -309,17 +318,16 @@ const report: string[] = [];
 
 // 1. Which semi-space cap to ship: Tarmac, modern era, 16 sessions.
 if (PHASES.has('sweep')) {
-  const sweep = [];
-  for (const mib of SEMI_SPACES) sweep.push(await sweepOne('tarmac', mib));
-  const uncapped = sweep[0]!;
-  const eligible = sweep.filter((s) => s.semiSpace !== 0 && s.rps >= 0.9 * uncapped.rps);
+  const results = await sweep(SEMI_SPACES, SPEED_ROUNDS);
+  const uncapped = results[0]!;
+  const eligible = results.filter((s) => s.semiSpace !== 0 && s.rps >= 0.9 * uncapped.rps);
   const best = [...eligible].sort((a, b) => a.rss - b.rss || a.semiSpace - b.semiSpace)[0];
-  report.push(`\nsemi-space sweep (Tarmac, 2026-07-28, ${CONCURRENT_SESSIONS} sessions x ${SWEEP_CALLS_EACH} calls):`);
-  for (const s of sweep) {
+  report.push(`\nsemi-space sweep (Tarmac, 2026-07-28, ${CONCURRENT_SESSIONS} sessions x ${SWEEP_CALLS_EACH} calls, the servers side by side in ${SPEED_ROUNDS} interleaved bursts):`);
+  for (const s of results) {
     report.push(`  ${(s.semiSpace === 0 ? 'uncapped' : `${s.semiSpace} MiB`).padEnd(8)} ${fmt(s.rps, 0).padStart(6)} calls/s (${fmt(s.rps / uncapped.rps)}x)  RSS ${fmt(s.rss, 1)} MiB`);
   }
   report.push(`  smallest RSS with throughput >= 0.9x uncapped: ${best ? `${best.semiSpace} MiB` : 'none'}; shipped: ${SEMI_SPACE_MIB} MiB`);
-  const shipped = sweep.find((s) => s.semiSpace === SEMI_SPACE_MIB);
+  const shipped = results.find((s) => s.semiSpace === SEMI_SPACE_MIB);
   checks.push(['shipped semi-space cap keeps >= 0.9x uncapped throughput', (shipped?.rps ?? NaN) / uncapped.rps, (shipped?.rps ?? 0) >= 0.9 * uncapped.rps]);
 }
 

@@ -73,6 +73,19 @@ describe('one URL for both eras', () => {
     expect(res.status).toBe(401);
   });
 
+  it('answers a call of an unknown tool the same way in both eras', async () => {
+    // A 2026-07-28 call gets a server holding just the tool it names; a name the catalogue lacks
+    // must still get the full server's answer, not "method not found".
+    const answers = [];
+    for (const options of [{ era: 'modern' as const }, { protocolVersion: '2025-06-18' }]) {
+      const client = await t.connect('test', options);
+      const result = await client.callTool({ name: 'no-such-tool', arguments: {} }).catch((err: Error) => ({ thrown: err.message }));
+      answers.push(JSON.stringify(result).replace(/"_meta":\{[^}]*\}\}?,?/, ''));
+    }
+    expect(answers[0]).toMatch(/no-such-tool/);
+    expect(answers[0]).toBe(answers[1]);
+  });
+
   it('a modern client leaves no session behind', async () => {
     const before = t.host.endpoint!.sessionCount;
     const client = await t.connect('test', { era: 'modern' });

@@ -47,4 +47,22 @@ describe('outputSchema', () => {
     for (const spec of host.catalogue.list()) expect(Boolean(byName.get(spec.name)?.outputSchema), spec.name).toBe(Boolean(spec.output));
     await client.close();
   });
+
+  it('a server made for one call of one tool holds that tool alone, with the same schemas', async () => {
+    const list = async (only?: string) => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const server = await host.createServer('unit', only);
+      await server.connect(serverSide);
+      const client = new Client({ name: 'unit', version: '1' });
+      await client.connect(clientSide);
+      const { tools } = await client.listTools();
+      await client.close();
+      return tools;
+    };
+    const all = await list();
+    const one = await list('fly-apps-list');
+    expect(one).toEqual(all.filter((t) => t.name === 'fly-apps-list'));
+    // A name the catalogue lacks: the whole catalogue, so the answer to the call is the usual one.
+    expect((await list('no-such-tool')).length).toBe(all.length);
+  });
 });

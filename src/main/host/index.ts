@@ -106,7 +106,8 @@ export interface Host {
   /** Change the app log's level from now on (Settings). */
   setLogLevel(level: Level): void;
   /** A fresh McpServer for one client (stdio, tests); the MCP server code loads on first use. */
-  createServer(client: string): Promise<ReturnType<typeof buildMcpServer>>;
+  /** A fresh MCP server for this client; `tool`: one request that calls only this tool (see buildMcpServer). */
+  createServer(client: string, tool?: string): Promise<ReturnType<typeof buildMcpServer>>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
 }
@@ -189,13 +190,13 @@ export function createHost(options: HostOptions = {}): Host {
   // `tarmac status`, `token` and `login` never load it.
   let serverModule: Promise<{ buildMcpServer: typeof buildMcpServer }> | undefined;
   const onSwitches = (listener: (disabled: ReadonlySet<string>) => void) => guardrails.onChange((state) => listener(new Set(state.disabledTools)));
-  const createServer = async (client: string) => {
+  const createServer = async (client: string, tool?: string) => {
     ensureTrim().touch();
     // Whoever serves MCP (HTTP, stdio) notices switches flipped by another process.
     guardrails.watch();
     serverModule ??= import('./mcp/server.js');
     const { buildMcpServer } = await serverModule;
-    return buildMcpServer({ catalogue, gateway, client, switches: { disabled: await guardrails.disabledTools(), onChange: onSwitches } });
+    return buildMcpServer({ catalogue, gateway, client, only: tool, switches: { disabled: await guardrails.disabledTools(), onChange: onSwitches } });
   };
   let endpoint: McpEndpoint | null = null;
   let endpointError: string | null = null;

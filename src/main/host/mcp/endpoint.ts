@@ -9,6 +9,7 @@ import type * as SdkSse from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { isLegacyPost } from './era.js';
 import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection, type Unauthorized } from './gate.js';
 
 import { DEFAULT_PORT } from '../defaults.js';
@@ -40,7 +41,11 @@ export interface EndpointOptions {
   /** The 401 answer's headers (WWW-Authenticate); the default names the realm only. */
   unauthorizedHeaders?: Unauthorized;
   /** A new McpServer for one session (or one modern request) of one client. */
-  createServer(client: string): McpServer | Promise<McpServer>;
+  /**
+   * `tool`: the request is a call of this tool and nothing else (a 2026-07-28 request): a server
+   * holding only it will do, if the catalogue has it.
+   */
+  createServer(client: string, tool?: string): McpServer | Promise<McpServer>;
   log: Logger;
   maxSessions?: number;
   maxSessionsPerClient?: number;
@@ -148,7 +153,7 @@ export class McpEndpoint {
     return (this.#sdk ??= loadSdk().then((sdk) => {
       const maxRequestBodySize = this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       // Legacy traffic is routed to the sessionful wiring below before it reaches this handler.
-      this.#modern = sdk.server.createMcpHandler((ctx) => this.#o.createServer(ctx.authInfo?.clientId ?? 'anonymous'), {
+      this.#modern = sdk.server.createMcpHandler((ctx) => this.#o.createServer(ctx.authInfo?.clientId ?? 'anonymous', calledTool(ctx.authInfo)), {
         legacy: 'reject',
         onerror: (err) => this.#o.log.debug({ err: err.message }, 'modern request rejected'),
         maxRequestBodySize,
@@ -274,7 +279,7 @@ export class McpEndpoint {
     }
 
     const sdk = await this.#loadSdk();
-    if (method === 'POST' && !this.#isLegacy(sdk, req, body)) return this.#serveModern(req, res, client, body);
+    if (method === 'POST' && !isLegacyPost(sdk.server.classifyInboundRequest, req.headers, body)) return this.#serveModern(req, res, client, body);
     if (method !== 'POST' || !isInitialize(sdk, body)) {
       return sendError(res, 400, -32000, 'Bad Request: No valid session ID provided');
     }
@@ -305,32 +310,11 @@ export class McpEndpoint {
     if (!session) await server.close().catch(() => undefined);
   }
 
-  /**
-   * The SDK's own era classification (the function behind its isLegacyRequest), fed the headers
-   * it reads straight from Node's request: building a fetch Request for it cost more than the
-   * rest of the classification (6% of a modern request's time in bench:mcp's profile).
-   */
-  #isLegacy(sdk: Sdk, req: IncomingMessage, body: unknown): boolean {
-    // isLegacyRequest's rule: a POST without a JSON body is legacy (the session path answers it).
-    if (body === undefined) return true;
-    const joined = (name: string): string | undefined => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return (
-      sdk.server.classifyInboundRequest({
-        httpMethod: 'POST',
-        protocolVersionHeader: joined('mcp-protocol-version'),
-        mcpMethodHeader: joined('mcp-method'),
-        mcpNameHeader: joined('mcp-name'),
-        body,
-      }).kind === 'legacy'
-    );
-  }
-
   /** A 2026-07-28 request: stateless, served by a fresh server of this client; closing the response cancels it. */
   async #serveModern(req: IncomingMessage, res: ServerResponse, client: string, body: unknown): Promise<void> {
-    const auth: AuthInfo = { token: '', clientId: client, scopes: [] };
+    // A tools/call names its tool: the factory is told through the pass-through auth info.
+    const tool = toolCalled(body);
+    const auth: AuthInfo = { token: '', clientId: client, scopes: [], ...(tool === undefined ? {} : { extra: { [CALLED_TOOL]: tool } }) };
     let open = this.#modernOpen.get(client);
     if (!open) this.#modernOpen.set(client, (open = new Set()));
     open.add(res);
@@ -479,6 +463,21 @@ function loadSdk(): Promise<Sdk> {
 
 function isInitialize(sdk: Sdk, body: unknown): boolean {
   return Array.isArray(body) ? body.some((m) => sdk.server.isInitializeRequest(m)) : sdk.server.isInitializeRequest(body);
+}
+
+/** Where #serveModern leaves the name of the tool a request calls, for the server factory. */
+const CALLED_TOOL = 'tarmac.calledTool';
+
+/** The tool a single tools/call request calls; undefined for anything else. */
+function toolCalled(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+}
+
+function calledTool(auth: AuthInfo | undefined): string | undefined {
+  const tool = auth?.extra?.[CALLED_TOOL];
+  return typeof tool === 'string' ? tool : undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
