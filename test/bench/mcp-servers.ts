@@ -15,6 +15,8 @@ import { createHost } from '../../src/main/host/index.js';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
 
 const mode = process.argv[2];
+/** Set in tarmac mode: collects in Tarmac's worker isolates too. */
+let trimWorkers: (() => Promise<void>) | undefined;
 /** Quiet time before Tarmac's idle trim, short so bench:mcp can wait for it (it sets this). */
 const BENCH_IDLE_TRIM_MS = Number(process.env.BENCH_IDLE_TRIM_MS ?? 2_000);
 
@@ -34,6 +36,9 @@ process.on('message', async (msg) => {
     gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Tarmac's activity search index runs in a worker, an isolate the collection above does not
+  // reach: it gets the same one, as Tarmac's own idle trim gives it.
+  await trimWorkers?.();
   const { rss, heapUsed } = process.memoryUsage();
   process.send?.({ rss, heapUsed });
 });
@@ -92,6 +97,7 @@ if (mode === 'raw') {
     idleTrimMs: BENCH_IDLE_TRIM_MS,
     tools: [defineTool({ name: 'noop', provider: 'bench', title: 'No-op', description: 'no-op', class: 'read', input: {}, run: async () => ({ text: 'ok' }) })],
   });
+  trimWorkers = () => host.activity.trimWorkers();
   const token = await host.tokens.create('bench');
   const url = await host.start();
   const stop = async () => {

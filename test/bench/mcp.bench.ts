@@ -236,8 +236,24 @@ interface Growth {
   end: number;
   heapWarm: number;
   heapEnd: number;
+  /**
+   * Growth from MEMORY_MARK to MEMORY_CALLS calls as the least-squares trend of five readings (at
+   * the mark, every quarter of the way, at the end), printed next to the two-reading figure the
+   * target uses: where one collection leaves V8's pages moves a single reading by a MiB or so,
+   * and a steady creep shows in the trend whatever the two end readings say.
+   */
+  trend: number;
   /** RSS after the last call once the server's own idle trim ran, no collection forced (Tarmac only). */
   ownTrim: number | null;
+}
+
+/** The least-squares line through (x, y) points, evaluated over the x range: how much y grew. */
+function trendGrowth(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const slope = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return slope * (points[n - 1]![0] - points[0]![0]);
 }
 
 /** RSS after warm-up, after MEMORY_MARK and after MEMORY_CALLS calls (16 sessions). */
@@ -250,7 +266,12 @@ async function growth(name: string, mode: string, era: Era, semiSpace: number): 
     const warm = await memoryOf(server);
     await concurrent(callers, Math.ceil(MEMORY_MARK / CONCURRENT_SESSIONS), null);
     const mark = await memoryOf(server);
-    await concurrent(callers, Math.ceil((MEMORY_CALLS - MEMORY_MARK) / CONCURRENT_SESSIONS), null);
+    const readings: [number, number][] = [[MEMORY_MARK, mark.rss]];
+    const quarter = Math.ceil((MEMORY_CALLS - MEMORY_MARK) / 4 / CONCURRENT_SESSIONS);
+    for (let q = 1; q <= 4; q++) {
+      await concurrent(callers, quarter, null);
+      readings.push([MEMORY_MARK + q * quarter * CONCURRENT_SESSIONS, (await memoryOf(server)).rss]);
+    }
     let ownTrim: number | null = null;
     if (mode === 'tarmac') {
       await new Promise((r) => setTimeout(r, IDLE_TRIM_MS + 1_500));
@@ -258,7 +279,7 @@ async function growth(name: string, mode: string, era: Era, semiSpace: number): 
     }
     const end = await memoryOf(server);
     await Promise.all([single, ...callers].map((c) => c.close()));
-    return { name, warm: warm.rss, mark: mark.rss, end: end.rss, heapWarm: warm.heap, heapEnd: end.heap, ownTrim };
+    return { name, warm: warm.rss, mark: mark.rss, end: end.rss, heapWarm: warm.heap, heapEnd: end.heap, trend: trendGrowth(readings), ownTrim };
   } finally {
     await stopServer(server);
   }
@@ -367,10 +388,10 @@ if (PHASES.has('memory')) {
     await growth('Tarmac, legacy', 'tarmac', 'legacy', SEMI_SPACE_MIB),
   ];
   report.push(`\nmemory, RSS MiB after forced GC (${CONCURRENT_SESSIONS} sessions, MALLOC_ARENA_MAX=${MALLOC_ENV.MALLOC_ARENA_MAX}${Object.keys(SERVER_ENV).length ? `, ${process.env.BENCH_SERVER_ENV}` : ''}):`);
-  report.push(`server                      | warm | +${MEMORY_MARK.toLocaleString('en')} calls | +${MEMORY_CALLS.toLocaleString('en')} calls | growth | growth ${MEMORY_MARK / 1000}k->${MEMORY_CALLS / 1000}k | JS heap warm -> end | own idle trim, no forced GC`);
+  report.push(`server                      | warm | +${MEMORY_MARK.toLocaleString('en')} calls | +${MEMORY_CALLS.toLocaleString('en')} calls | growth | ${MEMORY_MARK / 1000}k->${MEMORY_CALLS / 1000}k: two readings / trend of five | JS heap warm -> end | own idle trim, no forced GC`);
   for (const g of growths) {
     const own = g.ownTrim === null ? '-' : `${fmt(g.ownTrim, 1)} (growth ${fmt(g.ownTrim - g.warm, 1)})`;
-    report.push(`${g.name.padEnd(27)} | ${fmt(g.warm, 1)} | ${fmt(g.mark, 1)} | ${fmt(g.end, 1)} | ${fmt(g.end - g.warm, 1)} | ${fmt(g.end - g.mark, 1)} | ${fmt(g.heapWarm, 1)} -> ${fmt(g.heapEnd, 1)} | ${own}`);
+    report.push(`${g.name.padEnd(27)} | ${fmt(g.warm, 1)} | ${fmt(g.mark, 1)} | ${fmt(g.end, 1)} | ${fmt(g.end - g.warm, 1)} | ${fmt(g.end - g.mark, 1)} / ${fmt(g.trend, 1)} | ${fmt(g.heapWarm, 1)} -> ${fmt(g.heapEnd, 1)} | ${own}`);
   }
   for (const g of growths.filter((x) => x.name.startsWith('Tarmac'))) {
     checks.push(

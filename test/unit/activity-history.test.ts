@@ -357,3 +357,40 @@ describe('trigramQuery', () => {
     expect(trigramQuery('say "hi"')).toBe('"say" AND " ""h" AND "hi"""');
   });
 });
+
+describe("the search index's worker hands its memory back", () => {
+  it('on trim, and keeps indexing afterwards', async () => {
+    const store = open({ dir: await tempDir(), flushMs: 5 });
+    for (let i = 0; i < 50; i++) store.record(call(`fly-before-${i}`), { status: 'ok', resultBytes: 1, preview: null });
+    store.flush();
+    await waitFor(() => store.searchCovered() >= 50, 'index caught up');
+    // Answered by the worker itself (not by trim's time limit): well under it.
+    const t0 = performance.now();
+    await store.trimWorkers();
+    expect(performance.now() - t0).toBeLessThan(4_000);
+    store.record(call('fly-after-trim'), { status: 'ok', resultBytes: 1, preview: null });
+    store.flush();
+    await waitFor(() => store.searchCovered() >= 51, 'the worker indexes after the trim');
+  });
+
+  it('also when the process runs with --expose-gc (the worker already has a global gc)', async () => {
+    const dir = await tempDir();
+    const script = `
+      import { ActivityStore } from ${JSON.stringify(new URL('../../src/main/host/activity/store.ts', import.meta.url).href)};
+      const store = new ActivityStore({ dir: ${JSON.stringify(dir)}, flushMs: 5 });
+      store.record({ client: 'c', session: null, tool: 't', provider: 'p', class: 'read', args: {} }, { status: 'ok', resultBytes: 1, preview: null });
+      store.flush();
+      for (let i = 0; i < 250 && store.searchCovered() < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      // The worker runs (it indexed the call), and the trim is answered by it, not by the time limit.
+      const t0 = performance.now();
+      await store.trimWorkers();
+      process.stdout.write(store.searchCovered() < 1 ? 'the index never started' : String(performance.now() - t0 < 4000));
+      await store.close();`;
+    const { execFileSync } = await import('node:child_process');
+    const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).pathname;
+    const file = join(dir, 'trim.mts');
+    await writeFile(file, script);
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', tsx, file], { encoding: 'utf8', timeout: 30_000 });
+    expect(out).toBe('true');
+  });
+});

@@ -183,6 +183,8 @@ export function createHost(options: HostOptions = {}): Host {
       onTrim: ({ rssBefore, rssAfter, ms }) => {
         const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
         log.debug({ rssBeforeMiB: mib(rssBefore), rssAfterMiB: mib(rssAfter), ms: Math.round(ms) }, 'idle: memory handed back');
+        // The search index's worker has an isolate of its own, with its own garbage and page pool.
+        void activity.trimWorkers();
       },
     }));
   activity.onActivity(() => trim?.touch());

@@ -14,6 +14,9 @@ import type { Logger } from '../log.js';
  */
 export const SEARCH_FILE = 'activity-search.db';
 
+/** How long trim() waits for the worker's answer. */
+const TRIM_WAIT_MS = 5_000;
+
 /** The worker, as source: a file of its own would need a bundler entry in both builds. */
 const WORKER = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -22,8 +25,11 @@ const { dbPath, searchPath } = workerData;
 const BATCH = 500;
 let main = null, search = null, history = null, covered = 0, indexed = 0, busy = false, again = false;
 
+// Statements are prepared once per open: each prepare() holds native SQLite memory until this
+// worker's own garbage collection, which the main thread's idle trim does not reach.
+let stmt = null;
 function setMeta(key, value) {
-  search.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
+  stmt.setMeta.run(key, String(value));
 }
 function open() {
   try { main && main.close(); } catch {}
@@ -33,6 +39,12 @@ function open() {
   search.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" +
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);" +
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(tool, args, preview, content='', contentless_delete=1, tokenize='trigram', detail='none');");
+  stmt = {
+    setMeta: search.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    progress: search.prepare("SELECT key, value FROM meta WHERE key IN ('covered', 'indexed')"),
+    rows: main.prepare('SELECT seq, tool, args, preview, status FROM calls WHERE seq > ? ORDER BY seq LIMIT ?'),
+    insert: search.prepare('INSERT INTO fts (rowid, tool, args, preview) VALUES (?, ?, ?, ?)'),
+  };
   const row = main.prepare("SELECT value FROM meta WHERE key = 'id'").get();
   history = row ? row.value : null;
   const meta = Object.fromEntries(search.prepare('SELECT key, value FROM meta').all().map((r) => [r.key, r.value]));
@@ -53,15 +65,14 @@ function step() {
   search.exec('BEGIN IMMEDIATE');
   let rows, ready = [];
   try {
-    const meta = search.prepare("SELECT key, value FROM meta WHERE key IN ('covered', 'indexed')").all();
+    const meta = stmt.progress.all();
     for (const m of meta) { if (m.key === 'covered') covered = Number(m.value); else indexed = Number(m.value); }
-    rows = main.prepare('SELECT seq, tool, args, preview, status FROM calls WHERE seq > ? ORDER BY seq LIMIT ?').all(covered, BATCH);
+    rows = stmt.rows.all(covered, BATCH);
     for (const r of rows) { if (r.status === 'running') break; ready.push(r); }
   } catch (err) { try { search.exec('ROLLBACK'); } catch {} throw err; }
   if (ready.length === 0) { search.exec('ROLLBACK'); parentPort.postMessage({ history, covered }); return false; }
-  const insert = search.prepare('INSERT INTO fts (rowid, tool, args, preview) VALUES (?, ?, ?, ?)');
   try {
-    for (const r of ready) insert.run(r.seq, r.tool, r.args, r.preview || '');
+    for (const r of ready) stmt.insert.run(r.seq, r.tool, r.args, r.preview || '');
     covered = ready[ready.length - 1].seq; indexed += ready.length;
     setMeta('covered', covered); setMeta('indexed', indexed);
     search.exec('COMMIT');
@@ -76,8 +87,24 @@ function run() {
   busy = false;
   if (again) { again = false; setImmediate(run); }
 }
+// The host's idle trim (memory-trim.ts) reaches this isolate through 'trim': the same
+// memory-pressure collection, which empties V8's pool of freed pages here too. gc is fetched the
+// same way (the flag on only while a fresh context fetches it).
+let collect;
+function trim() {
+  if (collect === undefined) {
+    collect = typeof globalThis.gc === 'function' ? globalThis.gc : null;
+    if (!collect) {
+      const v8 = require('node:v8');
+      try { v8.setFlagsFromString('--expose-gc'); collect = require('node:vm').runInNewContext('gc'); } catch { collect = null; }
+      finally { v8.setFlagsFromString('--no-expose-gc'); }
+    }
+  }
+  if (typeof collect === 'function') collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+}
 parentPort.on('message', (m) => {
   if (m === 'tick') run();
+  else if (m === 'trim') { trim(); parentPort.postMessage({ history, covered, trimmed: true }); }
   else if (m === 'reset') { try { open(); run(); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); } }
   else if (m === 'close') { try { main && main.close(); search && search.close(); } catch {} process.exit(0); }
 });
@@ -91,6 +118,7 @@ export class SearchIndex {
   #history: string | null = null;
   #covered = 0;
   #closed = false;
+  #exited = false;
 
   constructor(dbPath: string, searchPath: string, log: Logger) {
     this.path = searchPath;
@@ -106,6 +134,7 @@ export class SearchIndex {
       this.#history = m.history ?? null;
       this.#covered = m.covered ?? 0;
     });
+    this.#worker.once('exit', () => (this.#exited = true));
     this.#worker.on('error', (err) => this.#log.warn({ err: err.message }, 'the activity search index stopped: searches read the history instead'));
   }
 
@@ -117,6 +146,31 @@ export class SearchIndex {
   /** New calls were written: index them. */
   tick(): void {
     if (!this.#closed) this.#worker.postMessage('tick');
+  }
+
+  /**
+   * Hand the worker's own memory back (its isolate is out of reach of the main thread's
+   * collection): resolves once it has, or at once when the worker is gone.
+   */
+  trim(): Promise<void> {
+    if (this.#closed || this.#exited) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.#worker.off('message', done);
+        this.#worker.off('exit', finish);
+        resolve();
+      };
+      const done = (m: { trimmed?: boolean }) => {
+        if (m.trimmed) finish();
+      };
+      // A worker busy indexing a long backlog answers late: nobody waits on it for long.
+      const timer = setTimeout(finish, TRIM_WAIT_MS);
+      timer.unref();
+      this.#worker.on('message', done);
+      this.#worker.once('exit', finish);
+      this.#worker.postMessage('trim');
+    });
   }
 
   /** The history was replaced (cleared, or set aside): start again. */

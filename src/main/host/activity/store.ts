@@ -181,6 +181,11 @@ export class ActivityStore {
     return this.finish(call.id, result) ?? call;
   }
 
+  /** Hand back the memory of the search index's worker (see SearchIndex.trim); the host's idle trim calls this. */
+  trimWorkers(): Promise<void> {
+    return this.#search?.trim() ?? Promise.resolve();
+  }
+
   /** Up to which row id the search index covers the history (0: none yet). */
   searchCovered(): number {
     return this.#search && this.#db ? this.#search.coveredFor(this.#db.historyId()) : 0;
