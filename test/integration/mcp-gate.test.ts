@@ -83,6 +83,30 @@ describe('the security gate in front of /mcp', () => {
     expect(res.status).toBe(413);
   });
 
+  it('refuses a chunked body (no Content-Length) once it passes 4 MiB, and keeps serving', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(t.url, { method: 'POST', headers: { ...mcpHeaders(t.token), 'Transfer-Encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      // The server may close the connection while we still write: only the answer matters.
+      req.on('error', (err) => (/EPIPE|ECONNRESET/.test(String(err)) ? undefined : reject(err)));
+      const chunk = 'x'.repeat(256 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 5 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect((await post(mcpHeaders(t.token))).status).toBe(200);
+  });
+
   it('answers malformed JSON with a parse error', async () => {
     const res = await post(mcpHeaders(t.token), '{"jsonrpc":');
     expect(res.status).toBe(400);
