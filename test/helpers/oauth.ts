@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OAuthClientMetadata, OAuthClientProvider, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
+import type { OAuthClientMetadata, OAuthClientProvider, OAuthDiscoveryState, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
 
 /** A loopback redirect target that records each callback (code or error) and answers with a small page. */
 export interface Callback {
@@ -44,6 +44,9 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   info: StoredOAuthClientInformation | undefined;
   saved: StoredOAuthTokens | undefined;
   verifier = '';
+  /** Kept like the verifier (a real client keeps both across the browser round trip): the SDK
+   * checks on the callback that the code came from the authorization server it discovered. */
+  discovery: OAuthDiscoveryState | undefined;
   authorizationUrl: URL | null = null;
   readonly #redirect: string;
   readonly #name: string;
@@ -87,6 +90,12 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   }
   codeVerifier(): string {
     return this.verifier;
+  }
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
   }
 }
 
