@@ -4,6 +4,10 @@
 // The Node version check comes first. This file is CommonJS (bin/package.json) in ES5 syntax, so
 // any Node parses it and gets one clear line instead of a crash deep inside a dependency. Keep
 // NEEDED in step with "engines" in package.json.
+// glibc read the shebang's MALLOC_ARENA_MAX when this process started (src/main/host/memory.ts);
+// the programs Tarmac starts (flyctl, a browser) are not ours to tune.
+delete process.env.MALLOC_ARENA_MAX;
+
 var NEEDED = [22, 13];
 var found = String((process.versions && process.versions.node) || '0.0.0');
 var parts = found.split('.');

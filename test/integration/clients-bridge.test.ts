@@ -175,6 +175,17 @@ describe('tarmac bridge with a 2026-07-28 client (no session: each request on it
     await waitFor(async () => (await activity()).some((a) => a.tool === 'slow' && a.status === 'cancelled' && (a as { args?: { ms?: number } }).args?.ms === 20_003));
   });
 
+  it('answers a call that was running when Tarmac stopped, instead of leaving the client waiting', async () => {
+    let started = false;
+    const call = modern.callTool({ name: 'slow', arguments: { ms: 20_004 } }, { onprogress: () => (started = true) });
+    call.catch(() => undefined);
+    await waitFor(() => started, 'the call is running');
+    await serve!.stop();
+    serve = null;
+    await expect(call).rejects.toThrow(/Tarmac/);
+    serve = await startHost();
+  });
+
   it('says to start Tarmac while it is down, and works again once it is back', async () => {
     await serve!.stop();
     serve = null;

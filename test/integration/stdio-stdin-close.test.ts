@@ -83,4 +83,20 @@ describe('tarmac stdio when stdin closes', () => {
     expect(call.isError, JSON.stringify(call)).toBeFalsy();
     expect(call.content[0]!.text).toMatch(/\w/);
   });
+
+  it('does not wait for a 2026-07-28 subscription (answered only as the connection closes)', async () => {
+    const _meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'printf', version: '1' },
+    };
+    const { code, replies, stderr } = await pipeInto([
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta } },
+      { jsonrpc: '2.0', id: 2, method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true }, _meta } },
+    ]);
+    // Before: it waited the whole drain limit (10 minutes) for the listen's answer, and the
+    // harness killed it (code null).
+    expect(code, stderr).toBe(0);
+    expect(replies.map((r) => r.id)).toContain(1);
+  });
 });

@@ -26,15 +26,19 @@ describe('semi-space cap', () => {
         ...process.env,
         PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
         MALLOC_ARENA_MAX: '',
-        NODE_OPTIONS: '--import=data:text/javascript,process.stderr.write(JSON.stringify([process.env.MALLOC_ARENA_MAX,...process.execArgv]))',
+        // Before bin/tarmac.js runs: what Node was started with; at exit: what its children would inherit.
+        NODE_OPTIONS:
+          '--import=data:text/javascript,globalThis.arenas=process.env.MALLOC_ARENA_MAX;process.on(`exit`,()=>process.stderr.write(JSON.stringify([globalThis.arenas,process.env.MALLOC_ARENA_MAX??null,...process.execArgv])))',
       },
       encoding: 'utf8',
       timeout: 20_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    const [arenas, ...execArgv] = JSON.parse(run.stderr.trim().split('\n').pop()!) as string[];
+    const [arenas, inherited, ...execArgv] = JSON.parse(run.stderr.trim().split('\n').pop()!) as (string | null)[];
     expect(execArgv).toContain(V8_MEMORY_FLAGS);
     expect(arenas).toBe(MALLOC_ENV.MALLOC_ARENA_MAX);
+    // The programs Tarmac starts (flyctl, a browser) do not inherit it.
+    expect(inherited).toBeNull();
   });
 
   it('reaches the Electron processes through js-flags', () => {

@@ -15,8 +15,9 @@ export const V8_MEMORY_FLAGS = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
  * 2025-era clients, 16 sessions: about +1 MiB per 10,000 calls, with the JS heap flat). Two arenas
  * stop the creep and start smaller. glibc reads this only when the process starts, so it goes
  * where the V8 flag goes: the `env -S` shebang of bin/tarmac.js (npm's cmd shim on Windows reads
- * the same line; other C libraries ignore the variable). Electron's main process is started by
- * the desktop, not by us: not set there.
+ * the same line; other C libraries ignore the variable), and the file then drops it from the
+ * environment the programs Tarmac starts inherit. Electron's main process is started by the
+ * desktop, not by us: not set there.
  */
 export const MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 

@@ -101,6 +101,9 @@ function trim() {
     }
   }
   if (typeof collect === 'function') collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  // The flag is process-wide and the main thread may have been toggling it at that very moment:
+  // no gc this time is not taken as an answer for good.
+  else collect = undefined;
 }
 parentPort.on('message', (m) => {
   if (m === 'tick') run();

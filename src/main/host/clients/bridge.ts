@@ -212,25 +212,32 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
 
   /** A 2026-07-28 message: requests go out on their own, notifications alongside. */
   async function relayModern(message: JSONRPCMessage): Promise<void> {
-    const isRequest = 'method' in message && 'id' in message && message.id !== undefined;
+    const id = 'method' in message && 'id' in message && message.id !== undefined ? message.id : undefined;
     const controller = new AbortController();
-    if (isRequest) modernCalls.set(message.id, controller);
+    if (id !== undefined) modernCalls.set(id, controller);
     const attempt = modernUpstream();
     let target = 'Tarmac';
     try {
       const up = await attempt;
       target = up.url;
-      await up.transport.send(message, { requestSignal: controller.signal });
+      await up.transport.send(message, {
+        requestSignal: controller.signal,
+        // The answer streams in after send() returns; a stream that ends without one (Tarmac
+        // stopped mid-call, the connection dropped) must still answer the client.
+        onRequestStreamEnd: () => {
+          if (id !== undefined && modernCalls.delete(id)) errorTo(id, 'Tarmac stopped answering while this request was running: send it again');
+        },
+      });
     } catch (err) {
       if (controller.signal.aborted) return;
-      // Tarmac may have stopped, moved port or been given a new token: look again next time.
-      if (modern === attempt) {
-        modern = null;
-        void attempt.then((up) => up.transport.close()).catch(() => undefined);
-      }
-      if (!isRequest) return;
-      modernCalls.delete(message.id);
-      errorTo(message.id, describe(err, target).message);
+      const failure = describe(err, target);
+      // Tarmac stopped, moved port or refused the token: look again next time. Not for a failure
+      // of this request alone (413, 415, 503): other requests are still streaming on the
+      // transport, and it holds no session to lose, so it is never closed under them.
+      if (modern === attempt && (failure.retry || isAuthFailure(err))) modern = null;
+      if (id === undefined) return;
+      modernCalls.delete(id);
+      errorTo(id, failure.message);
     }
   }
 
@@ -293,6 +300,10 @@ function isModern(message: JSONRPCMessage): boolean {
   return typeof meta?.[PROTOCOL_VERSION_META_KEY] === 'string';
 }
 
+function isAuthFailure(err: unknown): boolean {
+  return err instanceof UnauthorizedError || (err instanceof SdkHttpError && err.status === 401);
+}
+
 function noToken(clientId: string): BridgeFailure {
   return new BridgeFailure(`Tarmac has no token for "${clientId}" in the keychain: run \`tarmac register ${clientId}\` (or \`tarmac repair\`), then restart this client`, false);
 }
@@ -319,7 +330,7 @@ function failureText(err: unknown): string {
 
 function describe(err: unknown, target: string): BridgeFailure {
   if (err instanceof BridgeFailure) return err;
-  if (err instanceof UnauthorizedError || (err instanceof SdkHttpError && err.status === 401)) {
+  if (isAuthFailure(err)) {
     return new BridgeFailure('Tarmac refused this client\'s token (revoked?): run `tarmac repair` or register the client again in Tarmac', false);
   }
   if (err instanceof SdkHttpError) {

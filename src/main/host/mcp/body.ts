@@ -19,6 +19,8 @@ export class BodyError extends Error {
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  // Gone while the request waited for its route or its token check: its events have fired already.
+  if (req.destroyed || req.readableAborted) return Promise.reject(new Error('the client closed the connection before the request body ended'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

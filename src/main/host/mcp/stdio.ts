@@ -71,7 +71,8 @@ function trackRequests(transport: Transport): { drained(limitMs: number): Promis
   };
   const receive = transport.onmessage?.bind(transport);
   transport.onmessage = (message, extra) => {
-    if ('method' in message && 'id' in message) pending.add(message.id);
+    // A subscriptions/listen is answered only when the connection is torn down: not a call to wait for.
+    if ('method' in message && 'id' in message && message.method !== 'subscriptions/listen') pending.add(message.id);
     // A cancelled request gets no answer: stop waiting for one.
     else if ('method' in message && message.method === 'notifications/cancelled') forget(message.params?.requestId);
     receive?.(message, extra);

@@ -133,8 +133,9 @@ export class ClientTokens {
 
   /** Sync on purpose: one stat of a local file is cheaper than a thread-pool hop on every request. */
   #currentStamp(): string {
-    // Numbers, not bigints (half the cost, per request): every write is a rename, so the inode
-    // alone tells writes apart, and mtime and size are there for editors that write in place.
+    // Numbers, not bigints (half the cost, per request). A write renames a new file into place,
+    // and the file system may hand the next one the inode just freed: mtime (ns-derived, as a
+    // fraction of a ms) and size tell those apart; the inode catches a swap within one tick.
     const s = statSync(this.#indexPath, { throwIfNoEntry: false });
     return s ? `${s.ino}:${s.mtimeMs}:${s.size}` : 'none';
   }
