@@ -171,10 +171,16 @@ describe('Flight Control sign-in in the window', () => {
     await tab.waitFor();
     await accounts.signIn('flightctl').getByRole('tab').first().focus();
     while ((await page.evaluate(() => document.activeElement?.textContent)) !== 'Username and password') await page.keyboard.press('ArrowRight');
+    // The arrow keys move through the tabs faster than a busy machine shows each panel: wait for
+    // this one, or the Tabs below land in the token panel and "ana" is sent as a token.
+    await accounts.signIn('flightctl').getByRole('form', { name: 'Username and password' }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('autocomplete'));
     await page.keyboard.press('Tab'); // panel
     await page.keyboard.press('Tab'); // username
+    await expect.poll(focused).toBe('username');
     await page.keyboard.type('ana');
     await page.keyboard.press('Tab');
+    await expect.poll(focused).toBe('current-password');
     await page.keyboard.type('nope-wrong');
     await page.keyboard.press('Enter');
     await expect.poll(() => accounts.alert('flightctl').textContent()).toMatch(/did not accept the username or password/);
