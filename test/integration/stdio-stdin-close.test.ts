@@ -19,6 +19,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The per-request envelope every 2026-07-28 message carries. */
+const _meta = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'printf', version: '1' },
+};
+
 /** Like `printf '...' | tarmac stdio`: every message at once, then stdin closes. */
 function pipeInto(messages: object[]): Promise<{ code: number | null; replies: Array<{ id?: number; result?: unknown; error?: unknown }>; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'stdio', '--data-dir', dir], {
@@ -66,11 +73,6 @@ describe('tarmac stdio when stdin closes', () => {
   });
 
   it('does the same for a 2026-07-28 client (no initialize; each request carries its envelope)', async () => {
-    const _meta = {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientCapabilities': {},
-      'io.modelcontextprotocol/clientInfo': { name: 'printf', version: '1' },
-    };
     const { code, replies, stderr } = await pipeInto([
       { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta } },
       { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fly-apps-list', arguments: {}, _meta } },
@@ -85,11 +87,6 @@ describe('tarmac stdio when stdin closes', () => {
   });
 
   it('does not wait for a 2026-07-28 subscription (answered only as the connection closes)', async () => {
-    const _meta = {
-      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-      'io.modelcontextprotocol/clientCapabilities': {},
-      'io.modelcontextprotocol/clientInfo': { name: 'printf', version: '1' },
-    };
     const { code, replies, stderr } = await pipeInto([
       { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta } },
       { jsonrpc: '2.0', id: 2, method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true }, _meta } },

@@ -35,7 +35,8 @@ class BridgeFailure extends Error {
   }
 }
 
-interface ModernUpstream {
+/** A started transport to Tarmac and the URL it was made for. */
+interface Connection {
   transport: StreamableHTTPClientTransport;
   url: string;
 }
@@ -73,7 +74,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   const internal = new Map<RequestId, (message: JSONRPCMessage) => void>();
   let internalId = 0;
   /** The stateless transport for 2026-07-28 requests (made on the first one). */
-  let modern: Promise<ModernUpstream> | null = null;
+  let modern: Promise<Connection> | null = null;
   /** 2026-07-28 requests not answered yet: aborting one closes its response, which cancels it. */
   const modernCalls = new Map<RequestId, AbortController>();
 
@@ -82,19 +83,27 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   };
   const errorTo = (id: RequestId, message: string) => toClient({ jsonrpc: '2.0', id, error: { code: BRIDGE_ERROR, message } });
 
-  async function open(init: JSONRPCRequest, forward: boolean): Promise<Upstream> {
+  /**
+   * A started transport to Tarmac's endpoint as it is now: the URL looked up again and this
+   * client's token from the keychain. Restarts are handled by the caller (a new session, or a new
+   * stateless transport), so the SDK makes no retry loops against a stopped Tarmac.
+   */
+  async function connect(onmessage: (message: JSONRPCMessage, transport: StreamableHTTPClientTransport) => void): Promise<Connection> {
     const url = await options.resolveUrl();
     const token = await options.token();
     if (!token) throw noToken(options.clientId);
     const transport = new StreamableHTTPClientTransport(new URL(url), {
       requestInit: { headers: { Authorization: `Bearer ${token}` } },
-      // Restarts are handled here, by a new session: no retry loops against a stopped Tarmac.
       reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
     });
-    const gen = ++generation;
-    const up: Upstream = { transport, generation: gen };
     transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
-    transport.onmessage = (message) => {
+    transport.onmessage = (message) => onmessage(message, transport);
+    await transport.start();
+    return { transport, url };
+  }
+
+  async function open(init: JSONRPCRequest, forward: boolean): Promise<Upstream> {
+    const { transport, url } = await connect((message, transport) => {
       if ('id' in message && message.id !== undefined && !('method' in message)) {
         const own = internal.get(message.id);
         if (own) {
@@ -106,8 +115,8 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
         if (initRequest && message.id === initRequest.id && 'result' in message) setVersion(transport, message.result);
       }
       toClient(message);
-    };
-    await transport.start();
+    });
+    const up: Upstream = { transport, generation: ++generation };
     const target = forward ? url : `${url} (again)`;
     try {
       if (forward) {
@@ -189,24 +198,12 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
    * The transport for 2026-07-28 requests, made by the first one (single flight). It holds no
    * session, so after any failure it is simply made again: with the URL and token as they are then.
    */
-  function modernUpstream(): Promise<ModernUpstream> {
-    modern ??= (async () => {
-      const url = await options.resolveUrl();
-      const token = await options.token();
-      if (!token) throw noToken(options.clientId);
-      const transport = new StreamableHTTPClientTransport(new URL(url), {
-        requestInit: { headers: { Authorization: `Bearer ${token}` } },
-        reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
-      });
-      transport.onerror = (err) => log(`Tarmac stream: ${err.message}`);
-      // An answer reaches the client, and its request is no longer running.
-      transport.onmessage = (message) => {
-        if ('id' in message && message.id !== undefined && !('method' in message)) modernCalls.delete(message.id);
-        toClient(message);
-      };
-      await transport.start();
-      return { transport, url };
-    })();
+  function modernUpstream(): Promise<Connection> {
+    // An answer reaches the client, and its request is no longer running.
+    modern ??= connect((message) => {
+      if ('id' in message && message.id !== undefined && !('method' in message)) modernCalls.delete(message.id);
+      toClient(message);
+    });
     return modern;
   }
 
@@ -288,7 +285,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     await last.transport.close().catch(() => undefined);
   }
   for (const running of modernCalls.values()) running.abort();
-  const stateless = modern as Promise<ModernUpstream> | null;
+  const stateless = modern as Promise<Connection> | null;
   await stateless?.then((up) => up.transport.close()).catch(() => undefined);
   await stdio.close();
 }

@@ -20,7 +20,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
   // Gone while the request waited for its route or its token check: its events have fired already.
-  if (req.destroyed || req.readableAborted) return Promise.reject(new Error('the client closed the connection before the request body ended'));
+  if (req.destroyed || req.readableAborted) return Promise.reject(clientGone());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -53,13 +53,17 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<un
     const onClose = () => {
       if (req.readableEnded) return;
       stop();
-      reject(new Error('the client closed the connection before the request body ended'));
+      reject(clientGone());
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+function clientGone(): Error {
+  return new Error('the client closed the connection before the request body ended');
 }
 
 function tooLarge(maxBytes: number): BodyError {
