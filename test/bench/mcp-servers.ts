@@ -87,6 +87,14 @@ if (mode === 'raw') {
   });
   server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
 } else if (mode === 'tarmac') {
+  void serveTarmac();
+} else {
+  process.stderr.write('usage: mcp-servers raw|sdk|tarmac\n');
+  process.exit(2);
+}
+
+// No top-level await: bench:mcp bundles this file as CommonJS, the way the CLI ships.
+async function serveTarmac(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-bench-'));
   const host = createHost({
     dataDir,
@@ -108,7 +116,4 @@ if (mode === 'raw') {
   };
   process.on('SIGTERM', () => void stop());
   ready(url, token);
-} else {
-  process.stderr.write('usage: mcp-servers.ts raw|sdk|tarmac\n');
-  process.exit(2);
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
@@ -7,6 +6,7 @@ import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import { rotatedName, silentLog, type Logger } from '../log.js';
 import { ActivityDb, isDamagedDbError } from './db.js';
 import { SEARCH_FILE, SearchIndex } from './search.js';
+import { callId } from './call-id.js';
 
 export const DB_FILE = 'activity.db';
 export const DEFAULT_RETENTION = { maxCalls: 100_000, maxDays: 90 } as const;
@@ -140,9 +140,10 @@ export class ActivityStore {
   }
 
   start(input: StartCall): ToolCall {
+    const now = Date.now();
     const call: ToolCall = {
-      id: randomUUID(),
-      time: new Date().toISOString(),
+      id: callId(now),
+      time: new Date(now).toISOString(),
       ...input,
       status: 'running',
       durationMs: null,

@@ -30,7 +30,7 @@ export class ClientRegistry {
   }
 
   /**
-   * The client a bearer token belongs to: a static token first (cheap, constant time), then an
+   * The client a bearer token belongs to: a static token first (cheap: a lookup by its digest), then an
    * OAuth access token (verifyOAuth, which knows this endpoint's audience). Notes the use.
    */
   async authenticate(token: string, verifyOAuth: ((token: string) => Promise<string | null>) | null): Promise<string | null> {

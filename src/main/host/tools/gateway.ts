@@ -94,13 +94,7 @@ export class Gateway {
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
-    const hook = this.#o.policy;
-    const verdict: Verdict | null = hook
-      ? await Promise.resolve()
-          .then(() => hook(spec, ctx.client))
-          .then((v): Verdict => (typeof v === 'string' ? { policy: v, rule: { kind: 'default', name: spec.class } } : v))
-          .catch(() => null)
-      : { policy: 'allow', rule: { kind: 'default', name: spec.class } };
+    const verdict = await this.#verdict(spec, ctx.client);
     let decision: CallDecision | undefined;
     if (!verdict) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
@@ -198,6 +192,18 @@ export class Gateway {
     if (!stop) return false;
     stop(by);
     return true;
+  }
+
+  /** The policy's answer for this call, or null when it cannot be read (a sync throw included). */
+  async #verdict(spec: AnyToolSpec, client: string): Promise<Verdict | null> {
+    const hook = this.#o.policy;
+    if (!hook) return { policy: 'allow', rule: { kind: 'default', name: spec.class } };
+    try {
+      const v = await hook(spec, client);
+      return typeof v === 'string' ? { policy: v, rule: { kind: 'default', name: spec.class } } : v;
+    } catch {
+      return null;
+    }
   }
 
   #toolLog(tool: string): Logger {
