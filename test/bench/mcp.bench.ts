@@ -37,6 +37,8 @@ const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
 /** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
 /** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=8 to undo the shipped setting), as NAME=VALUE pairs. */
+/** BENCH_PRINT_ROUNDS=1: print every round's pair of figures under each speed ratio. */
+const PRINT_ROUNDS = process.env.BENCH_PRINT_ROUNDS === '1';
 const SERVER_ENV = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 /**
  * Tarmac's idle trim in the memory phase: short, so the bench can wait for it. The sweep and the
@@ -183,12 +185,11 @@ interface Speed {
  * the median of those ratios: what the targets check. A moment when the machine is busy (other
  * work on its two cores, which also run the clients) slows one burst, and lands on whichever
  * server ran then; pooled over every burst, one such moment moved a whole run's 16-session
- * ratio by 0.1. Paired and taken as a median, it moves one ratio of ten.
+ * ratio by 0.1. Paired and taken as a median, it moves one ratio of SPEED_ROUNDS.
  */
 function pairedRatio(bare: Speed, tarmac: Speed, pick: (b: BurstFigures) => number | undefined): { median: number; min: number; max: number } {
   return medianRatio(tarmac.bursts.map(pick), bare.bursts.map(pick));
 }
-
 
 /** What one burst measured: p50 and calls/s, single session and 16 sessions. */
 interface BurstFigures {
@@ -214,6 +215,15 @@ async function contender(name: string, mode: string, era: Era | 'raw', semiSpace
   const callers = await Promise.all(Array.from({ length: CONCURRENT_SESSIONS }, () => caller(server, era)));
   await warmUp(single, callers);
   return { name, server, single, callers, one: { samples: [], ms: 0, calls: 0 }, many: { samples: [], ms: 0, calls: 0 }, bursts: [] };
+}
+
+/**
+ * Warm every contender again just before the first round: the first ones started waited while
+ * the others started and warmed up (five servers in the sweep), long enough for Tarmac's idle
+ * trim, which would make their first burst a cold one.
+ */
+async function rewarm(contenders: Contender[]): Promise<void> {
+  for (const c of contenders) await warmUp(c.single, c.callers);
 }
 
 /** One burst: a share of the single-session calls (unless `manyOnly`), then a share of the 16-session ones. */
@@ -249,6 +259,7 @@ async function speed(entries: { name: string; mode: string; era: Era | 'raw' }[]
   const contenders: Contender[] = [];
   try {
     for (const e of entries) contenders.push(await contender(e.name, e.mode, e.era, semiSpace));
+    await rewarm(contenders);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) await burst(c, rounds);
@@ -275,6 +286,7 @@ async function sweep(caps: number[], rounds: number): Promise<{ semiSpace: numbe
   const contenders: Contender[] = [];
   try {
     for (const mib of caps) contenders.push(await contender(`${mib}`, 'tarmac', 'modern', mib));
+    await rewarm(contenders);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) await burst(c, rounds, true, SWEEP_CALLS_EACH);
@@ -439,8 +451,8 @@ if (PHASES.has('speed')) {
     ];
     for (const [label, pick, pooled, limit, kind] of figures) {
       const r = pairedRatio(b, c, pick);
-      if (process.env.BENCH_DEBUG) console.log(era, label, c.bursts.map((t, i) => `${fmt(pick(t)!)}/${fmt(pick(b.bursts[i]!)!)}`).join(' '));
       ratios.push(`  ${era.padEnd(6)} ${label.padEnd(25)} ${fmt(r.median)}x  (rounds ${fmt(r.min)}-${fmt(r.max)}; pooled over all bursts ${fmt(pooled)}x)`);
+      if (PRINT_ROUNDS) ratios.push(`    each round, Tarmac/bare: ${c.bursts.map((t, i) => `${fmt(pick(t) ?? NaN)}/${fmt((b.bursts[i] && pick(b.bursts[i])) ?? NaN)}`).join(' ')}`);
       checks.push([`${era}: ${label} ${kind === 'max' ? '<=' : '>='} ${limit}x bare SDK (median of ${SPEED_ROUNDS} paired rounds)`, r.median, kind === 'max' ? r.median <= limit : r.median >= limit]);
     }
   }

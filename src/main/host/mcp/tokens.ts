@@ -91,9 +91,10 @@ export class ClientTokens {
   /**
    * Which client a presented token belongs to, or null; reloads from the keychain when
    * tokens.json changed since the last look. Looked up by the token's SHA-256, not compared with
-   * each token: how long a lookup of a digest takes says nothing about the token's characters
-   * (the caller cannot choose digests), and a one-shot hash plus a map lookup is a fraction of
-   * the cost of a constant-time loop, on every request.
+   * each token in constant time: the lookup's timing can tell a caller at most how much of a
+   * stored digest its own digest matches, and going from a digest back to a token (256 random
+   * bits) takes a SHA-256 preimage. A one-shot hash and a map lookup cost a fraction of the
+   * constant-time loop, on every request.
    */
   async authenticate(presented: string): Promise<string | null> {
     await this.#refreshIfChanged();
