@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
 // Runs the built CLI (npm install builds it). Under plain Node: no Electron involved.
 //
 // The Node version check comes first. This file is CommonJS (bin/package.json) in ES5 syntax, so

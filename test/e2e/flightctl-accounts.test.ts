@@ -150,15 +150,18 @@ describe('Flight Control sign-in in the window', () => {
     const { context, page } = await ui.open(suite.browser());
     suite.defer(() => context.close());
     const accounts = await new AccountsPage(page).goto();
-    // Tarmac already uses flightctl's login as it is; importing makes it Tarmac's own.
-    await expect.poll(() => accounts.card('flightctl').textContent()).toMatch(/Sign-in from.*client\.yaml/);
+    // Tarmac already uses flightctl's login as it is; importing makes it Tarmac's own. The window's
+    // status look waits out one already under way (started before client.yaml existed), then makes
+    // its own (flyctl and the simulator each time). In one full-suite run the card had not changed
+    // after the default 15 s (it passes alone): this waits as long as the sign-in above.
+    await expect.poll(() => accounts.card('flightctl').textContent(), { timeout: 30_000 }).toMatch(/Sign-in from.*client\.yaml/);
     await accounts.card('flightctl').getByRole('button', { name: 'Sign in with another account' }).click();
     const form = await accounts.method('flightctl', 'Import flightctl\u2019s login');
     await expect.poll(() => form.textContent()).toContain(join(dir, 'client.yaml'));
     await form.getByRole('button', { name: 'Import' }).click();
     await expect.poll(() => accounts.card('flightctl').textContent()).toContain('Sign-in fromTarmac settings + keychain');
     expect((await readSession(ui.t.secrets))?.apiUrl).toBe(sim.url);
-  });
+  }, 60_000);
 
   it('password (a v0.x server), keyboard only: a wrong password is refused, the right one signs in', async () => {
     const { ui, page, accounts } = await open({ auth: 'v0' });

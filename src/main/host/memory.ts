@@ -4,7 +4,8 @@
  * (bench:mcp sweeps the sizes and prints which one to ship). The flag only works when V8 starts
  * with it: bin/tarmac.js passes it in its shebang line, Electron through `js-flags`.
  */
-export const SEMI_SPACE_MIB = 1;
+/** The smallest cap that kept >= 0.9x of uncapped throughput in every sweep (README, Performance). */
+export const SEMI_SPACE_MIB = 4;
 
 export const V8_MEMORY_FLAGS = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
 
