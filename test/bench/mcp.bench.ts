@@ -228,27 +228,23 @@ async function rewarm(contenders: Contender[]): Promise<void> {
 
 /** One burst: a share of the single-session calls (unless `manyOnly`), then a share of the 16-session ones. */
 async function burst(c: Contender, rounds: number, manyOnly = false, manyEach = CONCURRENT_CALLS_EACH): Promise<void> {
-  let one: BurstFigures['one'] = null;
-  if (!manyOnly) {
-    const n = Math.ceil(SINGLE_CALLS / rounds);
-    const samples: number[] = [];
-    const t0 = performance.now();
-    await timedCalls(c.single, n, samples);
-    const ms = performance.now() - t0;
-    c.one.samples.push(...samples);
-    c.one.ms += ms;
-    c.one.calls += n;
-    one = { p50: summarize(samples).p50, rps: (n / ms) * 1000 };
-  }
+  const n = Math.ceil(SINGLE_CALLS / rounds);
+  const one = manyOnly ? null : await timedShare(c.one, n, (samples) => timedCalls(c.single, n, samples));
   const each = Math.ceil(manyEach / rounds);
+  const many = await timedShare(c.many, each * c.callers.length, (samples) => concurrent(c.callers, each, samples));
+  c.bursts.push({ one, many });
+}
+
+/** Run `calls` calls, add them to the server's running tally, and return this share's own figures. */
+async function timedShare(tally: Contender['one'], calls: number, run: (samples: number[]) => Promise<unknown>): Promise<{ p50: number; rps: number }> {
   const samples: number[] = [];
-  const t1 = performance.now();
-  await concurrent(c.callers, each, samples);
-  const ms = performance.now() - t1;
-  c.many.samples.push(...samples);
-  c.many.ms += ms;
-  c.many.calls += each * c.callers.length;
-  c.bursts.push({ one, many: { p50: summarize(samples).p50, rps: ((each * c.callers.length) / ms) * 1000 } });
+  const t0 = performance.now();
+  await run(samples);
+  const ms = performance.now() - t0;
+  tally.samples.push(...samples);
+  tally.ms += ms;
+  tally.calls += calls;
+  return { p50: summarize(samples).p50, rps: (calls / ms) * 1000 };
 }
 
 /**

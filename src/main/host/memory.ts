@@ -2,9 +2,9 @@
  * V8's young generation ("semi-space") grows to 32 MiB per half under load on Node 24, and a
  * long-running endpoint keeps that high-water mark resident. Capping it costs little throughput
  * (bench:mcp sweeps the sizes and prints which one to ship). The flag only works when V8 starts
- * with it: bin/tarmac.js passes it in its shebang line, Electron through `js-flags`.
+ * with it: bin/tarmac.js passes it in its shebang line, Electron through `js-flags`. 4 MiB: the
+ * smallest cap that kept >= 0.9x of uncapped throughput in every sweep (README, Performance).
  */
-/** The smallest cap that kept >= 0.9x of uncapped throughput in every sweep (README, Performance). */
 export const SEMI_SPACE_MIB = 4;
 
 export const V8_MEMORY_FLAGS = `--max-semi-space-size=${SEMI_SPACE_MIB}`;

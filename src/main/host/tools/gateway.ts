@@ -197,9 +197,8 @@ export class Gateway {
   /** The policy's answer for this call, or null when it cannot be read (a sync throw included). */
   async #verdict(spec: AnyToolSpec, client: string): Promise<Verdict | null> {
     const hook = this.#o.policy;
-    if (!hook) return { policy: 'allow', rule: { kind: 'default', name: spec.class } };
     try {
-      const v = await hook(spec, client);
+      const v = hook ? await hook(spec, client) : 'allow';
       return typeof v === 'string' ? { policy: v, rule: { kind: 'default', name: spec.class } } : v;
     } catch {
       return null;
