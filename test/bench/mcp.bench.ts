@@ -17,9 +17,15 @@ const SERVERS = fileURLToPath(new URL('./mcp-servers.ts', import.meta.url));
 const BUNDLE_DIR = join(ROOT, 'out', 'bench');
 const CLI = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
 const WARMUP = 500;
-const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 9000);
+/**
+ * Calls per server in the speed phase, split over its rounds. With 9,000 and 1,200, a 16-session
+ * burst lasted about 0.35 s, and the same server's bursts ranged from 1,200 to 2,900 calls/s
+ * within one run: the median of the rounds' ratios moved by 0.05 from run to run. Bursts about
+ * 2.5 times as long steady it, for a minute and a half more per run.
+ */
+const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 15_000);
 const CONCURRENT_SESSIONS = 16;
-const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 1200);
+const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 3_000);
 const SWEEP_CALLS_EACH = Number(process.env.BENCH_SWEEP_CALLS ?? 500);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 50_000);
 /**
@@ -34,6 +40,8 @@ const SPEED_ROUNDS = Number(process.env.BENCH_SPEED_ROUNDS ?? 30);
 /** The sweep's rounds: five servers take turns, so fewer rounds of longer bursts. */
 const SWEEP_ROUNDS = Number(process.env.BENCH_SWEEP_ROUNDS ?? 20);
 const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
+/** Which eras the speed phase compares (comma-separated): modern, legacy. Default: both. */
+const ERAS = (process.env.BENCH_ERAS ?? 'modern,legacy').split(',').filter((e): e is Era => e === 'modern' || e === 'legacy');
 /** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
 /** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=8 to undo the shipped setting), as NAME=VALUE pairs. */
@@ -429,7 +437,7 @@ if (PHASES.has('sweep')) {
 if (PHASES.has('speed')) {
   const speeds: Speed[] = await speed([{ name: '(a) raw node:http echo', mode: 'raw', era: 'raw' }], SEMI_SPACE_MIB, 1);
   const ratios: string[] = [];
-  for (const era of ['modern', 'legacy'] as const) {
+  for (const era of ERAS) {
     const [b, c] = (await speed(
       [
         { name: `(b) bare SDK v2, ${era}`, mode: 'sdk', era },

@@ -7,6 +7,7 @@ import { rotatedName, silentLog, type Logger } from '../log.js';
 import { ActivityDb, isDamagedDbError } from './db.js';
 import { SEARCH_FILE, SearchIndex } from './search.js';
 import { callId } from './call-id.js';
+import { isoTime } from './iso-time.js';
 
 export const DB_FILE = 'activity.db';
 export const DEFAULT_RETENTION = { maxCalls: 100_000, maxDays: 90 } as const;
@@ -141,16 +142,23 @@ export class ActivityStore {
 
   start(input: StartCall): ToolCall {
     const now = Date.now();
+    // Field by field rather than spread from `input`: this runs for every tool call.
     const call: ToolCall = {
       id: callId(now),
-      time: new Date(now).toISOString(),
-      ...input,
+      time: isoTime(now),
+      client: input.client,
+      session: input.session,
+      tool: input.tool,
+      provider: input.provider,
+      class: input.class,
+      args: input.args,
       status: 'running',
       durationMs: null,
       resultBytes: null,
       preview: null,
       cancelledBy: null,
     };
+    if (input.decision) call.decision = input.decision;
     this.#running.set(call.id, { call, started: process.hrtime.bigint() });
     this.#queue(call);
     this.#emit({ type: 'started', call });

@@ -127,7 +127,7 @@ export class Gateway {
       }
     }
 
-    const record = activity.start({ ...base, ...(decision ? { decision } : {}) });
+    const record = activity.start(decision ? { ...base, decision } : base);
     const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     // One controller per call, aborted by the deadline, the client's cancel or a host stop. (Not
     // AbortSignal.any over a host-wide signal: that keeps a trace of every call ever made.)
@@ -157,11 +157,13 @@ export class Gateway {
         }),
         signal,
       );
-      const result = toResult(output, redactor, spec.output !== undefined);
+      // Redacted once: the result and its preview in the history both come from this.
+      const text = redactor.text(output.text);
+      const result = toResult(output, text, redactor, spec.output !== undefined);
       activity.finish(record.id, {
         status: output.isError ? 'error' : 'ok',
         resultBytes: resultBytes(result),
-        preview: preview(output.text, redactor),
+        preview: preview(text),
       });
       return result;
     } catch (err) {
@@ -173,7 +175,7 @@ export class Gateway {
             ? cancelledText(spec.name, ended.by)
             : errorText(err, redactor);
       if (status === 'error') log.warn({ tool: spec.name, err: text }, 'tool call failed');
-      activity.finish(record.id, { status, resultBytes: null, preview: preview(text, redactor), cancelledBy: status === 'cancelled' ? ended.by : null });
+      activity.finish(record.id, { status, resultBytes: null, preview: preview(redactor.text(text)), cancelledBy: status === 'cancelled' ? ended.by : null });
       return { content: [{ type: 'text', text }], isError: true };
     } finally {
       clearTimeout(timer);
@@ -262,8 +264,9 @@ function stringLeaves(value: unknown): string[] {
   return [];
 }
 
-function toResult(output: ToolOutput, redactor: Redactor, declaresOutput: boolean): CallToolResult {
-  const result: CallToolResult = { content: [{ type: 'text', text: redactor.text(output.text) }] };
+/** `text`: output.text, already redacted. */
+function toResult(output: ToolOutput, text: string, redactor: Redactor, declaresOutput: boolean): CallToolResult {
+  const result: CallToolResult = { content: [{ type: 'text', text }] };
   if (output.structured) result.structuredContent = redactor.value(output.structured) as Record<string, unknown>;
   // A tool with an outputSchema must send structuredContent on success; an answer too large for it
   // (or text flyctl printed instead of JSON) sends an empty object, which every such schema allows.
@@ -280,8 +283,9 @@ export function errorText(err: unknown, redactor: Redactor): string {
   return redactor.text(message);
 }
 
-function preview(text: string, redactor: Redactor): string {
-  const flat = redactor.text(text).replace(/\s+/g, ' ').trim();
+/** One line of already redacted text, cut to PREVIEW_CHARS. */
+function preview(redacted: string): string {
+  const flat = redacted.replace(/\s+/g, ' ').trim();
   return flat.length > PREVIEW_CHARS ? flat.slice(0, PREVIEW_CHARS - 1) + '…' : flat;
 }
 
