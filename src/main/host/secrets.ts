@@ -24,6 +24,13 @@ export class KeychainUnavailableError extends Error {
   }
 }
 
+/** The keychain failure behind an error, if that is what it is (itself, or the cause of one that wraps it). */
+export function keychainFailure(err: unknown): KeychainUnavailableError | null {
+  if (err instanceof KeychainUnavailableError) return err;
+  const cause = err instanceof Error ? err.cause : undefined;
+  return cause instanceof KeychainUnavailableError ? cause : null;
+}
+
 /** How to get a working keychain, per OS; the README has the same recipe at more length. */
 export function keychainHelp(platform: NodeJS.Platform = process.platform): string {
   switch (platform) {

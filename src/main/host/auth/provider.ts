@@ -2,8 +2,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
 import type { Logger } from '../log.js';
-import { KeychainUnavailableError } from '../secrets.js';
-import { adapterFactory } from './adapter.js';
+import { keychainFailure } from '../secrets.js';
+import { adapterFactory, type ProviderAdapter } from './adapter.js';
 import { ConsentFlow } from './consent.js';
 import { messagePage, pageHeaders } from './pages.js';
 import type { OAuthStore } from './store.js';
@@ -47,7 +47,7 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
   };
 
   const provider = new Provider(urls.issuer, {
-    adapter: adapterFactory(o.store),
+    adapter: keychainAware(adapterFactory(o.store)),
     clients: [],
     // Public clients only (native apps, PKCE): no client secrets to keep or leak.
     clientAuthMethods: ['none'],
@@ -126,12 +126,17 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
       for (const [k, v] of Object.entries(pageHeaders())) ctx.set(k, v);
       ctx.type = 'html';
       // A locked keychain is the one server error the person can fix; its message says how.
-      const detail = error instanceof KeychainUnavailableError ? error.message : (out.error_description ?? out.error ?? 'Unknown error');
+      const detail = keychainFailure(error)?.message ?? out.error_description ?? out.error ?? 'Unknown error';
       ctx.body = messagePage('This sign-in cannot continue', `${detail.replace(/\.$/, '')}. Then start the sign-in again from your app.`);
     },
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   provider.on('server_error', (_ctx: unknown, err: unknown) => o.log.error({ err: (err as Error).message }, 'OAuth server error'));
+  // A keychain that is locked now may be unlocked in a moment: clients are told when to retry.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 503) ctx.set('Retry-After', String(KEYCHAIN_RETRY_SECONDS));
+  });
   for (const event of ['grant.error', 'authorization.error', 'registration_create.error'] as const) {
     provider.on(event, (_ctx: unknown, err: unknown) => o.log.info({ event, err: describe(err) }, 'OAuth request refused'));
   }
@@ -156,4 +161,41 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
 function describe(err: unknown): string {
   const e = err as OAuthError;
   return [e.error, e.error_description].filter(Boolean).join(': ') || e.message;
+}
+
+/** How long a client is asked to wait before retrying a request the locked keychain refused. */
+const KEYCHAIN_RETRY_SECONDS = 5;
+
+/**
+ * oidc-provider answers any error it did not raise itself with 500 "server_error: oops! something
+ * went wrong". A locked or missing keychain is not a server bug but a passing state with a fix the
+ * person can apply, so the adapters raise it as temporarily_unavailable (503) with the keychain's
+ * own help text, which a client can show and retry; the original stays as the cause.
+ */
+function keychainAware(factory: (model: string) => ProviderAdapter): (model: string) => ProviderAdapter {
+  const guard =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await run(...args);
+      } catch (err) {
+        const keychain = keychainFailure(err);
+        if (!keychain) throw err;
+        const unavailable = new errors.TemporarilyUnavailable(keychain.message);
+        unavailable.status = unavailable.statusCode = 503;
+        throw Object.assign(unavailable, { cause: keychain });
+      }
+    };
+  return (model) => {
+    const a = factory(model);
+    return {
+      upsert: guard(a.upsert),
+      find: guard(a.find),
+      findByUid: guard(a.findByUid),
+      findByUserCode: guard(a.findByUserCode),
+      consume: guard(a.consume),
+      destroy: guard(a.destroy),
+      revokeByGrantId: guard(a.revokeByGrantId),
+    };
+  };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { CONSENT_CSS } from './consent-style.js';
-import { KeychainUnavailableError } from '../secrets.js';
+import { keychainFailure } from '../secrets.js';
 import { messagePage, sendPage, STYLESHEET_PATH } from './pages.js';
 import type { AuthorizationServer } from './provider.js';
 import type { OAuthStore } from './store.js';
@@ -73,10 +73,11 @@ export class OAuthServer {
       await server.handle(req, res, path);
     } catch (err) {
       // A locked or missing keychain is a passing state the person can fix: say how, with 503.
-      if (!(err instanceof KeychainUnavailableError) || res.headersSent) throw err;
-      this.#o.log.warn({ err: err.message }, 'OAuth request failed: keychain unavailable');
-      if (path.startsWith('/oauth/consent/')) sendPage(res, 503, messagePage('Tarmac cannot reach the keychain', `${err.message}. Then start the sign-in again from your app.`));
-      else sendJson(res, 503, { error: 'temporarily_unavailable', error_description: err.message }, { 'Retry-After': '5' });
+      const keychain = keychainFailure(err);
+      if (!keychain || res.headersSent) throw err;
+      this.#o.log.warn({ err: keychain.message }, 'OAuth request failed: keychain unavailable');
+      if (path.startsWith('/oauth/consent/')) sendPage(res, 503, messagePage('Tarmac cannot reach the keychain', `${keychain.message}. Then start the sign-in again from your app.`));
+      else sendJson(res, 503, { error: 'temporarily_unavailable', error_description: keychain.message }, { 'Retry-After': '5' });
     }
     return true;
   }
