@@ -49,9 +49,9 @@ const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
 const ERAS = (process.env.BENCH_ERAS ?? 'modern,legacy').split(',').filter((e): e is Era => e === 'modern' || e === 'legacy');
 /** Which parts to run (comma-separated): sweep, speed, memory, idle. Default: all. */
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'sweep,speed,memory,idle').split(','));
-/** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=8 to undo the shipped setting), as NAME=VALUE pairs. */
 /** BENCH_PRINT_ROUNDS=1: print every round's pair of figures under each speed ratio. */
 const PRINT_ROUNDS = process.env.BENCH_PRINT_ROUNDS === '1';
+/** Extra environment for the measured servers (e.g. MALLOC_ARENA_MAX=8 to undo the shipped setting), as NAME=VALUE pairs. */
 const SERVER_ENV = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
 /**
  * Tarmac's idle trim in the memory phase: short, so the bench can wait for it. The sweep and the
