@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Client } from '@modelcontextprotocol/client';
 import { runCli } from '../../src/main/cli.js';
@@ -110,6 +110,36 @@ describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (er
     const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
     expect(text(r)).toMatch(/read-only mode/);
     expect(runs).toEqual([]);
+  });
+});
+
+describe.each(['legacy', 'modern'] as const)('settings read per call (%s era)', (era) => {
+  it('a tools/call is decided from one fresh read of settings.json; a hand edit applies to the very next call; an unreadable file fails closed', async () => {
+    t = await startTestHost({ tools: [destroy, list] });
+    const client = await t.connect('cursor', { era });
+    const decide = vi.spyOn(t.host.guardrails, 'decide');
+    expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toBe('web');
+    // 2026-07-28: the request's own server was built from a read of settings.json, and the call
+    // is decided from that read rather than a second one; a 2025-era session's server is older
+    // than the call, so the call reads for itself.
+    expect(decide).toHaveBeenCalledTimes(1);
+    const handed = decide.mock.calls[0]![2];
+    if (era === 'modern') expect(handed).toMatchObject({ paused: false, readOnly: false });
+    else expect(handed).toBeUndefined();
+
+    const path = t.host.settings.path;
+    const saved = await readFile(path, 'utf8');
+    await writeFile(path, JSON.stringify({ ...JSON.parse(saved), paused: true }));
+    expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toMatch(/Tarmac is paused/);
+    await writeFile(path, '{ "paused": fals');
+    const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/could not read its policy/);
+    await writeFile(path, saved);
+    expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
+    expect(runs).toEqual(['db']);
+    // The unreadable file handed nothing on: the call read again, and failed closed.
+    expect(decide.mock.calls[2]![2]).toBeUndefined();
   });
 });
 

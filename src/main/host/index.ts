@@ -105,8 +105,10 @@ export interface Host {
   changed(what: HostChange): void;
   /** Change the app log's level from now on (Settings). */
   setLogLevel(level: Level): void;
-  /** A fresh McpServer for one client (stdio, tests); the MCP server code loads on first use. */
-  /** A fresh MCP server for this client; `tool`: one request that calls only this tool (see buildMcpServer). */
+  /**
+   * A fresh MCP server for this client (stdio, HTTP sessions, tests; its code loads on first use).
+   * `tool`: a server for one request that calls only this tool (see buildMcpServer).
+   */
   createServer(client: string, tool?: string): Promise<ReturnType<typeof buildMcpServer>>;
   status(): Promise<ProviderStatus[]>;
   stop(): Promise<void>;
@@ -170,7 +172,7 @@ export function createHost(options: HostOptions = {}): Host {
     activity,
     redactor,
     log,
-    policy: options.policy ?? ((spec, client) => guardrails.decide(spec, client)),
+    policy: options.policy ?? ((spec, client, guard) => guardrails.decide(spec, client, guard)),
     approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
   });
@@ -198,7 +200,18 @@ export function createHost(options: HostOptions = {}): Host {
     guardrails.watch();
     serverModule ??= import('./mcp/server.js');
     const { buildMcpServer } = await serverModule;
-    return buildMcpServer({ catalogue, gateway, client, only: tool, switches: { disabled: await guardrails.disabledTools(), onChange: onSwitches } });
+    // Unreadable settings: no tool is listed as off, and no state is handed on, so the call's
+    // own read fails closed.
+    const state = await guardrails.state().catch(() => undefined);
+    return buildMcpServer({
+      catalogue,
+      gateway,
+      client,
+      only: tool,
+      switches: { disabled: new Set(state?.disabledTools ?? []), onChange: onSwitches },
+      // A server for one call is built while its request is served: its read is the call's too.
+      ...(tool !== undefined && state ? { guard: state } : {}),
+    });
   };
   let endpoint: McpEndpoint | null = null;
   let endpointError: string | null = null;

@@ -51,8 +51,9 @@ export class Guardrails {
     return guardState(await this.#settings.readFresh());
   }
 
-  async decide(tool: { name: string; provider: string; class: ToolClass }, client: string): Promise<Verdict> {
-    return decidePolicy(await this.state(), tool, client);
+  /** `state`: the guardrails as already read for this request; read fresh when not given. */
+  async decide(tool: { name: string; provider: string; class: ToolClass }, client: string, state?: GuardState): Promise<Verdict> {
+    return decidePolicy(state ?? (await this.state()), tool, client);
   }
 
   async approvalTimeoutMs(): Promise<number> {

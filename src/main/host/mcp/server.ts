@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { inputRequired, McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
-import { annotationsFor, type ApprovalAnswer } from '../../../shared/policy.js';
+import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
@@ -19,6 +19,12 @@ export interface ServerOptions {
    * one call. A name the catalogue lacks gets the whole catalogue, so the answer is the same.
    */
   only?: string | undefined;
+  /**
+   * The guardrails as read for the request this server answers (with `only`, a server lives for
+   * one request): its call is decided from them, one read of settings.json per request instead
+   * of two. Read during this request, they are as fresh as a read at the call would be.
+   */
+  guard?: GuardState | undefined;
 }
 
 export interface ToolSwitches {
@@ -66,7 +72,7 @@ function schemasOf(spec: AnyToolSpec): ToolSchemas {
 }
 
 /** A fresh McpServer with every catalogue tool, each call routed through the gateway. */
-export function buildMcpServer({ catalogue, gateway, client, switches, only }: ServerOptions): McpServer {
+export function buildMcpServer({ catalogue, gateway, client, switches, only, guard }: ServerOptions): McpServer {
   const server = new McpServer({ name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: { listChanged: true } } });
   const registered = new Map<string, RegisteredTool>();
   const one = only === undefined ? undefined : catalogue.get(only);
@@ -92,6 +98,7 @@ export function buildMcpServer({ catalogue, gateway, client, switches, only }: S
           askClient: !modern && server.server.getClientCapabilities()?.elicitation ? (question) => askThroughClient(ctx, question) : undefined,
           canDefer: modern,
           clientAnswer,
+          guard,
           progress:
             progressToken === undefined
               ? undefined

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { describeRule, type ApprovalAnswer, type CallDecision, type Policy, type Verdict } from '../../../shared/policy.js';
+import { describeRule, type ApprovalAnswer, type CallDecision, type GuardState, type Policy, type Verdict } from '../../../shared/policy.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
@@ -10,8 +10,11 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 const PREVIEW_CHARS = 240;
 const MAX_ERROR_CHARS = 2_000;
 
-/** Decides what happens to a call before it runs (the guardrails); a Verdict also says which rule. */
-export type PolicyHook = (spec: AnyToolSpec, client: string) => Policy | Verdict | Promise<Policy | Verdict>;
+/**
+ * Decides what happens to a call before it runs (the guardrails); a Verdict also says which rule.
+ * `guard`: the guardrails as already read for this very request (CallContext.guard), if any.
+ */
+export type PolicyHook = (spec: AnyToolSpec, client: string, guard?: GuardState) => Policy | Verdict | Promise<Policy | Verdict>;
 
 /** How a person (or nobody) settled a held call. */
 export interface ApprovalResult {
@@ -54,6 +57,11 @@ export interface CallContext {
   canDefer?: boolean;
   /** The person's answer, given through the client in a retried request (verified by the server). */
   clientAnswer?: ApprovalAnswer | undefined;
+  /**
+   * The guardrails as read while this request was being served (a server built for one call):
+   * the policy decides from them instead of reading settings.json again. Absent: it reads.
+   */
+  guard?: GuardState | undefined;
 }
 
 /**
@@ -94,7 +102,7 @@ export class Gateway {
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
-    const verdict = await this.#verdict(spec, ctx.client);
+    const verdict = await this.#verdict(spec, ctx.client, ctx.guard);
     let decision: CallDecision | undefined;
     if (!verdict) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
@@ -197,10 +205,10 @@ export class Gateway {
   }
 
   /** The policy's answer for this call, or null when it cannot be read (a sync throw included). */
-  async #verdict(spec: AnyToolSpec, client: string): Promise<Verdict | null> {
+  async #verdict(spec: AnyToolSpec, client: string, guard: GuardState | undefined): Promise<Verdict | null> {
     const hook = this.#o.policy;
     try {
-      const v = hook ? await hook(spec, client) : 'allow';
+      const v = hook ? await hook(spec, client, guard) : 'allow';
       return typeof v === 'string' ? { policy: v, rule: { kind: 'default', name: spec.class } } : v;
     } catch {
       return null;
