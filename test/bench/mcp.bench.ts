@@ -18,14 +18,14 @@ const BUNDLE_DIR = join(ROOT, 'out', 'bench');
 const CLI = fileURLToPath(new URL('../../bin/tarmac.js', import.meta.url));
 const WARMUP = 500;
 /**
- * Calls per server in the speed phase, split over its rounds. With 9,000 and 1,200, a 16-session
- * burst lasted about 0.35 s, and the same server's bursts ranged from 1,200 to 2,900 calls/s
- * within one run: the median of the rounds' ratios moved by 0.05 from run to run. Bursts about
- * 2.5 times as long steady it, for a minute and a half more per run.
+ * One burst of the speed phase: this many single-session calls, then this many per session at
+ * 16 sessions (about 0.9 s on this machine). Bursts of 300 and 40 (a third of a second) ranged
+ * from 1,200 to 2,900 calls/s for one server within a run; these are about as long as a busy
+ * moment on this machine, so most bursts of a pair see the same machine.
  */
-const SINGLE_CALLS = Number(process.env.BENCH_SINGLE_CALLS ?? 15_000);
+const SINGLE_BURST = Number(process.env.BENCH_SINGLE_BURST ?? 500);
 const CONCURRENT_SESSIONS = 16;
-const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 3_000);
+const CONCURRENT_BURST_EACH = Number(process.env.BENCH_CONCURRENT_BURST ?? 100);
 /**
  * Calls per session per server in the sweep. With 500 (25 per burst, a quarter of a second), the
  * 4 MiB cap read 1.19x and 0.81x of uncapped in two runs of the same code; bursts 2.5 times as
@@ -34,14 +34,18 @@ const CONCURRENT_CALLS_EACH = Number(process.env.BENCH_CONCURRENT_CALLS ?? 3_000
 const SWEEP_CALLS_EACH = Number(process.env.BENCH_SWEEP_CALLS ?? 1250);
 const MEMORY_CALLS = Number(process.env.BENCH_MEMORY_CALLS ?? 50_000);
 /**
- * Speed is measured in short interleaved bursts: the bare SDK and Tarmac run side by side and
- * take turns, this many rounds. Each round's pair of bursts gives a ratio, and the targets check
- * the median of those (pairedRatio); each server's figures over all its bursts are printed too.
+ * Speed is measured in interleaved bursts: the bare SDK and Tarmac run side by side and take
+ * turns, this many rounds. Each round's pair of bursts gives a ratio, and the targets check the
+ * median of those (pairedRatio); each server's figures over all its bursts are printed too.
  * Measured one after the other (a single ~10 s run each), the 16-session throughput ratio swung
  * between 0.67x and 1.02x on this 2-core machine: a busy moment lands on one server, not on the
- * comparison.
+ * comparison. Single rounds still range from about 0.55x to 1.3x (their spread, about 0.14, is
+ * the machine's): with 30 rounds the median moved by about 0.035 from run to run (0.84x to 1.00x
+ * over nine runs of one build); 60 rounds take that to about 0.025, for four more minutes a run.
  */
-const SPEED_ROUNDS = Number(process.env.BENCH_SPEED_ROUNDS ?? 30);
+const SPEED_ROUNDS = Number(process.env.BENCH_SPEED_ROUNDS ?? 60);
+/** The raw node:http floor is context, not a target: a few rounds of it. */
+const RAW_ROUNDS = 10;
 /** The sweep's rounds: five servers take turns, so fewer rounds of longer bursts. */
 const SWEEP_ROUNDS = Number(process.env.BENCH_SWEEP_ROUNDS ?? 20);
 const MEMORY_MARK = Math.round(MEMORY_CALLS * 0.6);
@@ -239,11 +243,9 @@ async function rewarm(contenders: Contender[]): Promise<void> {
   for (const c of contenders) await warmUp(c.single, c.callers);
 }
 
-/** One burst: a share of the single-session calls (unless `manyOnly`), then a share of the 16-session ones. */
-async function burst(c: Contender, rounds: number, manyOnly = false, manyEach = CONCURRENT_CALLS_EACH): Promise<void> {
-  const n = Math.ceil(SINGLE_CALLS / rounds);
-  const one = manyOnly ? null : await timedShare(c.one, n, (samples) => timedCalls(c.single, n, samples));
-  const each = Math.ceil(manyEach / rounds);
+/** One burst: `single` single-session calls (none for 0), then `each` per session at 16 sessions. */
+async function burst(c: Contender, single: number, each: number): Promise<void> {
+  const one = single === 0 ? null : await timedShare(c.one, single, (samples) => timedCalls(c.single, single, samples));
   const many = await timedShare(c.many, each * c.callers.length, (samples) => concurrent(c.callers, each, samples));
   c.bursts.push({ one, many });
 }
@@ -271,7 +273,7 @@ async function speed(entries: { name: string; mode: string; era: Era | 'raw' }[]
     await rewarm(contenders);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-      for (const c of order) await burst(c, rounds);
+      for (const c of order) await burst(c, SINGLE_BURST, CONCURRENT_BURST_EACH);
     }
     return contenders.map((c) => ({
       name: c.name,
@@ -298,7 +300,7 @@ async function sweep(caps: number[], rounds: number): Promise<{ semiSpace: numbe
     await rewarm(contenders);
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-      for (const c of order) await burst(c, rounds, true, SWEEP_CALLS_EACH);
+      for (const c of order) await burst(c, 0, Math.ceil(SWEEP_CALLS_EACH / rounds));
     }
     const out = [];
     for (const [i, c] of contenders.entries()) {
@@ -440,7 +442,7 @@ if (PHASES.has('sweep')) {
 
 // 2. Speed, both eras, every server at the shipped cap; the pairs in interleaved bursts (SPEED_ROUNDS).
 if (PHASES.has('speed')) {
-  const speeds: Speed[] = await speed([{ name: '(a) raw node:http echo', mode: 'raw', era: 'raw' }], SEMI_SPACE_MIB, 1);
+  const speeds: Speed[] = await speed([{ name: '(a) raw node:http echo', mode: 'raw', era: 'raw' }], SEMI_SPACE_MIB, RAW_ROUNDS);
   const ratios: string[] = [];
   for (const era of ERAS) {
     const [b, c] = (await speed(
