@@ -24,6 +24,9 @@ export class KeychainUnavailableError extends Error {
   }
 }
 
+/** Seconds a client refused for a locked keychain is told to wait (Retry-After): it may be unlocked by then. */
+export const KEYCHAIN_RETRY_AFTER_SECONDS = 5;
+
 /** The keychain failure behind an error, if that is what it is (itself, or the cause of one that wraps it). */
 export function keychainFailure(err: unknown): KeychainUnavailableError | null {
   if (err instanceof KeychainUnavailableError) return err;

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
 import type { Logger } from '../log.js';
-import { keychainFailure } from '../secrets.js';
+import { KEYCHAIN_RETRY_AFTER_SECONDS, keychainFailure } from '../secrets.js';
 import { adapterFactory, type ProviderAdapter } from './adapter.js';
 import { ConsentFlow } from './consent.js';
 import { messagePage, pageHeaders } from './pages.js';
@@ -135,7 +135,7 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
   // A keychain that is locked now may be unlocked in a moment: clients are told when to retry.
   provider.use(async (ctx, next) => {
     await next();
-    if (ctx.status === 503) ctx.set('Retry-After', String(KEYCHAIN_RETRY_SECONDS));
+    if (ctx.status === 503) ctx.set('Retry-After', String(KEYCHAIN_RETRY_AFTER_SECONDS));
   });
   for (const event of ['grant.error', 'authorization.error', 'registration_create.error'] as const) {
     provider.on(event, (_ctx: unknown, err: unknown) => o.log.info({ event, err: describe(err) }, 'OAuth request refused'));
@@ -162,9 +162,6 @@ function describe(err: unknown): string {
   const e = err as OAuthError;
   return [e.error, e.error_description].filter(Boolean).join(': ') || e.message;
 }
-
-/** How long a client is asked to wait before retrying a request the locked keychain refused. */
-const KEYCHAIN_RETRY_SECONDS = 5;
 
 /**
  * oidc-provider answers any error it did not raise itself with 500 "server_error: oops! something

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { CONSENT_CSS } from './consent-style.js';
-import { keychainFailure } from '../secrets.js';
+import { KEYCHAIN_RETRY_AFTER_SECONDS, keychainFailure } from '../secrets.js';
 import { messagePage, sendPage, STYLESHEET_PATH } from './pages.js';
 import type { AuthorizationServer } from './provider.js';
 import type { OAuthStore } from './store.js';
@@ -77,7 +77,7 @@ export class OAuthServer {
       if (!keychain || res.headersSent) throw err;
       this.#o.log.warn({ err: keychain.message }, 'OAuth request failed: keychain unavailable');
       if (path.startsWith('/oauth/consent/')) sendPage(res, 503, messagePage('Tarmac cannot reach the keychain', `${keychain.message}. Then start the sign-in again from your app.`));
-      else sendJson(res, 503, { error: 'temporarily_unavailable', error_description: keychain.message }, { 'Retry-After': '5' });
+      else sendJson(res, 503, { error: 'temporarily_unavailable', error_description: keychain.message }, { 'Retry-After': String(KEYCHAIN_RETRY_AFTER_SECONDS) });
     }
     return true;
   }

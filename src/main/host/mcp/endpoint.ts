@@ -7,7 +7,7 @@ import type * as SdkNode from '@modelcontextprotocol/node';
 import type * as SdkServer from '@modelcontextprotocol/server';
 import type * as SdkSse from '@modelcontextprotocol/server-legacy/sse';
 import type { Logger } from '../log.js';
-import { KeychainUnavailableError } from '../secrets.js';
+import { KEYCHAIN_RETRY_AFTER_SECONDS, KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { isLegacyPost } from './era.js';
 import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection, type Unauthorized } from './gate.js';
@@ -244,7 +244,7 @@ export class McpEndpoint {
         // The keychain holding the client tokens is locked or gone: a passing state, not a server bug.
         if (!(err instanceof KeychainUnavailableError)) throw err;
         this.#o.log.warn({ err: err.message }, 'cannot check client tokens');
-        return sendError(res, 503, -32000, `Service unavailable: ${err.message}`, { 'Retry-After': '5' });
+        return sendError(res, 503, -32000, `Service unavailable: ${err.message}`, { 'Retry-After': String(KEYCHAIN_RETRY_AFTER_SECONDS) });
       }
       if (!name) return reject(res, (this.#o.unauthorizedHeaders ?? unauthorized)(req, token !== null));
       client = name;
