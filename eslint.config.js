@@ -10,7 +10,12 @@ const nodeBuiltins = { regex: '^node:', message: 'No Node built-ins here.' };
 const layers = {
   // The host is plain Node: never the desktop shell, the browser-mode server or the UI.
   host: {
-    paths: [electron],
+    paths: [
+      electron,
+      // The CLI bundle is CommonJS and require()s this ESM package: its interop makes `default`
+      // the namespace, so only the named export is the class.
+      { name: 'oidc-provider', importNames: ['default'], message: "Import { Provider } from 'oidc-provider': the CommonJS CLI bundle's interop breaks its default export." },
+    ],
     patterns: [
       electronDeep,
       { regex: '(^|/)(electron|web|renderer|cli)/', message: 'src/main/host imports nothing from src/main/electron, src/main/web, src/main/cli or src/renderer.' },

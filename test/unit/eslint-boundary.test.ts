@@ -43,6 +43,11 @@ describe('the layers', () => {
     }
   });
 
+  it("src/main/host takes oidc-provider's named export, never its default (the CLI bundle's interop breaks it)", async () => {
+    expect(await lint(HOST, "import Provider from 'oidc-provider';\nexport const probeO = Provider;")).toContain('no-restricted-imports');
+    expect(await lint(HOST, "import { Provider } from 'oidc-provider';\nexport const probeO = Provider;")).toEqual([]);
+  });
+
   it('allows electron in the desktop shell', async () => {
     expect(await lint(SHELL, "import { app } from 'electron';\nexport const probeA = app;")).not.toContain('no-restricted-imports');
   });

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type Provider from 'oidc-provider';
-import type { InteractionDetails } from 'oidc-provider';
+import type { InteractionDetails, Provider } from 'oidc-provider';
 import type { Logger } from '../log.js';
 import { consentPage, messagePage, sendPage } from './pages.js';
 import type { OAuthStore } from './store.js';

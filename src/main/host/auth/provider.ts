@@ -1,6 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
+// The named export, not the default: the CommonJS CLI bundle require()s this ESM package, and its
+// Node-mode interop makes `default` the whole namespace (every OAuth route answered 500).
+import { Provider, errors, type ClientInstance, type HookContext, type OAuthError } from 'oidc-provider';
 import type { Logger } from '../log.js';
 import { KEYCHAIN_RETRY_AFTER_SECONDS, keychainFailure } from '../secrets.js';
 import { adapterFactory, type ProviderAdapter } from './adapter.js';

@@ -92,11 +92,16 @@ export class OAuthServer {
     return this.#o.urls.challenge(req, hadToken);
   }
 
+  /**
+   * The authorization server, made once per process: its signing key and cookie keys live as long
+   * as it does. Making it does no I/O, so a failure would only repeat: it is kept, logged once,
+   * and every OAuth request then answers 500 without importing or generating anything again.
+   */
   #load(): Promise<AuthorizationServer> {
     this.#server ??= import('./provider.js')
       .then((m) => m.createAuthorizationServer(this.#o))
       .catch((err: unknown) => {
-        this.#server = null;
+        this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'OAuth authorization server failed to start');
         throw err;
       });
     return this.#server;
