@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { KEYCHAIN_RETRY_AFTER_SECONDS, keychainFailure } from '../secrets.js';
 import { adapterFactory, type ProviderAdapter } from './adapter.js';
 import { ConsentFlow } from './consent.js';
+import { describeMetadataFailure } from './metadata-failure.js';
 import { messagePage, pageHeaders } from './pages.js';
 import type { OAuthStore } from './store.js';
 import { isLoopbackRedirect, MCP_SCOPE, redirectUriAllowed, type AuthUrls } from './urls.js';
@@ -84,7 +85,7 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
     // port: such clients are native apps, RFC 8252 §7.3) or https; nothing else gets a code.
     extraClientMetadata: {
       properties: ['tarmac_redirect_policy'],
-      validator(_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) {
+      validator(ctx: HookContext | undefined, key: string, _value: unknown, metadata: Record<string, unknown>) {
         if (key !== 'tarmac_redirect_policy') return;
         const uris = Array.isArray(metadata.redirect_uris) ? (metadata.redirect_uris as unknown[]) : [];
         for (const uri of uris) {
@@ -94,7 +95,18 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
             throw err;
           }
         }
-        if (uris.some((u) => typeof u === 'string' && isLoopbackRedirect(u))) metadata.application_type = 'native';
+        const loopback = uris.some((u) => typeof u === 'string' && isLoopbackRedirect(u));
+        // application_type (SEP-837) as the client registered it. A registration that leaves it
+        // out (older clients; oidc-provider then assumes "web") is a native app when it redirects
+        // to loopback. A client that says "web" is a web server's app, and a loopback redirect
+        // would hand its codes to whatever listens on this computer: refused.
+        const stated = ctx?.oidc?.route === 'registration' ? statedApplicationType(ctx.oidc.body) : undefined;
+        if (stated === 'web' && loopback) {
+          throw new errors.InvalidClientMetadata(
+            'a loopback redirect_uri (http://127.0.0.1, [::1], localhost) belongs to an app on this computer: register it with application_type "native", or use an https redirect for a web app',
+          );
+        }
+        if (stated === undefined && loopback) metadata.application_type = 'native';
       },
     },
     routes: {
@@ -127,6 +139,12 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
     renderError: (ctx: HookContext, out: { error?: string; error_description?: string }, error: unknown) => {
       for (const [k, v] of Object.entries(pageHeaders())) ctx.set(k, v);
       ctx.type = 'html';
+      // A client ID metadata document that could not be used: which URL, why, and what to do.
+      const metadata = describeMetadataFailure(error, ctx.oidc?.params?.client_id ?? ctx.query?.client_id);
+      if (metadata) {
+        ctx.body = messagePage(metadata.title, metadata.message);
+        return;
+      }
       // A locked keychain is the one server error the person can fix; its message says how.
       const detail = keychainFailure(error)?.message ?? out.error_description ?? out.error ?? 'Unknown error';
       ctx.body = messagePage('This sign-in cannot continue', `${detail.replace(/\.$/, '')}. Then start the sign-in again from your app.`);
@@ -158,6 +176,12 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
       });
     },
   };
+}
+
+/** The application_type a registration request names, if it names one. */
+function statedApplicationType(body: unknown): string | undefined {
+  const value = (body as { application_type?: unknown } | undefined)?.application_type;
+  return typeof value === 'string' ? value : undefined;
 }
 
 function describe(err: unknown): string {
