@@ -41,10 +41,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A server nobody can reach: it resets every connection. Held by the test until the suite ends,
+ * not a port it freed (another test's server could take that one before the sign-in tries it).
+ */
+async function resettingServer(): Promise<string> {
+  const srv = createServer((socket) => socket.resetAndDestroy());
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  suite.defer(() => new Promise<void>((resolve) => srv.close(() => resolve())));
+  return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+}
+
 describe('Flight Control sign-in in the window', () => {
   it('an unreachable server is a clear inline error and nothing is saved', async () => {
     const { ui, accounts } = await open();
-    await accounts.connect('flightctl', `http://127.0.0.1:${await freePort()}`);
+    await accounts.connect('flightctl', await resettingServer());
     await expect.poll(() => accounts.alert('flightctl').textContent()).toMatch(/Cannot reach the server/);
     expect(await ui.t.secrets.get(ACCOUNTS.session)).toBeNull();
   });

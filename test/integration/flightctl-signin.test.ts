@@ -1,4 +1,4 @@
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,8 @@ interface Setup {
   events: SignInEvent[];
   /** What the platform "open URL" hook does in this test. */
   onBrowser(fn: (url: string) => void): void;
+  /** The port the last sign-in listened on (they ask for port 0: any free one), from the URL the browser was sent to. */
+  callbackPort(): number;
 }
 
 async function setup(options: Partial<FlightctlAccountsOptions> = {}): Promise<Setup> {
@@ -65,26 +67,47 @@ async function setup(options: Partial<FlightctlAccountsOptions> = {}): Promise<S
   cleanups.push(() => provider.close());
   const events: SignInEvent[] = [];
   let hook: (url: string) => void = () => undefined;
+  let opened = '';
   const accounts = new FlightctlAccounts({
     ctx: tc.ctx,
     provider,
-    openBrowser: async (url) => hook(url),
+    openBrowser: async (url) => {
+      opened = url;
+      hook(url);
+    },
     onEvent: (e) => events.push(e),
     ...options,
   });
-  return { tc, provider, accounts, events, onBrowser: (fn) => (hook = fn) };
+  const callbackPort = () => Number(new URL(new URL(opened).searchParams.get('redirect_uri')!).port);
+  return { tc, provider, accounts, events, onBrowser: (fn) => (hook = fn), callbackPort };
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+/**
+ * True while this process listens on the port (the callback listener is still open). Read from the
+ * kernel's socket table (Linux), not by binding the port: once the listener closed, the port is
+ * free for anyone, and another test's server may have it by the time we look.
+ */
+async function listensOn(port: number): Promise<boolean> {
+  if (process.platform !== 'linux') return !(await canBind(port));
+  const ours = new Set<string>();
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode) ours.add(inode);
+  }
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const lines = (await readFile(table, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const line of lines) {
+      const f = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; field 9 is the socket's inode.
+      if (f.length > 9 && parseInt(f[1]!.split(':')[1]!, 16) === port && f[3] === '0A' && ours.has(f[9]!)) return true;
+    }
+  }
+  return false;
 }
 
-/** True when nothing listens on the port any more (the callback listener was closed). */
-async function portIsFree(port: number): Promise<boolean> {
+/** Elsewhere: whether the port can be bound, the best a test can do without the socket table. */
+async function canBind(port: number): Promise<boolean> {
   const srv = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -135,14 +158,15 @@ const proxyPosts = (s: FlightctlSim) => s.requests.filter((r) => r.method === 'P
 describe('browser sign-in (authorization code + PKCE, loopback redirect)', () => {
   it('v1.x: real login and consent pages, code exchanged at the token proxy, tokens in the keyring, tools use the id token, rotation, revocation, sign-out', async () => {
     const s = await sim();
-    const { tc, provider, accounts, events, onBrowser } = await setup();
-    const port = await freePort();
+    const { tc, provider, accounts, events, onBrowser, callbackPort } = await setup();
     let driving: Promise<string> | undefined;
     onBrowser((url) => {
       driving = driveLogin(url);
     });
 
-    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port });
+    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 });
+    const port = callbackPort();
+    expect(port).toBeGreaterThan(0);
     expect(await driving).toBe('Signed in to Flight Control');
     expect(status.state).toBe('ready');
     expect(status.details).toMatchObject({ server: s.url, organization: s.orgs[0]!.id, account: 'sim-user', bearer: 'id token', refresh: 'API token proxy (sim-oidc)' });
@@ -166,7 +190,7 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
     expect(proxyPosts(s).map((r) => r.status)).toEqual([200]);
     expect(s.requests.some((r) => r.path === '/api/v1/auth/validate' && r.status === 200)).toBe(true);
     expect(s.requests.some((r) => r.path === '/api/v1/organizations' && r.status === 200)).toBe(true);
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(port)).toBe(false);
 
     // In the real keyring: read back through a fresh store, not a cache.
     const stored = await readSession(new SecretStore({ service: tc.secrets.service }));
@@ -223,7 +247,7 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
       expect(new URL(url).searchParams.get('client_id')).toBe(s.publicClientId);
       driving = driveLogin(url);
     });
-    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: await freePort() });
+    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 });
     expect(await driving).toBe('Signed in to Flight Control');
     expect(status).toMatchObject({ state: 'ready', details: { bearer: 'access token' } });
     const stored = await readSession(tc.secrets);
@@ -238,47 +262,44 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
 
   it('Cancel on the consent page ends with a clear message, the listener closed and nothing saved', async () => {
     const s = await sim();
-    const { tc, accounts, onBrowser } = await setup();
-    const port = await freePort();
+    const { tc, accounts, onBrowser, callbackPort } = await setup();
     let driving: Promise<string> | undefined;
     onBrowser((url) => {
       driving = driveLogin(url, 'cancel');
     });
-    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port }).catch((e: unknown) => e);
+    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignInError);
     expect((err as SignInError).code).toBe('denied');
     expect((err as Error).message).toMatch(/cancelled at the identity provider \(access_denied.*nothing was saved/);
     expect(await driving).toBe('Sign-in failed');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
     expect(proxyPosts(s)).toHaveLength(0);
     await expectNothingSaved(tc);
   });
 
   it('a callback with the wrong state is refused: state mismatch, listener closed, no code exchange, nothing saved', async () => {
     const s = await sim();
-    const { tc, accounts, onBrowser } = await setup();
-    const port = await freePort();
+    const { tc, accounts, onBrowser, callbackPort } = await setup();
     let forged: Promise<{ status: number; text: string }> | undefined;
     onBrowser((url) => {
       const redirect = new URL(url).searchParams.get('redirect_uri')!;
       // An answer for some other request arrives first (a forged or stale redirect).
       forged = fetch(`${redirect}?code=forged-code&state=not-the-state`).then(async (r) => ({ status: r.status, text: await r.text() }));
     });
-    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port }).catch((e: unknown) => e);
+    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 }).catch((e: unknown) => e);
     expect((err as SignInError).code).toBe('state-mismatch');
     expect((err as Error).message).toMatch(/state mismatch.*saved nothing/);
     const page = await forged!;
     expect(page.status).toBe(400);
     expect(page.text).toContain('state mismatch');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
     expect(proxyPosts(s)).toHaveLength(0);
     await expectNothingSaved(tc);
   });
 
   it('an error answer without this sign-in\'s state (a forged redirect) is refused with 400 and ignored: the real answer still signs in', async () => {
     const s = await sim();
-    const { tc, accounts, onBrowser } = await setup();
-    const port = await freePort();
+    const { tc, accounts, onBrowser, callbackPort } = await setup();
     const forged: Array<{ status: number; text: string }> = [];
     let driving: Promise<string> | undefined;
     onBrowser((url) => {
@@ -292,23 +313,22 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
         return driveLogin(url);
       })();
     });
-    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port });
+    const status = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 });
     expect(await driving).toBe('Signed in to Flight Control');
     expect(status.state).toBe('ready');
     expect(forged.map((f) => f.status)).toEqual([400, 400]);
     for (const f of forged) expect(f.text).toContain('state mismatch');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
     expect(await readSession(new SecretStore({ service: tc.secrets.service }))).toMatchObject({ apiUrl: s.url, origin: { source: 'tarmac' } });
   });
 
   it('gives up after the (injectable) timeout with a clear message and the listener closed', async () => {
     const s = await sim();
-    const { tc, accounts } = await setup({ browserTimeoutMs: 300 });
-    const port = await freePort();
-    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port }).catch((e: unknown) => e);
+    const { tc, accounts, callbackPort } = await setup({ browserTimeoutMs: 300 });
+    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 }).catch((e: unknown) => e);
     expect((err as SignInError).code).toBe('timeout');
     expect((err as Error).message).toBe('The sign-in was not finished in the browser within 0.3 seconds; Tarmac stopped waiting and saved nothing. Start the sign-in again.');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
     await expectNothingSaved(tc);
   });
 
@@ -319,19 +339,21 @@ describe('browser sign-in (authorization code + PKCE, loopback redirect)', () =>
 
   it('an AbortSignal (the UI Cancel button) and cancelSignIn() stop the wait and close the listener', async () => {
     const s = await sim();
-    const { tc, accounts, onBrowser } = await setup();
-    const port = await freePort();
+    const { tc, accounts, onBrowser, callbackPort } = await setup();
     const controller = new AbortController();
-    onBrowser(() => controller.abort());
-    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port }, { signal: controller.signal }).catch((e: unknown) => e);
+    // While the sign-in waits, its listener shows in the socket table (the check below can see one).
+    let listening: Promise<boolean> | undefined;
+    onBrowser(() => (listening = listensOn(callbackPort()).finally(() => controller.abort())));
+    const err = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 }, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(await listening).toBe(true);
     expect((err as SignInError).code).toBe('cancelled');
     expect((err as Error).message).toBe('The sign-in was cancelled; nothing was saved.');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
 
     onBrowser(() => void accounts.cancelSignIn());
-    const err2 = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: port }).catch((e: unknown) => e);
+    const err2 = await accounts.signInFlightctlBrowser({ apiUrl: s.url, callbackPort: 0 }).catch((e: unknown) => e);
     expect((err2 as SignInError).code).toBe('cancelled');
-    expect(await portIsFree(port)).toBe(true);
+    expect(await listensOn(callbackPort())).toBe(false);
     await expectNothingSaved(tc);
   });
 
@@ -476,12 +498,12 @@ describe('other sign-in paths', () => {
     });
     const v0 = await sim({ auth: 'v0', organizationsEnabled: false });
     expect(await accounts.flightctlAuthInfo({ apiUrl: v0.url })).toMatchObject({ authEnabled: true, providers: [{ name: 'OIDC', type: 'OIDC', methods: ['browser', 'password', 'token'] }], organizationsEnabled: false });
-    const unknown = await accounts.signInFlightctlBrowser({ apiUrl: v1.url, provider: 'nope', callbackPort: await freePort() }).catch((e: unknown) => e);
+    const unknown = await accounts.signInFlightctlBrowser({ apiUrl: v1.url, provider: 'nope', callbackPort: 0 }).catch((e: unknown) => e);
     expect((unknown as Error).message).toBe('The server has no auth provider named "nope"; it offers sim-oidc (oidc).');
 
     const off = await sim({ auth: 'none' });
     expect((await accounts.flightctlAuthInfo({ apiUrl: off.url })).authEnabled).toBe(false);
-    await accounts.signInFlightctlBrowser({ apiUrl: off.url, callbackPort: await freePort() });
+    await accounts.signInFlightctlBrowser({ apiUrl: off.url, callbackPort: 0 });
     expect(events).toEqual([]);
     expect(await tc.secrets.get(ACCOUNTS.session)).toBeNull();
     expect((await tc.settings.read()).flightctl).toEqual({ apiUrl: off.url });
@@ -519,8 +541,8 @@ describe('CLI', () => {
       readStdin: async () => '',
     };
     const overrides = { keychainService: service, env: { HOME: dataDir, XDG_CONFIG_HOME: join(dataDir, 'xdg') } };
-    const port = String(await freePort());
-    expect(await runCli(['login', 'flightctl', s.url, '--callback-port', port, '--data-dir', dataDir], io, overrides)).toBe(0);
+    // --callback-port 0: any free port (the identity provider takes any loopback port).
+    expect(await runCli(['login', 'flightctl', s.url, '--callback-port', '0', '--data-dir', dataDir], io, overrides)).toBe(0);
     expect(await driving).toBe('Signed in to Flight Control');
     expect(out.join('\n')).toMatch(new RegExp(`Flight Control: ready: signed in as sim-user to ${s.url}`));
     expect(out.join('\n')).toContain(`organization: ${s.orgs[0]!.id}`);
@@ -603,7 +625,7 @@ describe('CLI', () => {
     };
     const base = ['login', 'flightctl', '--data-dir', join(dataDir, 'tarmac')];
     const runs = [
-      { args: [...base, s.url, '--callback-port', String(await freePort())], input: '' },
+      { args: [...base, s.url, '--callback-port', '0'], input: '' },
       { args: [...base, s.url, '--password', '--username', 'ana'], input: `${USER_PASSWORD}\n` },
       { args: [...base, s.url, '--token-stdin'], input: `${idToken}\n` },
       { args: [...base, '--import', yaml], input: '' },
