@@ -8,6 +8,7 @@ import { TOOL_CALL_STATUSES, type ToolCallStatus } from './activity.js';
 import type { ApiArgs, ApiMethod } from './api.js';
 import { TOOL_CLASSES, type ToolClass } from './policy.js';
 import { ClientActionInputSchema, ClientActionSchema } from './clients.js';
+import { CLIENT_NAME_PATTERN, CLIENT_NAME_RULE } from './credentials.js';
 
 const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
 const name = z.string().min(1).max(64);
@@ -37,6 +38,8 @@ export const activityFilter = z.strictObject({
   status: z.enum(TOOL_CALL_STATUSES as [ToolCallStatus, ...ToolCallStatus[]]).optional(),
   text: z.string().min(1).max(500).optional(),
 });
+/** An MCP client's credential name: the rule `tarmac token create` keeps to. */
+const clientName = z.string().max(64).regex(CLIENT_NAME_PATTERN, `not a valid client name: ${CLIENT_NAME_RULE}`);
 const callId = z.string().min(1).max(100);
 const policy = z.enum(['allow', 'ask', 'deny']);
 const policyTarget = z.strictObject({ kind: z.enum(['tool', 'class', 'provider']), name: z.string().min(1).max(128) });
@@ -52,6 +55,9 @@ export const API_ARGS = {
   listClients: z.tuple([]),
   changeClients: z.tuple([ClientActionSchema, ClientActionInputSchema.strict()]),
   registerDetectedClients: z.tuple([z.boolean()]),
+  listCredentials: z.tuple([]),
+  createToken: z.tuple([clientName]),
+  revokeCredential: z.tuple([clientName]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   openFolder: z.tuple([z.enum(['data', 'logs'])]),

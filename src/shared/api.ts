@@ -4,6 +4,7 @@
  * and the HTTP routes are derived from, and the compiler checks it against TarmacApi.
  */
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from './clients.js';
+import type { CreatedToken, McpCredential } from './credentials.js';
 
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
@@ -206,6 +207,16 @@ export interface TarmacApi {
   /** Register every detected client that is not registered yet (same dry-run rule). */
   registerDetectedClients(dryRun: boolean): Promise<ClientChange[]>;
 
+  /** Every credential that can reach the endpoint, static tokens and OAuth clients together, by name. */
+  listCredentials(): Promise<McpCredential[]>;
+  /**
+   * A static token for a new client name; the answer is the only place its value appears.
+   * `conflict` when a client of either kind has the name already (nothing is replaced).
+   */
+  createToken(name: string): Promise<CreatedToken>;
+  /** Revoke a client of either kind: its requests are refused from the next one on, its sessions close. */
+  revokeCredential(name: string): Promise<void>;
+
   getSettings(): Promise<AppSettings>;
   /** A new port restarts the endpoint; a busy port is an error and the old port keeps serving. */
   updateSettings(patch: SettingsPatch): Promise<AppSettings>;
@@ -261,6 +272,9 @@ export const API_METHODS = [
   'listClients',
   'changeClients',
   'registerDetectedClients',
+  'listCredentials',
+  'createToken',
+  'revokeCredential',
   'getSettings',
   'updateSettings',
   'openFolder',
@@ -298,6 +312,8 @@ export interface TarmacEventMap {
   statusChanged: HostStatus;
   /** A client was registered, removed or repaired, or connected (its last connection changed). */
   clientsChanged: ClientState[];
+  /** A credential was created or revoked (here or by `tarmac token` elsewhere), or one was used or connected. */
+  credentialsChanged: McpCredential[];
   signIn: SignInEvent;
   settingsChanged: AppSettings;
   /** A tool call started or finished (its record, already redacted). */

@@ -1,6 +1,7 @@
 /**
  * Screenshots of every page in light and dark, for looking at (npm run screenshots): first as a
  * new user finds them (signed out), then signed in to both providers with a client connected.
+ * Clients > Access and its dialogs are shot at 1280x800 and 800x600 too.
  * Written to test-results/screenshots (git-ignored); `--docs` also refreshes the two the README
  * shows (docs/overview.png, docs/accounts.png).
  */
@@ -47,6 +48,46 @@ async function shootDialog(page: Page, client: string) {
   }
 }
 
+/** Clients > Access, its Create token dialog (with the token shown once) and Revoke's confirmation, at 1280x800 and 800x600. */
+async function shootAccess(page: Page) {
+  for (const [width, height] of [
+    [1280, 800],
+    [800, 600],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      const at = `${width}x${height}-${scheme}`;
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('tab', { name: /^Access/ }).click();
+      await page.getByTestId('credential-claude-code').waitFor();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(out, `daily-access-${at}.png`) });
+      await page.getByRole('button', { name: 'Create token' }).click();
+      // The form, with the rule it checks before asking the host.
+      await page.getByLabel('Client name').fill('CI Runner');
+      await page.keyboard.press('Enter');
+      await page.getByText('Not a valid name').waitFor();
+      await page.screenshot({ path: join(out, `daily-access-create-${at}.png`) });
+      await page.getByLabel('Client name').fill(`ci-${width}-${scheme}`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('textbox', { name: `Token for ci-${width}-${scheme}` }).waitFor();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(out, `daily-access-token-${at}.png`) });
+      await page.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      await page.getByTestId('credential-cursor').getByRole('button', { name: 'Revoke cursor' }).click();
+      await page.getByRole('alertdialog').waitFor();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(out, `daily-access-revoke-${at}.png`) });
+      await page.keyboard.press('Escape');
+      await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+      await ui.mode.api.api.revokeCredential(`ci-${width}-${scheme}`);
+    }
+  }
+  await page.setViewportSize({ width: 1200, height: 860 });
+}
+
 try {
   // Some AI clients "installed" in the temporary HOME, with files of their own.
   for (const dir of ['.cursor', '.gemini', '.codex', '.claude']) await mkdir(join(ui.home, dir), { recursive: true });
@@ -91,6 +132,12 @@ try {
   await page.getByRole('button', { name: 'Deny' }).click();
   await waiting;
   await shootDialog(page, 'codex');
+  // Clients > Access with both kinds: an OAuth client, and a token with a long name made by hand.
+  await ui.t.host.oauth.saveClient('vscode-client', { client_name: 'Visual Studio Code', redirect_uris: ['http://127.0.0.1:33418/callback'] });
+  await ui.t.host.oauth.approve('vscode-client', 'Visual Studio Code', (n) => ui.t.host.clients.hasStaticName(n));
+  await ui.t.host.clients.createToken('nightly-deploy-agent-for-the-edge-fleet-staging-environment');
+  await Promise.all([ui.t.host.tokens.refresh(), ui.t.host.oauth.refresh()]);
+  await shootAccess(page);
   // The charts and one call's details, in both schemes.
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

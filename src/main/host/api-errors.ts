@@ -8,6 +8,7 @@ import { SignInError, type SignInErrorCode } from './accounts/errors.js';
 import { FlySignInError, type FlySignInErrorCode } from './accounts/fly.js';
 import { ClientActionError, ConfigParseError, ForeignEntryError, UnknownClientError } from './clients/errors.js';
 import { BindError } from './mcp/endpoint.js';
+import { InvalidClientNameError } from './mcp/tokens.js';
 import { FlightctlError, type FlightctlErrorKind } from './providers/flightctl/errors.js';
 import { FlyctlNotFoundError } from './providers/fly/flyctl.js';
 import { KeychainUnavailableError } from './secrets.js';
@@ -74,6 +75,7 @@ function codeOf(err: unknown): ApiErrorCode {
   if (err instanceof ForeignEntryError) return 'conflict';
   if (err instanceof UnknownClientError) return 'not-found';
   if (err instanceof ClientActionError) return 'invalid-input';
+  if (err instanceof InvalidClientNameError) return 'invalid-input';
   if (err instanceof Error && err.name === 'AbortError') return 'cancelled';
   return 'internal';
 }

@@ -17,6 +17,7 @@ import { API_ARGS } from '../../shared/api-schema.js';
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from '../../shared/clients.js';
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
+import { createCredentials } from './clients/credentials.js';
 import type { ClientRegistrar } from './clients/registrar.js';
 import type { Launcher } from './clients/types.js';
 import type { Host } from './index.js';
@@ -111,6 +112,14 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     clientsSent = text;
     emit({ type: 'clientsChanged', data: list });
   };
+  // Every credential that can reach the endpoint; a token made or revoked can make a registration stale.
+  const credentials = createCredentials(host, {
+    emit: (data) => emit({ type: 'credentialsChanged', data }),
+    onSetChanged: () => {
+      if (clientsSent !== null) void pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));
+    },
+    ...(options.coalesceMs !== undefined ? { coalesceMs: options.coalesceMs } : {}),
+  });
   const changeClients = async (action: ClientAction, input: ClientActionInput): Promise<ClientChange[]> => {
     const { runClientAction } = await import('./clients/registrar.js');
     try {
@@ -119,7 +128,11 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       return changes.map((c) => ({ ...c, diff: host.redactor.text(c.diff) }));
     } finally {
       // Written or partly written: every window shows the files as they now are.
-      if (!input.dryRun) await pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));
+      if (!input.dryRun) {
+        await pushClients().catch((err: unknown) => host.log.warn({ err: String(err) }, 'client list failed'));
+        // Registering makes a token, removing revokes one.
+        credentials.refresh();
+      }
     }
   };
 
@@ -348,6 +361,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       return targets.length ? changeClients('register', { clients: targets, dryRun }) : [];
     },
 
+    listCredentials: () => credentials.list(),
+    createToken: (name) => credentials.create(name),
+    revokeCredential: (name) => credentials.revoke(name),
+
     getSettings: settings,
 
     async updateSettings(patch: SettingsPatch) {
@@ -440,6 +457,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       clearTimeout(timer);
       stopWatching();
       stopActivity();
+      credentials.close();
       stopGuardrails();
       stopApprovals();
       removeApprover();

@@ -44,6 +44,9 @@ export function useHostEvents() {
           case 'clientsChanged':
             queryClient.setQueryData(keys.clients, event.data);
             break;
+          case 'credentialsChanged':
+            queryClient.setQueryData(keys.credentials, event.data);
+            break;
           case 'settingsChanged':
             queryClient.setQueryData(keys.settings, event.data);
             break;

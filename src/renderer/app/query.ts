@@ -23,6 +23,7 @@ export const keys = {
   settings: ['settings'] as const,
   guardrails: ['guardrails'] as const,
   clients: ['clients'] as const,
+  credentials: ['credentials'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };

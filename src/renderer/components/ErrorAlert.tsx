@@ -18,10 +18,13 @@ const TITLES: Partial<Record<ApiError['code'], string>> = {
   unsupported: 'Not available',
 };
 
-/** An API failure as the person should read it: what happened and what to do (the host's message says both). */
-export function ErrorAlert({ error }: { error: unknown }) {
+/**
+ * An API failure as the person should read it: what happened and what to do (the host's message
+ * says both). `titles` names a code the way this place means it (a `conflict` of names, not of files).
+ */
+export function ErrorAlert({ error, titles }: { error: unknown; titles?: Partial<Record<ApiError['code'], string>> }) {
   if (!error) return null;
-  const title = error instanceof ApiError ? (TITLES[error.code] ?? 'Something went wrong') : 'Something went wrong';
+  const title = error instanceof ApiError ? (titles?.[error.code] ?? TITLES[error.code] ?? 'Something went wrong') : 'Something went wrong';
   const message = error instanceof Error ? error.message : String(error);
   return (
     <Alert tone={error instanceof ApiError && error.code === 'cancelled' ? 'info' : 'danger'} title={title} live>

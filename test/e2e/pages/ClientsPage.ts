@@ -57,3 +57,49 @@ export class ClientsPage {
     return this.page.getByRole('status').filter({ hasText: 'Restart the client' });
   }
 }
+
+/** Clients > Access: every credential that can reach the endpoint, Create token, Revoke. */
+export class AccessPanel {
+  constructor(readonly page: Page) {}
+
+  async goto(): Promise<this> {
+    await this.page.getByRole('link', { name: 'Clients' }).click();
+    await this.page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    await this.tab().click();
+    await this.heading().waitFor();
+    await this.page.getByRole('list', { name: /^Clients that can reach Tarmac/ }).waitFor();
+    return this;
+  }
+
+  tab(): Locator {
+    return this.page.getByRole('tab', { name: /^Access/ });
+  }
+
+  heading(): Locator {
+    return this.page.getByRole('heading', { name: /^Clients that can reach Tarmac/, level: 2 });
+  }
+
+  row(name: string): Locator {
+    return this.page.getByTestId(`credential-${name}`);
+  }
+
+  createButton(): Locator {
+    return this.page.getByRole('button', { name: 'Create token' }).first();
+  }
+
+  revokeButton(name: string): Locator {
+    return this.row(name).getByRole('button', { name: `Revoke ${name}` });
+  }
+
+  dialog(): Locator {
+    return this.page.getByRole('dialog').or(this.page.getByRole('alertdialog'));
+  }
+
+  nameField(): Locator {
+    return this.dialog().getByLabel('Client name');
+  }
+
+  tokenField(name: string): Locator {
+    return this.dialog().getByRole('textbox', { name: `Token for ${name}`, exact: true });
+  }
+}

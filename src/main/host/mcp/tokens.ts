@@ -3,12 +3,12 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CLIENT_NAME_PATTERN, CLIENT_NAME_RULE } from '../../../shared/credentials.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { SecretStore } from '../secrets.js';
 
 /** Keychain account prefix for per-client MCP bearer tokens. */
 export const TOKEN_ACCOUNT_PREFIX = 'mcp-token:';
-const CLIENT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const IndexSchema = z.object({
   /** Changes on every write, so a reader comparing file stamps never mistakes a new file for the old one. */
@@ -27,11 +27,7 @@ export class InvalidClientNameError extends Error {
 }
 
 export function assertClientName(name: string): void {
-  if (!CLIENT_NAME.test(name)) {
-    throw new InvalidClientNameError(
-      `"${name}" is not a valid client name: use 1-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`,
-    );
-  }
+  if (!CLIENT_NAME_PATTERN.test(name)) throw new InvalidClientNameError(`"${name}" is not a valid client name: ${CLIENT_NAME_RULE}`);
 }
 
 /**

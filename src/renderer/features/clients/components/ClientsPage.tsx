@@ -1,9 +1,13 @@
 import { Search } from 'lucide-react';
+import { Tabs } from 'radix-ui';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { ClientChange, ClientState } from '../../../../shared/clients.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button, PageHeader, Spinner } from '../../../components/ui.js';
 import { useClientPlan, useClients, type ClientRequest } from '../hooks/useClients.js';
+import { useCredentials } from '../hooks/useCredentials.js';
+import { AccessPanel } from './AccessPanel.js';
 import { ChangeDialog } from './ChangeDialog.js';
 import { ClientCard } from './ClientCard.js';
 
@@ -22,8 +26,11 @@ function rank(c: ClientState): number {
   return c.detected ? 1 : 2;
 }
 
-/** Register Tarmac in AI clients, see where each stands, fix the stale ones. */
+/** Register Tarmac in AI clients, see where each stands, fix the stale ones; and every credential that can reach it. */
 export function ClientsPage() {
+  const [params, setParams] = useSearchParams();
+  const view = params.get('view') === 'access' ? 'access' : 'apps';
+  const credentials = useCredentials();
   const clients = useClients();
   const { plan, preview, apply, cancel } = useClientPlan();
   const [query, setQuery] = useState('');
@@ -50,65 +57,93 @@ export function ClientsPage() {
         title="Clients"
         description="Register Tarmac in the AI apps on this computer. Each gets its own credential, so the activity log says which one called; you see every change to their files before it is written."
       />
-      {clients.isPending ? <Spinner label="Looking for AI clients on this computer…" /> : null}
-      {clients.error ? <ErrorAlert error={clients.error} /> : null}
-      {clients.data ? (
-        <>
-          <div className="toolbar">
-            <div className="search">
-              <Search size={16} aria-hidden="true" />
-              <label htmlFor="client-filter" className="visually-hidden">
-                Filter clients by name
-              </label>
-              <input id="client-filter" className="input" type="search" placeholder="Filter by name" value={query} onChange={(e) => setQuery(e.target.value)} />
-            </div>
-            <Button
-              variant="primary"
-              busy={preview.isPending && preview.variables?.key === 'detected'}
-              disabled={busy || waiting.length === 0}
-              onClick={() => request({ key: 'detected', action: 'register', clients: [], title: 'Register all detected clients' })}
-            >
-              Register all detected{waiting.length ? ` (${waiting.length})` : ''}
-            </Button>
-          </div>
-          {failed?.request.key === 'detected' ? <ErrorAlert error={failed.error} /> : null}
-          {preview.isPending && preview.variables?.key === 'detected' ? <Spinner label="Working out the changes…" /> : null}
-          {done ? <DoneAlert done={done} clients={clients.data} /> : null}
-          <p className="small muted" role="status">
-            {shown.length === clients.data.length ? `${clients.data.length} clients` : `${shown.length} of ${clients.data.length} clients match “${query.trim()}”`}
-            {', '}
-            {clients.data.filter((c) => c.status === 'registered').length} registered, {clients.data.filter((c) => c.detected).length} installed.
-          </p>
-          {SECTIONS.map(({ title, help, has }) => {
-            const inSection = shown.filter(has);
-            if (!inSection.length) return null;
-            const headingId = `clients-${title.replace(/\W+/g, '-').toLowerCase()}`;
-            return (
-              <section key={title} className="stack" aria-labelledby={headingId}>
-                <div>
-                  <h2 className="section-title" id={headingId}>
-                    {title} ({inSection.length})
-                  </h2>
-                  <p className="help">{help}</p>
+      <Tabs.Root
+        value={view}
+        onValueChange={(v) =>
+          setParams(
+            (prev) => {
+              const p = new URLSearchParams(prev);
+              if (v === 'access') p.set('view', 'access');
+              else p.delete('view');
+              return p;
+            },
+            { replace: true },
+          )
+        }
+      >
+        <Tabs.List className="tabs-list" aria-label="Clients views">
+          <Tabs.Trigger value="apps" className="tab">
+            AI apps
+          </Tabs.Trigger>
+          <Tabs.Trigger value="access" className="tab">
+            Access{credentials.data ? ` (${credentials.data.length})` : ''}
+          </Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content value="apps" className="tab-panel stack-page">
+          {clients.isPending ? <Spinner label="Looking for AI clients on this computer…" /> : null}
+          {clients.error ? <ErrorAlert error={clients.error} /> : null}
+          {clients.data ? (
+            <>
+              <div className="toolbar">
+                <div className="search">
+                  <Search size={16} aria-hidden="true" />
+                  <label htmlFor="client-filter" className="visually-hidden">
+                    Filter clients by name
+                  </label>
+                  <input id="client-filter" className="input" type="search" placeholder="Filter by name" value={query} onChange={(e) => setQuery(e.target.value)} />
                 </div>
-                <div className="client-grid">
-                  {inSection.map((c) => (
-                    <ClientCard
-                      key={c.id}
-                      client={c}
-                      busy={preview.isPending && preview.variables?.key === c.id}
-                      locked={busy}
-                      failed={failed?.request.key === c.id ? failed : null}
-                      onRequest={request}
-                    />
-                  ))}
-                </div>
-              </section>
-            );
-          })}
-          {shown.length === 0 ? <p className="empty">No client matches “{query.trim()}”.</p> : null}
-        </>
-      ) : null}
+                <Button
+                  variant="primary"
+                  busy={preview.isPending && preview.variables?.key === 'detected'}
+                  disabled={busy || waiting.length === 0}
+                  onClick={() => request({ key: 'detected', action: 'register', clients: [], title: 'Register all detected clients' })}
+                >
+                  Register all detected{waiting.length ? ` (${waiting.length})` : ''}
+                </Button>
+              </div>
+              {failed?.request.key === 'detected' ? <ErrorAlert error={failed.error} /> : null}
+              {preview.isPending && preview.variables?.key === 'detected' ? <Spinner label="Working out the changes…" /> : null}
+              {done ? <DoneAlert done={done} clients={clients.data} /> : null}
+              <p className="small muted" role="status">
+                {shown.length === clients.data.length ? `${clients.data.length} clients` : `${shown.length} of ${clients.data.length} clients match “${query.trim()}”`}
+                {', '}
+                {clients.data.filter((c) => c.status === 'registered').length} registered, {clients.data.filter((c) => c.detected).length} installed.
+              </p>
+              {SECTIONS.map(({ title, help, has }) => {
+                const inSection = shown.filter(has);
+                if (!inSection.length) return null;
+                const headingId = `clients-${title.replace(/\W+/g, '-').toLowerCase()}`;
+                return (
+                  <section key={title} className="stack" aria-labelledby={headingId}>
+                    <div>
+                      <h2 className="section-title" id={headingId}>
+                        {title} ({inSection.length})
+                      </h2>
+                      <p className="help">{help}</p>
+                    </div>
+                    <div className="client-grid">
+                      {inSection.map((c) => (
+                        <ClientCard
+                          key={c.id}
+                          client={c}
+                          busy={preview.isPending && preview.variables?.key === c.id}
+                          locked={busy}
+                          failed={failed?.request.key === c.id ? failed : null}
+                          onRequest={request}
+                        />
+                      ))}
+                    </div>
+                  </section>
+                );
+              })}
+              {shown.length === 0 ? <p className="empty">No client matches “{query.trim()}”.</p> : null}
+            </>
+          ) : null}
+        </Tabs.Content>
+        <Tabs.Content value="access" className="tab-panel">
+          <AccessPanel />
+        </Tabs.Content>
+      </Tabs.Root>
       <ChangeDialog
         plan={plan}
         applying={apply.isPending}
