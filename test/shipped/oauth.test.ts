@@ -219,6 +219,23 @@ describe.each(BUILDS)('OAuth sign-in (%s)', (build) => {
     expect(nativeHttps.status).toBe(400);
   });
 
+  it('binds tokens to their issuer: served from another port, the tokens given before open nothing', async () => {
+    const signed = await signIn('Bound Client', 'Allow');
+    await signed.transport.finishAuth(signed.query);
+    const saved = signed.provider.saved!;
+    const clientId = signed.provider.info!.client_id;
+    await serve.stop();
+    // The same data dir and keychain; the OS picks another port, so another issuer.
+    serve = await inst.serve({ NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') });
+    const moved = new URL(serve.url).origin;
+    expect(moved).not.toBe(origin);
+    expect(await status(saved.access_token)).toBe(401);
+    const refresh = await postForm(`${moved}/token`, { grant_type: 'refresh_token', refresh_token: saved.refresh_token!, client_id: clientId });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body.error).toBe('invalid_grant');
+    origin = moved;
+  });
+
   it('says on the page which client metadata document failed and why (a private address is never fetched)', async () => {
     const clientId = `${metadataOrigin}/client.json`;
     const pkce = pkcePair();

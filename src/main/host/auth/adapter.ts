@@ -21,7 +21,7 @@ interface MemoryEntry {
  * registrations to its client list, and short-lived interaction state (sessions, interactions,
  * authorization codes) stays in this process's memory, gone on restart as it should be.
  */
-export function adapterFactory(store: OAuthStore): (model: string) => ProviderAdapter {
+export function adapterFactory(store: OAuthStore, issuer: () => string): (model: string) => ProviderAdapter {
   const memory = new Map<string, MemoryEntry>();
   const live = (key: string): Payload | undefined => {
     const entry = memory.get(key);
@@ -40,8 +40,13 @@ export function adapterFactory(store: OAuthStore): (model: string) => ProviderAd
   return (model) => {
     if (PERSISTED_MODELS.has(model)) {
       return {
-        upsert: (id, payload, expiresIn) => store.upsert(model, id, payload, expiresIn),
-        find: (id) => store.find(model, id),
+        // Grants and tokens are bound to the issuer that made them (its origin, port included):
+        // when Tarmac serves from another port, tokens it gave out before open nothing there.
+        upsert: (id, payload, expiresIn) => store.upsert(model, id, { ...payload, iss: issuer() }, expiresIn),
+        async find(id) {
+          const payload = await store.find(model, id);
+          return payload && (payload.iss === undefined || payload.iss === issuer()) ? payload : undefined;
+        },
         findByUid: async () => undefined,
         findByUserCode: async () => undefined,
         consume: (id) => store.consume(model, id),

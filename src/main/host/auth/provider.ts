@@ -50,7 +50,7 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
   };
 
   const provider = new Provider(urls.issuer, {
-    adapter: keychainAware(adapterFactory(o.store)),
+    adapter: keychainAware(adapterFactory(o.store, () => urls.issuer)),
     clients: [],
     // Public clients only (native apps, PKCE): no client secrets to keep or leak.
     clientAuthMethods: ['none'],
@@ -169,6 +169,9 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
       if (path.startsWith('/oauth/consent/')) return consent.handle(req, res, decodeURIComponent(path.slice('/oauth/consent/'.length)));
       // RFC 8414 metadata is the OpenID discovery document under its OAuth name.
       if (path === '/.well-known/oauth-authorization-server') req.url = '/.well-known/openid-configuration';
+      // A request without `scope` asks for this server's default (RFC 6749 §3.3): the one scope
+      // there is. oidc-provider would otherwise grant nothing and answer access_denied after Allow.
+      if (path === '/authorize' && req.method === 'GET') req.url = withDefaultScope(req.url ?? '/authorize');
       await new Promise<void>((resolve) => {
         res.once('close', resolve);
         res.once('finish', resolve);
@@ -176,6 +179,15 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
       });
     },
   };
+}
+
+/** The authorization URL with `scope=mcp` added when it has no scope at all. */
+export function withDefaultScope(url: string): string {
+  const q = url.indexOf('?');
+  const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  if (params.get('scope')) return url;
+  params.set('scope', MCP_SCOPE);
+  return `${q === -1 ? url : url.slice(0, q)}?${params}`;
 }
 
 /** The application_type a registration request names, if it names one. */
