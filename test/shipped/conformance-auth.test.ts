@@ -18,6 +18,8 @@ import { installation, type Installation } from '../helpers/shipped.js';
  */
 const CONFORMANCE_NEXT = fileURLToPath(new URL('../../node_modules/conformance-next/dist/index.js', import.meta.url));
 const BASELINE = fileURLToPath(new URL('../conformance/baseline-authorization.yml', import.meta.url));
+/** Colour codes the suite prints whatever NO_COLOR says. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const ENV = { ...process.env, NO_PROXY: '127.0.0.1,localhost,[::1]', no_proxy: '127.0.0.1,localhost,[::1]', FORCE_COLOR: '0', NO_COLOR: '1' };
 
 let inst: Installation;
@@ -61,7 +63,7 @@ function suite(extra: string[], onUrl: (url: string) => void, limitMs = 90_000):
     let output = '';
     let seen = false;
     const read = (d: Buffer) => {
-      output += d.toString().replace(/\x1b\[[0-9;]*m/g, '');
+      output += d.toString().replace(ANSI, '');
       const url = /^(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)$/m.exec(output)?.[1];
       if (url && !seen) {
         seen = true;
