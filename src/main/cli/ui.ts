@@ -20,7 +20,9 @@ export interface UiOptions {
 export function defaultRendererDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer'), join(here, '..', '..', '..', 'out', 'renderer')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+  // A built renderer has its bundled assets next to index.html; src/renderer's own index.html
+  // (the Vite source page) would load nothing in a browser.
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) ?? candidates[0]!;
 }
 
 export async function ui(host: Host, options: UiOptions, io: CliIo, until: Promise<unknown> = signalled()): Promise<number> {
