@@ -34,10 +34,13 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
 
 Usage:
-  tarmac serve [--port N]            serve MCP over HTTP on 127.0.0.1 (default port 8276):
+  tarmac serve [--port N] [--trust-terminal]
+                                     serve MCP over HTTP on 127.0.0.1 (default port 8276):
                                      Streamable HTTP at /mcp, legacy HTTP+SSE at /sse
+                                     (--trust-terminal: unattended use; see below)
   tarmac stdio [--client NAME]       serve MCP over stdin/stdout (NAME goes in the activity log)
-  tarmac ui [--port N] [--no-open]   the Tarmac window in your browser, with the MCP endpoint; prints
+  tarmac ui [--port N] [--no-open] [--trust-terminal]
+                                     the Tarmac window in your browser, with the MCP endpoint; prints
                                      its one-time link (--port: the window's own port, default any)
   tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
   tarmac token list                  list MCP clients (static token or OAuth): kind, created, last used
@@ -73,6 +76,11 @@ Usage:
   tarmac approvals [list [--json]]   calls waiting for a person, in the running Tarmac
   tarmac approvals approve|approve-always|deny ID
                                      decide one (approve-always: this tool, this client, from now on)
+
+Anything that loosens protection (allow, approve, read-only off, resume, a tool back on) needs a
+person in the Tarmac window; from the terminal it is refused, and tightening always works.
+Unattended set-ups (a server, CI) start Tarmac with --trust-terminal: then the CLI may loosen and
+approve, and hand edits of settings.json apply at once. The window and the activity log say so.
   tarmac --help, -h                  this help
   tarmac --version, -v               the version
 
@@ -98,6 +106,7 @@ const OPTIONS = {
   'insecure-skip-tls-verify': { type: 'boolean' },
   'ca-cert': { type: 'string' },
   'no-open': { type: 'boolean' },
+  'trust-terminal': { type: 'boolean' },
   follow: { type: 'boolean', short: 'f' },
   tool: { type: 'string' },
   status: { type: 'string' },
@@ -134,6 +143,10 @@ export async function runCli(argv: string[], io: CliIo = processIo, hostOverride
     return 2;
   }
 
+  if (values['trust-terminal'] && command !== 'serve' && command !== 'ui') {
+    io.err('tarmac: --trust-terminal goes with `tarmac serve` or `tarmac ui`: the running Tarmac decides whether to trust the terminal, and other commands then go through it');
+    return 2;
+  }
   try {
     const { run } = await load();
     return await run({ command, args, values, io, hostOverrides });

@@ -75,9 +75,11 @@ export const API_ARGS = {
       readOnly: z.boolean().optional(),
       paused: z.boolean().optional(),
       approvalTimeoutSeconds: z.number().int().min(5).max(3600).optional(),
-      approvalVia: z.enum(['tarmac', 'client']).optional(),
     }),
   ]),
   setToolEnabled: z.tuple([z.string().min(1).max(128), z.boolean()]),
   decideApproval: z.tuple([callId, z.enum(['allow-once', 'allow-always', 'deny'])]),
+  setClientApprovals: z.tuple([name, z.boolean()]),
+  confirmGuardrailChanges: z.tuple([]),
+  discardGuardrailChanges: z.tuple([]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

@@ -248,14 +248,18 @@ export interface TarmacApi {
   setToolEnabled(tool: string, on: boolean): Promise<GuardrailsView>;
   /** A person's answer to a waiting call; `not-found` when it was settled already. */
   decideApproval(id: string, answer: ApprovalAnswer): Promise<void>;
+  /** Let one client's own UI answer approvals (allow once only), or stop it. */
+  setClientApprovals(client: string, on: boolean): Promise<GuardrailsView>;
+  /** Bring changes made outside Tarmac that loosen protection into force (a person saw them). */
+  confirmGuardrailChanges(): Promise<GuardrailsView>;
+  /** Undo those changes: settings.json goes back to what was confirmed. */
+  discardGuardrailChanges(): Promise<GuardrailsView>;
 }
 
 export interface GuardrailsPatch {
   readOnly?: boolean;
   paused?: boolean;
   approvalTimeoutSeconds?: number;
-  /** Ask through the AI client itself where it can (elicitation), besides the window. */
-  approvalVia?: 'tarmac' | 'client';
 }
 
 export type ApiMethod = keyof TarmacApi;
@@ -290,6 +294,9 @@ export const API_METHODS = [
   'setGuardrails',
   'setToolEnabled',
   'decideApproval',
+  'setClientApprovals',
+  'confirmGuardrailChanges',
+  'discardGuardrailChanges',
 ] as const satisfies readonly ApiMethod[];
 
 // The list above names every method of TarmacApi: the compiler fails here when one is missing.

@@ -54,6 +54,8 @@ export type RuleSource =
 export interface Verdict {
   policy: Policy;
   rule: RuleSource;
+  /** The rule is a confirmed one that a looser change made outside Tarmac has not replaced yet. */
+  unconfirmed?: boolean;
 }
 
 /** The facts of a tool a rule looks at. */
@@ -69,30 +71,85 @@ export interface GuardState {
   paused: boolean;
   /** Tools turned off: they leave tools/list and every call to them is refused. */
   disabledTools: readonly string[];
+  /**
+   * The rules a person last confirmed, when settings.json now holds looser ones changed outside
+   * Tarmac: each call gets the stricter of the two verdicts until a person confirms the change.
+   */
+  confirmedPolicies?: PolicySet;
 }
 
+/** How strict a policy is: deny > ask > allow. */
+export const STRICTNESS: Readonly<Record<Policy, number>> = { allow: 0, ask: 1, deny: 2 };
+
 /**
- * The policy of one call. Most specific wins: pause, then read-only (for write and destructive
- * tools), then a tool turned off; then tool, provider and class rules, each level's rule for the
- * calling client before the global one; last the class default.
+ * The policy of one call. Pause, then read-only (for write and destructive tools), then a tool
+ * turned off. Then the rules: an explicit deny at any level (tool, provider or class, the calling
+ * client's or global) wins over every allow; otherwise the most specific rule decides (tool, then
+ * provider, then class; at each level the client's own rule before the global one); last the
+ * class default. With confirmedPolicies, the stricter of the two verdicts.
  */
 export function decidePolicy(state: GuardState, tool: ToolFacts, client: string | null): Verdict {
   if (state.paused) return { policy: 'deny', rule: { kind: 'paused' } };
   if (state.readOnly && tool.class !== 'read') return { policy: 'deny', rule: { kind: 'read-only' } };
   if (state.disabledTools.includes(tool.name)) return { policy: 'deny', rule: { kind: 'disabled' } };
-  const own = client ? state.policies.clients?.[client] : undefined;
+  const current = decideRules(state.policies, tool, client);
+  if (!state.confirmedPolicies) return current;
+  const confirmed = decideRules(state.confirmedPolicies, tool, client);
+  return STRICTNESS[confirmed.policy] > STRICTNESS[current.policy] ? { ...confirmed, unconfirmed: true } : current;
+}
+
+function decideRules(policies: PolicySet, tool: ToolFacts, client: string | null): Verdict {
+  const own = client ? policies.clients?.[client] : undefined;
   const levels: ['tool' | 'provider' | 'class', string, keyof PolicyRules][] = [
     ['tool', tool.name, 'tools'],
     ['provider', tool.provider, 'providers'],
     ['class', tool.class, 'classes'],
   ];
+  const found: Verdict[] = [];
   for (const [kind, name, key] of levels) {
     const mine = (own?.[key] as Record<string, Policy> | undefined)?.[name];
-    if (mine && client) return { policy: mine, rule: { kind, name, client } };
-    const global = (state.policies[key] as Record<string, Policy> | undefined)?.[name];
-    if (global) return { policy: global, rule: { kind, name } };
+    if (mine && client) found.push({ policy: mine, rule: { kind, name, client } });
+    const global = (policies[key] as Record<string, Policy> | undefined)?.[name];
+    if (global) found.push({ policy: global, rule: { kind, name } });
   }
-  return { policy: DEFAULT_POLICIES[tool.class], rule: { kind: 'default', name: tool.class } };
+  return found.find((v) => v.policy === 'deny') ?? found[0] ?? { policy: DEFAULT_POLICIES[tool.class], rule: { kind: 'default', name: tool.class } };
+}
+
+/** The parts of the settings that protect: what a loosening change touches. */
+export interface ProtectedState {
+  policies: PolicySet;
+  readOnly: boolean;
+  paused: boolean;
+  disabledTools: readonly string[];
+  /** Clients whose own UI may answer approvals (allow once only). */
+  clientApprovals: readonly string[];
+  /** The flyctl program Tarmac runs with the Fly.io token in its environment. */
+  flyctlPath: string | null;
+}
+
+/**
+ * What `after` loosens compared with `before`, in words for a person ("fly-apps-destroy: ask ->
+ * allow for cursor", "read-only mode off"); empty when it only tightens or changes nothing.
+ * Loosening: a verdict less strict for any tool and any client named in either state, pause or
+ * read-only off, a tool turned back on, a client allowed to approve its own calls, another flyctl.
+ */
+export function loosenings(before: ProtectedState, after: ProtectedState, tools: readonly ToolFacts[]): string[] {
+  const out: string[] = [];
+  if (before.paused && !after.paused) out.push('Tarmac resumed (was paused)');
+  if (before.readOnly && !after.readOnly) out.push('read-only mode off');
+  for (const name of before.disabledTools) if (!after.disabledTools.includes(name)) out.push(`${name} turned back on`);
+  for (const client of after.clientApprovals) if (!before.clientApprovals.includes(client)) out.push(`${client} may approve its own calls`);
+  if (after.flyctlPath !== before.flyctlPath && after.flyctlPath !== null) out.push(`flyctl program set to ${after.flyctlPath}`);
+  const clients = [...new Set([...Object.keys(before.policies.clients ?? {}), ...Object.keys(after.policies.clients ?? {})])];
+  const rulesOnly = (p: PolicySet): GuardState => ({ policies: p, readOnly: false, paused: false, disabledTools: [] });
+  for (const tool of tools) {
+    for (const client of [null, ...clients]) {
+      const was = decidePolicy(rulesOnly(before.policies), tool, client).policy;
+      const now = decidePolicy(rulesOnly(after.policies), tool, client).policy;
+      if (STRICTNESS[now] < STRICTNESS[was]) out.push(`${tool.name}: ${was} -> ${now}${client ? ` for ${client}` : ''}`);
+    }
+  }
+  return out;
 }
 
 /** The rule in words, for a person: "tool rule fly-apps-destroy for cursor", "read-only mode". */
@@ -116,12 +173,17 @@ export interface CallDecision {
   policy: Policy;
   /** The rule behind the policy, in words (describeRule). */
   rule: string;
-  /** rule: no person involved; person: someone decided; timeout: nobody did in time; none: no way to ask. */
-  by: 'rule' | 'person' | 'timeout' | 'withdrawn' | 'none';
+  /**
+   * rule: no person involved; person: someone decided in Tarmac; client: the AI client's own UI
+   * answered (a person there, or the agent itself); timeout: nobody did in time; none: no way to ask.
+   */
+  by: 'rule' | 'person' | 'client' | 'timeout' | 'withdrawn' | 'none';
   /** Where the person decided: window, tray, cli, client. */
   channel: string | null;
   /** How long the call waited for a person (ms), when it did. */
   waitedMs: number | null;
+  /** Tarmac ran with --trust-terminal: other processes could loosen and approve. */
+  trustTerminal?: true;
 }
 
 /** A call waiting for a person. Arguments are redacted. */
@@ -163,7 +225,12 @@ export interface GuardrailsView {
   readOnly: boolean;
   paused: boolean;
   approvalTimeoutSeconds: number;
-  approvalVia: 'tarmac' | 'client';
+  /** Clients whose own UI may answer approvals (allow once only). */
+  clientApprovals: string[];
+  /** Changes made outside Tarmac that loosen protection, waiting for a person to confirm them. */
+  unconfirmed: string[];
+  /** Started with --trust-terminal: other processes may loosen and approve. */
+  trustTerminal: boolean;
   /** Each class's policy: its rule when set, else the default. */
   classes: { class: ToolClass; policy: Policy; own: Policy | null }[];
   providers: { provider: string; own: Policy | null }[];

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
 import type { Client } from '@modelcontextprotocol/client';
 import { runCli } from '../../src/main/cli.js';
@@ -98,13 +98,21 @@ describe.each(['legacy', 'modern'] as const)('guardrails over MCP (%s era)', (er
     }
   });
 
-  it('pause and read-only from the CLI apply to the next call', async () => {
+  it('pause and read-only from the CLI apply to the next call; resuming from the CLI is refused, the window resumes', async () => {
     t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
     const client = await t.connect('cursor', { era });
     const c = cli(t);
     expect(await c.run('pause')).toBe(0);
     expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toMatch(/Tarmac is paused/);
-    expect(await c.run('resume')).toBe(0);
+    expect(await c.run('resume')).toBe(1);
+    expect(c.err.join('\n')).toMatch(/Refused \(Tarmac resumed \(was paused\)\): loosening protection needs a person in the Tarmac window/);
+    expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toMatch(/Tarmac is paused/);
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    try {
+      expect(await api.call('setGuardrails', [{ paused: false }])).toMatchObject({ ok: true });
+    } finally {
+      api.close();
+    }
     expect(await c.run('policy', 'read-only', 'on')).toBe(0);
     expect(text(await client.callTool({ name: 'fly-apps-list', arguments: {} }))).toBe('web');
     const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
@@ -144,8 +152,36 @@ describe.each(['legacy', 'modern'] as const)('settings read per call (%s era)', 
 });
 
 describe('guardrails over MCP', () => {
-  it('the CLI lists waiting calls and approves one from another "terminal"; policy show says which rule decided', async () => {
+  it('the terminal lists waiting calls and may deny them, but approving from it is refused', async () => {
     t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS });
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    try {
+      const client = await t.connect('cursor');
+      const c = cli(t);
+      const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+      const waiting = await until(() => t!.host.guardrails.approvals.list()[0]);
+      expect(await c.run('approvals')).toBe(0);
+      expect(c.out.join('\n')).toMatch(new RegExp(`${waiting.id}\\s+cursor\\s+fly-apps-destroy`));
+      for (const answer of ['approve', 'approve-always']) {
+        expect(await c.run('approvals', answer, waiting.id)).toBe(1);
+        expect(c.err.at(-1)).toMatch(/approving a call from the terminal is not allowed.*person in the Tarmac window/);
+      }
+      expect(t.host.guardrails.approvals.size).toBe(1);
+      expect(await c.run('approvals', 'deny', waiting.id)).toBe(0);
+      expect(text(await pending)).toMatch(/declined/);
+      expect(runs).toEqual([]);
+      expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'person', channel: 'cli' } });
+      // Allowing from the terminal is refused too, with where to do it; the rule set is unchanged.
+      expect(await c.run('policy', 'set', 'fly-apps-destroy', 'allow', '--client', 'cursor')).toBe(1);
+      expect(c.err.at(-1)).toMatch(/Refused \(fly-apps-destroy: ask -> allow for cursor\)/);
+      expect((await t.host.guardrails.view()).clients).toEqual({});
+    } finally {
+      api.close();
+    }
+  });
+
+  it('with --trust-terminal the CLI approves from another "terminal"; policy show says which rule decided and that deny wins', async () => {
+    t = await startTestHost({ tools: [destroy, list], settings: DEFAULTS, trustTerminal: true });
     const client = await t.connect('cursor');
     const c = cli(t);
     const pending = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
@@ -154,7 +190,7 @@ describe('guardrails over MCP', () => {
     expect(c.out.join('\n')).toMatch(new RegExp(`${waiting.id}\\s+cursor\\s+fly-apps-destroy`));
     expect(await c.run('approvals', 'approve-always', waiting.id)).toBe(0);
     expect(text(await pending)).toBe('destroyed web');
-    expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'cli' } });
+    expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'cli', trustTerminal: true } });
     // From now on this client runs it without asking.
     expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
     c.out.length = 0;
@@ -162,6 +198,10 @@ describe('guardrails over MCP', () => {
     expect(await c.run('policy', 'show')).toBe(0);
     expect(c.out.join('\n')).toMatch(/fly-apps-destroy\s+fly\s+destructive\s+deny\s+class rule destructive/);
     expect(c.out.join('\n')).toMatch(/Rules for cursor: fly-apps-destroy allow/);
+    expect(c.out.join('\n')).toMatch(/Trust terminal: on/);
+    // Deny wins: the client's allow no longer runs it.
+    expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'api' } }))).toMatch(/class rule destructive/);
+    expect(runs).toEqual(['web', 'db']);
     expect(await c.run('approvals', 'deny', 'nope')).toBe(1);
     expect(await c.run('policy', 'set', 'fly-nope', 'allow')).toBe(1);
     expect(c.err.join('\n')).toMatch(/not a tool, a class/);
@@ -188,14 +228,27 @@ describe('guardrails over MCP', () => {
 
   it('the timeout denies with a message the model can act on', async () => {
     t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { timeoutSeconds: 5 } } });
+    // A window is open (someone could answer) but nobody does.
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
     const client = await t.connect('cursor');
     const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    api.close();
     expect(text(r)).toMatch(/did not approve "fly-apps-destroy" within 5 seconds; ask them to approve it in Tarmac/);
     expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'timeout' } });
   });
 
+  it('with only a terminal that may not approve (no window), an ask call is refused at once', async () => {
+    t = await startTestHost({ tools: [destroy], settings: DEFAULTS });
+    const client = await t.connect('cursor');
+    const r = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } });
+    expect(r.isError).toBe(true);
+    expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'none' } });
+  });
+
   it('progress notifications keep a waiting call alive; the client cancelling withdraws the approval', async () => {
     t = await startTestHost({ tools: [destroy], approvalProgressMs: 20, settings: DEFAULTS });
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    onTestFinished(() => api.close());
     const client = await t.connect('cursor');
     const controller = new AbortController();
     const progress: number[] = [];
@@ -209,8 +262,8 @@ describe('guardrails over MCP', () => {
     expect(runs).toEqual([]);
   });
 
-  it('approval through the client itself (elicitation), answered by the SDK client', async () => {
-    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { via: 'client' } } });
+  it('approval through the client itself (elicitation), when a person turned it on for that client: allow once, recorded as decided in the client', async () => {
+    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { clients: ['zed'] } } });
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     const client = new Client({ name: 'vitest-elicit', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
     const asked: string[] = [];
@@ -223,14 +276,14 @@ describe('guardrails over MCP', () => {
     try {
       expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }))).toBe('destroyed web');
       expect(asked[0]).toMatch(/Destroy app/);
-      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'client' } });
+      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'client', channel: 'client' } });
     } finally {
       await client.close();
     }
   });
 
-  it('2026-07-28: approval through an input-required result, answered by the SDK client; a forged retry is not an answer', async () => {
-    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { via: 'client' } } });
+  it('2026-07-28: approval through an input-required result, answered by the SDK client, once; allow-always is never a rule; a forged retry is not an answer', async () => {
+    t = await startTestHost({ tools: [destroy], settings: { ...DEFAULTS, approvals: { clients: ['zed'] } } });
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     const client = new Client({ name: 'vitest-mrtr', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
     const asked: string[] = [];
@@ -244,11 +297,11 @@ describe('guardrails over MCP', () => {
     try {
       expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }))).toBe('destroyed web');
       expect(asked[0]).toMatch(/Destroy app/);
-      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'client' } });
-      // allow-always became a rule for this client: the next call is not asked.
+      expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'client', channel: 'client' } });
+      // The client answered "allow-always": it allowed that one call; the next one is asked again.
       expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
-      expect(asked).toHaveLength(1);
-      await t.host.guardrails.resetPolicies();
+      expect(asked).toHaveLength(2);
+      expect((await t.host.guardrails.view()).clients).toEqual({});
       decision = 'deny';
       const denied = await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'api' } });
       expect(text(denied)).toMatch(/declined/);
@@ -279,18 +332,21 @@ describe('guardrails over MCP', () => {
     await expect(modern.callTool({ name: 'fly-apps-list', arguments: {} })).rejects.toThrow(/disabled/);
   });
 
-  it('a 2026-07-28 client listening on subscriptions/listen hears a tool turned back on', async () => {
+  it('a 2026-07-28 client listening on subscriptions/listen hears a tool turned back on (in the window; the terminal may not)', async () => {
     t = await startTestHost({ tools: [destroy, list], settings: { ...DEFAULTS, disabledTools: ['fly-apps-list'] } });
     const modern = await t.connect('zed', { era: 'modern' });
     let changed = 0;
     modern.setNotificationHandler('notifications/tools/list_changed' as never, (() => void changed++) as never);
     const subscription = await modern.listen({ toolsListChanged: true });
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
     try {
       expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
-      expect(await cli(t).run('policy', 'tool', 'fly-apps-list', 'on')).toBe(0);
+      expect(await cli(t).run('policy', 'tool', 'fly-apps-list', 'on')).toBe(1);
+      expect(await api.call('setToolEnabled', ['fly-apps-list', true])).toMatchObject({ ok: true });
       await until(() => changed > 0);
       expect((await modern.listTools()).tools.map((x) => x.name).sort()).toEqual(['fly-apps-destroy', 'fly-apps-list']);
     } finally {
+      api.close();
       await subscription.close();
     }
   });

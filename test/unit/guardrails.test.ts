@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decidePolicy, describeRule, type GuardState } from '../../src/shared/policy.js';
+import { decidePolicy, describeRule, loosenings, type GuardState } from '../../src/shared/policy.js';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { ActivityStore } from '../../src/main/host/activity/store.js';
 import { ApprovalQueue } from '../../src/main/host/guardrails/approvals.js';
@@ -26,18 +26,45 @@ describe('decidePolicy', () => {
     expect(decidePolicy(state(), destroy, 'c').policy).toBe('ask');
   });
 
-  it('the most specific rule wins, a client rule before the global one at each level', () => {
+  it('without a deny, the most specific rule wins, a client rule before the global one at each level', () => {
     const policies = {
-      classes: { destructive: 'deny' as const },
+      classes: { destructive: 'ask' as const, read: 'ask' as const },
       providers: { fly: 'allow' as const },
       tools: { 'fly-apps-destroy': 'ask' as const },
-      clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' as const }, classes: { read: 'deny' as const } } },
+      clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' as const }, classes: { read: 'ask' as const } } },
     };
     expect(decidePolicy(state({ policies }), destroy, 'cursor')).toEqual({ policy: 'allow', rule: { kind: 'tool', name: 'fly-apps-destroy', client: 'cursor' } });
     expect(decidePolicy(state({ policies }), destroy, 'zed')).toEqual({ policy: 'ask', rule: { kind: 'tool', name: 'fly-apps-destroy' } });
     // The provider rule is more specific than the client's class rule.
     expect(decidePolicy(state({ policies }), list, 'cursor').rule).toEqual({ kind: 'provider', name: 'fly' });
     expect(decidePolicy(state({ policies: { classes: { destructive: 'deny' } } }), destroy, null).rule).toEqual({ kind: 'class', name: 'destructive' });
+  });
+
+  it('an explicit deny at any level, global or for the client, beats every allow', () => {
+    const clientAllow = { clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' as const } } } };
+    // A client rule allows; a later global deny of that tool stops that client too.
+    expect(decidePolicy(state({ policies: { ...clientAllow, tools: { 'fly-apps-destroy': 'deny' } } }), destroy, 'cursor')).toEqual({ policy: 'deny', rule: { kind: 'tool', name: 'fly-apps-destroy' } });
+    // So does a deny of its provider or its class, however specific the allow.
+    expect(decidePolicy(state({ policies: { ...clientAllow, providers: { fly: 'deny' } } }), destroy, 'cursor')).toEqual({ policy: 'deny', rule: { kind: 'provider', name: 'fly' } });
+    expect(decidePolicy(state({ policies: { ...clientAllow, classes: { destructive: 'deny' } } }), destroy, 'cursor').policy).toBe('deny');
+    // And a client's own deny beats a global allow.
+    expect(decidePolicy(state({ policies: { tools: { 'fly-apps-list': 'allow' }, clients: { zed: { providers: { fly: 'deny' } } } } }), list, 'zed')).toEqual({ policy: 'deny', rule: { kind: 'provider', name: 'fly', client: 'zed' } });
+  });
+
+  it('with a confirmed rule set, a call gets the stricter verdict of the two', () => {
+    const confirmedPolicies = { classes: { destructive: 'ask' as const } };
+    const looser = state({ policies: { classes: { destructive: 'allow' } }, confirmedPolicies });
+    expect(decidePolicy(looser, destroy, 'cursor')).toEqual({ policy: 'ask', rule: { kind: 'class', name: 'destructive' }, unconfirmed: true });
+    const stricter = state({ policies: { classes: { destructive: 'deny' } }, confirmedPolicies });
+    expect(decidePolicy(stricter, destroy, 'cursor').policy).toBe('deny');
+  });
+
+  it('loosenings names what a change loosens, and nothing for tightening', () => {
+    const base = { policies: {}, readOnly: true, paused: true, disabledTools: ['fly-apps-list'], clientApprovals: [], flyctlPath: null };
+    expect(loosenings(base, { ...base, policies: { classes: { destructive: 'deny' } } }, [destroy, list, create])).toEqual([]);
+    expect(
+      loosenings(base, { ...base, readOnly: false, paused: false, disabledTools: [], clientApprovals: ['zed'], flyctlPath: '/tmp/x', policies: { clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' } } } } }, [destroy, list, create]),
+    ).toEqual(['Tarmac resumed (was paused)', 'read-only mode off', 'fly-apps-list turned back on', 'zed may approve its own calls', 'flyctl program set to /tmp/x', 'fly-apps-destroy: ask -> allow for cursor']);
   });
 
   it('pause refuses everything; read-only refuses write and destructive; a tool turned off is refused', () => {

@@ -17,6 +17,7 @@ export interface CliValues {
   'insecure-skip-tls-verify'?: boolean | undefined;
   'ca-cert'?: string | undefined;
   'no-open'?: boolean | undefined;
+  'trust-terminal'?: boolean | undefined;
   follow?: boolean | undefined;
   tool?: string | undefined;
   status?: string | undefined;

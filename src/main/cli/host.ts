@@ -12,6 +12,7 @@ export function makeHost(ctx: CommandContext, extra: Partial<HostOptions> = {}):
     ...(port !== undefined ? { port } : {}),
     providers: defaultProviders(),
     logLevel: levelFromEnv(process.env.LOG_LEVEL),
+    ...(ctx.values['trust-terminal'] ? { trustTerminal: true } : {}),
     ...ctx.hostOverrides,
     ...extra,
   });

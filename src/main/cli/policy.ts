@@ -88,26 +88,30 @@ function toRequest(command: string, args: string[], client: string | undefined):
   }
 }
 
-/** The same requests against settings.json when no Tarmac runs. */
+/**
+ * The same requests against settings.json when no Tarmac runs: as another process of the user,
+ * so tightening is written and loosening refused (a loosening hand edit would not be in force
+ * before a person confirms it anyway).
+ */
 async function offline(ctx: CommandContext, request: ControlRequest): Promise<ControlReply> {
   const host = makeHost(ctx);
   const g = host.guardrails;
   try {
     switch (request.op) {
       case 'set-policy':
-        await g.setPolicy(g.resolveTarget(request.target), request.policy, request.client);
+        await g.setPolicy(g.resolveTarget(request.target), request.policy, request.client, 'terminal');
         break;
       case 'reset':
-        await g.resetPolicies();
+        await g.resetPolicies('terminal');
         break;
       case 'read-only':
-        await g.setReadOnly(request.on);
+        await g.setReadOnly(request.on, 'terminal');
         break;
       case 'pause':
-        await g.setPaused(request.on);
+        await g.setPaused(request.on, 'terminal');
         break;
       case 'tool':
-        await g.setToolEnabled(request.name, request.on);
+        await g.setToolEnabled(request.name, request.on, 'terminal');
         break;
       default:
         break;
@@ -152,7 +156,11 @@ function summary(view: GuardrailsView): string {
     `Paused: ${view.paused ? 'yes (every call is refused)' : 'no'}`,
     `Read-only: ${view.readOnly ? 'on (write and destructive calls are refused)' : 'off'}`,
     `Classes: ${classes}`,
-    `Approvals: wait ${view.approvalTimeoutSeconds} s; ${view.pending.length} waiting now`,
+    `Approvals: wait ${view.approvalTimeoutSeconds} s; ${view.pending.length} waiting now${view.clientApprovals.length ? `; answered in the client for ${view.clientApprovals.join(', ')} (allow once only)` : ''}`,
+    ...(view.trustTerminal ? ['Trust terminal: on (other processes may loosen and approve; started with --trust-terminal)'] : []),
+    ...(view.unconfirmed.length
+      ? [`Not in force until a person confirms them in the Tarmac window (changed outside Tarmac): ${view.unconfirmed.join('; ')}`]
+      : []),
   ].join('\n');
 }
 

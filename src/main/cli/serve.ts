@@ -16,6 +16,9 @@ export async function run(ctx: CommandContext): Promise<number> {
         : `Clients with a token: ${clients.map((c) => c.name).join(', ')}`,
     );
     io.err(`Data: ${host.dataDir}`);
+    if (ctx.values['trust-terminal']) {
+      io.err('Trust terminal: ON. Any process of this user may now loosen protection and approve calls (`tarmac policy`, `tarmac approvals`, edits of settings.json). For unattended set-ups only.');
+    }
   } catch (err) {
     await host.stop();
     throw err;

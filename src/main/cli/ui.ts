@@ -37,6 +37,7 @@ export async function ui(host: Host, options: UiOptions, io: CliIo, until: Promi
   });
   const opened = options.open ? await openInSystemBrowser(mode.url) : false;
   io.err(opened ? 'Tarmac opened in your browser. Press Ctrl+C to stop.' : 'Open this link in your browser (it works once). Press Ctrl+C to stop.');
+  if (host.guardrails.trustTerminal) io.err('Trust terminal: ON. Any process of this user may now loosen protection and approve calls. For unattended set-ups only.');
   // The link is the last line on stdout, so scripts and tests can read it.
   io.out(mode.url);
   await until;

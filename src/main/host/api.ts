@@ -428,13 +428,15 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       guarded(async () => {
         if (patch.paused !== undefined) await host.guardrails.setPaused(patch.paused);
         if (patch.readOnly !== undefined) await host.guardrails.setReadOnly(patch.readOnly);
-        if (patch.approvalTimeoutSeconds !== undefined) await host.guardrails.setApprovals({ timeoutSeconds: patch.approvalTimeoutSeconds });
-        if (patch.approvalVia !== undefined) await host.guardrails.setApprovals({ via: patch.approvalVia });
+        if (patch.approvalTimeoutSeconds !== undefined) await host.guardrails.setApprovalTimeout(patch.approvalTimeoutSeconds);
       }),
     setToolEnabled: (tool, on) => guarded(() => host.guardrails.setToolEnabled(tool, on)),
     async decideApproval(id, answer) {
       host.guardrails.approvals.decide(id, answer, 'window');
     },
+    setClientApprovals: (client, on) => guarded(() => host.guardrails.setClientApprovals(client, on)),
+    confirmGuardrailChanges: () => guarded(() => host.guardrails.confirmChanges()),
+    discardGuardrailChanges: () => guarded(() => host.guardrails.discardChanges()),
   };
 
   return {

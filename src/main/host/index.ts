@@ -26,6 +26,7 @@ import { Catalogue, type AnyToolSpec } from './tools/catalogue.js';
 import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js';
 import { startControlSocket, type ControlSocket } from './guardrails/control.js';
 import { Guardrails } from './guardrails/guardrails.js';
+import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confirmed.js';
 import { approvalHook } from './guardrails/hooks.js';
 
 export interface HostOptions {
@@ -45,6 +46,8 @@ export interface HostOptions {
   maxSessionsPerClient?: number;
   evictableAfterMs?: number;
   sessionIdleMs?: number;
+  /** The endpoint's header, body and idle-connection time limits (default 10 s, 30 s, 10 min). */
+  httpLimits?: EndpointOptions['httpLimits'];
   /** Quiet time after which serving hands memory back to the OS (memory-trim.ts). */
   idleTrimMs?: number;
   defaultToolTimeoutMs?: number;
@@ -52,6 +55,13 @@ export interface HostOptions {
   activityFlushMs?: number;
   /** false records no tool calls at all; only the activity benchmark's baseline uses it. */
   recordActivity?: boolean;
+  /**
+   * --trust-terminal: other processes of this user (the CLI, a script) may loosen protection and
+   * approve calls, and hand edits of settings.json apply at once. For unattended set-ups only.
+   */
+  trustTerminal?: boolean;
+  /** Where the guardrails a person confirmed are kept (default: the keychain). */
+  confirmedStore?: ConfirmedStore;
   /** Replace the guardrails' policy (tests, fixtures). */
   policy?: PolicyHook;
   /** Replace the guardrails' approval queue (tests, fixtures). */
@@ -142,7 +152,8 @@ export function createHost(options: HostOptions = {}): Host {
     dataDir,
   );
   const usage = new LastUsed(dataDir);
-  const clients = new ClientRegistry(tokens, oauth, usage);
+  // A client's guardrail rules belong to it: gone when it is revoked, none for a new one (late-bound: the guardrails come later).
+  const clients = new ClientRegistry(tokens, oauth, usage, (name) => guardrails.forgetClient(name));
   const activity = new ActivityStore({
     dir: ActivityStore.dirFor(dataDir),
     log,
@@ -158,7 +169,10 @@ export function createHost(options: HostOptions = {}): Host {
   const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
-  const guardrails = new Guardrails(settings, catalogue, log);
+  const guardrails = new Guardrails(settings, catalogue, log, {
+    confirmed: options.confirmedStore ?? keychainConfirmedStore(secrets),
+    trustTerminal: options.trustTerminal ?? false,
+  });
   // Turning a tool off or on: 2025-era sessions hear it from their own servers (server.ts);
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
   let disabledKey: string | null = null;
@@ -175,6 +189,7 @@ export function createHost(options: HostOptions = {}): Host {
     policy: options.policy ?? ((spec, client, guard) => guardrails.decide(spec, client, guard)),
     approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
+    ...(options.trustTerminal ? { trustTerminal: true } : {}),
   });
   // Whoever serves MCP (HTTP or stdio) hands memory back after each burst of work (memory-trim.ts):
   // every new server (each 2026-07-28 request, each 2025-era session) and every tool call count as work.
@@ -237,6 +252,7 @@ export function createHost(options: HostOptions = {}): Host {
         store: oauth,
         log,
         nameTaken: (name) => clients.hasStaticName(name),
+        onNewClient: (name) => clients.newClient(name),
         ...(options.oauthFetch ? { fetch: options.oauthFetch } : {}),
       })
     : null;
@@ -268,6 +284,7 @@ export function createHost(options: HostOptions = {}): Host {
       ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
       ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
       ...(options.sessionIdleMs ? { idleMs: options.sessionIdleMs } : {}),
+      ...(options.httpLimits ? { httpLimits: options.httpLimits } : {}),
       ...(options.transportOptions ? { transportOptions: options.transportOptions } : {}),
     });
   };

@@ -48,7 +48,12 @@ export const SettingsSchema = z.looseObject({
     .object({
       /** How long a call waits for a person before it is denied. */
       timeoutSeconds: z.number().int().min(5).max(3600).optional(),
-      /** Ask through the AI client itself when it can (elicitation), else in Tarmac. */
+      /**
+       * Clients whose own UI may answer approvals (elicitation), allow once only: off for every
+       * client until a person turns it on for that one in the window.
+       */
+      clients: z.array(z.string().min(1).max(64)).optional(),
+      /** Older Tarmacs' one switch for every client; no longer read (see clients). */
       via: z.enum(['tarmac', 'client']).optional(),
     })
     .optional(),

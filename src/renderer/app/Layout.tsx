@@ -1,5 +1,6 @@
 import { Activity, Cable, Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
 import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
+import { GuardBanners } from '../features/tools/components/GuardBanners.js';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
@@ -52,6 +53,7 @@ export function Layout() {
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
+        <GuardBanners />
         <Outlet />
       </main>
       <ApprovalDialog />

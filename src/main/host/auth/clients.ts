@@ -22,11 +22,24 @@ export class ClientRegistry {
   readonly #usage: LastUsed;
   #staticNames: ReadonlySet<string> = new Set();
 
-  constructor(tokens: ClientTokens, oauth: OAuthStore, usage: LastUsed) {
+  readonly #forget: (name: string) => Promise<void>;
+
+  /**
+   * forget: drops what belongs to a client's identity besides its credential (its guardrail
+   * rules), when it is revoked and before a new client takes a name, so a client never inherits
+   * what an earlier one of the same name was allowed.
+   */
+  constructor(tokens: ClientTokens, oauth: OAuthStore, usage: LastUsed, forget: (name: string) => Promise<void> = async () => undefined) {
     this.#tokens = tokens;
     this.#oauth = oauth;
     this.#usage = usage;
+    this.#forget = forget;
     tokens.onReload((names) => (this.#staticNames = names));
+  }
+
+  /** A new client (static or OAuth) is taking `name`: it starts with no rules of its own. */
+  async newClient(name: string): Promise<void> {
+    await this.#forget(name);
   }
 
   /**
@@ -50,6 +63,8 @@ export class ClientRegistry {
     if ((await this.#oauth.list()).some((c) => c.name === name)) {
       throw new InvalidClientNameError(`"${name}" is the name of an OAuth client: choose another name, or revoke that client first (tarmac token revoke ${name})`);
     }
+    // A token for a name that has none yet is a new client; a new token for a client keeps its rules.
+    if (!(await this.#tokens.list()).some((t) => t.name === name)) await this.#forget(name);
     return this.#tokens.create(name);
   }
 
@@ -70,7 +85,10 @@ export class ClientRegistry {
     const revoked: ClientKind[] = [];
     if (await this.#oauth.revoke(name)) revoked.push('oauth');
     if (await this.#tokens.revoke(name)) revoked.push('token');
-    if (revoked.length) await this.#usage.forget(name);
+    if (revoked.length) {
+      await this.#usage.forget(name);
+      await this.#forget(name);
+    }
     return revoked;
   }
 }

@@ -16,6 +16,8 @@ export interface ConsentOptions {
   store: OAuthStore;
   log: Logger;
   nameTaken: (name: string) => boolean;
+  /** A client allowed for the first time took `name` (its rules are cleared). */
+  onNewClient?: (name: string) => Promise<void>;
 }
 
 /**
@@ -73,7 +75,10 @@ export class ConsentFlow {
     if (!client) return sendPage(res, 400, messagePage('Unknown app', 'This app is no longer registered. Start the sign-in again from your app.'));
     const label = client.clientName ?? safeHost(clientId) ?? safeHost(redirectUri) ?? 'oauth-client';
     // Name first, then the grant: the store keeps tokens only of clients it lists.
+    const known = (await this.#o.store.list()).some((c) => c.clientId === clientId);
     const name = await this.#o.store.approve(clientId, label, this.#o.nameTaken);
+    // A client allowed for the first time starts with no rules, whatever name it took.
+    if (!known) await this.#o.onNewClient?.(name);
     const grant = new this.#o.provider.Grant({ accountId: LOCAL_ACCOUNT, clientId });
     for (const resource of requestedResources(details.params.resource, this.#o.urls.resource)) grant.addResourceScope(resource, MCP_SCOPE);
     const oidcScopes = String(details.params.scope ?? '')

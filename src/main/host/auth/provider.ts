@@ -23,6 +23,8 @@ export interface ProviderOptions {
   log: Logger;
   /** Names already used by static-token clients, so OAuth clients get distinct ones. */
   nameTaken: (name: string) => boolean;
+  /** A client allowed for the first time took this name: it starts with no rules. */
+  onNewClient?: (name: string) => Promise<void>;
   /** Fetch for client ID metadata documents; tests pass one that trusts their loopback CA. */
   fetch?: typeof globalThis.fetch;
 }
@@ -162,7 +164,7 @@ export function createAuthorizationServer(o: ProviderOptions): AuthorizationServ
   }
 
   const callback = provider.callback();
-  const consent = new ConsentFlow({ provider, urls, store: o.store, log: o.log, nameTaken: o.nameTaken });
+  const consent = new ConsentFlow({ provider, urls, store: o.store, log: o.log, nameTaken: o.nameTaken, ...(o.onNewClient ? { onNewClient: o.onNewClient } : {}) });
 
   return {
     async handle(req, res, path) {

@@ -13,6 +13,8 @@ export interface OAuthServerOptions {
   log: Logger;
   /** True for names static-token clients already use. */
   nameTaken: (name: string) => boolean;
+  /** A client allowed for the first time took this name: it starts with no rules. */
+  onNewClient?: (name: string) => Promise<void>;
   /** Fetch for client ID metadata documents (tests trust a loopback CA with it). */
   fetch?: typeof globalThis.fetch;
 }

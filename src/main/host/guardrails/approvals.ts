@@ -101,10 +101,11 @@ export class ApprovalQueue {
           const approved = answer === 'allow-once' || answer === 'allow-always';
           const outcome: ApprovalOutcome = {
             approved,
-            by: answer === 'timeout' ? 'timeout' : answer === 'withdrawn' ? 'withdrawn' : 'person',
+            by: answer === 'timeout' ? 'timeout' : answer === 'withdrawn' ? 'withdrawn' : channel === 'client' ? 'client' : 'person',
             channel,
             waitedMs: Math.round(performance.now() - started),
-            remember: answer === 'allow-always',
+            // Only a person in Tarmac makes a lasting rule; the client's own answer counts once.
+            remember: answer === 'allow-always' && channel !== 'client',
           };
           this.#emit({ type: 'settled', approval: view, outcome });
           resolve(outcome);

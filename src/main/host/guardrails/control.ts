@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { GuardrailsView, PendingApproval } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
 import { ApprovalNotFoundError } from './approvals.js';
-import { PolicyTargetError, type Guardrails } from './guardrails.js';
+import { LooseningRefusedError, PolicyTargetError, type Guardrails } from './guardrails.js';
 
 /** Requests are one short JSON line; anything longer is not ours. */
 const MAX_REQUEST = 16 * 1024;
@@ -65,27 +65,30 @@ export async function startControlSocket(options: { path: string; guardrails: Gu
         case 'view':
         case 'approvals':
           break;
+        // Another process of this user: it may tighten; loosening and approving are refused
+        // unless this Tarmac runs with --trust-terminal (the guardrails check each change).
         case 'set-policy':
-          await guardrails.setPolicy(guardrails.resolveTarget(req.target), req.policy, req.client);
+          await guardrails.setPolicy(guardrails.resolveTarget(req.target), req.policy, req.client, 'terminal');
           break;
         case 'reset':
-          await guardrails.resetPolicies();
+          await guardrails.resetPolicies('terminal');
           break;
         case 'read-only':
-          await guardrails.setReadOnly(req.on);
+          await guardrails.setReadOnly(req.on, 'terminal');
           break;
         case 'pause':
-          await guardrails.setPaused(req.on);
+          await guardrails.setPaused(req.on, 'terminal');
           break;
         case 'tool':
-          await guardrails.setToolEnabled(req.name, req.on);
+          await guardrails.setToolEnabled(req.name, req.on, 'terminal');
           break;
         case 'decide':
+          guardrails.checkDecision(req.answer, 'terminal');
           return { ok: true, approval: guardrails.approvals.decide(req.id, req.answer, 'cli') };
       }
       return { ok: true, view: await guardrails.view() };
     } catch (err) {
-      if (err instanceof PolicyTargetError || err instanceof ApprovalNotFoundError) return { ok: false, error: err.message };
+      if (err instanceof PolicyTargetError || err instanceof ApprovalNotFoundError || err instanceof LooseningRefusedError) return { ok: false, error: err.message };
       log.warn({ op: req.op, err: (err as Error).message }, 'control request failed');
       return { ok: false, error: `Tarmac could not do that: ${(err as Error).message}` };
     }
@@ -113,7 +116,9 @@ export async function startControlSocket(options: { path: string; guardrails: Gu
       resolve();
     });
   });
-  const removeApprover = guardrails.approvals.addApprover('cli');
+  // The terminal can answer a waiting call only when it may approve (--trust-terminal); otherwise
+  // it can deny, but a call with only a terminal to ask is refused at once rather than left waiting.
+  const removeApprover = guardrails.trustTerminal ? guardrails.approvals.addApprover('cli') : () => undefined;
   log.debug({ path }, 'control socket listening');
   return {
     path,

@@ -2,12 +2,14 @@ import {
   DEFAULT_APPROVAL_TIMEOUT_SECONDS,
   TOOL_CLASSES,
   decidePolicy,
+  loosenings,
   type GuardState,
   type GuardrailsView,
   type Policy,
   type PolicyRules,
   type PolicySet,
   type PolicyTarget,
+  type ProtectedState,
   type ToolClass,
   type Verdict,
 } from '../../../shared/policy.js';
@@ -15,15 +17,58 @@ import type { Logger } from '../log.js';
 import type { Settings, SettingsStore } from '../settings.js';
 import type { Catalogue } from '../tools/catalogue.js';
 import { ApprovalQueue } from './approvals.js';
+import { protectedState, withProtected, type ConfirmedStore } from './confirmed.js';
 
 export class PolicyTargetError extends Error {
   override readonly name = 'PolicyTargetError';
 }
 
+/** A change that loosens protection, asked for by someone who is not a person in the window. */
+export class LooseningRefusedError extends Error {
+  override readonly name = 'LooseningRefusedError';
+}
+
+/**
+ * Who asks for a change. `person`: the Tarmac window (desktop, or browser mode behind its one-time
+ * link and page secret). `terminal`: another process of this user (`tarmac policy`, `pause`,
+ * `approvals` over the control socket): it may tighten, never loosen, unless this Tarmac was
+ * started with --trust-terminal.
+ */
+export type Actor = 'person' | 'terminal';
+
+/** Where to do it instead, said with every refusal. */
+export const LOOSEN_IN_WINDOW =
+  'loosening protection needs a person in the Tarmac window (the desktop app, or `tarmac ui`), so that an agent with a shell cannot do it for itself; for unattended set-ups, start Tarmac with --trust-terminal';
+
 const CLASSES = new Set<string>(TOOL_CLASSES);
 
 export function guardState(s: Settings): GuardState {
   return { policies: s.policies ?? {}, readOnly: s.readOnly ?? false, paused: s.paused ?? false, disabledTools: s.disabledTools ?? [] };
+}
+
+/**
+ * What is in force: settings.json as it is, held to what a person last confirmed. A change made
+ * outside Tarmac (a hand edit, another program) applies at once where it tightens, and waits for
+ * a person where it loosens: pause and read-only stay on if either says so, a tool stays off if
+ * either has it off, and each call gets the stricter of the two rule sets' verdicts.
+ */
+export function effectiveState(file: ProtectedState, confirmed: ProtectedState | null): GuardState {
+  const base: GuardState = { policies: file.policies, readOnly: file.readOnly, paused: file.paused, disabledTools: file.disabledTools };
+  if (!confirmed) return base;
+  return {
+    policies: file.policies,
+    readOnly: file.readOnly || confirmed.readOnly,
+    paused: file.paused || confirmed.paused,
+    disabledTools: [...new Set([...file.disabledTools, ...confirmed.disabledTools])].sort(),
+    ...(JSON.stringify(file.policies) === JSON.stringify(confirmed.policies) ? {} : { confirmedPolicies: confirmed.policies }),
+  };
+}
+
+export interface GuardrailsOptions {
+  /** Where the confirmed state lives (the keychain in the app; memory in tests). */
+  confirmed?: ConfirmedStore;
+  /** --trust-terminal: other processes may loosen and approve, and hand edits apply at once. */
+  trustTerminal?: boolean;
 }
 
 /**
@@ -33,22 +78,96 @@ export function guardState(s: Settings): GuardState {
  */
 export class Guardrails {
   readonly approvals = new ApprovalQueue();
+  readonly trustTerminal: boolean;
   readonly #settings: SettingsStore;
   readonly #catalogue: Catalogue;
   readonly #log: Logger;
+  readonly #store: ConfirmedStore | undefined;
   readonly #listeners = new Set<(state: GuardState) => void>();
   #last = '';
   #watch: NodeJS.Timeout | undefined;
+  /** What a person last confirmed; undefined until loaded, null when nothing is kept (tests). */
+  #confirmed: ProtectedState | null | undefined;
+  #loading: Promise<ProtectedState | null> | null = null;
+  /** The effective state computed for one settings object (the store keeps it while the file is unchanged). */
+  #memo: { settings: Settings; confirmed: ProtectedState | null; state: GuardState } | null = null;
 
-  constructor(settings: SettingsStore, catalogue: Catalogue, log: Logger) {
+  constructor(settings: SettingsStore, catalogue: Catalogue, log: Logger, options: GuardrailsOptions = {}) {
     this.#settings = settings;
     this.#catalogue = catalogue;
     this.#log = log;
+    this.#store = options.confirmed;
+    this.trustTerminal = options.trustTerminal ?? false;
+    if (!this.#store) this.#confirmed = null;
   }
 
-  /** The current state; throws when settings.json cannot be read (callers fail closed). */
+  /** The state in force; throws when settings.json cannot be read (callers fail closed). */
   async state(): Promise<GuardState> {
-    return guardState(await this.#settings.readFresh());
+    const settings = await this.#settings.readFresh();
+    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    const memo = this.#memo;
+    if (memo && memo.settings === settings && memo.confirmed === confirmed) return memo.state;
+    const state = effectiveState(protectedState(settings), confirmed);
+    this.#memo = { settings, confirmed, state };
+    return state;
+  }
+
+  /**
+   * The confirmed state from its store. The first time there is none (a Tarmac from before
+   * confirmation existed), the settings as they are become the confirmed state once. A store
+   * that cannot be read (a locked keychain) confirms nothing: only the defaults and the file's
+   * tightening rules are in force until it can be read.
+   */
+  #loadConfirmed(settings: Settings): Promise<ProtectedState | null> {
+    this.#loading ??= (async () => {
+      try {
+        const kept = await this.#store!.load();
+        if (kept) return (this.#confirmed = kept);
+        const adopted = protectedState(settings);
+        await this.#store!.save(adopted);
+        this.#log.info('guardrails: no confirmed state yet; the current settings are confirmed as they are');
+        return (this.#confirmed = adopted);
+      } catch (err) {
+        this.#log.warn({ err: (err as Error).message }, 'guardrails: the confirmed state cannot be read; only the defaults and tightening changes apply');
+        return protectedState({});
+      } finally {
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
+  }
+
+  /** Changes made outside Tarmac that loosen protection and wait for a person, in words. */
+  async unconfirmed(): Promise<string[]> {
+    const settings = await this.#settings.readFresh();
+    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    if (!confirmed) return [];
+    return loosenings(confirmed, protectedState(settings), this.#facts());
+  }
+
+  /** A person confirms settings.json as it is now: its loosening changes come into force. */
+  async confirmChanges(): Promise<void> {
+    const settings = await this.#settings.readFresh();
+    await this.#saveConfirmed(protectedState(settings));
+    await this.#recheck();
+  }
+
+  /** A person discards the waiting changes: settings.json goes back to what was confirmed. */
+  async discardChanges(): Promise<void> {
+    const confirmed = this.#confirmed;
+    if (!confirmed) return;
+    await this.#settings.update((s) => withProtected(s, confirmed));
+    await this.#recheck();
+  }
+
+  async #saveConfirmed(next: ProtectedState): Promise<void> {
+    if (!this.#store) return;
+    await this.#store.save(next);
+    this.#confirmed = next;
+  }
+
+  #facts(): { name: string; provider: string; class: ToolClass }[] {
+    return this.#catalogue.list().map((t) => ({ name: t.name, provider: t.provider, class: t.class }));
   }
 
   /** `state`: the guardrails as already read for this request; read fresh when not given. */
@@ -61,8 +180,12 @@ export class Guardrails {
     return (s.approvals?.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS) * 1000;
   }
 
-  async approvalVia(): Promise<'tarmac' | 'client'> {
-    return (await this.#settings.readFresh()).approvals?.via ?? 'tarmac';
+  /** May this client's own UI answer approvals? Only when a person turned it on for it (and it is confirmed). */
+  async clientMayApprove(client: string): Promise<boolean> {
+    const settings = await this.#settings.readFresh();
+    const mine = settings.approvals?.clients ?? [];
+    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    return mine.includes(client) && (!confirmed || confirmed.clientApprovals.includes(client));
   }
 
   /** Tools turned off now; none when settings cannot be read (calls then fail closed anyway). */
@@ -72,7 +195,7 @@ export class Guardrails {
 
   async view(): Promise<GuardrailsView> {
     const s = await this.#settings.readFresh();
-    const state = guardState(s);
+    const state = await this.state();
     const p = state.policies;
     const tools = this.#catalogue.list().map((spec) => {
       const facts = { name: spec.name, provider: spec.provider, class: spec.class };
@@ -85,7 +208,9 @@ export class Guardrails {
       readOnly: state.readOnly,
       paused: state.paused,
       approvalTimeoutSeconds: s.approvals?.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS,
-      approvalVia: s.approvals?.via ?? 'tarmac',
+      clientApprovals: [...(s.approvals?.clients ?? [])],
+      unconfirmed: await this.unconfirmed(),
+      trustTerminal: this.trustTerminal,
       classes: TOOL_CLASSES.map((c) => {
         const v = decidePolicy({ policies: { classes: p.classes ?? {} }, paused: false, readOnly: false, disabledTools: [] }, { name: '', provider: '', class: c }, null);
         return { class: c, policy: v.policy, own: p.classes?.[c] ?? null };
@@ -115,9 +240,9 @@ export class Guardrails {
   }
 
   /** Set (or with null, remove) one rule, globally or for one client. */
-  async setPolicy(target: PolicyTarget, policy: Policy | null, client?: string): Promise<void> {
+  async setPolicy(target: PolicyTarget, policy: Policy | null, client?: string, actor: Actor = 'person'): Promise<void> {
     this.#check(target);
-    await this.#update((s) => {
+    await this.#update(actor, (s) => {
       const policies: PolicySet = structuredClone(s.policies ?? {});
       const rules: PolicyRules = client ? ((policies.clients ??= {})[client] ??= {}) : policies;
       const key = target.kind === 'tool' ? 'tools' : target.kind === 'class' ? 'classes' : 'providers';
@@ -134,24 +259,24 @@ export class Guardrails {
   }
 
   /** Every rule back to the defaults (read-only, pause and tools turned off stay as they are). */
-  async resetPolicies(): Promise<void> {
-    await this.#update((s) => {
+  async resetPolicies(actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => {
       const { policies: _gone, ...rest } = s;
       return rest;
     });
   }
 
-  async setReadOnly(on: boolean): Promise<void> {
-    await this.#update((s) => ({ ...s, readOnly: on }));
+  async setReadOnly(on: boolean, actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => ({ ...s, readOnly: on }));
   }
 
-  async setPaused(on: boolean): Promise<void> {
-    await this.#update((s) => ({ ...s, paused: on }));
+  async setPaused(on: boolean, actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => ({ ...s, paused: on }));
   }
 
-  async setToolEnabled(name: string, on: boolean): Promise<void> {
+  async setToolEnabled(name: string, on: boolean, actor: Actor = 'person'): Promise<void> {
     this.#check({ kind: 'tool', name });
-    await this.#update((s) => {
+    await this.#update(actor, (s) => {
       const off = new Set(s.disabledTools ?? []);
       if (on) off.delete(name);
       else off.add(name);
@@ -160,8 +285,45 @@ export class Guardrails {
     });
   }
 
-  async setApprovals(change: { timeoutSeconds?: number; via?: 'tarmac' | 'client' }): Promise<void> {
-    await this.#update((s) => ({ ...s, approvals: { ...s.approvals, ...change } }));
+  async setApprovalTimeout(timeoutSeconds: number, actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => ({ ...s, approvals: { ...s.approvals, timeoutSeconds } }));
+  }
+
+  /** Let a client's own UI answer approvals (allow once only), or stop it. */
+  async setClientApprovals(client: string, on: boolean, actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => {
+      const clients = new Set(s.approvals?.clients ?? []);
+      if (on) clients.add(client);
+      else clients.delete(client);
+      const { clients: _old, ...approvals } = s.approvals ?? {};
+      return { ...s, approvals: clients.size ? { ...approvals, clients: [...clients].sort() } : approvals };
+    });
+  }
+
+  /**
+   * A client is gone (revoked, unregistered): its rules and its approval switch go with it, so a
+   * later client that takes its name starts with none. Only tightens, so anyone may.
+   */
+  async forgetClient(client: string): Promise<void> {
+    const drop = (s: Settings): Settings => {
+      const clients = { ...(s.policies?.clients ?? {}) };
+      delete clients[client];
+      const policies: PolicySet = { ...(s.policies ?? {}), clients };
+      if (Object.keys(clients).length === 0) delete policies.clients;
+      const approvals = s.approvals?.clients ? { ...s.approvals, clients: s.approvals.clients.filter((c) => c !== client) } : s.approvals;
+      const { policies: _p, approvals: _a, ...rest } = s;
+      return { ...rest, ...(Object.keys(policies).length ? { policies } : {}), ...(approvals ? { approvals } : {}) };
+    };
+    const s = await this.#settings.readFresh();
+    if (!s.policies?.clients?.[client] && !s.approvals?.clients?.includes(client) && !this.#confirmed?.policies.clients?.[client]) return;
+    await this.#update('person', drop);
+  }
+
+  /** Is `client`'s approval from this actor allowed? Deny always is; allowing needs a person or --trust-terminal. */
+  checkDecision(answer: 'allow-once' | 'allow-always' | 'deny', actor: Actor): void {
+    if (answer !== 'deny' && actor === 'terminal' && !this.trustTerminal) {
+      throw new LooseningRefusedError(`Refused: approving a call from the terminal is not allowed; ${LOOSEN_IN_WINDOW}. \`tarmac approvals deny ID\` works from anywhere.`);
+    }
   }
 
   /** Told after every change, whoever made it (this process, or another seen by watch()). */
@@ -184,20 +346,49 @@ export class Guardrails {
     this.approvals.denyAll();
   }
 
-  async #update(change: (s: Settings) => Settings): Promise<void> {
-    await this.#settings.update(change);
+  /**
+   * Apply a change to settings.json and, when a person (or a trusted terminal) made it, to the
+   * confirmed state too: the same change applied to what was confirmed, so a change waiting for
+   * confirmation is not confirmed in passing. A terminal's loosening change is refused.
+   */
+  async #update(actor: Actor, change: (s: Settings) => Settings): Promise<void> {
+    const trusted = actor === 'person' || this.trustTerminal;
+    let before: Settings | undefined;
+    let after: Settings | undefined;
+    await this.#settings.update((s) => {
+      before = s;
+      after = change(s);
+      if (!trusted) {
+        const loosened = loosenings(protectedState(s), protectedState(after), this.#facts());
+        if (loosened.length) throw new LooseningRefusedError(`Refused (${loosened.slice(0, 3).join('; ')}${loosened.length > 3 ? '; ...' : ''}): ${LOOSEN_IN_WINDOW}.`);
+      }
+      return after;
+    });
+    if (trusted && before && this.#store) {
+      const confirmed = this.#confirmed ?? (await this.#loadConfirmed(before));
+      await this.#saveConfirmed(protectedState(change(withProtected(before, confirmed ?? protectedState(before)))));
+    }
     await this.#recheck();
   }
 
   async #recheck(notify = true): Promise<void> {
     let state: GuardState;
     try {
+      // --trust-terminal: what another process wrote counts as written by Tarmac.
+      if (this.trustTerminal && this.#store) {
+        const settings = await this.#settings.readFresh();
+        const file = protectedState(settings);
+        if (JSON.stringify(file) !== JSON.stringify(this.#confirmed)) {
+          await this.#saveConfirmed(file);
+          this.#log.info('guardrails: settings.json changed outside Tarmac; in force at once (--trust-terminal)');
+        }
+      }
       state = await this.state();
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'guardrails: settings unreadable; every call is refused until fixed');
       return;
     }
-    const key = JSON.stringify(state);
+    const key = JSON.stringify(state) + JSON.stringify(await this.unconfirmed().catch(() => []));
     if (key === this.#last) return;
     this.#last = key;
     if (!notify) return;

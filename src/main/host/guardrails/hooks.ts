@@ -12,19 +12,20 @@ const WAITING = 'Waiting for a person to approve this call in Tarmac';
  * The gateway's approval step over the guardrails' queue: nobody to ask means no (the model is
  * told why); while the call waits, progress notifications keep the client's request alive;
  * "allow this tool for this client" becomes a client rule before the call runs.
+ *
+ * The AI client's own UI may answer only for a client a person allowed to (off by default), and
+ * then for this one call only: its answer never becomes a lasting rule, because the client, or an
+ * agent answering for itself, is what the guardrails guard against. The history says "client".
  */
 export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
   return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer }): Promise<ApprovalResult> => {
     const queue = guardrails.approvals;
-    const via = await guardrails.approvalVia();
-    // A 2026-07-28 client answered our input-required result in its retry.
-    if (clientAnswer && via === 'client') {
-      if (clientAnswer === 'allow-always') await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client);
-      return { approved: clientAnswer !== 'deny', by: 'person', channel: 'client', waitedMs: null };
-    }
-    if (canDefer && via === 'client') throw new ApprovalDeferred(spec.name);
-    // Through the client only when Settings chose it and the client can ask (elicitation).
-    const viaClient = askClient && via === 'client' ? askClient : undefined;
+    const viaClientAllowed = (askClient || canDefer || clientAnswer) ? await guardrails.clientMayApprove(client) : false;
+    // A 2026-07-28 client answered our input-required result in its retry (its state checked, once).
+    if (clientAnswer && viaClientAllowed) return { approved: clientAnswer !== 'deny', by: 'client', channel: 'client', waitedMs: null };
+    if (canDefer && viaClientAllowed) throw new ApprovalDeferred(spec.name);
+    // Through the client only when a person allowed it for this client and it can ask (elicitation).
+    const viaClient = askClient && viaClientAllowed ? askClient : undefined;
     if (queue.approvers().length === 0 && !viaClient) return { approved: false, by: 'none', channel: null, waitedMs: null };
     const timeoutMs = await guardrails.approvalTimeoutMs();
     let tick: NodeJS.Timeout | undefined;
@@ -46,7 +47,8 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
               onQueued: (id: string) =>
                 void viaClient({ tool: spec.name, title: spec.title, summary: spec.description.split('. ')[0] ?? spec.description, args })
                   .then((answer) => {
-                    if (answer) queue.decide(id, answer, 'client');
+                    // Allow once at most: a client's answer never sets a rule.
+                    if (answer) queue.decide(id, answer === 'deny' ? 'deny' : 'allow-once', 'client');
                   })
                   .catch(() => undefined),
             }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { inputRequired, McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
+import { maskArgs, type RedactionSpec } from '../activity/redact.js';
 import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
@@ -41,7 +42,6 @@ const APPROVAL_SCHEMA = {
       title: 'Your decision',
       oneOf: [
         { const: 'allow-once', title: 'Allow once' },
-        { const: 'allow-always', title: 'Allow this tool from now on' },
         { const: 'deny', title: 'Deny' },
       ],
     },
@@ -148,10 +148,17 @@ export function buildMcpServer({ catalogue, gateway, client, switches, only, gua
 
 const STATE_KEY = randomBytes(32);
 const STATE_TTL_MS = 10 * 60_000;
+/** Request states already answered (nonce -> expiry): each runs one call, once. */
+const usedStates = new Map<string, number>();
+const MAX_USED_STATES = 10_000;
 
-/** requestState round-trips through the client: signed, bound to the tool, client and arguments, short-lived. */
+/**
+ * requestState round-trips through the client: signed, bound to the tool, client and arguments,
+ * short-lived, and single-use (a nonce remembered until it expires), so a replayed answer runs
+ * nothing.
+ */
 function signState(tool: string, client: string, args: Record<string, unknown>): string {
-  const body = Buffer.from(JSON.stringify({ t: tool, c: client, a: digest(args), e: Date.now() + STATE_TTL_MS })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ t: tool, c: client, a: digest(args), e: Date.now() + STATE_TTL_MS, n: randomBytes(12).toString('base64url') })).toString('base64url');
   return `${body}.${createHmac('sha256', STATE_KEY).update(body).digest('base64url')}`;
 }
 
@@ -162,12 +169,18 @@ function verifyState(state: unknown, tool: string, client: string, args: Record<
   const expected = createHmac('sha256', STATE_KEY).update(body).digest();
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  let s: { t?: unknown; c?: unknown; a?: unknown; e?: unknown; n?: unknown };
   try {
-    const s = JSON.parse(Buffer.from(body, 'base64url').toString()) as { t?: unknown; c?: unknown; a?: unknown; e?: unknown };
-    return s.t === tool && s.c === client && s.a === digest(args) && typeof s.e === 'number' && s.e > Date.now();
+    s = JSON.parse(Buffer.from(body, 'base64url').toString()) as typeof s;
   } catch {
     return false;
   }
+  const now = Date.now();
+  if (!(s.t === tool && s.c === client && s.a === digest(args) && typeof s.e === 'number' && s.e > now && typeof s.n === 'string')) return false;
+  if (usedStates.has(s.n)) return false;
+  for (const [nonce, expiry] of usedStates) if (expiry <= now || usedStates.size >= MAX_USED_STATES) usedStates.delete(nonce);
+  usedStates.set(s.n, s.e);
+  return true;
 }
 
 function digest(args: Record<string, unknown>): string {
@@ -190,8 +203,8 @@ function answerFromRetry(ctx: ServerContext, tool: string, client: string, args:
   return decision === 'allow-once' || decision === 'allow-always' ? decision : 'deny';
 }
 
-function approvalMessage(spec: { name: string; title: string; description: string; secretArgs?: readonly string[] }, args: Record<string, unknown>): string {
-  const shown = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, spec.secretArgs?.includes(k) ? '[redacted]' : v]));
+function approvalMessage(spec: { name: string; title: string; description: string } & RedactionSpec, args: Record<string, unknown>): string {
+  const shown = maskArgs(args, spec);
   return `Tarmac: allow "${spec.title}" (${spec.name})? ${spec.description.split('. ')[0] ?? ''}\nArguments: ${JSON.stringify(shown)}`;
 }
 

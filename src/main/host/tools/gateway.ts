@@ -43,6 +43,8 @@ export interface GatewayOptions {
   policy?: PolicyHook;
   approve?: ApprovalHook;
   defaultTimeoutMs?: number;
+  /** Started with --trust-terminal: every call's record says so. */
+  trustTerminal?: boolean;
 }
 
 export interface CallContext {
@@ -96,9 +98,9 @@ export class Gateway {
 
   async call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult> {
     const { activity, redactor, log } = this.#o;
-    // Values of secret arguments are scrubbed from every later text too (an error may echo them).
-    for (const key of spec.secretArgs ?? []) for (const leaf of stringLeaves(rawArgs?.[key])) redactor.addSecret(leaf, { transient: true });
-    const args = redactor.args(rawArgs ?? {}, spec.secretArgs ?? []);
+    // Masked by meaning (secret arguments, env values, passwords in URLs and commands, values under
+    // secret-looking names); the masked values are scrubbed from every later text too (an error may echo them).
+    const args = redactor.toolArgs(rawArgs ?? {}, spec);
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
@@ -109,8 +111,9 @@ export class Gateway {
       activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: { policy: 'deny', rule: 'policy unreadable', by: 'rule', channel: null, waitedMs: null } });
       return { content: [{ type: 'text', text }], isError: true };
     }
-    if (verdict.policy !== 'allow' || verdict.rule.kind !== 'default') {
-      decision = { policy: verdict.policy, rule: describeRule(verdict.rule), by: 'rule', channel: null, waitedMs: null };
+    if (verdict.policy !== 'allow' || verdict.rule.kind !== 'default' || this.#o.trustTerminal) {
+      const rule = describeRule(verdict.rule) + (verdict.unconfirmed ? ' (a looser change made outside Tarmac waits for a person to confirm it)' : '');
+      decision = { policy: verdict.policy, rule, by: 'rule', channel: null, waitedMs: null, ...(this.#o.trustTerminal ? { trustTerminal: true } : {}) };
     }
     if (verdict.policy !== 'allow' && decision) {
       let outcome: ApprovalResult = { approved: false, by: verdict.policy === 'ask' ? 'none' : 'rule', channel: null, waitedMs: null };
@@ -263,13 +266,6 @@ function cancelledText(tool: string, by: string | null): string {
   if (by === 'client' || by === null) return `"${tool}" was cancelled before it finished.`;
   if (by === 'tarmac') return `"${tool}" was stopped because Tarmac is shutting down. Try again once it is running.`;
   return `"${tool}" was cancelled by ${by} in Tarmac before it finished. Do not retry it without asking the user.`;
-}
-
-function stringLeaves(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringLeaves);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
-  return [];
 }
 
 /** `text`: output.text, already redacted. */

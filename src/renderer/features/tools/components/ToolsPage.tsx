@@ -5,6 +5,7 @@ import { describeRule, POLICIES, type GuardrailsView, type Policy, type ToolPoli
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
 import { useGuardSwitch, useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
+import { ClientApprovals } from './ClientApprovals.js';
 import { GuardSwitches } from './GuardSwitches.js';
 
 const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
@@ -101,13 +102,7 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
           From 5 to 3600. A call nobody answers in time is denied, and the AI is told to ask you to approve it in Tarmac.
         </p>
       </form>
-      <div className="field">
-        <label htmlFor={`${id}-via`}>Where you are asked</label>
-        <select id={`${id}-via`} className="select" value={view.approvalVia} onChange={(e) => change.mutate({ approvalVia: e.target.value === 'client' ? 'client' : 'tarmac' })}>
-          <option value="tarmac">In Tarmac (this window, the tray, tarmac approvals)</option>
-          <option value="client">In the AI client too, where it can ask (elicitation)</option>
-        </select>
-      </div>
+      <ClientApprovals view={view} />
       {change.error ? <ErrorAlert error={change.error} /> : null}
     </Card>
   );

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { ProtectedState } from '../../../shared/policy.js';
+import type { SecretStore } from '../secrets.js';
+import { PolicySetSchema, type Settings } from '../settings.js';
+
+/**
+ * The protection a person last confirmed, kept out of settings.json: settings.json is a file any
+ * process of the user can edit, so what is in it cannot by itself say that a person chose it.
+ * Tarmac keeps a copy of the protecting settings it wrote itself (for a person in the window, or
+ * with --trust-terminal) in the keychain, and holds the file to it (see effectiveState).
+ */
+export interface ConfirmedStore {
+  load(): Promise<ProtectedState | null>;
+  save(state: ProtectedState): Promise<void>;
+}
+
+/** The keychain account holding the confirmed state. */
+export const CONFIRMED_ACCOUNT = 'guardrails:confirmed';
+
+const ProtectedSchema = z.object({
+  policies: PolicySetSchema,
+  readOnly: z.boolean(),
+  paused: z.boolean(),
+  disabledTools: z.array(z.string()),
+  clientApprovals: z.array(z.string()),
+  flyctlPath: z.string().nullable(),
+});
+
+/** The keychain's copy. A copy that does not parse counts as none kept: the strict defaults. */
+export function keychainConfirmedStore(secrets: SecretStore): ConfirmedStore {
+  return {
+    async load() {
+      const raw = await secrets.get(CONFIRMED_ACCOUNT);
+      if (raw === null) return null;
+      try {
+        const parsed = ProtectedSchema.safeParse(JSON.parse(raw));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // fall through
+      }
+      throw new Error('the confirmed guardrails in the keychain are unreadable');
+    },
+    async save(state) {
+      await secrets.set(CONFIRMED_ACCOUNT, JSON.stringify(state));
+    },
+  };
+}
+
+/** In memory, for tests and for processes that must not touch the keychain. */
+export function memoryConfirmedStore(initial: ProtectedState | null = null): ConfirmedStore & { current: ProtectedState | null } {
+  const store = {
+    current: initial,
+    async load() {
+      return store.current;
+    },
+    async save(state: ProtectedState) {
+      store.current = state;
+    },
+  };
+  return store;
+}
+
+/** The protecting part of the settings, normalised (absent = default). */
+export function protectedState(s: Settings): ProtectedState {
+  return {
+    policies: s.policies ?? {},
+    readOnly: s.readOnly ?? false,
+    paused: s.paused ?? false,
+    disabledTools: [...(s.disabledTools ?? [])].sort(),
+    clientApprovals: [...(s.approvals?.clients ?? [])].sort(),
+    flyctlPath: s.flyctlPath ?? null,
+  };
+}
+
+/** The settings with their protecting part replaced by `state` (everything else kept). */
+export function withProtected(s: Settings, state: ProtectedState): Settings {
+  const { policies: _p, readOnly: _r, paused: _z, disabledTools: _d, flyctlPath: _f, approvals, ...rest } = s;
+  const { clients: _c, ...otherApprovals } = approvals ?? {};
+  const nextApprovals = { ...otherApprovals, ...(state.clientApprovals.length ? { clients: [...state.clientApprovals] } : {}) };
+  return {
+    ...rest,
+    ...(Object.keys(state.policies).length ? { policies: structuredClone(state.policies) } : {}),
+    ...(state.readOnly ? { readOnly: true } : {}),
+    ...(state.paused ? { paused: true } : {}),
+    ...(state.disabledTools.length ? { disabledTools: [...state.disabledTools] } : {}),
+    ...(state.flyctlPath ? { flyctlPath: state.flyctlPath } : {}),
+    ...(Object.keys(nextApprovals).length ? { approvals: nextApprovals } : {}),
+  };
+}

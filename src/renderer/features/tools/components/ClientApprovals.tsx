@@ -1,0 +1,81 @@
+import { AlertDialog, Switch } from 'radix-ui';
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import type { GuardrailsView } from '../../../../shared/policy.js';
+import { api } from '../../../api.js';
+import { keys, queryClient } from '../../../app/query.js';
+import { ErrorAlert } from '../../../components/ErrorAlert.js';
+import { Button } from '../../../components/ui.js';
+
+/**
+ * Which clients' own UI may answer approvals (elicitation): off for every client, turned on one
+ * at a time, after a warning that the client then decides (its UI, or an agent answering its own
+ * prompts). A client's answer allows one call, never a lasting rule.
+ */
+export function ClientApprovals({ view }: { view: GuardrailsView }) {
+  const credentials = useQuery({ queryKey: keys.credentials, queryFn: () => api.listCredentials() });
+  const set = useMutation({
+    mutationFn: ({ client, on }: { client: string; on: boolean }) => api.setClientApprovals(client, on),
+    onSuccess: (next) => queryClient.setQueryData(keys.guardrails, next),
+  });
+  const [asking, setAsking] = useState<string | null>(null);
+  const names = [...new Set([...(credentials.data ?? []).map((c) => c.name), ...view.clientApprovals])].sort();
+  return (
+    <div className="field" data-testid="client-approvals">
+      <h3 className="field-title">Answered in the AI client</h3>
+      <p className="help">
+        Off for every client: approvals come to this window. Turned on for a client, its own window may answer too, for one call at a time (never “always”), and the
+        activity log says the client decided.
+      </p>
+      {names.length === 0 ? <p className="help">No MCP client can reach Tarmac yet.</p> : null}
+      <ul className="switch-list">
+        {names.map((name) => {
+          const on = view.clientApprovals.includes(name);
+          const id = `client-approvals-${name}`;
+          return (
+            <li key={name} className="switch-row">
+              <label htmlFor={id} className="break">
+                {name}
+              </label>
+              <Switch.Root
+                id={id}
+                className="switch"
+                checked={on}
+                disabled={set.isPending}
+                onCheckedChange={(next) => (next ? setAsking(name) : set.mutate({ client: name, on: false }))}
+              >
+                <Switch.Thumb className="switch-thumb" />
+              </Switch.Root>
+            </li>
+          );
+        })}
+      </ul>
+      {set.error && !asking ? <ErrorAlert error={set.error} /> : null}
+      <AlertDialog.Root open={asking !== null} onOpenChange={(open) => !open && !set.isPending && setAsking(null)}>
+        <AlertDialog.Portal>
+          <AlertDialog.Overlay className="dialog-overlay" />
+          <AlertDialog.Content className="dialog dialog-narrow" data-testid="client-approvals-warning">
+            <AlertDialog.Title className="dialog-title break">Let {asking} approve its own calls?</AlertDialog.Title>
+            <AlertDialog.Description className="muted">
+              {asking}’s window will be able to allow a call Tarmac holds for approval. Tarmac cannot see who answers there: the client’s UI decides, and an agent that
+              answers its own prompts would approve itself. Each answer allows one call only; rules stay yours to set here.
+            </AlertDialog.Description>
+            {set.error ? <ErrorAlert error={set.error} /> : null}
+            <div className="btn-row dialog-actions">
+              <AlertDialog.Cancel asChild>
+                <Button disabled={set.isPending}>Keep approvals in Tarmac</Button>
+              </AlertDialog.Cancel>
+              <Button
+                variant="danger"
+                busy={set.isPending}
+                onClick={() => asking && set.mutate({ client: asking, on: true }, { onSuccess: () => setAsking(null) })}
+              >
+                Let {asking} approve
+              </Button>
+            </div>
+          </AlertDialog.Content>
+        </AlertDialog.Portal>
+      </AlertDialog.Root>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { AlertDialog } from 'radix-ui';
+import { useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../../../api.js';
+import { ErrorAlert } from '../../../components/ErrorAlert.js';
+import { Alert, Button } from '../../../components/ui.js';
+import { keys, queryClient } from '../../../app/query.js';
+import { useGuardrails } from '../useGuardrails.js';
+
+const store = (view: Awaited<ReturnType<typeof api.getGuardrails>>) => queryClient.setQueryData(keys.guardrails, view);
+
+/**
+ * On every page: changes made outside Tarmac that would loosen protection (waiting for this
+ * person to confirm or discard them), and the standing warning of --trust-terminal.
+ */
+export function GuardBanners() {
+  const view = useGuardrails().data;
+  const [confirming, setConfirming] = useState(false);
+  const confirm = useMutation({ mutationFn: () => api.confirmGuardrailChanges(), onSuccess: store });
+  const discard = useMutation({ mutationFn: () => api.discardGuardrailChanges(), onSuccess: store });
+  if (!view) return null;
+  const waiting = view.unconfirmed;
+  return (
+    <div className="guard-banners">
+      {view.trustTerminal ? (
+        <Alert tone="warn" title="Trust terminal is on">
+          Tarmac was started with --trust-terminal: any program running as you (an AI agent with a shell included) can loosen protection and approve calls, and edits of
+          settings.json apply at once. Use it only where no agent runs, such as a server or CI.
+        </Alert>
+      ) : null}
+      {waiting.length > 0 ? (
+        <div data-testid="unconfirmed-banner">
+          <Alert tone="warn" title={waiting.length === 1 ? 'A change made outside Tarmac waits for you' : `${waiting.length} changes made outside Tarmac wait for you`} live>
+            <p>settings.json was changed by another program or by hand, and the change loosens protection. It is not in force until you confirm it here:</p>
+            <ul className="change-list">
+              {waiting.slice(0, 6).map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+              {waiting.length > 6 ? <li>and {waiting.length - 6} more</li> : null}
+            </ul>
+            <div className="btn-row">
+              <Button size="sm" onClick={() => setConfirming(true)}>
+                Review and confirm…
+              </Button>
+              <Button size="sm" variant="ghost" busy={discard.isPending} onClick={() => discard.mutate()}>
+                Discard the changes
+              </Button>
+            </div>
+            {discard.error ? <ErrorAlert error={discard.error} /> : null}
+          </Alert>
+        </div>
+      ) : null}
+      <AlertDialog.Root open={confirming} onOpenChange={(open) => !confirm.isPending && setConfirming(open)}>
+        <AlertDialog.Portal>
+          <AlertDialog.Overlay className="dialog-overlay" />
+          <AlertDialog.Content className="dialog dialog-narrow" data-testid="confirm-changes-dialog">
+            <AlertDialog.Title className="dialog-title">Bring these changes into force?</AlertDialog.Title>
+            <AlertDialog.Description className="muted">
+              Only if you made them yourself. An AI agent with a shell can edit settings.json too; confirming lets its change through.
+            </AlertDialog.Description>
+            <ul className="change-list">
+              {waiting.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+            {confirm.error ? <ErrorAlert error={confirm.error} /> : null}
+            <div className="btn-row dialog-actions">
+              <AlertDialog.Cancel asChild>
+                <Button disabled={confirm.isPending}>Not now</Button>
+              </AlertDialog.Cancel>
+              <Button variant="danger" busy={confirm.isPending} onClick={() => confirm.mutate(undefined, { onSuccess: () => setConfirming(false) })}>
+                Confirm {waiting.length === 1 ? 'the change' : `${waiting.length} changes`}
+              </Button>
+            </div>
+          </AlertDialog.Content>
+        </AlertDialog.Portal>
+      </AlertDialog.Root>
+    </div>
+  );
+}
