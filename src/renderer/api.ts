@@ -14,13 +14,35 @@ declare global {
 const NOT_RUNNING = 'Tarmac is not answering. If you opened this page with `tarmac ui`, it has stopped: run it again and open the new link.';
 const SIGNED_OUT = 'This browser is no longer signed in to Tarmac: run `tarmac ui` again and open the link it prints.';
 
+/**
+ * Browser mode's page secret: the one-time link's redirect hands it over in the fragment (which no
+ * server sees); this tab keeps it in sessionStorage (other origins, other localhost ports
+ * included, cannot read it) and sends it with every API request. The cookie alone opens nothing.
+ */
+const PAGE_KEY = 'tarmac-page-secret';
+function pageSecret(): string {
+  const fromLink = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(window.location.hash)?.[1];
+  if (fromLink) {
+    window.sessionStorage.setItem(PAGE_KEY, fromLink);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return window.sessionStorage.getItem(PAGE_KEY) ?? '';
+}
+
+/** An API URL the browser opens without headers (the event stream, a download), with the page secret. */
+export function apiUrl(path: string): string {
+  const secret = encodeURIComponent(pageSecret());
+  return `api/${path}${path.includes('?') ? '&' : '?'}k=${secret}`;
+}
+
 function httpBridge(): TarmacBridge {
+  const secret = pageSecret();
   return makeBridge(async (method, args): Promise<ApiResult<unknown>> => {
     let res: Response;
     try {
       res = await fetch(`api/${method}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Tarmac-Page': secret },
         body: JSON.stringify({ args }),
         credentials: 'same-origin',
       });
@@ -44,7 +66,7 @@ function httpEvents(): TarmacEvents {
       listeners.add(listener);
       if (!source) {
         // EventSource reconnects by itself when the stream drops.
-        source = new EventSource('api/events');
+        source = new EventSource(apiUrl('events'));
         source.onmessage = (message: MessageEvent<string>) => {
           const event = JSON.parse(message.data) as TarmacEvent;
           for (const l of listeners) l(event);

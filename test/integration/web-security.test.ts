@@ -12,6 +12,8 @@ let ui: Ui;
 let origin: string;
 let secret: string;
 let cookie: string;
+/** The page's own secret, from the one-time link's redirect fragment. */
+let pageSecret: string;
 
 beforeAll(async () => {
   ui = await startUi({ sim: false });
@@ -28,7 +30,7 @@ const result = (res: RawResponse): ApiResult<unknown> => JSON.parse(res.body) as
 const api = (method: string, args: unknown[], headers: Record<string, string> = {}) =>
   rawRequest(`${origin}/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...headers },
+    headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, 'X-Tarmac-Page': pageSecret, ...headers },
     body: JSON.stringify({ args }),
   });
 
@@ -45,7 +47,9 @@ describe('browser mode security', () => {
     expect((await rawRequest(`${origin}/?t=wrong-secret`, { method: 'GET' })).status).toBe(401);
     const first = await rawRequest(`${origin}/?t=${secret}`, { method: 'GET' });
     expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
+    // The page secret rides in the fragment, which the browser never sends to any server.
+    expect(first.headers.location).toMatch(/^\/#k=[\w-]{40,}$/);
+    pageSecret = String(first.headers.location).slice('/#k='.length);
     const setCookie = String(first.headers['set-cookie']);
     expect(setCookie).toMatch(/^tarmac_ui=[\w-]{40,}; HttpOnly; SameSite=Strict; Path=\/$/);
     cookie = setCookie.split(';')[0]!;
@@ -71,7 +75,7 @@ describe('browser mode security', () => {
   it('a foreign Origin is 403, and a state-changing request without Origin is 403', async () => {
     expect((await api('getStatus', [], { Origin: 'http://evil.example.com' })).status).toBe(403);
     expect((await api('getStatus', [], { Origin: `http://127.0.0.1:${Number(new URL(origin).port) + 1}` })).status).toBe(403);
-    const noOrigin = await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{"args":[]}' });
+    const noOrigin = await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-Tarmac-Page': pageSecret }, body: '{"args":[]}' });
     expect(noOrigin.status).toBe(403);
   });
 
@@ -112,7 +116,7 @@ describe('browser mode security', () => {
 
   it('pushes host changes to the page as server-sent events', async () => {
     const events: string[] = [];
-    const req = request(`${origin}/api/events`, { headers: { Cookie: cookie } });
+    const req = request(`${origin}/api/events?k=${pageSecret}`, { headers: { Cookie: cookie } });
     let opened!: () => void;
     const open = new Promise<void>((resolve) => (opened = resolve));
     const stream = new Promise<void>((resolve) => {
@@ -133,6 +137,22 @@ describe('browser mode security', () => {
     expect(events.join('')).toMatch(/data: \{"type":"settingsChanged","data":\{.*"theme":"light"/);
     // An event stream without the cookie is refused like everything else.
     expect((await rawRequest(`${origin}/api/events`, { method: 'GET' })).status).toBe(401);
+  });
+
+  it('a leaked cookie alone opens nothing: API, events and export need the page secret', async () => {
+    // What a web server on another localhost port receives from the browser, replayed with a forged Origin.
+    const replay = (path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) =>
+      rawRequest(`${origin}${path}`, { method: init.method ?? 'POST', headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, ...init.headers }, ...(init.body ? { body: init.body } : {}) });
+    expect((await replay('/api/getStatus', { body: '{"args":[]}' })).status).toBe(401);
+    expect((await replay('/api/updateSettings', { body: '{"args":[{"flyctlPath":"/tmp/evil"}]}' })).status).toBe(401);
+    expect((await replay('/api/getStatus', { body: '{"args":[]}', headers: { 'X-Tarmac-Page': 'guessed' } })).status).toBe(401);
+    expect((await replay('/api/events', { method: 'GET' })).status).toBe(401);
+    expect((await replay('/api/export?format=csv&filter=%7B%7D', { method: 'GET' })).status).toBe(401);
+    expect((await replay('/api/export?format=csv&filter=%7B%7D&k=guessed', { method: 'GET' })).status).toBe(401);
+    // The page itself (static files) is not a secret; with the cookie it loads.
+    expect((await replay('/', { method: 'GET' })).status).toBe(200);
+    // With the secret, the same request works: the check is the secret, not something else.
+    expect((await replay('/api/getStatus', { body: '{"args":[]}', headers: { 'X-Tarmac-Page': pageSecret } })).status).toBe(200);
   });
 });
 
@@ -173,8 +193,9 @@ describe('tarmac ui', () => {
       const first = await rawRequest(link, { method: 'GET' });
       expect(first.status).toBe(303);
       const cookieHeader = String(first.headers['set-cookie']).split(';')[0]!;
+      const secretHeader = String(first.headers.location).slice('/#k='.length);
       const origin = new URL(link).origin;
-      const status = result(await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookieHeader }, body: '{"args":[]}' }));
+      const status = result(await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookieHeader, 'X-Tarmac-Page': secretHeader }, body: '{"args":[]}' }));
       expect(status).toMatchObject({ ok: true, value: { endpoint: { state: 'running', url: `http://127.0.0.1:${mcpPort}/mcp` } } });
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');

@@ -274,11 +274,12 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
       const first = await rawRequest(link, { method: 'GET' });
       expect(first.status).toBe(303);
       const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+      const pageSecret = String(first.headers.location).slice('/#k='.length);
       const origin = new URL(link).origin;
       const page = await rawRequest(`${origin}/`, { method: 'GET', headers: { Cookie: cookie } });
       expect(page.status).toBe(200);
       expect(page.body).toContain('<div id="root">');
-      const status = await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie }, body: '{"args":[]}' });
+      const status = await rawRequest(`${origin}/api/getStatus`, { headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, 'X-Tarmac-Page': pageSecret }, body: '{"args":[]}' });
       expect(JSON.parse(status.body)).toMatchObject({ ok: true, value: { providers: expect.any(Array) } });
       const exited = new Promise<number | null>((resolve) => ui.once('exit', resolve));
       ui.kill('SIGTERM');

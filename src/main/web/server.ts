@@ -7,12 +7,16 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { ApiResult, TarmacEvent } from '../../shared/api.js';
+import { createLimitedServer, DEFAULT_HTTP_LIMITS, parseJsonLimited, readRequestBody, RequestBodyError, type HttpLimits } from '../host/http/limits.js';
 import type { Logger } from '../host/log.js';
 
 const COOKIE = 'tarmac_ui';
+/** The page secret's header, and its name in the fragment and in the query (see #authenticated). */
+const PAGE_SECRET_HEADER = 'x-tarmac-page';
+const PAGE_SECRET_PARAM = 'k';
 const MAX_BODY_BYTES = 1024 * 1024;
 const KEEPALIVE_MS = 25_000;
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -55,6 +59,8 @@ export interface WebServerOptions {
    * text chunks. Throws (a ZodError) on a bad filter or format, before anything is sent.
    */
   exportActivity?(filter: unknown, format: unknown): { name: string; type: string; chunks: AsyncIterable<string> };
+  /** Header, body and idle-connection time limits, as for the MCP endpoint (tests use short ones). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export class WebServer {
@@ -64,8 +70,14 @@ export class WebServer {
   /** sha256 of the one-time secret still waiting to be used; null once used. */
   #secret: Buffer | null;
   readonly #secretText: string;
-  /** sha256 of live session cookies. */
-  readonly #sessions = new Set<string>();
+  /**
+   * Live sessions: sha256 of the cookie -> sha256 of that page's own secret. Browsers send a
+   * 127.0.0.1 cookie to every port of the host, so any local web server the browser visits
+   * receives it; the page secret travels only in the redirect's fragment (never sent to a
+   * server) and then in a header (or, where a browser cannot set one, the query) of this page's
+   * own requests, so a leaked cookie alone opens nothing.
+   */
+  readonly #sessions = new Map<string, Buffer>();
   #port = 0;
   #keepalive: NodeJS.Timeout | undefined;
 
@@ -73,14 +85,13 @@ export class WebServer {
     this.#o = options;
     this.#secretText = randomBytes(32).toString('base64url');
     this.#secret = sha256(this.#secretText);
-    this.#http = createServer((req, res) => {
+    this.#http = createLimitedServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'browser-mode request failed');
         if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'Internal error');
         else res.end();
       });
-    });
-    this.#http.requestTimeout = 0;
+    }, options.httpLimits);
   }
 
   /** Listen on 127.0.0.1; resolves with the URL to open (it carries the one-time secret). */
@@ -139,7 +150,8 @@ export class WebServer {
     // The one-time link: trade the secret for a session cookie, then drop it from the address bar.
     if (method === 'GET' && url.pathname === '/' && url.searchParams.has('t')) return this.#exchange(url.searchParams.get('t') ?? '', res);
 
-    if (!this.#authenticated(req)) {
+    const api = url.pathname.startsWith('/api/');
+    if (!this.#authenticated(req, api ? url : null)) {
       if (url.pathname.startsWith('/api/')) return json(res, 401, { ok: false, error: { code: 'denied', message: 'This browser is not signed in to Tarmac: run `tarmac ui` again and open the link it prints.' } });
       return page(res, 401, 'Open Tarmac from its link', 'This page needs the one-time link that <code>tarmac ui</code> printed. Run <code>tarmac ui</code> again and open the new link.');
     }
@@ -151,19 +163,32 @@ export class WebServer {
       // A state-changing request must say where it comes from, and that must be this page.
       if (origin === undefined) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: missing Origin.');
       if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return json(res, 415, { ok: false, error: { code: 'invalid-input', message: 'Send application/json.' } });
-      const body = await readBody(req);
-      if (body === 'too-large') return json(res, 413, { ok: false, error: { code: 'invalid-input', message: 'The request is too large.' } });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        return json(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The request body is not JSON.' } });
-      }
+      const parsed = await this.#readJson(req, res);
+      if (parsed === NO_BODY) return;
       const args = (parsed as { args?: unknown } | null)?.args;
       return json(res, 200, await this.#o.call(decodeURIComponent(url.pathname.slice('/api/'.length)), args));
     }
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     return this.#static(url.pathname, res);
+  }
+
+  /** The request's JSON body, or NO_BODY once a refusal (too large, too slow, too deep, not JSON) was sent. */
+  async #readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    try {
+      const timeoutMs = this.#o.httpLimits?.bodyTimeoutMs ?? DEFAULT_HTTP_LIMITS.bodyTimeoutMs;
+      return parseJsonLimited(await readRequestBody(req, { maxBytes: MAX_BODY_BYTES, timeoutMs }));
+    } catch (err) {
+      if (err instanceof RequestBodyError) {
+        const message = err.problem === 'too-large' ? 'The request is too large.' : err.message;
+        res.setHeader('Connection', 'close');
+        json(res, err.status, { ok: false, error: { code: 'invalid-input', message } });
+        if (err.problem === 'timeout') res.once('finish', () => req.socket.destroy());
+        else if (err.problem === 'too-large') req.resume();
+      } else if (err instanceof SyntaxError) {
+        json(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The request body is not JSON.' } });
+      } else throw err;
+      return NO_BODY;
+    }
   }
 
   #ownOrigin(origin: string): boolean {
@@ -177,11 +202,13 @@ export class WebServer {
     }
     this.#secret = null;
     const session = randomBytes(32).toString('base64url');
-    this.#sessions.add(sha256(session).toString('hex'));
+    const pageSecret = randomBytes(32).toString('base64url');
+    this.#sessions.set(sha256(session).toString('hex'), sha256(pageSecret));
     res.writeHead(303, {
       ...securityHeaders(),
       'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-      Location: '/',
+      // The fragment stays in the browser: the page keeps it (sessionStorage, this tab only).
+      Location: `/#${PAGE_SECRET_PARAM}=${pageSecret}`,
       'Cache-Control': 'no-store',
     });
     res.end();
@@ -191,7 +218,7 @@ export class WebServer {
     if (!this.#o.exportActivity) return json(res, 404, { ok: false, error: { code: 'unsupported', message: 'Export is not available here.' } });
     let download: ReturnType<NonNullable<WebServerOptions['exportActivity']>>;
     try {
-      download = this.#o.exportActivity(JSON.parse(url.searchParams.get('filter') ?? '{}'), url.searchParams.get('format'));
+      download = this.#o.exportActivity(parseJsonLimited(Buffer.from(url.searchParams.get('filter') ?? '{}')), url.searchParams.get('format'));
     } catch {
       return json(res, 400, { ok: false, error: { code: 'invalid-input', message: 'The export asks for an unknown format or filter; use format=jsonl or csv.' } });
     }
@@ -210,9 +237,20 @@ export class WebServer {
     }
   }
 
-  #authenticated(req: IncomingMessage): boolean {
+  /**
+   * The cookie of a live session; for the API (`api` set: the request's URL) also that session's
+   * page secret, in the X-Tarmac-Page header or, for the event stream and downloads that a
+   * browser opens without headers, the `k` query parameter.
+   */
+  #authenticated(req: IncomingMessage, api: URL | null): boolean {
     const cookie = cookieValue(req.headers.cookie, COOKIE);
-    return cookie !== null && this.#sessions.has(sha256(cookie).toString('hex'));
+    if (cookie === null) return false;
+    const expected = this.#sessions.get(sha256(cookie).toString('hex'));
+    if (!expected) return false;
+    if (!api) return true;
+    const header = req.headers[PAGE_SECRET_HEADER];
+    const given = typeof header === 'string' ? header : req.method === 'GET' ? api.searchParams.get(PAGE_SECRET_PARAM) : null;
+    return given !== null && timingSafeEqual(sha256(given), expected);
   }
 
   #events(req: IncomingMessage, res: ServerResponse): void {
@@ -302,14 +340,4 @@ function decodeSafe(path: string): string | null {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY_BYTES) return 'too-large';
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+const NO_BODY = Symbol('no body');

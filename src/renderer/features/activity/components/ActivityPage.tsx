@@ -4,7 +4,7 @@ import { AlertDialog, Tabs } from 'radix-ui';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ExportFormat, ToolCall } from '../../../../shared/activity.js';
-import { api, transport } from '../../../api.js';
+import { api, apiUrl, transport } from '../../../api.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button, PageHeader, Spinner } from '../../../components/ui.js';
 import { KEYS, readFilter, toQuery, type FilterState } from '../filter.js';
@@ -111,7 +111,7 @@ export function ActivityPage() {
 function ExportButtons({ filter }: { filter: ReturnType<typeof toQuery> }) {
   const save = useMutation({ mutationFn: (format: ExportFormat) => api.exportActivity(filter, format) });
   if (transport === 'browser') {
-    const href = (format: ExportFormat) => `api/export?format=${format}&filter=${encodeURIComponent(JSON.stringify(filter))}`;
+    const href = (format: ExportFormat) => apiUrl(`export?format=${format}&filter=${encodeURIComponent(JSON.stringify(filter))}`);
     return (
       <>
         <a className="btn" href={href('jsonl')} download>
