@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ToolClass } from '../../../shared/policy.js';
+import type { ArgRedaction } from '../activity/redact.js';
 import type { Logger } from '../log.js';
 
 /** What every tool run gets besides its arguments. */
@@ -45,6 +46,12 @@ export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   output?: z.ZodRawShape;
   /** Argument names whose values are secret: redacted everywhere they could be recorded. */
   secretArgs?: readonly string[];
+  /**
+   * What other arguments mean, for redaction (env entries, secrets to set, command lines): see
+   * ArgRedaction. Every argument is also masked by the rules for any value (secret-looking names,
+   * URL passwords).
+   */
+  redactArgs?: Readonly<Record<string, ArgRedaction>>;
   /** Overrides the gateway's default per-call timeout. */
   timeoutMs?: number;
   run(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolOutput>;

@@ -527,6 +527,8 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
           .optional()
           .describe(`Seconds to wait for the command (default ${DEFAULT_COMMAND_TIMEOUT_MS / 1000}, max ${MAX_COMMAND_TIMEOUT_MS / 1000}).`),
       },
+      // A command may carry a password (`mysql -pSECRET`, `PGPASSWORD=... psql`): masked wherever it is recorded.
+      redactArgs: { command: 'command' },
       timeoutMs: MAX_COMMAND_TIMEOUT_MS + DEFAULT_HANDSHAKE_TIMEOUT_MS + 30_000,
       async run(args, ctx) {
         const live = await rt.live(ctx.signal);

@@ -3,6 +3,7 @@
  * output turned into an answer (compact text + structuredContent) or an isError result that
  * carries flyctl's own error lines. Secret argument values never reach the log or the answer.
  */
+import { maskedStrings } from '../../activity/redact.js';
 import type { ToolContext, ToolOutput } from '../../tools/catalogue.js';
 import { capText } from '../../tools/text.js';
 import { redactKeyValue } from './argv.js';
@@ -17,16 +18,15 @@ const TIMEOUT_HEADROOM_MS = 250;
 export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutput> {
   const argv = def.argv(args);
   const input = def.stdin?.(args);
-  const secret = secretElements(def, args);
-  for (const v of secret.values) rt.ctx.redactor.addSecret(v, { transient: true });
-  const scrub = (text: string): string => rt.ctx.redactor.text(scrubValues(text, secret.values));
+  const hide = hider(rt, def, args);
+  const scrub = (text: string): string => rt.ctx.redactor.text(hide(text));
 
   const binary = await rt.binary();
   const { env } = await rt.childEnv();
   ctx.log.debug(
     {
       tool: def.name,
-      argv: argv.map((a) => (secret.elements.has(a) ? redactKeyValue(a) : a)),
+      argv: argv.map(hide),
       ...(input === undefined ? {} : { stdin: input.split('\n').filter(Boolean).map(redactKeyValue) }),
     },
     'fly: running flyctl',
@@ -172,30 +172,28 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** The argv elements carrying secrets (to redact in the log) and the secret strings themselves. */
-function secretElements(def: FlyToolDef, args: Record<string, unknown>): { elements: Set<string>; values: string[] } {
-  const elements = new Set<string>();
-  const values = new Set<string>();
-  for (const name of def.secretArgs ?? []) {
-    const v = args[name];
-    const list = Array.isArray(v) ? v : [v];
-    for (const item of list) {
-      if (typeof item !== 'string' || item === '') continue;
-      elements.add(item);
-      values.add(item);
-      const eq = item.indexOf('=');
-      if (eq >= 0 && item.length > eq + 1) values.add(item.slice(eq + 1));
+/**
+ * Replaces, in a text, every argument string that redaction masks (an env entry, a command with a
+ * password, a secret to set) by its masked form; the values themselves are learnt by the redactor
+ * as transient secrets. flyctl's argv (for the log) and its output (an error may echo an
+ * argument) pass through it. Secret values of 4 or 5 characters, too short for the redactor to
+ * scrub from every text, are still taken out of this call's own output.
+ */
+function hider(rt: FlyRuntime, def: FlyToolDef, args: Record<string, unknown>): (text: string) => string {
+  const masked = rt.ctx.redactor.toolArgs(args, def);
+  const pairs = new Map<string, string>();
+  for (const [raw, shown] of maskedStrings(args, masked)) {
+    if (raw.length >= 4) pairs.set(raw, shown);
+  }
+  for (const [name, value] of Object.entries(args)) {
+    const kind = def.redactArgs?.[name] ?? (def.secretArgs?.includes(name) ? 'secret' : null);
+    if (kind !== 'secret' && kind !== 'secret-values') continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item !== 'string') continue;
+      const v = kind === 'secret-values' && item.includes('=') ? item.slice(item.indexOf('=') + 1) : item;
+      if (v.length >= 4 && !pairs.has(v)) pairs.set(v, '[redacted]');
     }
   }
-  return { elements, values: [...values] };
-}
-
-/** Secret values out of free text; short ones only as a whole KEY=VALUE, so ordinary words survive. */
-function scrubValues(text: string, values: readonly string[]): string {
-  let out = text;
-  for (const v of [...values].sort((a, b) => b.length - a.length)) {
-    if (v.length < 4 && !v.includes('=')) continue;
-    out = out.split(v).join(v.includes('=') ? redactKeyValue(v) : '[redacted]');
-  }
-  return out;
+  const ordered = [...pairs].sort(([a], [b]) => b.length - a.length);
+  return (text) => ordered.reduce((out, [raw, shown]) => out.split(raw).join(shown), text);
 }

@@ -41,6 +41,7 @@ function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {
     input: def.input,
     ...(outputOf(def) ? { output: outputOf(def) } : {}),
     ...(def.secretArgs ? { secretArgs: def.secretArgs } : {}),
+    ...(def.redactArgs ? { redactArgs: def.redactArgs } : {}),
     timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     run: (args, toolCtx) => executeFlyTool(rt, def, args as Record<string, unknown>, toolCtx),
   });

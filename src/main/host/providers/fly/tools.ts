@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ToolClass } from '../../../../shared/policy.js';
+import type { ArgRedaction } from '../../activity/redact.js';
 import { ArgvBuilder, checkRequired, secretLines } from './argv.js';
 import { extractJson } from './json.js';
 import * as r from './render.js';
@@ -36,6 +37,8 @@ export interface FlyToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   text?(stdout: string, args: z.infer<z.ZodObject<S>>): TextAnswer;
   /** Argument names whose values are secret. */
   secretArgs?: readonly string[];
+  /** What other arguments mean, for redaction (see ArgRedaction): env entries, secrets to set, command lines. */
+  redactArgs?: Readonly<Record<string, ArgRedaction>>;
   /** Text for flyctl's stdin: how secret values reach flyctl without showing in the process list. */
   stdin?(args: z.infer<z.ZodObject<S>>): string;
   /** Per-call timeout (the gateway's and flyctl's). Defaults to 60 s. */
@@ -111,6 +114,9 @@ function machineConfigShape(mode: 'create' | 'update') {
     'vm-size': z.string().optional().describe('Preset size such as "shared-cpu-1x" or "performance-2x". Call fly-platform-vm-sizes for the list and prices.'),
   };
 }
+
+/** Machine create / run / update: env values are configuration that often holds secrets; commands may carry passwords. */
+const MACHINE_REDACT = { env: 'env', entrypoint: 'command', command: 'command' } as const satisfies Record<string, ArgRedaction>;
 
 const createOnlyShape = {
   id: z.string().optional().describe('ID of an existing machine to replace with this configuration (rarely needed; normally leave out).'),
@@ -467,6 +473,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
         .default(true)
         .describe("Put the clone's new volume in a different hardware zone than the source's (default true)."),
     },
+    redactArgs: { 'override-cmd': 'command' },
     argv: (a) =>
       machineCmd(['clone'], a)
         .flag('--attach-volume', 'attach-volume', a['attach-volume'])
@@ -512,6 +519,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     },
     argv: (a) => machineConfigFlags(new ArgvBuilder('machine', 'create').positional('image', a.image).requiredFlag('-a', 'app', a.app), a, 'create').build(),
     text: done('Machine created'),
+    redactArgs: MACHINE_REDACT,
     timeoutMs: 180_000,
   }),
   tool({
@@ -574,6 +582,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       command: z.string().describe('Command line to run, e.g. "ls -la /data". Runs without a TTY; interactive programs will not work.'),
       app: APP_FOR_MACHINE,
     },
+    redactArgs: { command: 'command' },
     argv: (a) => new ArgvBuilder('machine', 'exec').positional('id', a.id).positional('command', a.command).flag('-a', 'app', a.app).build(),
     text: (stdout) => ({ text: stdout.trimEnd() || '(the command printed nothing)' }),
   }),
@@ -663,6 +672,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
         .flag('--user', 'user', a.user)
         .build(),
     text: done('Machine started'),
+    redactArgs: MACHINE_REDACT,
     timeoutMs: 180_000,
   }),
   tool({
@@ -752,6 +762,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
         .word('--yes')
         .build(),
     text: done('Machine updated'),
+    redactArgs: MACHINE_REDACT,
     timeoutMs: 180_000,
   }),
 
@@ -881,7 +892,8 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     argv: (a) => new ArgvBuilder('secrets', 'import', '--stage').requiredFlag('-a', 'app', a.app).build(),
     stdin: (a) => secretLines('keyvalues', a.keyvalues),
     text: done('Secrets staged; call fly-secrets-deploy to apply them'),
-    secretArgs: ['keyvalues'],
+    // Names stay visible (a person sees what would be overwritten); values never.
+    redactArgs: { keyvalues: 'secret-values' },
   }),
   tool({
     name: 'fly-secrets-unset',
