@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import { silentLog } from '../../src/main/host/log.js';
 import { KeychainUnavailableError } from '../../src/main/host/secrets.js';
 import { runCliProcess, startServe } from '../helpers/cli.js';
 import { startTestHost, testKeychainService, type TestHost } from '../helpers/host.js';
-import { INIT_BODY, mcpHeaders, openStream, rawRequest } from '../helpers/raw-http.js';
+import { INIT_BODY, mcpHeaders, openStream, rawRequest, type RawResponse } from '../helpers/raw-http.js';
+import { waitFor } from '../helpers/wait.js';
 import { testTools } from '../fixtures/test-tools.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -31,6 +33,89 @@ const listWith = (t: TestHost, sessionId: string) =>
     headers: mcpHeaders(t.token, { 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' }),
     body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
   });
+
+interface LegacySession {
+  status: number;
+  /** POST a message to the session's /messages URL. */
+  post(message: unknown): Promise<RawResponse>;
+  /** Settles when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** A legacy HTTP+SSE session opened by hand: GET /sse, then the URL its `endpoint` event names. */
+function openLegacy(t: TestHost, token = t.token): Promise<LegacySession> {
+  const base = t.url.replace(/\/mcp$/, '');
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}/sse`, { method: 'GET', headers: { Accept: 'text/event-stream', Authorization: `Bearer ${token}` } }, (res) => {
+      const ended = new Promise<void>((done) => {
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', () => done());
+      });
+      const close = () => req.destroy();
+      cleanups.push(async () => close());
+      if (res.statusCode !== 200) {
+        res.resume();
+        return resolve({ status: res.statusCode ?? 0, post: () => Promise.reject(new Error('no session')), ended, close });
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        const path = /event: endpoint\ndata: (\S+)/.exec(text)?.[1];
+        if (!path) return;
+        text = '';
+        const post = (message: unknown) => rawRequest(new URL(path, base).href, { headers: mcpHeaders(token), body: JSON.stringify(message) });
+        resolve({ status: 200, post, ended, close });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('legacy HTTP+SSE sessions', () => {
+  it('count toward the per-client and total caps, and an idle one makes room', async () => {
+    const t = await host({ maxSessions: 3, maxSessionsPerClient: 2, evictableAfterMs: 0 });
+    const first = await openLegacy(t);
+    const second = await openLegacy(t);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    // The client's own cap (2): its least recently used idle legacy session goes.
+    expect((await openLegacy(t)).status).toBe(200);
+    await first.ended;
+    expect(t.host.endpoint!.sessions().filter((s) => s.kind === 'sse')).toHaveLength(2);
+    // Full (3 with another client's): a new 2025-era session still gets in.
+    const other = await openLegacy(t, await t.tokenFor('other'));
+    expect(other.status).toBe(200);
+    expect((await init(t)).status).toBe(200);
+    await second.ended;
+  });
+
+  it('are closed when idle, like Streamable HTTP sessions', async () => {
+    const t = await host({ sessionIdleMs: 60_000 });
+    const legacy = await openLegacy(t);
+    expect(legacy.status).toBe(200);
+    expect(t.host.endpoint!.reapIdle(Date.now() + 30_000)).toBe(0);
+    expect(t.host.endpoint!.reapIdle(Date.now() + 60_001)).toBe(1);
+    await legacy.ended;
+    expect(t.host.endpoint!.sessionCount).toBe(0);
+  });
+
+  it('are busy while a request waits for its answer, and idle again once it is cancelled', async () => {
+    const t = await host({ sessionIdleMs: 60_000 });
+    const legacy = await openLegacy(t);
+    expect((await legacy.post(JSON.parse(INIT_BODY))).status).toBe(202);
+    expect((await legacy.post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
+    expect((await legacy.post({ jsonrpc: '2.0', id: 'call-1', method: 'tools/call', params: { name: 'slow', arguments: { ms: 20_011 } } })).status).toBe(202);
+    await waitFor(() => t.activity().some((c) => c.tool === 'slow' && c.status === 'running'), 'the call running');
+    const far = Date.now() + 3_600_000;
+    expect(t.host.endpoint!.reapIdle(far)).toBe(0);
+    await legacy.post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'call-1' } });
+    expect(t.host.endpoint!.reapIdle(far)).toBe(1);
+    await legacy.ended;
+  });
+});
 
 describe('sessions', () => {
   it('does not push out a session that was in use a moment ago', async () => {

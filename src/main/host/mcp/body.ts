@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_JSON_DEPTH, parseJsonLimited, readRequestBody, RequestBodyError } from '../http/limits.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** A body the endpoint refuses: the HTTP status and the JSON-RPC error code of the answer. */
 export class BodyError extends Error {
   constructor(
     readonly status: number,
@@ -12,60 +14,25 @@ export class BodyError extends Error {
   }
 }
 
+const RPC_CODES = { 'too-large': -32600, timeout: -32000, 'too-deep': -32700 } as const;
+
+export interface JsonBodyOptions {
+  /** The body must have arrived within this long (408 otherwise). */
+  timeoutMs?: number;
+  maxDepth?: number;
+}
+
 /**
- * Read and parse a JSON body, refusing anything over the cap before buffering it. Plain stream
- * events, not `for await`: the async iterator cost more than the rest of reading a small body.
+ * Read and parse a JSON-RPC body: over the cap is 413, slower than the deadline 408, nested deeper
+ * than the depth limit or not JSON at all is 400 with a parse error (-32700).
  */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
-  // Gone while the request waited for its route or its token check: its events have fired already.
-  if (req.destroyed || req.readableAborted) return Promise.reject(clientGone());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      // The rest is left to flow and be dropped: the caller answers 413 and closes the connection.
-      stop();
-      reject(tooLarge(maxBytes));
-    };
-    const onEnd = () => {
-      stop();
-      try {
-        resolve(JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')) as unknown);
-      } catch {
-        reject(new BodyError(400, -32700, 'Parse error: the body is not valid JSON'));
-      }
-    };
-    const onError = (err: Error) => {
-      stop();
-      reject(err);
-    };
-    // Closed before the end: the client went away mid-request.
-    const onClose = () => {
-      if (req.readableEnded) return;
-      stop();
-      reject(clientGone());
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
-}
-
-function clientGone(): Error {
-  return new Error('the client closed the connection before the request body ended');
-}
-
-function tooLarge(maxBytes: number): BodyError {
-  return new BodyError(413, -32600, `Payload too large: requests are limited to ${Math.round(maxBytes / 1024 / 1024)} MiB`);
+export async function readJsonBody(req: IncomingMessage, maxBytes: number, options: JsonBodyOptions = {}): Promise<unknown> {
+  try {
+    const body = await readRequestBody(req, { maxBytes, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    return parseJsonLimited(body, options.maxDepth ?? MAX_JSON_DEPTH);
+  } catch (err) {
+    if (err instanceof RequestBodyError) throw new BodyError(err.status, RPC_CODES[err.problem], err.message);
+    if (err instanceof SyntaxError) throw new BodyError(400, -32700, 'Parse error: the body is not valid JSON');
+    throw err;
+  }
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NodeMcpRequestHandler, NodeStreamableHTTPServerTransport, StreamableHTTPServerTransportOptions } from '@modelcontextprotocol/node';
 import type { AuthInfo, McpHttpHandler, McpServer, ServerNotifier } from '@modelcontextprotocol/server';
 import type { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type * as SdkNode from '@modelcontextprotocol/node';
 import type * as SdkServer from '@modelcontextprotocol/server';
 import type * as SdkSse from '@modelcontextprotocol/server-legacy/sse';
+import { createLimitedServer, DEFAULT_HTTP_LIMITS, idleLimitApplies, type HttpLimits } from '../http/limits.js';
 import type { Logger } from '../log.js';
 import { KEYCHAIN_RETRY_AFTER_SECONDS, KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
@@ -53,6 +54,8 @@ export interface EndpointOptions {
   evictableAfterMs?: number;
   idleMs?: number;
   maxBodyBytes?: number;
+  /** Header, body and idle-connection time limits (tests use short ones); see http/limits.ts. */
+  httpLimits?: Partial<HttpLimits>;
   /**
    * Extra transport options (event store, retry interval) for fixtures that need them. A function is
    * called once per session: give each session its own event store, since the SDK names every
@@ -78,6 +81,11 @@ interface Session {
   lastSeen: number;
   /** Open requests and streams; a session with any is not idle. */
   open: number;
+  /**
+   * Legacy HTTP+SSE: ids of requests posted and not answered yet. Its stream is the session itself,
+   * not activity: the session is busy while a request waits for its answer, idle otherwise.
+   */
+  pending?: Set<string | number>;
 }
 
 export interface SessionInfo {
@@ -115,16 +123,13 @@ export class McpEndpoint {
     this.#o = { ...options, bindHost };
     this.#port = options.port ?? DEFAULT_PORT;
 
-    this.#http = createServer((req, res) => {
+    this.#http = createLimitedServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
         this.#o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'request failed');
         if (!res.headersSent) sendError(res, 500, -32603, 'Internal error');
         else res.end();
       });
-    });
-    // Long-lived SSE streams must not be cut by Node's default request timeout.
-    this.#http.requestTimeout = 0;
-    this.#http.headersTimeout = 30_000;
+    }, options.httpLimits);
   }
 
   get port(): number {
@@ -275,6 +280,8 @@ export class McpEndpoint {
       if (!session || session.kind !== 'streamable' || session.client !== client) {
         return sendError(res, 404, -32001, 'Session not found: initialize a new session');
       }
+      // The standalone stream: closed after the idle limit without a byte (the client reconnects).
+      if (method === 'GET') idleLimitApplies(res);
       return this.#track(session, res, () => (session.transport as NodeStreamableHTTPServerTransport).handleRequest(req, res, body));
     }
 
@@ -325,13 +332,27 @@ export class McpEndpoint {
     await this.#modernNode!(Object.assign(req, { auth }), res, body);
   }
 
+  /**
+   * A legacy HTTP+SSE session. Its stream lasts as long as the session, so it is counted like a
+   * Streamable HTTP session: toward the per-client and total caps, busy only while a posted request
+   * waits for its answer, closed when idle for the idle time or to make room after a minute.
+   */
   async #sseOpen(req: IncomingMessage, res: ServerResponse, client: string): Promise<void> {
     if (req.method !== 'GET') return sendError(res, 405, -32000, 'Method not allowed', { Allow: 'GET' });
     const sdk = await this.#loadSdk();
-    const server = await this.#o.createServer(client);
     if (!this.#makeRoom(client)) return this.#tooMany(res);
+    const server = await this.#o.createServer(client);
     const transport = new sdk.sse.SSEServerTransport('/messages', res);
-    const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 1 };
+    const pending = new Set<string | number>();
+    const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 0, pending };
+    // An answer on the stream ends a pending request; any message sent is activity.
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const id = responseId(message);
+      if (id !== undefined && pending.delete(id)) session.open = pending.size;
+      session.lastSeen = Date.now();
+      return send(message, options);
+    };
     this.#addSession(session);
     res.on('close', () => {
       this.#removeSession(session.id);
@@ -350,6 +371,8 @@ export class McpEndpoint {
     const parsed = await this.#readBody(req, res);
     if (!parsed.ok) return;
     session.lastSeen = Date.now();
+    if (session.pending) notePosted(session.pending, parsed.body);
+    session.open = session.pending?.size ?? 0;
     await (session.transport as SSEServerTransport).handlePostMessage(req, res, parsed.body);
   }
 
@@ -358,12 +381,16 @@ export class McpEndpoint {
       sendError(res, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
       return { ok: false };
     }
+    const timeoutMs = this.#o.httpLimits?.bodyTimeoutMs ?? DEFAULT_HTTP_LIMITS.bodyTimeoutMs;
     try {
-      return { ok: true, body: await readJsonBody(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) };
+      return { ok: true, body: await readJsonBody(req, this.#o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { timeoutMs }) };
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
-      sendError(res, err.status, err.rpcCode, err.message, err.status === 413 ? { Connection: 'close' } : undefined);
+      const unread = err.status === 413 || err.status === 408;
+      sendError(res, err.status, err.rpcCode, err.message, unread ? { Connection: 'close' } : undefined);
+      // Too large: the rest flows and is dropped. Too slow: the client that trickles it is cut off.
       if (err.status === 413) req.resume();
+      if (err.status === 408) res.once('finish', () => req.socket.destroy());
       return { ok: false };
     }
   }
@@ -473,6 +500,31 @@ function toolCalled(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
   return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+}
+
+/**
+ * Keeps a legacy session's unanswered requests: each request posted is added; a cancellation
+ * removes its request, which gets no answer then.
+ */
+function notePosted(pending: Set<string | number>, body: unknown): void {
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (m === null || typeof m !== 'object') continue;
+    const { id, method, params } = m as { id?: unknown; method?: unknown; params?: { requestId?: unknown } };
+    if (typeof method !== 'string') continue;
+    if (isId(id)) pending.add(id);
+    else if (method === 'notifications/cancelled' && isId(params?.requestId)) pending.delete(params.requestId);
+  }
+}
+
+function isId(v: unknown): v is string | number {
+  return typeof v === 'string' || typeof v === 'number';
+}
+
+/** The id a JSON-RPC response answers; undefined for requests and notifications. */
+function responseId(message: unknown): string | number | undefined {
+  if (message === null || typeof message !== 'object' || 'method' in message) return undefined;
+  const { id } = message as { id?: unknown };
+  return isId(id) ? id : undefined;
 }
 
 function calledTool(auth: AuthInfo | undefined): string | undefined {
