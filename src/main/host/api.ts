@@ -1,5 +1,4 @@
-import { access, constants } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type {
   ApiMethod,
   ApiResult,
@@ -24,6 +23,7 @@ import type { Host } from './index.js';
 import { DEFAULT_RETENTION } from './activity/store.js';
 import { DEFAULT_PORT } from './defaults.js';
 import type { ProviderAccount } from './providers/provider.js';
+import { checkFlyctlProgram, FlyctlCheckError } from './providers/fly/check-flyctl.js';
 import { KeychainUnavailableError } from './secrets.js';
 import { TARMAC_VERSION } from './version.js';
 
@@ -368,7 +368,15 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     getSettings: settings,
 
     async updateSettings(patch: SettingsPatch) {
-      if (patch.flyctlPath) await checkExecutable(patch.flyctlPath);
+      // A program Tarmac would run with the Fly token: it must be flyctl (checked with no token).
+      if (patch.flyctlPath) {
+        try {
+          await checkFlyctlProgram(patch.flyctlPath, host.context.env);
+        } catch (err) {
+          if (err instanceof FlyctlCheckError) throw new HostApiError('invalid-input', err.message);
+          throw err;
+        }
+      }
       if (patch.launchAtLogin !== undefined && !options.shell?.launchAtLogin) {
         throw new HostApiError('unsupported', 'Launching at login is set in the desktop app; browser mode cannot change it.');
       }
@@ -376,12 +384,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       if (patch.port !== undefined) await host.setPort(patch.port);
       const { port: _port, launchAtLogin, ...rest } = patch;
       if (Object.keys(rest).length) {
+        // flyctlPath through the guardrails: it is kept with what the person confirmed.
+        if (rest.flyctlPath !== undefined) await host.guardrails.setFlyctlPath(rest.flyctlPath?.trim() || null);
         await host.settings.update((s) => {
           const next = { ...s };
-          if (rest.flyctlPath !== undefined) {
-            if (rest.flyctlPath === null || rest.flyctlPath.trim() === '') delete next.flyctlPath;
-            else next.flyctlPath = rest.flyctlPath.trim();
-          }
           if (rest.logLevel) next.logLevel = rest.logLevel;
           if (rest.theme) next.theme = rest.theme;
           if (rest.activityRetention) next.activity = { ...next.activity, ...rest.activityRetention };
@@ -468,13 +474,3 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   };
 }
 
-async function checkExecutable(path: string): Promise<void> {
-  const p = path.trim();
-  if (!p) return;
-  if (!isAbsolute(p)) throw new HostApiError('invalid-input', `"${p}" is not a full path; give flyctl's absolute path (for example /usr/local/bin/flyctl).`);
-  try {
-    await access(p, process.platform === 'win32' ? constants.F_OK : constants.X_OK);
-  } catch {
-    throw new HostApiError('invalid-input', `${p} is not an executable file. Check the path (\`which flyctl\` shows it) and try again; the setting was not changed.`);
-  }
-}

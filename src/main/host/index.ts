@@ -166,12 +166,17 @@ export function createHost(options: HostOptions = {}): Host {
     .read()
     .then((s) => activity.setRetention({ maxCalls: s.activity?.maxCalls ?? DEFAULT_RETENTION.maxCalls, maxDays: s.activity?.maxDays ?? DEFAULT_RETENTION.maxDays }))
     .catch(() => undefined);
-  const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env };
+  // flyctlPath: the program a person confirmed, never one another process wrote (late-bound: the guardrails come later).
+  const context: ProviderContext = { dataDir, secrets, settings, redactor, log: log.child({ provider: true }), env, flyctlPath: () => guardrails.flyctlPath() };
   const providers = (options.providers ?? []).map((make) => make(context));
   const catalogue = new Catalogue([...providers.flatMap((p) => p.tools()), ...(options.tools ?? [])]);
   const guardrails = new Guardrails(settings, catalogue, log, {
     confirmed: options.confirmedStore ?? keychainConfirmedStore(secrets),
     trustTerminal: options.trustTerminal ?? false,
+    isFlyctl: async (path) => {
+      const { checkFlyctlProgram } = await import('./providers/fly/check-flyctl.js');
+      return checkFlyctlProgram(path, env).then(() => true, () => false);
+    },
   });
   // Turning a tool off or on: 2025-era sessions hear it from their own servers (server.ts);
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.

@@ -69,6 +69,8 @@ export interface GuardrailsOptions {
   confirmed?: ConfirmedStore;
   /** --trust-terminal: other processes may loosen and approve, and hand edits apply at once. */
   trustTerminal?: boolean;
+  /** Is this program flyctl? Checked before a hand-edited flyctlPath comes into force (--trust-terminal). */
+  isFlyctl?: (path: string) => Promise<boolean>;
 }
 
 /**
@@ -83,6 +85,7 @@ export class Guardrails {
   readonly #catalogue: Catalogue;
   readonly #log: Logger;
   readonly #store: ConfirmedStore | undefined;
+  readonly #isFlyctl: (path: string) => Promise<boolean>;
   readonly #listeners = new Set<(state: GuardState) => void>();
   #last = '';
   #watch: NodeJS.Timeout | undefined;
@@ -98,6 +101,7 @@ export class Guardrails {
     this.#log = log;
     this.#store = options.confirmed;
     this.trustTerminal = options.trustTerminal ?? false;
+    this.#isFlyctl = options.isFlyctl ?? (async () => false);
     if (!this.#store) this.#confirmed = null;
   }
 
@@ -220,6 +224,25 @@ export class Guardrails {
       clients: p.clients ?? {},
       pending: this.approvals.list(),
     };
+  }
+
+  /**
+   * The flyctl program in force: the one a person chose (checked when chosen). A path set in
+   * settings.json by a hand edit or another program is not run until a person confirms it.
+   */
+  async flyctlPath(): Promise<string | undefined> {
+    const settings = await this.#settings.readFresh();
+    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    if (!confirmed) return settings.flyctlPath;
+    return confirmed.flyctlPath ?? undefined;
+  }
+
+  /** Set (null: clear) the flyctl program; the caller checked it is flyctl. */
+  async setFlyctlPath(path: string | null, actor: Actor = 'person'): Promise<void> {
+    await this.#update(actor, (s) => {
+      const { flyctlPath: _old, ...rest } = s;
+      return path ? { ...rest, flyctlPath: path } : rest;
+    });
   }
 
   /** A tool name, class or provider id as typed by a person, checked against what exists. */
@@ -379,6 +402,12 @@ export class Guardrails {
         const settings = await this.#settings.readFresh();
         const file = protectedState(settings);
         if (JSON.stringify(file) !== JSON.stringify(this.#confirmed)) {
+          // Even trusted, a program Tarmac would run with the Fly token must be flyctl.
+          const before = this.#confirmed ?? protectedState({});
+          if (file.flyctlPath && file.flyctlPath !== before.flyctlPath && !(await this.#isFlyctl(file.flyctlPath))) {
+            this.#log.warn({ path: file.flyctlPath }, 'guardrails: the flyctlPath in settings.json is not flyctl; not in force');
+            file.flyctlPath = before.flyctlPath;
+          }
           await this.#saveConfirmed(file);
           this.#log.info('guardrails: settings.json changed outside Tarmac; in force at once (--trust-terminal)');
         }

@@ -17,6 +17,11 @@ export interface ProviderContext {
   log: Logger;
   /** Environment to read configuration from (process.env unless a test passes its own). */
   env: NodeJS.ProcessEnv;
+  /**
+   * The flyctl program a person chose (confirmed); absent, settings.flyctlPath is read as it is
+   * (tests that build a context without guardrails).
+   */
+  flyctlPath?: () => Promise<string | undefined>;
 }
 
 export interface Provider {
