@@ -2,7 +2,8 @@
  * The Fly provider running the fake flyctl, called directly (ToolSpec.run with a built
  * ToolContext): argv, environment, output handling, errors, bounds and redaction.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { executeFlyTool } from '../../src/main/host/providers/fly/execute.js';
@@ -50,7 +51,7 @@ describe('every fly tool case against the fake flyctl', () => {
       expect(call.env.FLY_ACCESS_TOKEN, c.tool).toBe(TOKEN);
       expect(call.argv.join(' '), c.tool).not.toContain(TOKEN);
       expect(call.argv.some((a) => a.startsWith('--access-token') || a === '-t'), c.tool).toBe(false);
-      expect(call.cwd, c.tool).toBe(h.dir);
+      expect(call.cwd, c.tool).toBe(join(h.dir, 'flyctl-workdir'));
       if (c.expect) expect(out.text, c.tool).toMatch(c.expect instanceof RegExp ? c.expect : new RegExp(c.expect.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
       // Never the 4-space JSON dump flyctl prints.
       expect(out.text, c.tool).not.toMatch(/^ {4}"/m);
@@ -194,6 +195,36 @@ describe('fly tools against the fake flyctl', () => {
       expect(out.text).toMatch(/must not|not NAME=VALUE|comma/);
     }
     expect(await h.calls()).toEqual([]);
+  });
+
+  it('refuses a local path as a machine image before starting flyctl (it would build the folder)', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['fly-machine-run', { app: 'my-app', image: '.' }],
+      ['fly-machine-run', { app: 'my-app', image: '../other-project' }],
+      ['fly-machine-create', { app: 'my-app', image: '/home/me/.config/Tarmac' }],
+      ['fly-machine-update', { app: 'my-app', id: '148ed599b12289', image: './activity' }],
+      ['fly-machine-update', { app: 'my-app', id: '148ed599b12289', image: '~/src/app' }],
+    ];
+    for (const [tool, args] of attempts) {
+      const out = await h.call(tool, args);
+      expect(out.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
+      expect(out.text).toMatch(/is a local path; Tarmac does not build images from folders/);
+    }
+    expect(await h.calls()).toEqual([]);
+  });
+
+  it('runs flyctl in an empty folder of its own, emptied again when something appears in it', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const workdir = join(h.dir, 'flyctl-workdir');
+    await mkdir(workdir, { recursive: true });
+    await writeFile(join(workdir, 'fly.toml'), 'app = "someone-elses-app"\n');
+    await mkdir(join(workdir, 'src'));
+    expect((await h.call('fly-status', { app: 'my-app' })).isError).toBeFalsy();
+    const call = (await h.calls()).at(-1)!;
+    expect(call.cwd).toBe(workdir);
+    expect(call.cwd).not.toBe(h.dir);
+    expect(await readdir(workdir)).toEqual([]);
   });
 
   it('keeps secret values out of the log, error texts and answers', async () => {

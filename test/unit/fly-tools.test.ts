@@ -247,6 +247,27 @@ describe('fly argument safety', () => {
     }
   });
 
+  it('takes only registry image references as a machine image, never a local path', () => {
+    const good = ['nginx', 'nginx:1.27', 'library/alpine:3.20', 'registry.fly.io/my-app:deployment-01JABCDEF', 'ghcr.io/org/app@sha256:' + 'a'.repeat(64), 'localhost:5000/app:v1', 'docker.io/my_org/my-app__x:1.0-rc.1'];
+    for (const image of good) {
+      expect(argvOf('fly-machine-run', { app: 'a', image })[2], image).toBe(image);
+      expect(argvOf('fly-machine-update', { app: 'a', id: 'm', image }), image).toContain(image);
+    }
+    const local = ['.', './', './app', '..', '../app', '/srv/app', '~/app', 'C:\\app', 'c:/app', 'app\\sub'];
+    for (const image of local) {
+      for (const tool of ['fly-machine-run', 'fly-machine-create']) expect(() => argvOf(tool, { app: 'a', image }), `${tool} ${image}`).toThrow(/is a local path/);
+      expect(() => argvOf('fly-machine-update', { app: 'a', id: 'm', image }), image).toThrow(/is a local path/);
+    }
+    for (const image of ['Nginx', 'nginx:', 'nginx@sha256:abc', 'app/', 'a b', 'nginx:1.27;rm']) {
+      expect(() => argvOf('fly-machine-run', { app: 'a', image }), image).toThrow(/not an image reference/);
+    }
+    // Leaving the image out of an update keeps the machine's own.
+    expect(argvOf('fly-machine-update', { app: 'a', id: 'm', command: 'x' })).not.toContain('--image');
+    // Long hostile values end in a refusal (no catastrophic backtracking: the test would time out).
+    expect(() => argvOf('fly-machine-run', { app: 'a', image: `${'a.'.repeat(500)}!` })).toThrow(ArgumentError);
+    expect(() => argvOf('fly-machine-run', { app: 'a', image: `${'a-'.repeat(500)}!` })).toThrow(ArgumentError);
+  });
+
   it('requires non-empty required values and at least one positional list element', () => {
     expect(() => argvOf('fly-apps-destroy', { name: '' })).toThrow(/required/);
     expect(() => argvOf('fly-ips-release', { app: 'a', addresses: [] })).toThrow(/at least one/);

@@ -86,6 +86,17 @@ describe('redaction by meaning', () => {
     expect(r().value({ [name]: 'some-value' })).toEqual({ [name]: 'some-value' });
   });
 
+  it('a list of records under a secret-looking name describes secrets: each record keeps its own rules', () => {
+    expect(r().value({ secrets: [{ name: 'DATABASE_URL', digest: '3f2a9c' }], tokens: [{ id: 't1', token: 'x' }], api_keys: ['k1'], credentials: { user: 'u', password: 'p' } })).toEqual({
+      secrets: [{ name: 'DATABASE_URL', digest: '3f2a9c' }],
+      tokens: [{ id: 't1', token: REDACTED }],
+      api_keys: [REDACTED],
+      credentials: { user: REDACTED, password: REDACTED },
+    });
+    // Declared secret: everything in it.
+    expect(r().args({ keys: [{ id: 'a', value: 'b' }] }, ['keys'])).toEqual({ keys: [{ id: REDACTED, value: REDACTED }] });
+  });
+
   it('masks secret-looking NAME=VALUE inside free text, quoted or not, and nothing else', () => {
     expect(r().text('PORT=8080 LOG_LEVEL=debug REGION=iad API_KEY=abc123 export DB_PASSWORD="two words" TOKEN=\'x y\'')).toBe(
       `PORT=8080 LOG_LEVEL=debug REGION=iad API_KEY=${REDACTED} export DB_PASSWORD="${REDACTED}" TOKEN='${REDACTED}'`,

@@ -66,7 +66,7 @@ export class FlyAccounts {
       binary,
       argv: ['auth', 'login'],
       env,
-      cwd: this.#o.ctx.dataDir,
+      cwd: await this.#rt.workdir(),
       signal: signal ?? AbortSignal.timeout(timeoutMs + 1_000),
       timeoutMs,
       ...(onUrl ? { onOutput: urlWatcher(onUrl) } : {}),
@@ -109,7 +109,7 @@ export class FlyAccounts {
       binary,
       argv: ['auth', 'whoami', '--json'],
       env,
-      cwd: this.#o.ctx.dataDir,
+      cwd: await this.#rt.workdir(),
       signal: AbortSignal.timeout(WHOAMI_TIMEOUT_MS + 1_000),
       timeoutMs: WHOAMI_TIMEOUT_MS,
     });

@@ -228,13 +228,18 @@ function maskString(value: string, meaning: ArgRedaction | null, found: Found): 
   }
 }
 
-/** A value hidden whole; a map keeps its keys so the record still says which were set. `seen` gets each string hidden. */
-function maskWhole(value: unknown, seen: (v: string) => void): unknown {
+/**
+ * A value hidden whole; a map keeps its keys so the record still says which were set. `seen` gets
+ * each string hidden. `records`, for a value hidden by its name alone: a list of records under a
+ * secret-looking name (`secrets: [{name, digest}]`, `tokens: [{id, token}]`) describes secrets
+ * rather than holding them, so each record gets the ordinary rules (its own secret-looking keys).
+ */
+function maskWhole(value: unknown, seen: (v: string) => void, records?: (record: object) => unknown): unknown {
   if (typeof value === 'string') {
     seen(value);
     return REDACTED;
   }
-  if (Array.isArray(value)) return value.map((v) => maskWhole(v, seen));
+  if (Array.isArray(value)) return value.map((v) => (records && v && typeof v === 'object' && !Array.isArray(v) ? records(v) : maskWhole(v, seen, records)));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => {
@@ -263,7 +268,7 @@ function maskValue(input: unknown, meaning: ArgRedaction | null, found: Found, d
   for (const [key, value] of Object.entries(input)) {
     if (meaning === 'secret' || meaning === 'secret-values') out[key] = maskWhole(value, (v) => note(found, v));
     else if (meaning === 'env') out[key] = maskWhole(value, seenEnv(found, key));
-    else if (looksSecretName(key) && value !== null && typeof value !== 'boolean') out[key] = maskWhole(value, (v) => note(found, v));
+    else if (looksSecretName(key) && value !== null && typeof value !== 'boolean') out[key] = maskWhole(value, (v) => note(found, v), (r) => maskValue(r, null, found, depth + 2));
     else out[key] = maskValue(value, meaning, found, depth + 1);
   }
   return out;
@@ -279,7 +284,7 @@ export function maskArgs(args: Record<string, unknown>, spec: RedactionSpec = {}
     const meaning = spec.redactArgs?.[key] ?? (spec.secretArgs?.includes(key) ? 'secret' : null);
     if (meaning === 'secret') out[key] = maskWhole(value, (v) => note(found, v));
     else if (meaning) out[key] = maskValue(value, meaning, found, 1);
-    else if (looksSecretName(key) && value !== null && typeof value !== 'boolean') out[key] = maskWhole(value, (v) => note(found, v));
+    else if (looksSecretName(key) && value !== null && typeof value !== 'boolean') out[key] = maskWhole(value, (v) => note(found, v), (r) => maskValue(r, null, found, 2));
     else out[key] = maskValue(value, null, found, 1);
   }
   return out;

@@ -71,6 +71,22 @@ export class ArgvBuilder {
     return this;
   }
 
+  /**
+   * A container image, as a positional (required) or as `--image`: only a registry reference. flyctl
+   * builds a value starting with "." or "/" from that local folder and uploads it to a builder, so
+   * anything that is not an image reference is refused.
+   */
+  image(name: string, value: Scalar, flag?: string): this {
+    const v = present(value);
+    if (v === undefined) {
+      if (flag) return this;
+      throw new ArgumentError(`Argument "${name}" is required and must not be empty.`);
+    }
+    const problem = imageProblem(v);
+    if (problem) throw new ArgumentError(`Argument "${name}": ${problem}`);
+    return flag ? this.flag(flag, name, v) : this.positional(name, v);
+  }
+
   requiredFlag(flag: string, name: string, value: Scalar): this {
     if (present(value) === undefined) throw new ArgumentError(`Argument "${name}" is required and must not be empty.`);
     return this.flag(flag, name, value);
@@ -119,6 +135,25 @@ export class ArgvBuilder {
   build(): string[] {
     return [...this.#argv];
   }
+}
+
+// An image reference as Docker's reference grammar has it: [host[:port]/]path[:tag][@digest].
+const DOMAIN_PART = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[A-Fa-f0-9:]+\\])(?::[0-9]+)?`;
+const PATH_PART = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}';
+const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`);
+
+/** Why a value is not an image reference flyctl would pull (null when it is one). */
+export function imageProblem(value: string): string | null {
+  if (/^[.~/\\]|^[A-Za-z]:[\\/]|[\\]/.test(value)) {
+    return `"${preview(value)}" is a local path; Tarmac does not build images from folders. Give an image in a registry, e.g. "nginx:1.27" or "registry.fly.io/my-app:deployment-01J..." (build and push one with \`fly deploy --build-only --push\` in the app's folder).`;
+  }
+  if (value.length > 1024 || !IMAGE_REFERENCE.test(value)) {
+    return `"${preview(value)}" is not an image reference like "nginx:1.27", "ghcr.io/org/app:v2" or "registry.fly.io/my-app@sha256:...".`;
+  }
+  return null;
 }
 
 /** Empty strings and absent values mean "not given": models often send "" for optional fields. */

@@ -38,7 +38,7 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
     binary,
     argv,
     env,
-    cwd: rt.cwd,
+    cwd: await rt.workdir(),
     signal: ctx.signal,
     timeoutMs: soft ?? Math.max(1000, timeoutMs - TIMEOUT_HEADROOM_MS),
     ...(input === undefined ? {} : { input }),

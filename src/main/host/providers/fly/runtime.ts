@@ -2,7 +2,8 @@
  * What every flyctl call needs besides its argv: the binary, the child's environment (with the
  * keychain token), a neutral working directory, and flyctl's version for error messages.
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ProviderContext } from '../provider.js';
 import { FlyctlNotFoundError, locateFlyctl, parseVersion, runFlyctl, type LocateResult } from './flyctl.js';
 
@@ -20,6 +21,8 @@ export interface ChildEnv {
 }
 
 const VERSION_TIMEOUT_MS = 10_000;
+/** flyctl's working folder inside the data dir: always empty. */
+export const FLYCTL_WORKDIR = 'flyctl-workdir';
 /** How long a keychain answer is reused. */
 const TOKEN_TTL_MS = 5_000;
 /** How long a found flyctl is reused without looking at the file system. */
@@ -39,9 +42,25 @@ export class FlyRuntime {
     return this.#ctx;
   }
 
-  /** Where flyctl runs: the data dir, so no stray fly.toml in the host's cwd picks the app silently. */
-  get cwd(): string {
-    return this.#ctx.dataDir;
+  /**
+   * Where flyctl runs: an empty folder of its own (created 0700 in the data dir), emptied again if
+   * anything appeared in it. Never the host's working folder (a stray fly.toml would pick the app)
+   * nor the data dir itself (flyctl would build an image "." from Tarmac's own files).
+   */
+  async workdir(): Promise<string> {
+    const dir = join(this.#ctx.dataDir, FLYCTL_WORKDIR);
+    let found: string[];
+    try {
+      found = await readdir(dir);
+    } catch {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      return dir;
+    }
+    if (found.length > 0) {
+      this.#ctx.log.warn({ dir, found: found.slice(0, 5) }, 'fly: files appeared in flyctl\'s empty working folder; removed');
+      await Promise.all(found.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+    }
+    return dir;
   }
 
   async locate(): Promise<LocateResult> {
@@ -134,14 +153,14 @@ export class FlyRuntime {
     }
     let v = this.#versions.get(key);
     if (!v) {
-      v = runFlyctl({
+      v = this.workdir().then((cwd) => runFlyctl({
         binary,
         argv: ['version'],
         env: this.#ctx.env,
-        cwd: this.cwd,
+        cwd,
         signal: AbortSignal.timeout(VERSION_TIMEOUT_MS + 1000),
         timeoutMs: VERSION_TIMEOUT_MS,
-      }).then(
+      })).then(
         (res) => (res.exitCode === 0 ? parseVersion(res.stdout) : null),
         () => null,
       );

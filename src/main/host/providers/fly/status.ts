@@ -36,7 +36,7 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
     binary: located.path,
     argv: ['auth', 'whoami', '--json'],
     env: child.env,
-    cwd: rt.cwd,
+    cwd: await rt.workdir(),
     signal: AbortSignal.timeout(WHOAMI_TIMEOUT_MS + 1000),
     timeoutMs: WHOAMI_TIMEOUT_MS,
   }).catch(() => null);

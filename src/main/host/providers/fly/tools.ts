@@ -513,11 +513,11 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       'Use fly-machine-run to create and start in one step, fly-machine-start to start this one.',
     input: {
       app: APP_REQUIRED,
-      image: z.string().describe('Container image, e.g. "nginx:1.27" or "registry.fly.io/my-app:deployment-01J...".'),
+      image: z.string().describe('Container image in a registry, e.g. "nginx:1.27" or "registry.fly.io/my-app:deployment-01J..." (local folders are refused).'),
       ...machineConfigShape('create'),
       ...createOnlyShape,
     },
-    argv: (a) => machineConfigFlags(new ArgvBuilder('machine', 'create').positional('image', a.image).requiredFlag('-a', 'app', a.app), a, 'create').build(),
+    argv: (a) => machineConfigFlags(new ArgvBuilder('machine', 'create').image('image', a.image).requiredFlag('-a', 'app', a.app), a, 'create').build(),
     text: done('Machine created'),
     redactArgs: MACHINE_REDACT,
     timeoutMs: 180_000,
@@ -656,7 +656,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       'Use fly-machine-create to create without starting.',
     input: {
       app: APP_REQUIRED,
-      image: z.string().describe('Container image, e.g. "nginx:1.27".'),
+      image: z.string().describe('Container image in a registry, e.g. "nginx:1.27" (local folders are refused).'),
       command: z.string().optional().describe("Command to run instead of the image's CMD, as one string."),
       user: z.string().optional().describe('User to run the command as.'),
       ...machineConfigShape('create'),
@@ -665,7 +665,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     // D9: command is optional, as in flyctl.
     argv: (a) =>
       machineConfigFlags(
-        new ArgvBuilder('machine', 'run').positional('image', a.image).optionalPositional('command', a.command).requiredFlag('-a', 'app', a.app),
+        new ArgvBuilder('machine', 'run').image('image', a.image).optionalPositional('command', a.command).requiredFlag('-a', 'app', a.app),
         a,
         'create',
       )
@@ -748,13 +748,13 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       id: MACHINE_ID,
       ...machineConfigShape('update'),
       command: z.string().optional().describe("New command to run instead of the image's CMD, as one string."),
-      image: z.string().optional().describe('New container image, e.g. "nginx:1.27".'),
+      image: z.string().optional().describe('New container image in a registry, e.g. "nginx:1.27" (local folders are refused).'),
       'wait-timeout': whole('Seconds to wait for the machine to be updated and started.').optional(),
     },
     // D2: really `machine update <id>` (upstream ran `machine create`), with --command, and --yes to skip the prompt.
     argv: (a) =>
       machineConfigFlags(
-        new ArgvBuilder('machine', 'update').positional('id', a.id).requiredFlag('-a', 'app', a.app).flag('--image', 'image', a.image).flag('--command', 'command', a.command),
+        new ArgvBuilder('machine', 'update').positional('id', a.id).requiredFlag('-a', 'app', a.app).image('image', a.image, '--image').flag('--command', 'command', a.command),
         a,
         'update',
       )
