@@ -108,7 +108,8 @@ export class Guardrails {
   /** The state in force; throws when settings.json cannot be read (callers fail closed). */
   async state(): Promise<GuardState> {
     const settings = await this.#settings.readFresh();
-    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    // --trust-terminal: the file is in force as it is (#recheck keeps the confirmed copy in step).
+    const confirmed = this.trustTerminal ? null : this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
     const memo = this.#memo;
     if (memo && memo.settings === settings && memo.confirmed === confirmed) return memo.state;
     const state = effectiveState(protectedState(settings), confirmed);
