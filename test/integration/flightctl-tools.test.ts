@@ -163,6 +163,32 @@ describe('flightctl query tools against the simulator', () => {
     expect(missing).toContain('No device named "no-such-device"');
   });
 
+  it('checks device and fleet names against the API\'s name rules before any request: "." and ".." are no names', async () => {
+    const { sim, provider } = await setup({ devices: 5, fleets: 2 });
+    const before = sim.requests.length;
+    const byName = () => sim.requests.slice(before).filter((r) => /^\/api\/v1\/(?:devices|fleets)\/|^\/ws\//.test(r.path) || r.path === '/api/v1' || r.path === '/api/v1/');
+    for (const name of ['.', '..', '../fleets', 'a/b', 'dev 1', '%2e%2e', '-dev', 'dev.']) {
+      expect(await toolError(provider, 'get_device', { name }), name).toMatch(/is neither a Flight Control device name nor an alias/);
+      expect(await toolError(provider, 'run_command_on_device', { device_name: name, command: 'true' }), name).toMatch(/is neither a Flight Control device name nor an alias/);
+    }
+    for (const name of ['.', '..', 'a/b', 'Pos-Fleet', 'pos_fleet', 'x'.repeat(254)]) {
+      expect(await toolError(provider, 'get_fleet', { name }), name).toMatch(/is not a Flight Control fleet name: a name is lowercase letters, digits, "-" and "."/);
+    }
+    expect(byName()).toEqual([]);
+    // Names with dots are names (DNS subdomains), and work.
+    expect(await toolError(provider, 'get_fleet', { name: 'no.such.fleet' })).not.toMatch(/is not a Flight Control fleet name/);
+  });
+
+  it('looks a device up by alias alone when the argument can only be an alias', async () => {
+    const { sim, provider } = await setup({ devices: 5 });
+    const device = sim.data().devices[0] as { metadata: { name: string; labels: Record<string, string> } };
+    device.metadata.labels.alias = 'Kiosk_Berlin.01';
+    const before = sim.requests.length;
+    const out = await callTool(provider, 'get_device', { name: 'Kiosk_Berlin.01' });
+    expect(out.text).toContain(device.metadata.name);
+    expect(sim.requests.slice(before).some((r) => r.path.includes('Kiosk'))).toBe(false);
+  });
+
   it('get_device falls back to status.lastSeen on servers without /lastseen', async () => {
     const { sim, provider } = await setup({ devices: 3, lastSeenEndpoint: false });
     const name = (sim.data().devices[0] as { metadata: { name: string } }).metadata.name;

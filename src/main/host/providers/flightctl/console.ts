@@ -1,6 +1,7 @@
 import type { SecureContext } from 'node:tls';
 import type WebSocketClass from 'ws';
 import { FlightctlError, formatSeconds, isTlsError, networkError, tlsError } from './errors.js';
+import { resourceName } from './names.js';
 
 /** The only subprotocol the agent speaks (Kubernetes remotecommand v5 channel framing). */
 export const CONSOLE_SUBPROTOCOL = 'v5.channel.k8s.io';
@@ -48,7 +49,8 @@ export interface ConsoleResult {
  * `bash -c`, agents ≥ 1.1 exec it without a shell; a script on stdin behaves the same on both.
  */
 export function consoleUrl(apiUrl: string, device: string, orgId: string | undefined): string {
-  const url = new URL(`${apiUrl}/ws/v1/devices/${encodeURIComponent(device)}/console`);
+  // encodeURIComponent leaves "." and ".." as they are: a path segment, not a device, unless it is a name.
+  const url = new URL(`${apiUrl}/ws/v1/devices/${encodeURIComponent(resourceName('device', device))}/console`);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const metadata = {
     term: 'xterm-256color',

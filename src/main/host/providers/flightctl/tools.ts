@@ -11,6 +11,7 @@ import type { HttpTransport } from './http.js';
 import { describeOrg, type OrgResolver } from './orgs.js';
 import * as render from './render.js';
 import type { TokenManager } from './auth.js';
+import { deviceLookup, resourceName } from './names.js';
 
 export const PROVIDER_ID = 'flightctl';
 /** Most items one call returns; pages of 1000 are fetched underneath. */
@@ -335,8 +336,12 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       async run(args, ctx) {
         const live = await rt.live(ctx.signal);
         let name = args.name.trim();
-        let res = await live.client.get<unknown>(`/devices/${encodeURIComponent(name)}`, {}, { what: `reading device "${name}"`, signal: ctx.signal, accept: [404] });
-        if (res.status === 404) {
+        // "." or "a/b" would name another path: checked against the API's name rules before any request.
+        let res =
+          deviceLookup(name) === 'name'
+            ? await live.client.get<unknown>(`/devices/${encodeURIComponent(name)}`, {}, { what: `reading device "${name}"`, signal: ctx.signal, accept: [404] })
+            : null;
+        if (!res || res.status === 404) {
           const matches = await deviceByAlias(live.client, name, ctx.signal);
           if (matches.length !== 1) {
             throw new FlightctlError(
@@ -378,7 +383,8 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       },
       async run(args, ctx) {
         const live = await rt.live(ctx.signal);
-        const fleet = await live.client.getJson<unknown>(`/fleets/${encodeURIComponent(args.name)}`, { addDevicesSummary: true }, { what: `reading fleet "${args.name}"`, signal: ctx.signal });
+        const name = resourceName('fleet', args.name.trim());
+        const fleet = await live.client.getJson<unknown>(`/fleets/${encodeURIComponent(name)}`, { addDevicesSummary: true }, { what: `reading fleet "${name}"`, signal: ctx.signal });
         if (args.detail === 'full') return { text: capText(JSON.stringify(fleet), { hint: 'use detail=compact' }), structured: { fleet: fleet as object } };
         const detail = render.fleetDetail(fleet);
         return { text: detail.text, structured: { fleet: detail.row } };
@@ -546,6 +552,12 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
             signal: ctx.signal,
           });
         let device = args.device_name.trim();
+        if (deviceLookup(device) === 'alias') {
+          // Not a name Flight Control could have given: only an alias can mean a device.
+          const matches = await deviceByAlias(live.client, device, ctx.signal);
+          if (matches.length !== 1) throw new FlightctlError('api', `Device "${device}" was not found (no device is named so, and ${matches.length ? 'several devices carry' : 'none carries'} that alias).`, { status: 404, reason: 'NotFound' });
+          device = matches[0] as string;
+        }
         let result;
         try {
           result = await run(device);
