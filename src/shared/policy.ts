@@ -142,12 +142,20 @@ export function loosenings(before: ProtectedState, after: ProtectedState, tools:
   if (after.flyctlPath !== before.flyctlPath && after.flyctlPath !== null) out.push(`flyctl program set to ${after.flyctlPath}`);
   const clients = [...new Set([...Object.keys(before.policies.clients ?? {}), ...Object.keys(after.policies.clients ?? {})])];
   const rulesOnly = (p: PolicySet): GuardState => ({ policies: p, readOnly: false, paused: false, disabledTools: [] });
+  // Tools that loosen the same way (a class or provider rule) are named together.
+  const groups = new Map<string, string[]>();
   for (const tool of tools) {
     for (const client of [null, ...clients]) {
       const was = decidePolicy(rulesOnly(before.policies), tool, client).policy;
       const now = decidePolicy(rulesOnly(after.policies), tool, client).policy;
-      if (STRICTNESS[now] < STRICTNESS[was]) out.push(`${tool.name}: ${was} -> ${now}${client ? ` for ${client}` : ''}`);
+      if (STRICTNESS[now] >= STRICTNESS[was]) continue;
+      const key = `${was} -> ${now}${client ? ` for ${client}` : ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), tool.name]);
     }
+  }
+  for (const [change, names] of groups) {
+    if (names.length <= 2) for (const name of names) out.push(`${name}: ${change}`);
+    else out.push(`${names.length} tools (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}): ${change}`);
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
+import type { HostOptions } from '../../src/main/host/index.js';
 import type { Settings } from '../../src/main/host/settings.js';
 import type { AnyToolSpec } from '../../src/main/host/tools/catalogue.js';
 import { startBrowserMode, type BrowserMode } from '../../src/main/web/index.js';
@@ -34,6 +35,8 @@ export interface UiOptions {
   onBrowser?: (url: string) => void;
   /** Extra tools (test/fixtures/test-tools.ts) besides the providers'. */
   tools?: AnyToolSpec[];
+  /** Host options besides those (e.g. trustTerminal). */
+  hostOptions?: Omit<Partial<HostOptions>, 'providers' | 'tools'>;
 }
 
 export interface Ui {
@@ -56,6 +59,7 @@ export async function startUi(options: UiOptions = {}): Promise<Ui> {
     env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), FLY_CONFIG_DIR: join(home, '.fly'), ...options.env },
     settings: { flyctlPath: FAKE_FLYCTL, ...options.settings },
     ...(options.tools ? { tools: options.tools } : {}),
+    ...options.hostOptions,
   });
   let hook = options.onBrowser ?? (() => undefined);
   const mode = await startBrowserMode(t.host, { rendererDir: RENDERER_DIR, openBrowser: async (url) => hook(url) });
