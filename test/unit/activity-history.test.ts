@@ -251,17 +251,31 @@ describe('activity API', () => {
     let csv = '';
     for await (const chunk of api.export(filter, 'csv')) csv += chunk;
     const rows = csv.trimEnd().split('\r\n');
-    expect(rows[0]).toBe('id,time,client,session,tool,provider,class,status,durationMs,resultBytes,preview,cancelledBy,args');
+    expect(rows[0]).toBe('"id","time","client","session","tool","provider","class","status","durationMs","resultBytes","preview","cancelledBy","args"');
     expect(rows).toHaveLength(expected.length + 1);
-    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(expected.map((c) => c.id));
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(expected.map((c) => `"${c.id}"`));
   });
 
-  it('quotes CSV cells and defuses spreadsheet formulas', () => {
+  it('quotes every CSV cell and defuses spreadsheet formulas', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('plain')).toBe('"plain"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvCell(null)).toBe('');
-    expect(csvCell(12.5)).toBe('12.5');
+    for (const start of ['=', '+', '-', '@', '\t', '\r', '\uFF1D']) expect(csvCell(`${start}1+1`), JSON.stringify(start)).toBe(`"'${start}1+1"`);
+    expect(csvCell(null)).toBe('""');
+    expect(csvCell(12.5)).toBe('"12.5"');
+  });
+
+  it('defuses formulas a spreadsheet splitting on ";", tab or a line break would see start inside a cell', () => {
+    expect(csvCell("x;=cmd|' /C calc'!A0")).toBe(`"x;'=cmd|' /C calc'!A0"`);
+    expect(csvCell('a\t@SUM(A1:A9)')).toBe(`"a\t'@SUM(A1:A9)"`);
+    expect(csvCell('first line\r\n+1+1')).toBe(`"first line\r\n'+1+1"`);
+    expect(csvCell('{"to":"a","cc":"=1+1"}')).toBe(`"{""to"":""a"",""cc"":""'=1+1""}"`);
+    expect(csvCell('a;"=1')).toBe(`"a;""'=1"`);
+    expect(csvCell('1,-2')).toBe(`"1,'-2"`);
+    // Read by a program that splits on ";", "," or tab and ignores the quoting: no piece starts a formula.
+    const row = ['x;=1+1', 'a\t-2+3', '@me;+9', 'q;"=1', '{"k":"@x"}'].map(csvCell).join(',');
+    for (const piece of row.split(/[;,\t\r\n]/)) expect(piece.replace(/^"+/, ''), piece).not.toMatch(/^[=+\-@]/);
   });
 
   it('clear() empties the history', () => {

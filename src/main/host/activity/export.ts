@@ -1,3 +1,4 @@
+import { stringify, type Options } from 'csv-stringify/sync';
 import type { ActivityFilter, ExportFormat, ToolCall } from '../../../shared/activity.js';
 import type { ActivityStore } from './store.js';
 
@@ -11,28 +12,43 @@ export const CSV_COLUMNS = ['id', 'time', 'client', 'session', 'tool', 'provider
  * out, so the export is the set as it was when it began.
  */
 export async function* exportActivity(store: ActivityStore, filter: ActivityFilter, format: ExportFormat): AsyncGenerator<string> {
-  if (format === 'csv') yield CSV_COLUMNS.join(',') + '\r\n';
+  if (format === 'csv') yield stringify([[...CSV_COLUMNS]], CSV);
   let cursor: string | null = null;
   do {
     const page = store.query(filter, cursor, PAGE);
     cursor = page.next;
-    if (page.calls.length > 0) yield page.calls.map(format === 'csv' ? csvRow : (c) => JSON.stringify(c) + '\n').join('');
+    if (page.calls.length > 0) yield format === 'csv' ? stringify(page.calls.map(csvRecord), CSV) : page.calls.map((c) => JSON.stringify(c) + '\n').join('');
     // Let tool calls run between pages of a large export.
     await new Promise((resolve) => setImmediate(resolve));
   } while (cursor);
 }
 
-function csvRow(call: ToolCall): string {
-  return CSV_COLUMNS.map((key) => csvCell(key === 'args' ? JSON.stringify(call.args) : call[key])).join(',') + '\r\n';
+function csvRecord(call: ToolCall): Array<string | number | null> {
+  return CSV_COLUMNS.map((key) => (key === 'args' ? JSON.stringify(call.args) : call[key]));
 }
 
+/** What a spreadsheet would run as a formula when a cell starts with it (ASCII and full-width). */
+const FORMULA_START = '=+\\-@\\t\\r\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+/** A formula starter right after a character some spreadsheet takes for a cell or row boundary. */
+const AFTER_BOUNDARY = new RegExp(`([;,"\\t\\r\\n])(?=[${FORMULA_START}])`, 'g');
+
 /**
- * RFC 4180 quoting. A text cell that a spreadsheet would run as a formula (= + - @ at the start)
- * gets a leading apostrophe: arguments come from an AI agent and must not execute when opened.
+ * csv-stringify (RFC 4180): every cell quoted, CRLF rows, and escape_formulas puts an apostrophe
+ * before a formula starter at the start of a cell, since arguments come from an AI agent and must
+ * not run when the file is opened. A spreadsheet that splits rows on ";" or tab (a locale's list
+ * separator) or ignores the quotes sees cells start inside ours, so a starter after ";", ",", a
+ * double quote, tab or a line break inside a cell gets an apostrophe as well (JSON arguments are
+ * then not byte for byte JSON in the CSV: the JSONL export is the one for programs).
  */
+const CSV: Options = {
+  quoted: true,
+  quoted_empty: true,
+  record_delimiter: 'windows',
+  escape_formulas: true,
+  cast: { string: (value) => value.replace(AFTER_BOUNDARY, "$1'") },
+};
+
+/** One cell as the export writes it (tests). */
 export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return stringify([[value]], { ...CSV, record_delimiter: '' }).replace(/\r\n$/, '');
 }
