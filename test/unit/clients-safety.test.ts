@@ -35,6 +35,32 @@ describe('safe writes', () => {
       expect(await readFile(file, 'utf8')).toBe(text);
       expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'stale' });
       expect(await readdir(dirname(file))).toEqual([file.split('/').pop()]);
+      // The token made for this registration went with it.
+      expect(await t.host.tokens.get(id)).toBeNull();
+      expect((await t.host.clients.list()).map((c) => c.name)).not.toContain(id);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('a register that cannot write the file leaves no token behind; one of an earlier registration stays', async () => {
+    const t = await clientsEnv();
+    try {
+      // ~/.cursor is a file: the config folder cannot be made.
+      await put(join(t.home, '.cursor'), 'not a folder');
+      const error = await t.registrar.register(['cursor']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(await t.host.tokens.get('cursor')).toBeNull();
+      expect(await t.host.clients.list()).toEqual([]);
+
+      // Registered before: a failed re-registration does not take the client's working token away.
+      await rm(join(t.home, '.cursor'));
+      await t.registrar.register(['cursor']);
+      const token = await t.host.tokens.get('cursor');
+      expect(token).toMatch(/^tmc_/);
+      await writeFile(fileOf('cursor', t.env), '{ "mcpServers": { "tarmac": 1, } }\n');
+      await expect(t.registrar.register(['cursor'])).rejects.toThrow(ConfigParseError);
+      expect(await t.host.tokens.get('cursor')).toBe(token);
     } finally {
       await t.stop();
     }

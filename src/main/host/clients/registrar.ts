@@ -146,7 +146,19 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     const dryRun = opts.dryRun ?? false;
     // The client's own credential, named after it: reused when it exists, so registering twice changes nothing.
     let token = oauth ? null : await options.tokens.get(d.id);
+    const created = !oauth && !token && !dryRun;
     if (!oauth && !token) token = dryRun ? `${TOKEN_MASK}new` : await options.clients.createToken(d.id);
+    try {
+      return await writeEntries(d, oauth, opts, token);
+    } catch (err) {
+      // A token made for this registration must not outlive it: no client was given it.
+      if (created) await options.clients.revoke(d.id).catch(() => []);
+      throw err;
+    }
+  }
+
+  async function writeEntries(d: ClientDef, oauth: boolean, opts: ActionOptions, token: string | null): Promise<ClientChange[]> {
+    const dryRun = opts.dryRun ?? false;
     const fileToken = d.transport === 'bridge' ? null : token;
     const p = await params(d, fileToken);
     const entry = d.entry(p);
