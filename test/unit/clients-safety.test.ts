@@ -3,7 +3,9 @@ import { chmod, lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } 
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, type ParseError } from 'jsonc-parser';
+import { ConfigLimitError } from '../../src/main/host/clients/errors.js';
 import { ConfigParseError } from '../../src/main/host/clients/formats/index.js';
+import { nestedDeeperThan } from '../../src/main/host/clients/formats/limits.js';
 import { clientDef } from '../../src/main/host/clients/table.js';
 import { pathContext } from '../../src/main/host/clients/types.js';
 import { writeInstance } from '../../src/main/host/instance.js';
@@ -40,6 +42,66 @@ describe('safe writes', () => {
       expect((await t.host.clients.list()).map((c) => c.name)).not.toContain(id);
     } finally {
       await t.stop();
+    }
+  });
+
+  const deep = (open: string, close: string, n = 500_000) => open.repeat(n) + close.repeat(n);
+  it.each([
+    ['cursor', `{ "mcpServers": {}, "x": ${deep('[', ']')} }\n`],
+    ['zed', `// settings\n{ "x": ${deep('{"a":', '}')} }\n`],
+    ['codex', `x = ${deep('[', ']')}\n`],
+    ['goose', `x: ${deep('[', ']')}\n`],
+    ['continue', Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n'],
+  ])('refuses a %s file nested too deep with a clear message, and leaves it as it was', async (id, text) => {
+    const t = await clientsEnv();
+    try {
+      const file = fileOf(id, t.env);
+      await put(file, text);
+      const error = await t.registrar.register([id]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigLimitError);
+      expect((error as Error).message).toContain(`${file} is nested more than 64 levels deep`);
+      expect((error as Error).message).toMatch(/left this one as it was.*add the "tarmac" entry by hand/);
+      expect(await readFile(file, 'utf8')).toBe(text);
+      expect(await t.host.tokens.get(id)).toBeNull();
+      expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'stale', reason: expect.stringMatching(/nested more than 64 levels/) });
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('refuses a config file over 5 MiB unread, with a clear message, and leaves it as it was', async () => {
+    const t = await clientsEnv();
+    try {
+      const file = fileOf('claude-code', t.env);
+      const text = JSON.stringify({ projects: { '/src/app': { history: 'x'.repeat(6 * 1024 * 1024) } }, mcpServers: {} });
+      await put(file, text);
+      for (const attempt of [() => t.registrar.register(['claude-code']), () => t.registrar.register(['claude-code'], { dryRun: true })]) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConfigLimitError);
+        expect((error as Error).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is 6\\.0 MiB; Tarmac edits client config files of up to 5 MiB and left this one as it was`));
+      }
+      expect(await readFile(file, 'utf8')).toBe(text);
+      expect(await t.host.tokens.get('claude-code')).toBeNull();
+      expect((await t.registrar.list()).find((c) => c.id === 'claude-code')).toMatchObject({ status: 'stale', reason: expect.stringMatching(/is 6\.0 MiB/) });
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('counts nesting outside strings and comments only', () => {
+    const brackets = '['.repeat(100);
+    expect(nestedDeeperThan('json', `{ "a": "${brackets}" }`, 64)).toBe(false);
+    expect(nestedDeeperThan('jsonc', `// ${brackets}\n/* ${brackets} */ { "a": "\\"${brackets}" }`, 64)).toBe(false);
+    expect(nestedDeeperThan('toml', `# ${brackets}\na = "${brackets}"\nb = '${brackets}'\nc = """\n${brackets}"""\n`, 64)).toBe(false);
+    expect(nestedDeeperThan('yaml', `a: "${brackets}" # ${brackets}\nb: '${brackets}'\n`, 64)).toBe(false);
+    const block = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    expect(nestedDeeperThan('yaml', block(64), 64)).toBe(false);
+    expect(nestedDeeperThan('yaml', block(65), 64)).toBe(true);
+    expect(nestedDeeperThan('yaml', `a:\n${'- '.repeat(64)}x\n`, 64)).toBe(true);
+    expect(nestedDeeperThan('yaml', 'a:\n  b:\n  - c\n  - d:\n      e: |\n        text\n\n          more\n# comment\nf: 1\n', 64)).toBe(false);
+    for (const format of ['json', 'jsonc', 'toml', 'yaml'] as const) {
+      expect(nestedDeeperThan(format, `a = ${'['.repeat(64)}${']'.repeat(64)}`, 64), format).toBe(false);
+      expect(nestedDeeperThan(format, `a = ${'['.repeat(65)}${']'.repeat(65)}`, 64), format).toBe(true);
     }
   });
 

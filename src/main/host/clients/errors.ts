@@ -24,3 +24,14 @@ export class ForeignEntryError extends ClientActionError {
     super(message);
   }
 }
+
+/** A config file over the size or nesting limit (formats/limits.ts): read no further, never written. */
+export class ConfigLimitError extends ClientActionError {
+  override readonly name = 'ConfigLimitError';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ClientActionInputSchema, type ClientAction, type ClientChange, type ClientConfigState, type ClientCredential, type ClientState, type ClientStatus } from '../../../shared/clients.js';
@@ -9,9 +8,9 @@ import { defaultDataDir } from '../paths.js';
 import type { SettingsStore } from '../settings.js';
 import { endpointUrl, launcherFromProcess } from './endpoint-url.js';
 import { isRecord } from './formats/doc.js';
-import { ClientActionError, ForeignEntryError, UnknownClientError } from './errors.js';
+import { ClientActionError, ConfigLimitError, ForeignEntryError, UnknownClientError } from './errors.js';
 import { ConfigParseError, parseConfig } from './formats/index.js';
-import { editConfigFile, resolveTarget } from './safe-write.js';
+import { editConfigFile, readConfigText, resolveTarget } from './safe-write.js';
 import { entryStatus } from './status.js';
 import { CLIENTS, clientDef } from './table.js';
 import { pathContext, SERVER_NAME, type ClientDef, type EntryParams, type Launcher, type PathContext } from './types.js';
@@ -75,12 +74,15 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
 
   async function readEntry(d: ClientDef, file: string): Promise<{ exists: boolean; entry: unknown; error: string | null }> {
     const target = await resolveTarget(file);
-    let text: string;
+    let text: string | null;
     try {
-      text = await readFile(target, 'utf8');
-    } catch {
-      return { exists: false, entry: undefined, error: null };
+      text = await readConfigText(target);
+    } catch (err) {
+      // Over the size limit: there, but not read.
+      if (err instanceof ConfigLimitError) return { exists: true, entry: undefined, error: err.message };
+      text = null;
     }
+    if (text === null) return { exists: false, entry: undefined, error: null };
     try {
       return { exists: true, entry: parseConfig(d.format, file, text).get(d.servers, SERVER_NAME), error: null };
     } catch (err) {
@@ -286,7 +288,7 @@ function snippet(d: ClientDef, p: EntryParams): string {
   return doc.text();
 }
 
-export { ClientActionError, ConfigParseError, ForeignEntryError, UnknownClientError };
+export { ClientActionError, ConfigLimitError, ConfigParseError, ForeignEntryError, UnknownClientError };
 
 /**
  * The window's entry point: input checked with the shared zod schema (bad input changes nothing),

@@ -3,6 +3,7 @@ import { chmod, copyFile, lstat, mkdir, open, readdir, readFile, readlink, realp
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { syncDir } from '../fs/atomic.js';
+import { checkConfigSize } from './formats/limits.js';
 
 export interface EditResult {
   /** The file actually edited (a symlink's target). */
@@ -104,14 +105,23 @@ export async function resolveTarget(path: string): Promise<string> {
   }
 }
 
-async function readOrNull(path: string): Promise<string | null> {
+/** A config file's text, null when there is none; a file over the size limit is refused unread (ConfigLimitError). */
+export async function readConfigText(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      checkConfigSize(path, (await handle.stat()).size);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }
+
+const readOrNull = readConfigText;
 
 function backupStem(target: string): string {
   return target.replace(/^[A-Za-z]:/, '').replace(/[\\/]+/g, '_').replace(/^_/, '');

@@ -1,11 +1,14 @@
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { ServersLocation } from '../types.js';
 import { ConfigParseError, isRecord, type ConfigDoc } from './doc.js';
+import { tooDeep } from './limits.js';
 
 /** YAML through the `yaml` Document API: comments, anchors and key order outside the entry stay. */
 export function parseYaml(file: string, source: string): ConfigDoc {
   const doc: Document = parseDocument(source.trim() === '' ? '{}\n' : source, { keepSourceTokens: false });
   const err = doc.errors[0];
+  // The parser's own guard: a collection nested past what its stack holds.
+  if (err?.code === 'RESOURCE_EXHAUSTION' && /call stack/i.test(err.message)) throw tooDeep(file);
   if (err) {
     const pos = err.linePos?.[0];
     throw new ConfigParseError(file, pos?.line ?? 1, pos?.col ?? 1, `not valid YAML (${err.code})`);
