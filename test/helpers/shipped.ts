@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client} from '@modelcontextprotocol/client';
@@ -8,6 +8,7 @@ import { SecretStore } from '../../src/main/host/secrets.js';
 import { cliCommand, cliEnv, runCliProcess, startServe, type Build, type CliResult, type ServeProcess } from './cli.js';
 import { FAKE_FLYCTL } from './fly.js';
 import { eraClient, testKeychainService, type ConnectOptions } from './host.js';
+import { waitFor } from './wait.js';
 
 /**
  * One Tarmac installation as a person has it, for either build: a data dir, a HOME (for client
@@ -27,8 +28,8 @@ export interface Installation {
   run(args: string[], options?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
   /** Starts a long-running command (stdio, bridge, ui, activity --follow) with --data-dir. */
   spawn(args: string[], options?: { env?: Record<string, string> }): ChildProcess;
-  /** `tarmac serve --port 0`, with extra environment if given. */
-  serve(extraEnv?: Record<string, string>): Promise<ServeProcess>;
+  /** `tarmac serve --port 0`, with extra environment and arguments if given. */
+  serve(extraEnv?: Record<string, string>, extraArgs?: string[]): Promise<ServeProcess>;
   /** An SDK client with a static token made for `name` by `tarmac token create`. */
   connect(url: string, name: string, options?: ConnectOptions): Promise<Client>;
   /** The argv of every command run so far (without --data-dir). */
@@ -72,9 +73,16 @@ export async function installation(build: Build): Promise<Installation> {
       const { command, args: argv } = cliCommand(withDir(args), undefined, build);
       return spawn(command, argv, { env: cliEnv({ ...env, ...options.env }), stdio: ['pipe', 'pipe', 'pipe'] });
     },
-    serve(extraEnv = {}) {
-      commands.push(['serve']);
-      return startServe(['--port', '0', '--data-dir', dataDir], { ...env, ...extraEnv }, { build });
+    async serve(extraEnv = {}, extraArgs = []) {
+      commands.push(['serve', ...extraArgs]);
+      const served = await startServe(['--port', '0', '--data-dir', dataDir, ...extraArgs], { ...env, ...extraEnv }, { build });
+      // Other commands find it through run/instance.json (with its control socket), written just
+      // after it starts serving: wait for this process's own entry.
+      await waitFor(async () => {
+        const found = JSON.parse(await readFile(join(dataDir, 'run', 'instance.json'), 'utf8').catch(() => '{}')) as { pid?: number; control?: string };
+        return found.pid === served.child.pid && (process.platform === 'win32' || Boolean(found.control));
+      }, 'run/instance.json of the new tarmac serve', 20_000);
+      return served;
     },
     async connect(url, name, options = {}) {
       let token = tokens.get(name);

@@ -92,6 +92,8 @@ export class Guardrails {
   /** What a person last confirmed; undefined until loaded, null when nothing is kept (tests). */
   #confirmed: ProtectedState | null | undefined;
   #loading: Promise<ProtectedState | null> | null = null;
+  /** The settings object the confirmed state was last read for (readFresh gives a new one per file change). */
+  #confirmedAgainst: Settings | null = null;
   /** The effective state computed for one settings object (the store keeps it while the file is unchanged). */
   #memo: { settings: Settings; confirmed: ProtectedState | null; state: GuardState } | null = null;
 
@@ -109,12 +111,25 @@ export class Guardrails {
   async state(): Promise<GuardState> {
     const settings = await this.#settings.readFresh();
     // --trust-terminal: the file is in force as it is (#recheck keeps the confirmed copy in step).
-    const confirmed = this.trustTerminal ? null : this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    const confirmed = this.trustTerminal ? null : await this.#confirmedFor(settings);
     const memo = this.#memo;
     if (memo && memo.settings === settings && memo.confirmed === confirmed) return memo.state;
     const state = effectiveState(protectedState(settings), confirmed);
     this.#memo = { settings, confirmed, state };
     return state;
+  }
+
+  /**
+   * The confirmed state for these settings. Read from the store again whenever settings.json
+   * changed since the last read: another Tarmac process (the desktop app and `tarmac ui` share a
+   * data folder) writes both when its person changes something. Unchanged, it costs nothing.
+   */
+  async #confirmedFor(settings: Settings): Promise<ProtectedState | null> {
+    if (!this.#store) return null;
+    if (this.#confirmed !== undefined && this.#confirmedAgainst === settings) return this.#confirmed;
+    this.#confirmedAgainst = settings;
+    this.#confirmed = undefined;
+    return this.#loadConfirmed(settings);
   }
 
   /**
@@ -145,7 +160,7 @@ export class Guardrails {
   /** Changes made outside Tarmac that loosen protection and wait for a person, in words. */
   async unconfirmed(): Promise<string[]> {
     const settings = await this.#settings.readFresh();
-    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    const confirmed = await this.#confirmedFor(settings);
     if (!confirmed) return [];
     return loosenings(confirmed, protectedState(settings), this.#facts());
   }
@@ -189,7 +204,7 @@ export class Guardrails {
   async clientMayApprove(client: string): Promise<boolean> {
     const settings = await this.#settings.readFresh();
     const mine = settings.approvals?.clients ?? [];
-    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    const confirmed = await this.#confirmedFor(settings);
     return mine.includes(client) && (!confirmed || confirmed.clientApprovals.includes(client));
   }
 
@@ -233,7 +248,7 @@ export class Guardrails {
    */
   async flyctlPath(): Promise<string | undefined> {
     const settings = await this.#settings.readFresh();
-    const confirmed = this.#confirmed === undefined ? await this.#loadConfirmed(settings) : this.#confirmed;
+    const confirmed = await this.#confirmedFor(settings);
     if (!confirmed) return settings.flyctlPath;
     return confirmed.flyctlPath ?? undefined;
   }
@@ -371,9 +386,10 @@ export class Guardrails {
   }
 
   /**
-   * Apply a change to settings.json and, when a person (or a trusted terminal) made it, to the
-   * confirmed state too: the same change applied to what was confirmed, so a change waiting for
-   * confirmation is not confirmed in passing. A terminal's loosening change is refused.
+   * Apply a change to settings.json and to the confirmed state (the same change applied to what
+   * was confirmed, so a change waiting for confirmation is not confirmed in passing): always for
+   * a person (or a trusted terminal), and for a terminal when it only tightens. A terminal's
+   * loosening change is refused.
    */
   async #update(actor: Actor, change: (s: Settings) => Settings): Promise<void> {
     const trusted = actor === 'person' || this.trustTerminal;
@@ -388,9 +404,12 @@ export class Guardrails {
       }
       return after;
     });
-    if (trusted && before && this.#store) {
-      const confirmed = this.#confirmed ?? (await this.#loadConfirmed(before));
-      await this.#saveConfirmed(protectedState(change(withProtected(before, confirmed ?? protectedState(before)))));
+    if (before && this.#store) {
+      const confirmed = this.#confirmed ?? (await this.#loadConfirmed(before)) ?? protectedState(before);
+      const next = protectedState(change(withProtected(before, confirmed)));
+      // A terminal's tightening is kept as confirmed too, so no later hand edit can undo it
+      // without a person (a pause from the terminal stays until someone resumes in the window).
+      if (trusted || loosenings(confirmed, next, this.#facts()).length === 0) await this.#saveConfirmed(next);
     }
     await this.#recheck();
   }
