@@ -148,6 +148,13 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
   });
 
   it('policy show, set, unset, read-only, tool, reset; pause and resume: the running server applies each at once', async () => {
+    // Without --trust-terminal the terminal may only tighten (test/shipped/attacks.test.ts); an
+    // unattended set-up starts Tarmac with it, and then every policy command works from here.
+    expect((await inst.run(['policy', 'set', 'fly-apps-list', 'deny'])).code).toBe(0);
+    expect((await inst.run(['policy', 'unset', 'fly-apps-list'])).code).toBe(1);
+    await serve.stop();
+    serve = await inst.serve({}, ['--trust-terminal']);
+    expect((await inst.run(['policy', 'unset', 'fly-apps-list'])).code).toBe(0);
     const client = await inst.connect(serve.url, 'guarded');
     const call = () => client.callTool({ name: 'fly-apps-list', arguments: {} });
     const show = await inst.run(['policy', 'show']);
