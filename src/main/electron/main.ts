@@ -1,5 +1,6 @@
 import { app, dialog, Notification, screen, shell, type BrowserWindow } from 'electron';
 import { createWriteStream } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -143,6 +144,8 @@ if (!app.requestSingleInstanceLock()) {
           const picked = windowAlive(window) ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
           if (picked.canceled || !picked.filePath) return null;
           await pipeline(Readable.from(chunks), createWriteStream(picked.filePath, { mode: 0o600 }));
+          // The mode above applies to a new file only: a file written over becomes the user's alone too.
+          await chmod(picked.filePath, 0o600).catch(() => undefined);
           return picked.filePath;
         },
       },

@@ -28,6 +28,7 @@ import { startControlSocket, type ControlSocket } from './guardrails/control.js'
 import { Guardrails } from './guardrails/guardrails.js';
 import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confirmed.js';
 import { approvalHook } from './guardrails/hooks.js';
+import { tightenDataDir } from './fs/private.js';
 
 export interface HostOptions {
   dataDir?: string;
@@ -131,6 +132,8 @@ export function createHost(options: HostOptions = {}): Host {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? defaultDataDir(env);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Files an older Tarmac (or a umask of 022) left readable by others become the user's alone.
+  tightenDataDir(dataDir);
 
   const redactor = new Redactor();
   const appLog = createAppLog({ dataDir, redactor, ...(options.logLevel ? { level: options.logLevel } : {}) });

@@ -6,6 +6,7 @@ import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../
 import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
 import { trigramQuery } from './search.js';
+import { PRIVATE_FILE, privateFile, tighten } from '../fs/private.js';
 
 /**
  * The activity history in SQLite (node:sqlite: built into Node and Electron, no native module to
@@ -148,6 +149,11 @@ export class ActivityDb {
   }
 
   static #openWritable(path: string): ActivityDb {
+    // 0600 before SQLite opens it: the -wal and -shm files it makes take the database's mode.
+    if (path !== ':memory:') {
+      privateFile(path);
+      for (const suffix of ['-wal', '-shm']) tighten(path + suffix, PRIVATE_FILE);
+    }
     const db = new DatabaseSync(path, { timeout: 2_000 });
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');

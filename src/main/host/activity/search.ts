@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { PRIVATE_FILE, privateFile, tighten } from '../fs/private.js';
 
 /**
  * A trigram index of each call's tool, arguments and preview, so a free-text search that matches
@@ -126,6 +127,9 @@ export class SearchIndex {
   constructor(dbPath: string, searchPath: string, log: Logger) {
     this.path = searchPath;
     this.#log = log;
+    // 0600 before the worker's SQLite opens it (its -wal and -shm take the index's mode).
+    privateFile(searchPath);
+    for (const suffix of ['-wal', '-shm']) tighten(searchPath + suffix, PRIVATE_FILE);
     this.#worker = new Worker(WORKER, { eval: true, workerData: { dbPath, searchPath } });
     // The index helps searches; it must not keep the process alive.
     this.#worker.unref();
