@@ -3,13 +3,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendControl } from '../../src/main/host/guardrails/control.js';
 import { BUILDS, type ServeProcess } from '../helpers/cli.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { installation, type Installation } from '../helpers/shipped.js';
 import { waitFor } from '../helpers/wait.js';
+import { launchChromium } from '../e2e/harness.js';
 
 /**
  * The guardrails tried as the guarded agent would, against Tarmac as it ships (bin/tarmac.js) and
@@ -20,11 +21,7 @@ import { waitFor } from '../helpers/wait.js';
  */
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,12 +3,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { ServeProcess } from '../helpers/cli.js';
 import { postJson } from '../helpers/oauth.js';
 import { installation, type Installation } from '../helpers/shipped.js';
+import { launchChromium } from '../e2e/harness.js';
 
 /**
  * The MCP conformance suite's authorization-server scenarios against the built `tarmac serve`:
@@ -33,11 +34,7 @@ beforeAll(async () => {
   serve = await inst.serve();
   issuer = new URL(serve.url).origin;
   baseline = parseYaml(await readFile(BASELINE, 'utf8')) as Record<string, string[]>;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

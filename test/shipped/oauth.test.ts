@@ -5,12 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, type ServeProcess } from '../helpers/cli.js';
 import { MemoryOAuthProvider, pkcePair, postForm, postJson, startCallback, type Callback } from '../helpers/oauth.js';
 import { INIT_BODY, mcpHeaders, rawRequest } from '../helpers/raw-http.js';
 import { installation, type Installation } from '../helpers/shipped.js';
+import { launchChromium } from '../e2e/harness.js';
 
 /**
  * The whole OAuth sign-in of an MCP client, against `tarmac serve` as it ships (bin/tarmac.js and
@@ -37,11 +38,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve));
   metadataOrigin = `https://127.0.0.1:${(metadataServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, type ServeProcess } from '../helpers/cli.js';
 import { installation, type Installation } from '../helpers/shipped.js';
 import { waitFor } from '../helpers/wait.js';
+import { launchChromium } from '../e2e/harness.js';
 
 /**
  * Browser mode as a person uses it, from `tarmac ui` of the source and of the build: the one-time
@@ -13,11 +14,7 @@ import { waitFor } from '../helpers/wait.js';
  */
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

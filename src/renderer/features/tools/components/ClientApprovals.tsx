@@ -1,11 +1,11 @@
-import { AlertDialog, Switch } from 'radix-ui';
+import { Switch } from 'radix-ui';
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { GuardrailsView } from '../../../../shared/policy.js';
 import { api } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
-import { Button } from '../../../components/ui.js';
 
 /**
  * Which clients' own UI may answer approvals (elicitation): off for every client, turned on one
@@ -51,31 +51,18 @@ export function ClientApprovals({ view }: { view: GuardrailsView }) {
         })}
       </ul>
       {set.error && !asking ? <ErrorAlert error={set.error} /> : null}
-      <AlertDialog.Root open={asking !== null} onOpenChange={(open) => !open && !set.isPending && setAsking(null)}>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="dialog-overlay" />
-          <AlertDialog.Content className="dialog dialog-narrow" data-testid="client-approvals-warning">
-            <AlertDialog.Title className="dialog-title break">Let {asking} approve its own calls?</AlertDialog.Title>
-            <AlertDialog.Description className="muted">
-              {asking}’s window will be able to allow a call Tarmac holds for approval. Tarmac cannot see who answers there: the client’s UI decides, and an agent that
-              answers its own prompts would approve itself. Each answer allows one call only; rules stay yours to set here.
-            </AlertDialog.Description>
-            {set.error ? <ErrorAlert error={set.error} /> : null}
-            <div className="btn-row dialog-actions">
-              <AlertDialog.Cancel asChild>
-                <Button disabled={set.isPending}>Keep approvals in Tarmac</Button>
-              </AlertDialog.Cancel>
-              <Button
-                variant="danger"
-                busy={set.isPending}
-                onClick={() => asking && set.mutate({ client: asking, on: true }, { onSuccess: () => setAsking(null) })}
-              >
-                Let {asking} approve
-              </Button>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+      <ConfirmDialog
+        open={asking !== null}
+        testId="client-approvals-warning"
+        title={`Let ${asking} approve its own calls?`}
+        description={`${asking}’s window will be able to allow a call Tarmac holds for approval. Tarmac cannot see who answers there: the client’s UI decides, and an agent that answers its own prompts would approve itself. Each answer allows one call only; rules stay yours to set here.`}
+        cancelLabel="Keep approvals in Tarmac"
+        confirmLabel={`Let ${asking} approve`}
+        busy={set.isPending}
+        error={set.error}
+        onCancel={() => setAsking(null)}
+        onConfirm={() => asking && set.mutate({ client: asking, on: true }, { onSuccess: () => setAsking(null) })}
+      />
     </div>
   );
 }

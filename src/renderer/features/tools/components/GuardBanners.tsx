@@ -1,7 +1,7 @@
-import { AlertDialog } from 'radix-ui';
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../../../api.js';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button } from '../../../components/ui.js';
 import { keys, queryClient } from '../../../app/query.js';
@@ -50,31 +50,24 @@ export function GuardBanners() {
           </Alert>
         </div>
       ) : null}
-      <AlertDialog.Root open={confirming} onOpenChange={(open) => !confirm.isPending && setConfirming(open)}>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="dialog-overlay" />
-          <AlertDialog.Content className="dialog dialog-narrow" data-testid="confirm-changes-dialog">
-            <AlertDialog.Title className="dialog-title">Bring these changes into force?</AlertDialog.Title>
-            <AlertDialog.Description className="muted">
-              Only if you made them yourself. An AI agent with a shell can edit settings.json too; confirming lets its change through.
-            </AlertDialog.Description>
-            <ul className="change-list">
-              {waiting.map((c) => (
-                <li key={c}>{c}</li>
-              ))}
-            </ul>
-            {confirm.error ? <ErrorAlert error={confirm.error} /> : null}
-            <div className="btn-row dialog-actions">
-              <AlertDialog.Cancel asChild>
-                <Button disabled={confirm.isPending}>Not now</Button>
-              </AlertDialog.Cancel>
-              <Button variant="danger" busy={confirm.isPending} onClick={() => confirm.mutate(undefined, { onSuccess: () => setConfirming(false) })}>
-                Confirm {waiting.length === 1 ? 'the change' : `${waiting.length} changes`}
-              </Button>
-            </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+      <ConfirmDialog
+        open={confirming}
+        testId="confirm-changes-dialog"
+        title="Bring these changes into force?"
+        description="Only if you made them yourself. An AI agent with a shell can edit settings.json too; confirming lets its change through."
+        cancelLabel="Not now"
+        confirmLabel={`Confirm ${waiting.length === 1 ? 'the change' : `${waiting.length} changes`}`}
+        busy={confirm.isPending}
+        error={confirm.error}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => confirm.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+      >
+        <ul className="change-list">
+          {waiting.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+      </ConfirmDialog>
     </div>
   );
 }
