@@ -258,14 +258,22 @@ export class OAuthStore {
     }
   }
 
-  /** Read-modify-write of the index, one at a time within this process; the new file has a new stamp. */
+  /**
+   * Read-modify-write of the index, one at a time within this process. When the file was as this
+   * process last loaded it, the new file's stamp is taken as loaded too: this process's own write
+   * needs no reload (before, every registration and every Allow made the next lookup list every
+   * OAuth entry in the keychain again, and a sign-in got slower with each one: bench:oauth).
+   * A change another process made in between still forces one.
+   */
   async #updateIndex(change: (index: OAuthIndex) => void): Promise<void> {
     const run = this.#writing.then(async () => {
+      const unchanged = this.#stamp !== null && this.#currentStamp() === this.#stamp;
       const index = await this.#readIndex();
       change(index);
       index.generation = randomBytes(8).toString('hex');
       await writeFileAtomic(this.#indexPath, JSON.stringify(index, null, 2) + '\n');
       this.#index = index;
+      if (unchanged && this.#loading === null) this.#stamp = this.#currentStamp();
     });
     this.#writing = run.catch(() => undefined);
     await run;
