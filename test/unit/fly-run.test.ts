@@ -2,7 +2,7 @@
  * The Fly provider running the fake flyctl, called directly (ToolSpec.run with a built
  * ToolContext): argv, environment, output handling, errors, bounds and redaction.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -225,6 +225,18 @@ describe('fly tools against the fake flyctl', () => {
     expect(call.cwd).toBe(workdir);
     expect(call.cwd).not.toBe(h.dir);
     expect(await readdir(workdir)).toEqual([]);
+  });
+
+  it('replaces a link put in place of its working folder, and never empties the folder it points to', async () => {
+    h = await flyHarness({ token: TOKEN });
+    const elsewhere = join(h.dir, 'someone-elses-folder');
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, 'precious.txt'), 'keep me');
+    await symlink(elsewhere, join(h.dir, 'flyctl-workdir'));
+    expect((await h.call('fly-status', { app: 'my-app' })).isError).toBeFalsy();
+    expect(await readdir(elsewhere)).toEqual(['precious.txt']);
+    expect((await lstat(join(h.dir, 'flyctl-workdir'))).isDirectory()).toBe(true);
+    expect((await h.calls()).at(-1)!.cwd).toBe(join(h.dir, 'flyctl-workdir'));
   });
 
   it('keeps secret values out of the log, error texts and answers', async () => {

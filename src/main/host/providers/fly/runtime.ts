@@ -2,7 +2,7 @@
  * What every flyctl call needs besides its argv: the binary, the child's environment (with the
  * keychain token), a neutral working directory, and flyctl's version for error messages.
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProviderContext } from '../provider.js';
 import { FlyctlNotFoundError, locateFlyctl, parseVersion, runFlyctl, type LocateResult } from './flyctl.js';
@@ -49,13 +49,14 @@ export class FlyRuntime {
    */
   async workdir(): Promise<string> {
     const dir = join(this.#ctx.dataDir, FLYCTL_WORKDIR);
-    let found: string[];
-    try {
-      found = await readdir(dir);
-    } catch {
+    const info = await lstat(dir).catch(() => null);
+    if (!info?.isDirectory()) {
+      // Missing, or something else put there (a link to another folder is unlinked, never emptied).
+      if (info) await rm(dir, { force: true });
       await mkdir(dir, { recursive: true, mode: 0o700 });
       return dir;
     }
+    const found = await readdir(dir);
     if (found.length > 0) {
       this.#ctx.log.warn({ dir, found: found.slice(0, 5) }, 'fly: files appeared in flyctl\'s empty working folder; removed');
       await Promise.all(found.map((name) => rm(join(dir, name), { recursive: true, force: true })));
