@@ -27,6 +27,7 @@ import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js'
 import { startControlSocket, type ControlSocket } from './guardrails/control.js';
 import { Guardrails } from './guardrails/guardrails.js';
 import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confirmed.js';
+import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
 import { approvalHook } from './guardrails/hooks.js';
 import { tightenDataDir } from './fs/private.js';
 
@@ -176,10 +177,7 @@ export function createHost(options: HostOptions = {}): Host {
   const guardrails = new Guardrails(settings, catalogue, log, {
     confirmed: options.confirmedStore ?? keychainConfirmedStore(secrets),
     trustTerminal: options.trustTerminal ?? false,
-    isFlyctl: async (path) => {
-      const { checkFlyctlProgram } = await import('./providers/fly/check-flyctl.js');
-      return checkFlyctlProgram(path, env).then(() => true, () => false);
-    },
+    isFlyctl: (path) => checkFlyctlProgram(path, env).then(() => true, () => false),
   });
   // Turning a tool off or on: 2025-era sessions hear it from their own servers (server.ts);
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
