@@ -39,6 +39,7 @@ function reasonOf(error: unknown, description: string, host: string): string {
   if (/ETIMEDOUT|TimeoutError|aborted due to timeout|UND_ERR_CONNECT_TIMEOUT/i.test(text)) return `${host} did not answer in time.`;
   if (/CERT|certificate|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(text)) return `the https certificate of ${host} is not trusted.`;
   if (/ECONNRESET|socket hang up|other side closed/i.test(text)) return `${host} closed the connection before sending the document.`;
+  if (/bad port/i.test(text)) return `its port is one that web clients never connect to (a port of another service, such as mail).`;
   const status = /unexpected response status (\d+)/.exec(`${text} ${detailOf(error)}`);
   if (status) return `${host} answered HTTP ${status[1]} instead of the document.`;
   if (/JSON/.test(text)) return 'the document is not valid JSON.';
