@@ -5,6 +5,7 @@
 import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProviderContext } from '../provider.js';
+import { withoutCredentials } from './check-flyctl.js';
 import { FlyctlNotFoundError, locateFlyctl, parseVersion, runFlyctl, type LocateResult } from './flyctl.js';
 
 /** Keychain account of the Fly access token. */
@@ -91,7 +92,7 @@ export class FlyRuntime {
 
   async #configuredPath(): Promise<string | undefined> {
     try {
-      return (await this.#ctx.settings.read()).flyctlPath;
+      return this.#ctx.flyctlPath ? await this.#ctx.flyctlPath() : (await this.#ctx.settings.read()).flyctlPath;
     } catch (err) {
       this.#ctx.log.warn({ err: (err as Error).message }, 'fly: settings unreadable; looking for flyctl without the configured path');
       return undefined;
@@ -157,7 +158,8 @@ export class FlyRuntime {
       v = this.workdir().then((cwd) => runFlyctl({
         binary,
         argv: ['version'],
-        env: this.#ctx.env,
+        // Only asking which version it is: no credential goes to it.
+        env: withoutCredentials(this.#ctx.env),
         cwd,
         signal: AbortSignal.timeout(VERSION_TIMEOUT_MS + 1000),
         timeoutMs: VERSION_TIMEOUT_MS,
