@@ -125,11 +125,9 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
   });
 
   it('activity lists the calls (text and --json); --follow streams the next one', async () => {
-    const text = await inst.run(['activity']);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain('fly-apps-list');
-    const json = lines((await inst.run(['activity', '--json', '--client', 'era-modern'])).stdout).map((l) => JSON.parse(l) as { tool: string; client: string; status: string });
-    expect(json).toEqual([expect.objectContaining({ tool: 'fly-apps-list', client: 'era-modern', status: 'ok' })]);
+    await expect.poll(async () => (await inst.run(['activity'])).stdout, { timeout: 20_000 }).toContain('fly-apps-list');
+    const modern = async () => lines((await inst.run(['activity', '--json', '--client', 'era-modern'])).stdout).map((l) => JSON.parse(l) as { tool: string; client: string; status: string });
+    await expect.poll(modern, { timeout: 20_000 }).toEqual([expect.objectContaining({ tool: 'fly-apps-list', client: 'era-modern', status: 'ok' })]);
 
     const follow = inst.spawn(['activity', '--follow', '--json', '--limit', '1']);
     let out = '';
@@ -237,8 +235,8 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     await client.connect(new StdioClientTransport({ command, args: argv, env: cliEnv(inst.env) as Record<string, string>, stderr: 'pipe' }));
     expect((await client.callTool({ name: 'fly-apps-list', arguments: {} })).isError).toBeFalsy();
     await client.close();
-    const json = lines((await inst.run(['activity', '--json', '--client', 'bridged'])).stdout);
-    expect(json).toHaveLength(1);
+    // The serving process writes its history in batches: the call shows up within a moment.
+    await expect.poll(async () => lines((await inst.run(['activity', '--json', '--client', 'bridged'])).stdout).length, { timeout: 20_000 }).toBe(1);
   });
 
   it('clients, register (--dry-run, then for real), repair and unregister write and undo a client config', async () => {

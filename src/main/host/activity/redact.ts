@@ -9,6 +9,13 @@
  *   arguments, wherever it shows up again (an error or a result that echoes it).
  */
 export const REDACTED = '[redacted]';
+/**
+ * A value that is a mask already: ours, or one Tarmac shows on purpose (a client config diff
+ * writes a replaced token as `tmc_••••••(old)`). Masking it again would hide what changed.
+ */
+function isMask(value: string): boolean {
+  return value === '' || value.includes(REDACTED) || value.includes('••••••');
+}
 
 /**
  * How a tool argument is masked, beyond the rules every argument gets:
@@ -87,7 +94,7 @@ function maskQuoted(value: string, found: Found): string {
   for (const q of ['\\"', '"', "'"]) {
     if (value.length >= 2 * q.length && value.startsWith(q) && value.endsWith(q)) {
       const inner = value.slice(q.length, -q.length);
-      if (inner === '' || inner === REDACTED) return value;
+      if (isMask(inner)) return value;
       note(found, inner);
       return `${q}${REDACTED}${q}`;
     }
@@ -116,7 +123,7 @@ export function maskText(input: string, found: Found = null): string {
   }
   if (out.includes('":')) {
     out = out.replace(JSON_PAIR, (match, name: string, colon: string, value: string) => {
-      if (value === '' || value === REDACTED || !looksSecretName(name)) return match;
+      if (isMask(value) || !looksSecretName(name)) return match;
       note(found, value);
       return `"${name}"${colon}"${REDACTED}"`;
     });
@@ -191,7 +198,7 @@ export function maskCommand(input: string, found: Found = null): string {
     return `${before}${flag}${gap}${quote}${user}:${REDACTED}`;
   });
   out = out.replace(HEADER, (match, before: string, name: string, scheme: string | undefined, value: string) => {
-    if (!looksSecretName(name) || value === REDACTED || value.startsWith('//')) return match;
+    if (!looksSecretName(name) || isMask(value) || value.startsWith('//')) return match;
     note(found, value);
     return `${before}${name}: ${scheme ?? ''}${REDACTED}`;
   });
