@@ -85,9 +85,11 @@ describe('errors', () => {
 
 describe('console protocol pieces', () => {
   it('builds the console URL at the server root with metadata for /bin/bash -s', () => {
-    const url = new URL(consoleUrl('https://api.example.com', 'dev 1', 'org-1'));
+    const url = new URL(consoleUrl('https://api.example.com', 'dev-1.edge', 'org-1'));
     expect(url.protocol).toBe('wss:');
-    expect(url.pathname).toBe('/ws/v1/devices/dev%201/console');
+    expect(url.pathname).toBe('/ws/v1/devices/dev-1.edge/console');
+    // A name outside the API's rules never becomes a path segment (issue 20: '..' reached the parent path).
+    for (const bad of ['dev 1', '..', 'a/b']) expect(() => consoleUrl('https://api.example.com', bad, 'org-1')).toThrow(/not a Flight Control device name/);
     expect(url.searchParams.get('org_id')).toBe('org-1');
     expect(JSON.parse(url.searchParams.get('metadata')!)).toEqual({
       term: 'xterm-256color',
