@@ -75,7 +75,8 @@ Usage:
   tarmac pause | tarmac resume       refuse every call ("Tarmac is paused") / serve again
   tarmac approvals [list [--json]]   calls waiting for a person, in the running Tarmac
   tarmac approvals approve|approve-always|deny ID
-                                     decide one (approve-always: this tool, this client, from now on)
+                                     decide one (approve-always: this tool, this client, from now on;
+                                     approving needs the window, or Tarmac started with --trust-terminal)
 
 Anything that loosens protection (allow, approve, read-only off, resume, a tool back on) needs a
 person in the Tarmac window; from the terminal it is refused, and tightening always works.

@@ -136,7 +136,11 @@ function print(io: CliIo, request: ControlRequest, reply: Extract<ControlReply, 
     if (json) return io.out(JSON.stringify(view.pending, null, 2));
     if (view.pending.length === 0) return io.err('No calls are waiting.');
     io.out(table(['ID', 'CLIENT', 'TOOL', 'CLASS', 'WAITING SINCE', 'ARGUMENTS'], view.pending.map((p) => [p.id, p.client, p.tool, p.class, p.createdAt.slice(11, 19), JSON.stringify(p.args)])));
-    io.err('Decide with `tarmac approvals approve ID` or `tarmac approvals deny ID`.');
+    io.err(
+      view.trustTerminal
+        ? 'Decide with `tarmac approvals approve ID` or `tarmac approvals deny ID`.'
+        : 'Deny with `tarmac approvals deny ID`; approve in the Tarmac window (approving from a terminal needs Tarmac started with --trust-terminal).',
+    );
     return;
   }
   if (json) return io.out(JSON.stringify(view, null, 2));
