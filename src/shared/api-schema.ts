@@ -80,6 +80,6 @@ export const API_ARGS = {
   setToolEnabled: z.tuple([z.string().min(1).max(128), z.boolean()]),
   decideApproval: z.tuple([callId, z.enum(['allow-once', 'allow-always', 'deny'])]),
   setClientApprovals: z.tuple([name, z.boolean()]),
-  confirmGuardrailChanges: z.tuple([]),
+  confirmGuardrailChanges: z.tuple([z.string().min(1).max(64)]),
   discardGuardrailChanges: z.tuple([]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

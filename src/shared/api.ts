@@ -250,8 +250,11 @@ export interface TarmacApi {
   decideApproval(id: string, answer: ApprovalAnswer): Promise<void>;
   /** Let one client's own UI answer approvals (allow once only), or stop it. */
   setClientApprovals(client: string, on: boolean): Promise<GuardrailsView>;
-  /** Bring changes made outside Tarmac that loosen protection into force (a person saw them). */
-  confirmGuardrailChanges(): Promise<GuardrailsView>;
+  /**
+   * Bring changes made outside Tarmac that loosen protection into force: those the person was
+   * shown (`stamp`: the view's unconfirmedStamp); `conflict` when the file changed since.
+   */
+  confirmGuardrailChanges(stamp: string): Promise<GuardrailsView>;
   /** Undo those changes: settings.json goes back to what was confirmed. */
   discardGuardrailChanges(): Promise<GuardrailsView>;
 }

@@ -139,7 +139,7 @@ export function loosenings(before: ProtectedState, after: ProtectedState, tools:
   if (before.readOnly && !after.readOnly) out.push('read-only mode off');
   for (const name of before.disabledTools) if (!after.disabledTools.includes(name)) out.push(`${name} turned back on`);
   for (const client of after.clientApprovals) if (!before.clientApprovals.includes(client)) out.push(`${client} may approve its own calls`);
-  if (after.flyctlPath !== before.flyctlPath && after.flyctlPath !== null) out.push(`flyctl program set to ${after.flyctlPath}`);
+  if (after.flyctlPath !== before.flyctlPath) out.push(after.flyctlPath === null ? 'flyctl program cleared (Tarmac would look for flyctl on the PATH)' : `flyctl program set to ${after.flyctlPath}`);
   const clients = [...new Set([...Object.keys(before.policies.clients ?? {}), ...Object.keys(after.policies.clients ?? {})])];
   const rulesOnly = (p: PolicySet): GuardState => ({ policies: p, readOnly: false, paused: false, disabledTools: [] });
   // Tools that loosen the same way (a class or provider rule) are named together.
@@ -182,10 +182,12 @@ export interface CallDecision {
   /** The rule behind the policy, in words (describeRule). */
   rule: string;
   /**
-   * rule: no person involved; person: someone decided in Tarmac; client: the AI client's own UI
-   * answered (a person there, or the agent itself); timeout: nobody did in time; none: no way to ask.
+   * rule: no person involved; person: someone decided in Tarmac's window, tray or notification;
+   * terminal: `tarmac approvals` (deny; approve only with --trust-terminal), so maybe a program;
+   * client: the AI client's own UI answered (a person there, or the agent itself); timeout:
+   * nobody did in time; none: no way to ask.
    */
-  by: 'rule' | 'person' | 'client' | 'timeout' | 'withdrawn' | 'none';
+  by: 'rule' | 'person' | 'terminal' | 'client' | 'timeout' | 'withdrawn' | 'none';
   /** Where the person decided: window, tray, cli, client. */
   channel: string | null;
   /** How long the call waited for a person (ms), when it did. */
@@ -237,6 +239,8 @@ export interface GuardrailsView {
   clientApprovals: string[];
   /** Changes made outside Tarmac that loosen protection, waiting for a person to confirm them. */
   unconfirmed: string[];
+  /** Names the settings those changes were listed from; confirming needs it (nothing newer is confirmed). */
+  unconfirmedStamp: string;
   /** Started with --trust-terminal: other processes may loosen and approve. */
   trustTerminal: boolean;
   /** Each class's policy: its rule when set, else the default. */

@@ -170,7 +170,7 @@ describe('guardrails over MCP', () => {
       expect(await c.run('approvals', 'deny', waiting.id)).toBe(0);
       expect(text(await pending)).toMatch(/declined/);
       expect(runs).toEqual([]);
-      expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'person', channel: 'cli' } });
+      expect(t.activity().at(-1)).toMatchObject({ status: 'denied', decision: { by: 'terminal', channel: 'cli' } });
       // Allowing from the terminal is refused too, with where to do it; the rule set is unchanged.
       expect(await c.run('policy', 'set', 'fly-apps-destroy', 'allow', '--client', 'cursor')).toBe(1);
       expect(c.err.at(-1)).toMatch(/Refused \(fly-apps-destroy: ask -> allow for cursor\)/);
@@ -190,7 +190,7 @@ describe('guardrails over MCP', () => {
     expect(c.out.join('\n')).toMatch(new RegExp(`${waiting.id}\\s+cursor\\s+fly-apps-destroy`));
     expect(await c.run('approvals', 'approve-always', waiting.id)).toBe(0);
     expect(text(await pending)).toBe('destroyed web');
-    expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'cli', trustTerminal: true } });
+    expect(t.activity().at(-1)).toMatchObject({ status: 'ok', decision: { by: 'terminal', channel: 'cli', trustTerminal: true } });
     // From now on this client runs it without asking.
     expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } }))).toBe('destroyed db');
     c.out.length = 0;

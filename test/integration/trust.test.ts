@@ -62,7 +62,13 @@ describe('changes made outside Tarmac', () => {
       // A person confirms in the window: now the file's rules are in force.
       const window = createHostApi(t.host, { openBrowser: async () => undefined });
       try {
-        expect(await window.call('confirmGuardrailChanges', [])).toMatchObject({ ok: true, value: { unconfirmed: [] } });
+        // Confirming names what was shown: an edit made while the dialog was open is not confirmed with it.
+        const shown = (await t.host.guardrails.view()).unconfirmedStamp;
+        await editSettings(t, (s) => ({ ...s, approvals: { clients: ['cursor', 'zed'] } }));
+        expect(await window.call('confirmGuardrailChanges', [shown])).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/changed again while you were looking/) } });
+        expect(await t.host.guardrails.clientMayApprove('zed')).toBe(false);
+        await editSettings(t, (s) => ({ ...s, approvals: { clients: ['cursor'] } }));
+        expect(await window.call('confirmGuardrailChanges', [(await t.host.guardrails.view()).unconfirmedStamp])).toMatchObject({ ok: true, value: { unconfirmed: [] } });
         expect(text(await client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }))).toBe('destroyed web');
         // Discard: a new loosening edit, thrown away in the window; the file goes back.
         await editSettings(t, (s) => ({ ...s, readOnly: false, disabledTools: [], policies: { classes: { destructive: 'allow', read: 'allow' } } }));
@@ -114,6 +120,17 @@ describe('client rules belong to their client', () => {
       await editSettings(t, (s) => ({ ...s, policies: { clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' } } } } }));
       expect(await api.call('createToken', ['cursor'])).toMatchObject({ ok: true });
       expect((await t.host.guardrails.view()).clients).toEqual({});
+
+      // The confirmed copy goes too, even when a hand edit had taken the rule out of the file
+      // first (else it would come back, confirmed, once the new client holds the name).
+      await t.host.guardrails.setPolicy({ kind: 'tool', name: 'fly-apps-destroy' }, 'allow', 'cursor');
+      await t.host.guardrails.setClientApprovals('cursor', true);
+      await editSettings(t, (s) => ({ ...s, policies: {}, approvals: {} }));
+      expect(await api.call('revokeCredential', ['cursor'])).toMatchObject({ ok: true });
+      expect(await api.call('createToken', ['cursor'])).toMatchObject({ ok: true });
+      await editSettings(t, (s) => ({ ...s, policies: { clients: { cursor: { tools: { 'fly-apps-destroy': 'allow' } } } }, approvals: { clients: ['cursor'] } }));
+      expect(await t.host.guardrails.clientMayApprove('cursor')).toBe(false);
+      expect((await t.host.guardrails.view()).unconfirmed).toEqual(['cursor may approve its own calls', 'fly-apps-destroy: ask -> allow for cursor']);
     } finally {
       api.close();
     }

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decidePolicy, describeRule, loosenings, type GuardState } from '../../src/shared/policy.js';
+import { decidePolicy, describeRule, loosenings, type GuardState, type ProtectedState } from '../../src/shared/policy.js';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { ActivityStore } from '../../src/main/host/activity/store.js';
 import { ApprovalQueue } from '../../src/main/host/guardrails/approvals.js';
+import { memoryConfirmedStore } from '../../src/main/host/guardrails/confirmed.js';
 import { Guardrails } from '../../src/main/host/guardrails/guardrails.js';
 import { approvalHook } from '../../src/main/host/guardrails/hooks.js';
 import { silentLog } from '../../src/main/host/log.js';
@@ -228,3 +229,32 @@ async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('the confirmed state under concurrent changes', () => {
+  it("a terminal's change racing a person's keeps both (one queue, the store read inside it)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tarmac-guard-race-'));
+    const inner = memoryConfirmedStore();
+    // A slow keychain: saves take a while, so the two changes overlap.
+    const store = { load: () => inner.load(), save: async (state: ProtectedState) => (await new Promise((r) => setTimeout(r, 30)), inner.save(state)) };
+    const tool = defineTool({ name: 'fly-apps-list', provider: 'fly', title: 'List', description: 'Lists.', class: 'read', input: {}, run: async () => ({ text: '' }) });
+    const guardrails = new Guardrails(new SettingsStore(dir), new Catalogue([tool]), silentLog(), { confirmed: store });
+    await guardrails.state();
+    await Promise.all([guardrails.setPaused(true, 'person'), new Promise((r) => setTimeout(r, 5)).then(() => guardrails.setToolEnabled('fly-apps-list', false, 'terminal'))]);
+    expect(inner.current).toMatchObject({ paused: true, disabledTools: ['fly-apps-list'] });
+    // A hand edit that resumes does not: the pause is confirmed.
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({}));
+    expect((await guardrails.state()).paused).toBe(true);
+    expect(await guardrails.unconfirmed()).toEqual(['Tarmac resumed (was paused)', 'fly-apps-list turned back on']);
+  });
+
+  it('a keychain that cannot be read keeps what it holds: a change does not save defaults over it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tarmac-guard-locked-'));
+    const inner = memoryConfirmedStore({ policies: { classes: { destructive: 'deny' } }, readOnly: false, paused: true, disabledTools: [], clientApprovals: [], flyctlPath: null });
+    let locked = true;
+    const store = { load: async () => (locked ? Promise.reject(new Error('locked')) : inner.load()), save: async (state: ProtectedState) => (locked ? Promise.reject(new Error('locked')) : inner.save(state)) };
+    const guardrails = new Guardrails(new SettingsStore(dir), new Catalogue([]), silentLog(), { confirmed: store });
+    await guardrails.setReadOnly(true, 'person');
+    locked = false;
+    expect(inner.current).toMatchObject({ paused: true, policies: { classes: { destructive: 'deny' } } });
+  });
+});

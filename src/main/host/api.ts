@@ -441,7 +441,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       host.guardrails.approvals.decide(id, answer, 'window');
     },
     setClientApprovals: (client, on) => guarded(() => host.guardrails.setClientApprovals(client, on)),
-    confirmGuardrailChanges: () => guarded(() => host.guardrails.confirmChanges()),
+    confirmGuardrailChanges: (stamp) => guarded(() => host.guardrails.confirmChanges(stamp)),
     discardGuardrailChanges: () => guarded(() => host.guardrails.discardChanges()),
   };
 

@@ -101,7 +101,7 @@ export class ApprovalQueue {
           const approved = answer === 'allow-once' || answer === 'allow-always';
           const outcome: ApprovalOutcome = {
             approved,
-            by: answer === 'timeout' ? 'timeout' : answer === 'withdrawn' ? 'withdrawn' : channel === 'client' ? 'client' : 'person',
+            by: answer === 'timeout' ? 'timeout' : answer === 'withdrawn' ? 'withdrawn' : channel === 'client' ? 'client' : channel === 'cli' ? 'terminal' : 'person',
             channel,
             waitedMs: Math.round(performance.now() - started),
             // Only a person in Tarmac makes a lasting rule; the client's own answer counts once.

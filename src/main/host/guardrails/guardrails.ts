@@ -13,6 +13,7 @@ import {
   type ToolClass,
   type Verdict,
 } from '../../../shared/policy.js';
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Settings, SettingsStore } from '../settings.js';
 import type { Catalogue } from '../tools/catalogue.js';
@@ -21,6 +22,20 @@ import { protectedState, withProtected, type ConfirmedStore } from './confirmed.
 
 export class PolicyTargetError extends Error {
   override readonly name = 'PolicyTargetError';
+}
+
+/** The settings changed between showing a person the waiting changes and their answer. */
+export class ChangedMeanwhileError extends Error {
+  override readonly name = 'ChangedMeanwhileError';
+}
+
+/** The confirmed state could not be read (a locked keychain): nothing is saved over it. */
+const UNREADABLE = Symbol('unreadable');
+const STRICT_DEFAULTS: ProtectedState = { policies: {}, readOnly: false, paused: false, disabledTools: [], clientApprovals: [], flyctlPath: null };
+
+/** A short fingerprint of protecting settings, to confirm exactly what a person was shown. */
+function stampOf(state: ProtectedState): string {
+  return createHash('sha256').update(JSON.stringify(state)).digest('base64url').slice(0, 22);
 }
 
 /** A change that loosens protection, asked for by someone who is not a person in the window. */
@@ -91,7 +106,11 @@ export class Guardrails {
   #watch: NodeJS.Timeout | undefined;
   /** What a person last confirmed; undefined until loaded, null when nothing is kept (tests). */
   #confirmed: ProtectedState | null | undefined;
-  #loading: Promise<ProtectedState | null> | null = null;
+  #loading: Promise<ProtectedState | null | typeof UNREADABLE> | null = null;
+  /** --trust-terminal: what the flyctl check said of each hand-edited flyctlPath. */
+  readonly #flyctlChecks = new Map<string, boolean>();
+  /** Writes of settings and the confirmed state, one after another. */
+  #writes: Promise<unknown> = Promise.resolve();
   /** The settings object the confirmed state was last read for (readFresh gives a new one per file change). */
   #confirmedAgainst: Settings | null = null;
   /** The effective state computed for one settings object (the store keeps it while the file is unchanged). */
@@ -129,7 +148,9 @@ export class Guardrails {
     if (this.#confirmed !== undefined && this.#confirmedAgainst === settings) return this.#confirmed;
     this.#confirmedAgainst = settings;
     this.#confirmed = undefined;
-    return this.#loadConfirmed(settings);
+    const loaded = await this.#loadConfirmed(settings);
+    // Unreadable: the strict defaults stand in (only the file's tightening applies on top).
+    return loaded === UNREADABLE ? STRICT_DEFAULTS : loaded;
   }
 
   /**
@@ -138,7 +159,7 @@ export class Guardrails {
    * that cannot be read (a locked keychain) confirms nothing: only the defaults and the file's
    * tightening rules are in force until it can be read.
    */
-  #loadConfirmed(settings: Settings): Promise<ProtectedState | null> {
+  #loadConfirmed(settings: Settings): Promise<ProtectedState | null | typeof UNREADABLE> {
     this.#loading ??= (async () => {
       try {
         const kept = await this.#store!.load();
@@ -149,7 +170,7 @@ export class Guardrails {
         return (this.#confirmed = adopted);
       } catch (err) {
         this.#log.warn({ err: (err as Error).message }, 'guardrails: the confirmed state cannot be read; only the defaults and tightening changes apply');
-        return protectedState({});
+        return UNREADABLE;
       } finally {
         this.#loading = null;
       }
@@ -165,19 +186,71 @@ export class Guardrails {
     return loosenings(confirmed, protectedState(settings), this.#facts());
   }
 
-  /** A person confirms settings.json as it is now: its loosening changes come into force. */
-  async confirmChanges(): Promise<void> {
-    const settings = await this.#settings.readFresh();
-    await this.#saveConfirmed(protectedState(settings));
+  /** Names the waiting changes exactly as a person saw them listed (see confirmChanges). */
+  async unconfirmedStamp(): Promise<string> {
+    return stampOf(protectedState(await this.#settings.readFresh()));
+  }
+
+  /**
+   * A person confirms the changes they were shown: settings.json as it was when listed (`stamp`,
+   * from the view). If the file changed since, nothing is confirmed and the person is asked to
+   * look again, so an edit made while the dialog was open is not confirmed with it. A new flyctl
+   * program is checked first, as when it is chosen in Settings.
+   */
+  async confirmChanges(stamp: string): Promise<void> {
+    await this.#serial(async () => {
+      const file = protectedState(await this.#settings.readFresh());
+      if (stampOf(file) !== stamp) throw new ChangedMeanwhileError('settings.json changed again while you were looking; review the list once more and confirm it then.');
+      const confirmed = await this.#freshConfirmed();
+      if (confirmed === UNREADABLE) throw new Error('the keychain cannot be read now, so nothing can be confirmed; unlock it and try again.');
+      if (file.flyctlPath && file.flyctlPath !== confirmed?.flyctlPath && !(await this.#isFlyctl(file.flyctlPath))) {
+        throw new ChangedMeanwhileError(`${file.flyctlPath} did not answer \`version\` like flyctl, so Tarmac will not run it; discard the change, or fix flyctlPath in settings.json.`);
+      }
+      await this.#saveConfirmed(file);
+      this.#log.info({ changes: confirmed ? loosenings(confirmed, file, this.#facts()) : [] }, 'guardrails: a person confirmed changes made outside Tarmac');
+    });
     await this.#recheck();
   }
 
-  /** A person discards the waiting changes: settings.json goes back to what was confirmed. */
+  /**
+   * A person discards the waiting changes: settings.json goes back to what was confirmed, but
+   * tightening kept (pause, read-only and tools turned off stay as the file has them).
+   */
   async discardChanges(): Promise<void> {
-    const confirmed = this.#confirmed;
-    if (!confirmed) return;
-    await this.#settings.update((s) => withProtected(s, confirmed));
+    await this.#serial(async () => {
+      const confirmed = await this.#freshConfirmed();
+      if (!confirmed || confirmed === UNREADABLE) return;
+      await this.#settings.update((s) => {
+        const file = protectedState(s);
+        return withProtected(s, {
+          ...confirmed,
+          paused: confirmed.paused || file.paused,
+          readOnly: confirmed.readOnly || file.readOnly,
+          disabledTools: [...new Set([...confirmed.disabledTools, ...file.disabledTools])].sort(),
+          clientApprovals: confirmed.clientApprovals.filter((c) => file.clientApprovals.includes(c)),
+        });
+      });
+    });
     await this.#recheck();
+  }
+
+  /** Every change to settings and the confirmed state, one at a time in this process. */
+  #serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#writes.then(run);
+    this.#writes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The confirmed state as the store has it now (another process may have written it). */
+  async #freshConfirmed(): Promise<ProtectedState | null | typeof UNREADABLE> {
+    if (!this.#store) return null;
+    try {
+      const kept = await this.#store.load();
+      if (kept) this.#confirmed = kept;
+      return kept ?? (await this.#loadConfirmed(await this.#settings.readFresh()));
+    } catch {
+      return UNREADABLE;
+    }
   }
 
   async #saveConfirmed(next: ProtectedState): Promise<void> {
@@ -202,10 +275,13 @@ export class Guardrails {
 
   /** May this client's own UI answer approvals? Only when a person turned it on for it (and it is confirmed). */
   async clientMayApprove(client: string): Promise<boolean> {
-    const settings = await this.#settings.readFresh();
+    return (await this.#clientApprovalsInForce(await this.#settings.readFresh())).includes(client);
+  }
+
+  async #clientApprovalsInForce(settings: Settings): Promise<string[]> {
     const mine = settings.approvals?.clients ?? [];
-    const confirmed = await this.#confirmedFor(settings);
-    return mine.includes(client) && (!confirmed || confirmed.clientApprovals.includes(client));
+    const confirmed = this.trustTerminal ? null : await this.#confirmedFor(settings);
+    return mine.filter((c) => !confirmed || confirmed.clientApprovals.includes(c));
   }
 
   /** Tools turned off now; none when settings cannot be read (calls then fail closed anyway). */
@@ -228,11 +304,14 @@ export class Guardrails {
       readOnly: state.readOnly,
       paused: state.paused,
       approvalTimeoutSeconds: s.approvals?.timeoutSeconds ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS,
-      clientApprovals: [...(s.approvals?.clients ?? [])],
+      // What is in force: a client listed by a hand edit only is not shown as able to approve.
+      clientApprovals: await this.#clientApprovalsInForce(s),
       unconfirmed: await this.unconfirmed(),
+      unconfirmedStamp: await this.unconfirmedStamp(),
       trustTerminal: this.trustTerminal,
       classes: TOOL_CLASSES.map((c) => {
-        const v = decidePolicy({ policies: { classes: p.classes ?? {} }, paused: false, readOnly: false, disabledTools: [] }, { name: '', provider: '', class: c }, null);
+        const confirmedClasses = state.confirmedPolicies ? { confirmedPolicies: { classes: state.confirmedPolicies.classes ?? {} } } : {};
+        const v = decidePolicy({ policies: { classes: p.classes ?? {} }, paused: false, readOnly: false, disabledTools: [], ...confirmedClasses }, { name: '', provider: '', class: c }, null);
         return { class: c, policy: v.policy, own: p.classes?.[c] ?? null };
       }),
       providers: providers.map((provider) => ({ provider, own: p.providers?.[provider] ?? null })),
@@ -353,8 +432,8 @@ export class Guardrails {
       const { policies: _p, approvals: _a, ...rest } = s;
       return { ...rest, ...(Object.keys(policies).length ? { policies } : {}), ...(approvals ? { approvals } : {}) };
     };
-    const s = await this.#settings.readFresh();
-    if (!s.policies?.clients?.[client] && !s.approvals?.clients?.includes(client) && !this.#confirmed?.policies.clients?.[client]) return;
+    // Always through #update: the confirmed copy may hold the client's rules even when the file
+    // does not (removed by a hand edit, to come back after a new client takes the name).
     await this.#update('person', drop);
   }
 
@@ -393,24 +472,30 @@ export class Guardrails {
    */
   async #update(actor: Actor, change: (s: Settings) => Settings): Promise<void> {
     const trusted = actor === 'person' || this.trustTerminal;
-    let before: Settings | undefined;
-    let after: Settings | undefined;
-    await this.#settings.update((s) => {
-      before = s;
-      after = change(s);
-      if (!trusted) {
-        const loosened = loosenings(protectedState(s), protectedState(after), this.#facts());
-        if (loosened.length) throw new LooseningRefusedError(`Refused (${loosened.slice(0, 3).join('; ')}${loosened.length > 3 ? '; ...' : ''}): ${LOOSEN_IN_WINDOW}.`);
-      }
-      return after;
-    });
-    if (before && this.#store) {
-      const confirmed = this.#confirmed ?? (await this.#loadConfirmed(before)) ?? protectedState(before);
-      const next = protectedState(change(withProtected(before, confirmed)));
+    await this.#serial(async () => {
+      // The confirmed state as stored now, read inside the queue: a save computed from an older
+      // copy would drop what another change (this process's or another's) confirmed meanwhile.
+      const confirmed = await this.#freshConfirmed();
+      let before: Settings | undefined;
+      await this.#settings.update((s) => {
+        before = s;
+        const after = change(s);
+        if (!trusted) {
+          const loosened = loosenings(protectedState(s), protectedState(after), this.#facts());
+          if (loosened.length) throw new LooseningRefusedError(`Refused (${loosened.slice(0, 3).join('; ')}${loosened.length > 3 ? '; ...' : ''}): ${LOOSEN_IN_WINDOW}.`);
+        }
+        return after;
+      });
+      // An unreadable store keeps what it has: saving defaults plus this change over it would
+      // lose every confirmed deny and pause.
+      if (!before || !this.#store || confirmed === UNREADABLE) return;
+      const base = confirmed ?? protectedState(before);
+      const next = protectedState(change(withProtected(before, base)));
       // A terminal's tightening is kept as confirmed too, so no later hand edit can undo it
       // without a person (a pause from the terminal stays until someone resumes in the window).
-      if (trusted || loosenings(confirmed, next, this.#facts()).length === 0) await this.#saveConfirmed(next);
-    }
+      if (trusted || loosenings(base, next, this.#facts()).length === 0) await this.#saveConfirmed(next);
+      this.#log.info({ actor, trustTerminal: this.trustTerminal, loosened: loosenings(protectedState(before), protectedState(change(before)), this.#facts()) }, 'guardrails changed');
+    });
     await this.#recheck();
   }
 
@@ -421,13 +506,17 @@ export class Guardrails {
       if (this.trustTerminal && this.#store) {
         const settings = await this.#settings.readFresh();
         const file = protectedState(settings);
-        if (JSON.stringify(file) !== JSON.stringify(this.#confirmed)) {
-          // Even trusted, a program Tarmac would run with the Fly token must be flyctl.
-          const before = this.#confirmed ?? protectedState({});
-          if (file.flyctlPath && file.flyctlPath !== before.flyctlPath && !(await this.#isFlyctl(file.flyctlPath))) {
-            this.#log.warn({ path: file.flyctlPath }, 'guardrails: the flyctlPath in settings.json is not flyctl; not in force');
-            file.flyctlPath = before.flyctlPath;
+        const before = this.#confirmed ?? protectedState({});
+        // Even trusted, a program Tarmac would run with the Fly token must be flyctl (checked once per path).
+        if (file.flyctlPath && file.flyctlPath !== before.flyctlPath) {
+          if (!this.#flyctlChecks.has(file.flyctlPath)) {
+            const ok = await this.#isFlyctl(file.flyctlPath);
+            this.#flyctlChecks.set(file.flyctlPath, ok);
+            if (!ok) this.#log.warn({ path: file.flyctlPath }, 'guardrails: the flyctlPath in settings.json is not flyctl; not in force');
           }
+          if (!this.#flyctlChecks.get(file.flyctlPath)) file.flyctlPath = before.flyctlPath;
+        }
+        if (JSON.stringify(file) !== JSON.stringify(this.#confirmed)) {
           await this.#saveConfirmed(file);
           this.#log.info('guardrails: settings.json changed outside Tarmac; in force at once (--trust-terminal)');
         }

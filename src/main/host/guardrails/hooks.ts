@@ -54,7 +54,8 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
             }
           : {}),
       });
-      if (outcome.approved && outcome.remember) await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client);
+      // The rule is written as whoever approved: from the terminal that works only with --trust-terminal.
+      if (outcome.approved && outcome.remember) await guardrails.setPolicy({ kind: 'tool', name: spec.name }, 'allow', client, outcome.channel === 'cli' ? 'terminal' : 'person');
       return outcome;
     } finally {
       clearInterval(tick);

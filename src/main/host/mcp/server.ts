@@ -178,7 +178,9 @@ function verifyState(state: unknown, tool: string, client: string, args: Record<
   const now = Date.now();
   if (!(s.t === tool && s.c === client && s.a === digest(args) && typeof s.e === 'number' && s.e > now && typeof s.n === 'string')) return false;
   if (usedStates.has(s.n)) return false;
-  for (const [nonce, expiry] of usedStates) if (expiry <= now || usedStates.size >= MAX_USED_STATES) usedStates.delete(nonce);
+  for (const [nonce, expiry] of usedStates) if (expiry <= now) usedStates.delete(nonce);
+  // Full of answers still unexpired (a flood): refuse rather than forget one, which would let it be replayed.
+  if (usedStates.size >= MAX_USED_STATES) return false;
   usedStates.set(s.n, s.e);
   return true;
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
-import { isAbsolute } from 'node:path';
-import { access, constants } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import { parseVersion, runFlyctl } from './flyctl.js';
 
 /** flyctl's own first line of `version`: "flyctl v0.4.87 linux/amd64 Commit: ...". */
@@ -33,14 +33,18 @@ export async function checkFlyctlProgram(path: string, env: NodeJS.ProcessEnv): 
   } catch {
     throw new FlyctlCheckError(`${p} is not an executable file. Check the path (\`which flyctl\` shows it) and try again; the setting was not changed.`);
   }
+  // An empty folder of its own, removed after: nothing of anyone's is where the program runs.
+  const cwd = await mkdtemp(join(tmpdir(), 'tarmac-flyctl-check-'));
   const res = await runFlyctl({
     binary: p,
     argv: ['version'],
     env: withoutCredentials(env),
-    cwd: tmpdir(),
+    cwd,
     signal: AbortSignal.timeout(CHECK_TIMEOUT_MS + 1000),
     timeoutMs: CHECK_TIMEOUT_MS,
-  }).catch(() => null);
+  })
+    .catch(() => null)
+    .finally(() => rm(cwd, { recursive: true, force: true }));
   const version = res && res.exitCode === 0 && FLYCTL_VERSION_LINE.test(res.stdout) ? parseVersion(res.stdout) : null;
   if (!version) {
     throw new FlyctlCheckError(`${p} did not answer \`version\` like flyctl ("flyctl v0.x.y ..."), so Tarmac will not run it with your Fly.io token. Choose the Fly.io CLI itself (\`which flyctl\`); the setting was not changed.`);

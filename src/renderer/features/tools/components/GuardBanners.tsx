@@ -16,7 +16,7 @@ const store = (view: Awaited<ReturnType<typeof api.getGuardrails>>) => queryClie
 export function GuardBanners() {
   const view = useGuardrails().data;
   const [confirming, setConfirming] = useState(false);
-  const confirm = useMutation({ mutationFn: () => api.confirmGuardrailChanges(), onSuccess: store });
+  const confirm = useMutation({ mutationFn: (stamp: string) => api.confirmGuardrailChanges(stamp), onSuccess: store });
   const discard = useMutation({ mutationFn: () => api.discardGuardrailChanges(), onSuccess: store });
   if (!view) return null;
   const waiting = view.unconfirmed;
@@ -60,7 +60,7 @@ export function GuardBanners() {
         busy={confirm.isPending}
         error={confirm.error}
         onCancel={() => setConfirming(false)}
-        onConfirm={() => confirm.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+        onConfirm={() => confirm.mutate(view.unconfirmedStamp, { onSuccess: () => setConfirming(false) })}
       >
         <ul className="change-list">
           {waiting.map((c) => (
