@@ -29,10 +29,25 @@ function pageSecret(): string {
   return window.sessionStorage.getItem(PAGE_KEY) ?? '';
 }
 
-/** An API URL the browser opens without headers (the event stream, a download), with the page secret. */
-export function apiUrl(path: string): string {
-  const secret = encodeURIComponent(pageSecret());
-  return `api/${path}${path.includes('?') ? '&' : '?'}k=${secret}`;
+/** The event stream's URL: EventSource cannot send a header, so the page secret rides in the query. */
+function eventsUrl(): string {
+  return `api/events?k=${encodeURIComponent(pageSecret())}`;
+}
+
+/**
+ * Browser mode: download an API file (an export) with the page secret in a header, never in a URL
+ * (a download's URL is kept in the browser's history and in the saved file's metadata).
+ */
+export async function downloadFromApi(path: string, fallbackName: string): Promise<void> {
+  const res = await fetch(`api/${path}`, { headers: { 'X-Tarmac-Page': pageSecret() }, credentials: 'same-origin' });
+  if (!res.ok) throw new Error(res.status === 401 ? SIGNED_OUT : `Tarmac answered ${res.status}; try again.`);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function httpBridge(): TarmacBridge {
@@ -66,7 +81,7 @@ function httpEvents(): TarmacEvents {
       listeners.add(listener);
       if (!source) {
         // EventSource reconnects by itself when the stream drops.
-        source = new EventSource(apiUrl('events'));
+        source = new EventSource(eventsUrl());
         source.onmessage = (message: MessageEvent<string>) => {
           const event = JSON.parse(message.data) as TarmacEvent;
           for (const l of listeners) l(event);

@@ -88,7 +88,7 @@ describe('the Activity page', () => {
 
     await activity.filter('Status', 'error');
     await expect.poll(() => activity.rows().count()).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'JSONL' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'JSONL' }).click()]);
     const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { tool: string; status: string });
     expect(lines).toEqual([expect.objectContaining({ tool: 'fail', status: 'error' })]);
     await activity.filter('Status', '');

@@ -149,6 +149,9 @@ describe('browser mode security', () => {
     expect((await replay('/api/events', { method: 'GET' })).status).toBe(401);
     expect((await replay('/api/export?format=csv&filter=%7B%7D', { method: 'GET' })).status).toBe(401);
     expect((await replay('/api/export?format=csv&filter=%7B%7D&k=guessed', { method: 'GET' })).status).toBe(401);
+    // A download never takes the secret from its URL (browsers keep those in history and file metadata).
+    expect((await replay(`/api/export?format=csv&filter=%7B%7D&k=${pageSecret}`, { method: 'GET' })).status).toBe(401);
+    expect((await replay('/api/export?format=csv&filter=%7B%7D', { method: 'GET', headers: { 'X-Tarmac-Page': pageSecret } })).status).toBe(200);
     // The page itself (static files) is not a secret; with the cookie it loads.
     expect((await replay('/', { method: 'GET' })).status).toBe(200);
     // With the secret, the same request works: the check is the secret, not something else.

@@ -239,8 +239,8 @@ export class WebServer {
 
   /**
    * The cookie of a live session; for the API (`api` set: the request's URL) also that session's
-   * page secret, in the X-Tarmac-Page header or, for the event stream and downloads that a
-   * browser opens without headers, the `k` query parameter.
+   * page secret, in the X-Tarmac-Page header or, for the event stream only (EventSource sends no
+   * header), the `k` query parameter.
    */
   #authenticated(req: IncomingMessage, api: URL | null): boolean {
     const cookie = cookieValue(req.headers.cookie, COOKIE);
@@ -249,7 +249,8 @@ export class WebServer {
     if (!expected) return false;
     if (!api) return true;
     const header = req.headers[PAGE_SECRET_HEADER];
-    const given = typeof header === 'string' ? header : req.method === 'GET' ? api.searchParams.get(PAGE_SECRET_PARAM) : null;
+    // Only the event stream may carry it in the query (EventSource sends no header).
+    const given = typeof header === 'string' ? header : req.method === 'GET' && api.pathname === '/api/events' ? api.searchParams.get(PAGE_SECRET_PARAM) : null;
     return given !== null && timingSafeEqual(sha256(given), expected);
   }
 

@@ -4,7 +4,7 @@ import { AlertDialog, Tabs } from 'radix-ui';
 import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ExportFormat, ToolCall } from '../../../../shared/activity.js';
-import { api, apiUrl, transport } from '../../../api.js';
+import { api, downloadFromApi, transport } from '../../../api.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button, PageHeader, Spinner } from '../../../components/ui.js';
 import { KEYS, readFilter, toQuery, type FilterState } from '../filter.js';
@@ -110,16 +110,19 @@ export function ActivityPage() {
 /** Desktop: a save dialog; browser mode: a download of the same filtered set. */
 function ExportButtons({ filter }: { filter: ReturnType<typeof toQuery> }) {
   const save = useMutation({ mutationFn: (format: ExportFormat) => api.exportActivity(filter, format) });
+  const download = useMutation({
+    mutationFn: (format: ExportFormat) => downloadFromApi(`export?format=${format}&filter=${encodeURIComponent(JSON.stringify(filter))}`, `tarmac-activity.${format}`),
+  });
   if (transport === 'browser') {
-    const href = (format: ExportFormat) => apiUrl(`export?format=${format}&filter=${encodeURIComponent(JSON.stringify(filter))}`);
     return (
       <>
-        <a className="btn" href={href('jsonl')} download>
+        <Button onClick={() => download.mutate('jsonl')} busy={download.isPending && download.variables === 'jsonl'}>
           <Download size={14} aria-hidden="true" /> JSONL
-        </a>
-        <a className="btn" href={href('csv')} download>
+        </Button>
+        <Button onClick={() => download.mutate('csv')} busy={download.isPending && download.variables === 'csv'}>
           <Download size={14} aria-hidden="true" /> CSV
-        </a>
+        </Button>
+        {download.error ? <ErrorAlert error={download.error} /> : null}
       </>
     );
   }
