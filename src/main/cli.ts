@@ -38,7 +38,8 @@ Usage:
                                      serve MCP over HTTP on 127.0.0.1 (default port 8276):
                                      Streamable HTTP at /mcp, legacy HTTP+SSE at /sse
                                      (--trust-terminal: unattended use; see below)
-  tarmac stdio [--client NAME]       serve MCP over stdin/stdout (NAME goes in the activity log)
+  tarmac stdio [--client NAME]       serve MCP over stdin/stdout (the activity log says stdio:NAME;
+                                     rules for the client NAME do not apply: any program can start it)
   tarmac ui [--port N] [--no-open] [--trust-terminal]
                                      the Tarmac window in your browser, with the MCP endpoint; prints
                                      its one-time link (--port: the window's own port, default any)

@@ -109,7 +109,7 @@ describe.each(eras)('MCP over stdio, %s', (_label, options, version) => {
   it('writes logs and activity to files, nothing but protocol to stdout, under the client name', async () => {
     await waitFor(async () => /serving MCP over stdio/.test(await readFile(join(run.dataDir, 'logs', 'tarmac.log'), 'utf8').catch(() => '')), 'log line');
     await waitFor(async () => (await readActivity(run.dataDir)).some((c) => c.tool === 'echo'), 'echo recorded');
-    expect((await readActivity(run.dataDir)).find((c) => c.tool === 'echo')).toMatchObject({ client: 'claude-code', status: 'ok' });
+    expect((await readActivity(run.dataDir)).find((c) => c.tool === 'echo')).toMatchObject({ client: 'stdio:claude-code', status: 'ok' });
     expect(run.stderr).not.toMatch(/jsonrpc/);
   });
 });

@@ -6,7 +6,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendControl } from '../../src/main/host/guardrails/control.js';
-import { BUILDS, type ServeProcess } from '../helpers/cli.js';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { BUILDS, cliCommand, cliEnv, type ServeProcess } from '../helpers/cli.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { installation, type Installation } from '../helpers/shipped.js';
 import { waitFor } from '../helpers/wait.js';
@@ -183,6 +184,13 @@ describe.each(BUILDS)('attacks on the guardrails (%s)', (build) => {
     const cursor = new Client({ name: 'cursor', version: '1' });
     await cursor.connect(new StreamableHTTPClientTransport(new URL(serve.url), { requestInit: { headers: { Authorization: `Bearer ${cursorToken}` } } }));
     expect(text(await cursor.callTool(destroy('allowed-app')))).not.toMatch(/declined|refused|not allowed/i);
+    expect(await destroyed(inst)).toEqual(['allowed-app']);
+    // Another program naming itself cursor over stdio does not get cursor's rule.
+    const { command, args } = cliCommand(['stdio', '--client', 'cursor', '--data-dir', inst.dataDir], undefined, build);
+    const impostor = new Client({ name: 'cursor', version: '1' });
+    await impostor.connect(new StdioClientTransport({ command, args, env: cliEnv(inst.env) as Record<string, string>, stderr: 'pipe' }));
+    expect((await impostor.callTool(destroy('impostor-app'))).isError).toBe(true);
+    await impostor.close();
     expect(await destroyed(inst)).toEqual(['allowed-app']);
     // A global deny, from the terminal (tightening), stops cursor too, and policy show says why.
     expect((await inst.run(['policy', 'set', 'fly-apps-destroy', 'deny'])).code).toBe(0);
