@@ -82,4 +82,5 @@ export const API_ARGS = {
   setClientApprovals: z.tuple([name, z.boolean()]),
   confirmGuardrailChanges: z.tuple([z.string().min(1).max(64)]),
   discardGuardrailChanges: z.tuple([]),
+  acknowledgeTrustedWrite: z.tuple([]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

@@ -257,6 +257,8 @@ export interface TarmacApi {
   confirmGuardrailChanges(stamp: string): Promise<GuardrailsView>;
   /** Undo those changes: settings.json goes back to what was confirmed. */
   discardGuardrailChanges(): Promise<GuardrailsView>;
+  /** The person looked at guardrails a --trust-terminal Tarmac set: the notice goes away. */
+  acknowledgeTrustedWrite(): Promise<GuardrailsView>;
 }
 
 export interface GuardrailsPatch {
@@ -300,6 +302,7 @@ export const API_METHODS = [
   'setClientApprovals',
   'confirmGuardrailChanges',
   'discardGuardrailChanges',
+  'acknowledgeTrustedWrite',
 ] as const satisfies readonly ApiMethod[];
 
 // The list above names every method of TarmacApi: the compiler fails here when one is missing.

@@ -243,6 +243,11 @@ export interface GuardrailsView {
   unconfirmedStamp: string;
   /** Started with --trust-terminal: other processes may loosen and approve. */
   trustTerminal: boolean;
+  /**
+   * When a Tarmac started with --trust-terminal last changed the guardrails (ISO time), until a
+   * person in a window of a Tarmac without it acknowledges; null otherwise.
+   */
+  trustedWriteAt: string | null;
   /** Each class's policy: its rule when set, else the default. */
   classes: { class: ToolClass; policy: Policy; own: Policy | null }[];
   providers: { provider: string; own: Policy | null }[];

@@ -107,3 +107,19 @@ describe('trust in the window', () => {
     await shoot(page, 'trust-terminal-banner');
   });
 });
+
+describe('guardrails set by a Tarmac trusting the terminal', () => {
+  it('a window of a Tarmac without the flag says so until its person has checked', async () => {
+    const { ui, page } = await open();
+    await ui.t.secrets.set('guardrails:trusted-write', '2026-12-06T23:00:00.000Z');
+    await ui.t.host.guardrails.setReadOnly(true); // any change pushes the view again
+    const banner = page.getByTestId('trusted-write-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/started with --trust-terminal set the guardrails.*check the rules on the Tools page/s);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'trust-trusted-write-banner');
+    await page.getByRole('button', { name: 'I have checked them' }).click();
+    await banner.waitFor({ state: 'detached' });
+    expect(await ui.t.secrets.get('guardrails:trusted-write')).toBeNull();
+  });
+});

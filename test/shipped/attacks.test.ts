@@ -181,6 +181,9 @@ describe.each(BUILDS)('attacks on the guardrails (%s)', (build) => {
     expect((await inst.run(['policy', 'set', 'fly-apps-destroy', 'allow', '--client', 'cursor'])).code).toBe(0);
     await serve.stop();
     serve = await inst.serve();
+    // A Tarmac without the flag tells its person that a trusted terminal set the guardrails.
+    const shown = JSON.parse((await inst.run(['policy', 'show', '--json'])).stdout) as { trustedWriteAt: string | null };
+    expect(shown.trustedWriteAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const cursor = new Client({ name: 'cursor', version: '1' });
     await cursor.connect(new StreamableHTTPClientTransport(new URL(serve.url), { requestInit: { headers: { Authorization: `Bearer ${cursorToken}` } } }));
     expect(text(await cursor.callTool(destroy('allowed-app')))).not.toMatch(/declined|refused|not allowed/i);

@@ -235,7 +235,7 @@ describe('the confirmed state under concurrent changes', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tarmac-guard-race-'));
     const inner = memoryConfirmedStore();
     // A slow keychain: saves take a while, so the two changes overlap.
-    const store = { load: () => inner.load(), save: async (state: ProtectedState) => (await new Promise((r) => setTimeout(r, 30)), inner.save(state)) };
+    const store = { ...inner, load: () => inner.load(), save: async (state: ProtectedState) => (await new Promise((r) => setTimeout(r, 30)), inner.save(state)) };
     const tool = defineTool({ name: 'fly-apps-list', provider: 'fly', title: 'List', description: 'Lists.', class: 'read', input: {}, run: async () => ({ text: '' }) });
     const guardrails = new Guardrails(new SettingsStore(dir), new Catalogue([tool]), silentLog(), { confirmed: store });
     await guardrails.state();
@@ -251,7 +251,7 @@ describe('the confirmed state under concurrent changes', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tarmac-guard-locked-'));
     const inner = memoryConfirmedStore({ policies: { classes: { destructive: 'deny' } }, readOnly: false, paused: true, disabledTools: [], clientApprovals: [], flyctlPath: null });
     let locked = true;
-    const store = { load: async () => (locked ? Promise.reject(new Error('locked')) : inner.load()), save: async (state: ProtectedState) => (locked ? Promise.reject(new Error('locked')) : inner.save(state)) };
+    const store = { ...inner, load: async () => (locked ? Promise.reject(new Error('locked')) : inner.load()), save: async (state: ProtectedState) => (locked ? Promise.reject(new Error('locked')) : inner.save(state)) };
     const guardrails = new Guardrails(new SettingsStore(dir), new Catalogue([]), silentLog(), { confirmed: store });
     await guardrails.setReadOnly(true, 'person');
     locked = false;

@@ -162,6 +162,7 @@ function summary(view: GuardrailsView): string {
     `Classes: ${classes}`,
     `Approvals: wait ${view.approvalTimeoutSeconds} s; ${view.pending.length} waiting now${view.clientApprovals.length ? `; answered in the client for ${view.clientApprovals.join(', ')} (allow once only)` : ''}`,
     ...(view.trustTerminal ? ['Trust terminal: on (other processes may loosen and approve; started with --trust-terminal)'] : []),
+    ...(view.trustedWriteAt ? [`Set by a Tarmac trusting the terminal on ${view.trustedWriteAt}: check these rules in the window, which then stops saying so`] : []),
     ...(view.unconfirmed.length
       ? [`Not in force until a person confirms them in the Tarmac window (changed outside Tarmac): ${view.unconfirmed.join('; ')}`]
       : []),

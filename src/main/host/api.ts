@@ -443,6 +443,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     setClientApprovals: (client, on) => guarded(() => host.guardrails.setClientApprovals(client, on)),
     confirmGuardrailChanges: (stamp) => guarded(() => host.guardrails.confirmChanges(stamp)),
     discardGuardrailChanges: () => guarded(() => host.guardrails.discardChanges()),
+    acknowledgeTrustedWrite: () => guarded(() => host.guardrails.acknowledgeTrustedWrite()),
   };
 
   return {

@@ -12,7 +12,17 @@ import { PolicySetSchema, type Settings } from '../settings.js';
 export interface ConfirmedStore {
   load(): Promise<ProtectedState | null>;
   save(state: ProtectedState): Promise<void>;
+  /**
+   * When a Tarmac started with --trust-terminal last wrote the confirmed state (ISO time), until a
+   * person has looked: such a Tarmac may have been started by a program, not by the person.
+   */
+  trustedWriteAt(): Promise<string | null>;
+  markTrustedWrite(at: string): Promise<void>;
+  clearTrustedWrite(): Promise<void>;
 }
+
+/** The keychain account noting a write by a --trust-terminal Tarmac. */
+export const TRUSTED_WRITE_ACCOUNT = 'guardrails:trusted-write';
 
 /** The keychain account holding the confirmed state. */
 export const CONFIRMED_ACCOUNT = 'guardrails:confirmed';
@@ -43,18 +53,33 @@ export function keychainConfirmedStore(secrets: SecretStore): ConfirmedStore {
     async save(state) {
       await secrets.set(CONFIRMED_ACCOUNT, JSON.stringify(state));
     },
+    trustedWriteAt: () => secrets.get(TRUSTED_WRITE_ACCOUNT),
+    markTrustedWrite: (at) => secrets.set(TRUSTED_WRITE_ACCOUNT, at),
+    async clearTrustedWrite() {
+      await secrets.delete(TRUSTED_WRITE_ACCOUNT);
+    },
   };
 }
 
 /** In memory, for tests and for processes that must not touch the keychain. */
-export function memoryConfirmedStore(initial: ProtectedState | null = null): ConfirmedStore & { current: ProtectedState | null } {
+export function memoryConfirmedStore(initial: ProtectedState | null = null): ConfirmedStore & { current: ProtectedState | null; trusted: string | null } {
   const store = {
     current: initial,
+    trusted: null as string | null,
     async load() {
       return store.current;
     },
     async save(state: ProtectedState) {
       store.current = state;
+    },
+    async trustedWriteAt() {
+      return store.trusted;
+    },
+    async markTrustedWrite(at: string) {
+      store.trusted = at;
+    },
+    async clearTrustedWrite() {
+      store.trusted = null;
     },
   };
   return store;

@@ -257,6 +257,14 @@ export class Guardrails {
     if (!this.#store) return;
     await this.#store.save(next);
     this.#confirmed = next;
+    // Other windows tell their person that a trusted terminal set the guardrails (see view()).
+    if (this.trustTerminal) await this.#store.markTrustedWrite(new Date().toISOString()).catch(() => undefined);
+  }
+
+  /** A person saw that a --trust-terminal Tarmac changed the guardrails, and looked. */
+  async acknowledgeTrustedWrite(): Promise<void> {
+    await this.#store?.clearTrustedWrite();
+    await this.#recheck();
   }
 
   #facts(): { name: string; provider: string; class: ToolClass }[] {
@@ -309,6 +317,7 @@ export class Guardrails {
       unconfirmed: await this.unconfirmed(),
       unconfirmedStamp: await this.unconfirmedStamp(),
       trustTerminal: this.trustTerminal,
+      trustedWriteAt: this.trustTerminal || !this.#store ? null : await this.#store.trustedWriteAt().catch(() => null),
       classes: TOOL_CLASSES.map((c) => {
         const confirmedClasses = state.confirmedPolicies ? { confirmedPolicies: { classes: state.confirmedPolicies.classes ?? {} } } : {};
         const v = decidePolicy({ policies: { classes: p.classes ?? {} }, paused: false, readOnly: false, disabledTools: [], ...confirmedClasses }, { name: '', provider: '', class: c }, null);

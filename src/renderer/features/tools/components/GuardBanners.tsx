@@ -18,6 +18,7 @@ export function GuardBanners() {
   const [confirming, setConfirming] = useState(false);
   const confirm = useMutation({ mutationFn: (stamp: string) => api.confirmGuardrailChanges(stamp), onSuccess: store });
   const discard = useMutation({ mutationFn: () => api.discardGuardrailChanges(), onSuccess: store });
+  const acknowledge = useMutation({ mutationFn: () => api.acknowledgeTrustedWrite(), onSuccess: store });
   if (!view) return null;
   const waiting = view.unconfirmed;
   return (
@@ -27,6 +28,22 @@ export function GuardBanners() {
           Tarmac was started with --trust-terminal: any program running as you (an AI agent with a shell included) can loosen protection and approve calls, and edits of
           settings.json apply at once. Use it only where no agent runs, such as a server or CI.
         </Alert>
+      ) : null}
+      {view.trustedWriteAt ? (
+        <div data-testid="trusted-write-banner">
+          <Alert tone="warn" title="A Tarmac trusting the terminal changed your guardrails">
+            <p>
+              On {new Date(view.trustedWriteAt).toLocaleString()}, a Tarmac started with --trust-terminal set the guardrails, and its changes are in force. If you did not
+              start Tarmac that way, a program running as you may have: check the rules on the Tools page.
+            </p>
+            <div className="btn-row">
+              <Button size="sm" busy={acknowledge.isPending} onClick={() => acknowledge.mutate()}>
+                I have checked them
+              </Button>
+            </div>
+            {acknowledge.error ? <ErrorAlert error={acknowledge.error} /> : null}
+          </Alert>
+        </div>
       ) : null}
       {waiting.length > 0 ? (
         <div data-testid="unconfirmed-banner">
