@@ -4,17 +4,14 @@
  * made by `tarmac token create` in another process showing up (and going) without a reload; and
  * the section and its dialogs accessible (axe), light and dark, at 1280x800 and 800x600.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runCliProcess } from '../helpers/cli.js';
 import { INIT_BODY, mcpHeaders, rawRequest } from '../helpers/raw-http.js';
-import { e2eSuite, startUi, type Ui } from './harness.js';
+import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
 import { AccessPanel } from './pages/ClientsPage.js';
 
 const suite = e2eSuite();
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function open(options: { bypassCSP?: boolean } = {}): Promise<{ ui: Ui; page: Page; access: AccessPanel }> {
   const ui = await startUi({ sim: false });
@@ -28,21 +25,7 @@ async function open(options: { bypassCSP?: boolean } = {}): Promise<{ ui: Ui; pa
 const mcpStatus = async (ui: Ui, token: string) => (await rawRequest(ui.t.url, { headers: mcpHeaders(token), body: INIT_BODY })).status;
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? '');
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** Nothing sticks out sideways: the page does not scroll horizontally, and no dialog is wider than the window. */
 const overflow = (page: Page) =>

@@ -3,7 +3,8 @@
  * simulator (with its real oidc-provider), the real keyring, and the built renderer in
  * out/renderer (npm test builds before it tests). Chromium is Debian's, headless.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -110,4 +111,27 @@ export function e2eSuite(): { browser(): Browser; defer(cleanup: () => Promise<u
     },
     defer: (cleanup) => void cleanups.push(cleanup),
   };
+}
+
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one line each. axe is
+ * injected as a script: the page's context must have been opened with bypassCSP.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // globalThis, not window/document: this file is also compiled without the DOM library.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> } };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSuite, startUi, type Ui } from './harness.js';
+import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
 
 /**
  * What the window shows of the trust rules: the banner for changes made outside Tarmac (on every
@@ -10,7 +9,6 @@ import { e2eSuite, startUi, type Ui } from './harness.js';
  * and the standing --trust-terminal banner. Keyboard-driven, axe-checked, light and dark.
  */
 const suite = e2eSuite();
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const shots = process.env.TARMAC_SCREENSHOT_DIR;
 
 async function open(options: { trustTerminal?: boolean } = {}): Promise<{ ui: Ui; page: Page }> {
@@ -22,14 +20,6 @@ async function open(options: { trustTerminal?: boolean } = {}): Promise<{ ui: Ui
   return { ui, page };
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   if (!shots) return;

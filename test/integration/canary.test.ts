@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
@@ -13,6 +13,7 @@ import { FAKE_FLYCTL } from '../helpers/fly.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 import { waitFor } from '../helpers/wait.js';
 import { testTools } from '../fixtures/test-tools.js';
+import { filesUnder } from '../helpers/files.js';
 
 const ARG_CANARY = 'canary-arg-7f3a9c1e5b';
 const STORED_CANARY = 'canary-stored-2d8e4f6a0c';
@@ -112,19 +113,7 @@ describe('canaries in every argument shape, through approvals, logs and exports'
     run: async ({ service, settings: s }) => ({ text: `configured ${service} with ${Object.keys(s).join(', ')}` }),
   });
 
-  /** Every file under the data dir, as bytes, by path. */
-  async function dataFiles(): Promise<Map<string, Buffer>> {
-    const files = new Map<string, Buffer>();
-    const walk = async (d: string): Promise<void> => {
-      for (const entry of await readdir(d, { withFileTypes: true })) {
-        const path = join(d, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile()) files.set(path, await readFile(path));
-      }
-    };
-    await walk(h.dataDir);
-    return files;
-  }
+  const dataFiles = () => filesUnder(h.dataDir);
 
   function expectNoCanary(what: string, text: string | Buffer): void {
     for (const canary of canaries) expect(text.includes(canary), `${canary} in ${what}`).toBe(false);

@@ -1,10 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, startServe, type ServeProcess } from '../helpers/cli.js';
 import { installation, type Installation } from '../helpers/shipped.js';
 import { waitFor } from '../helpers/wait.js';
+import { filesUnder } from '../helpers/files.js';
 
 /**
  * Redaction by meaning holds for what ships: canary secrets in every argument shape, sent by an
@@ -36,18 +37,7 @@ describe('canary secrets through the built CLI', () => {
     for (const canary of canaries) expect(text.includes(canary), `${canary} in ${what}`).toBe(false);
   };
 
-  async function dataFiles(): Promise<Map<string, Buffer>> {
-    const files = new Map<string, Buffer>();
-    const walk = async (d: string): Promise<void> => {
-      for (const entry of await readdir(d, { withFileTypes: true })) {
-        const path = join(d, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile()) files.set(path, await readFile(path));
-      }
-    };
-    await walk(inst.dataDir);
-    return files;
-  }
+  const dataFiles = () => filesUnder(inst.dataDir);
 
   /** Call a tool, wait until it is listed as waiting, approve it from the terminal, and return its answer. */
   async function approvedCall(name: string, args: Record<string, unknown>): Promise<string> {
