@@ -41,7 +41,6 @@ describe('guardrails in the window', () => {
 
     const first = client.callTool({ name: 'demo-demolish', arguments: { hangar: 'H1', token: 'hunter2-secret' } });
     await expect.poll(() => ui.t.host.guardrails.approvals.size).toBe(1);
-    await page.screenshot({ path: '/tmp/wt12-dbg.png' });
     await dialog.dialog().waitFor();
     await expect.poll(() => dialog.dialog().textContent()).toMatch(/cursor wants to run Demolish hangar/);
     const shown = (await dialog.dialog().textContent()) ?? '';
@@ -55,8 +54,18 @@ describe('guardrails in the window', () => {
 
     const second = client.callTool({ name: 'demo-demolish', arguments: { hangar: 'H2' } });
     await dialog.dialog().waitFor();
-    // Keyboard only: Tab to Deny from the focused "Allow once", then Enter.
-    await dialog.button('Deny').focus();
+    // Set TARMAC_SCREENSHOT_DIR to keep pictures of the dialog (light and dark).
+    const shots = process.env.TARMAC_SCREENSHOT_DIR;
+    if (shots) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: `${shots}/approval-destructive-${scheme}.png` });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    // A destructive call starts on Deny: Enter alone refuses it.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Deny');
+    expect(await dialog.dialog().textContent()).toMatch(/may not be undone\. Deny is selected/);
     await page.keyboard.press('Enter');
     const refused = await second;
     expect(refused.isError).toBe(true);

@@ -25,6 +25,8 @@ export function ApprovalDialog() {
 function ApprovalContent({ approval, more }: { approval: PendingApproval; more: number }) {
   const decide = useDecide();
   const answer = (a: ApprovalAnswer) => decide.mutate({ id: approval.id, answer: a });
+  // A destructive call starts on Deny, so Enter alone never destroys anything.
+  const destructive = approval.class === 'destructive';
   return (
     // Escape and outside clicks do not decide: a person answers with one of the three buttons.
     <Dialog.Content className="dialog" onEscapeKeyDown={(e) => e.preventDefault()} onPointerDownOutside={(e) => e.preventDefault()} aria-describedby="approval-what">
@@ -32,6 +34,11 @@ function ApprovalContent({ approval, more }: { approval: PendingApproval; more: 
         <ShieldAlert size={18} aria-hidden="true" /> {approval.client} wants to run {approval.title}
       </Dialog.Title>
       <p id="approval-what">{approval.summary}</p>
+      {destructive ? (
+        <p className="approval-warning" role="note">
+          This tool destroys things; it may not be undone. Deny is selected: choose Allow only if you meant this.
+        </p>
+      ) : null}
       <dl className="details">
         <dt>Tool</dt>
         <dd>
@@ -49,13 +56,13 @@ function ApprovalContent({ approval, more }: { approval: PendingApproval; more: 
       {more > 0 ? <p className="help">{more} more waiting after this one.</p> : null}
       {decide.error ? <ErrorAlert error={decide.error} /> : null}
       <div className="dialog-actions approval-actions">
-        <Button variant="danger" onClick={() => answer('deny')} disabled={decide.isPending}>
+        <Button variant="danger" onClick={() => answer('deny')} disabled={decide.isPending} autoFocus={destructive}>
           Deny
         </Button>
         <Button onClick={() => answer('allow-always')} disabled={decide.isPending}>
           Allow this tool for {approval.client}
         </Button>
-        <Button variant="primary" onClick={() => answer('allow-once')} disabled={decide.isPending} autoFocus>
+        <Button variant={destructive ? 'default' : 'primary'} onClick={() => answer('allow-once')} disabled={decide.isPending} autoFocus={!destructive}>
           Allow once
         </Button>
       </div>
