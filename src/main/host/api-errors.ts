@@ -11,6 +11,7 @@ import { BindError } from './mcp/endpoint.js';
 import { InvalidClientNameError } from './mcp/tokens.js';
 import { FlightctlError, type FlightctlErrorKind } from './providers/flightctl/errors.js';
 import { FlyctlNotFoundError } from './providers/fly/flyctl.js';
+import { FlyctlCheckError } from './providers/fly/check-flyctl.js';
 import { KeychainUnavailableError } from './secrets.js';
 import { SettingsCorruptError } from './settings.js';
 
@@ -66,6 +67,7 @@ function codeOf(err: unknown): ApiErrorCode {
   if (err instanceof FlySignInError) return FLY[err.code];
   if (err instanceof FlightctlError) return FLIGHTCTL[err.kind];
   if (err instanceof FlyctlNotFoundError) return 'flyctl-missing';
+  if (err instanceof FlyctlCheckError) return 'invalid-input';
   if (err instanceof KeychainUnavailableError) return 'keychain-unavailable';
   if (err instanceof BindError) return 'port-busy';
   if (err instanceof SettingsCorruptError) return 'settings-corrupt';

@@ -23,7 +23,7 @@ import type { Host } from './index.js';
 import { DEFAULT_RETENTION } from './activity/store.js';
 import { DEFAULT_PORT } from './defaults.js';
 import type { ProviderAccount } from './providers/provider.js';
-import { checkFlyctlProgram, FlyctlCheckError } from './providers/fly/check-flyctl.js';
+import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
 import { KeychainUnavailableError } from './secrets.js';
 import { TARMAC_VERSION } from './version.js';
 
@@ -369,14 +369,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
 
     async updateSettings(patch: SettingsPatch) {
       // A program Tarmac would run with the Fly token: it must be flyctl (checked with no token).
-      if (patch.flyctlPath) {
-        try {
-          await checkFlyctlProgram(patch.flyctlPath, host.context.env);
-        } catch (err) {
-          if (err instanceof FlyctlCheckError) throw new HostApiError('invalid-input', err.message);
-          throw err;
-        }
-      }
+      if (patch.flyctlPath) await checkFlyctlProgram(patch.flyctlPath, host.context.env);
       if (patch.launchAtLogin !== undefined && !options.shell?.launchAtLogin) {
         throw new HostApiError('unsupported', 'Launching at login is set in the desktop app; browser mode cannot change it.');
       }

@@ -57,10 +57,6 @@ export const LOOSEN_IN_WINDOW =
 
 const CLASSES = new Set<string>(TOOL_CLASSES);
 
-export function guardState(s: Settings): GuardState {
-  return { policies: s.policies ?? {}, readOnly: s.readOnly ?? false, paused: s.paused ?? false, disabledTools: s.disabledTools ?? [] };
-}
-
 /**
  * What is in force: settings.json as it is, held to what a person last confirmed. A change made
  * outside Tarmac (a hand edit, another program) applies at once where it tightens, and waits for
@@ -486,15 +482,15 @@ export class Guardrails {
       // copy would drop what another change (this process's or another's) confirmed meanwhile.
       const confirmed = await this.#freshConfirmed();
       let before: Settings | undefined;
+      let loosened: string[] = [];
       await this.#settings.update((s) => {
         before = s;
         const after = change(s);
-        if (!trusted) {
-          const loosened = loosenings(protectedState(s), protectedState(after), this.#facts());
-          if (loosened.length) throw new LooseningRefusedError(`Refused (${loosened.slice(0, 3).join('; ')}${loosened.length > 3 ? '; ...' : ''}): ${LOOSEN_IN_WINDOW}.`);
-        }
+        loosened = loosenings(protectedState(s), protectedState(after), this.#facts());
+        if (!trusted && loosened.length) throw new LooseningRefusedError(`Refused (${loosened.slice(0, 3).join('; ')}${loosened.length > 3 ? '; ...' : ''}): ${LOOSEN_IN_WINDOW}.`);
         return after;
       });
+      this.#log.info({ actor, trustTerminal: this.trustTerminal, loosened }, 'guardrails changed');
       // An unreadable store keeps what it has: saving defaults plus this change over it would
       // lose every confirmed deny and pause.
       if (!before || !this.#store || confirmed === UNREADABLE) return;
@@ -503,7 +499,6 @@ export class Guardrails {
       // A terminal's tightening is kept as confirmed too, so no later hand edit can undo it
       // without a person (a pause from the terminal stays until someone resumes in the window).
       if (trusted || loosenings(base, next, this.#facts()).length === 0) await this.#saveConfirmed(next);
-      this.#log.info({ actor, trustTerminal: this.trustTerminal, loosened: loosenings(protectedState(before), protectedState(change(before)), this.#facts()) }, 'guardrails changed');
     });
     await this.#recheck();
   }

@@ -32,3 +32,20 @@ export function useResetPolicies() {
 export function useDecide() {
   return useMutation({ mutationFn: ({ id, answer }: { id: string; answer: ApprovalAnswer }) => api.decideApproval(id, answer) });
 }
+
+/** Confirm the waiting changes made outside Tarmac: exactly those listed (the view's stamp). */
+export function useConfirmChanges() {
+  return useMutation({ mutationFn: (stamp: string) => api.confirmGuardrailChanges(stamp), onSuccess: store });
+}
+
+export function useDiscardChanges() {
+  return useMutation({ mutationFn: () => api.discardGuardrailChanges(), onSuccess: store });
+}
+
+export function useAcknowledgeTrustedWrite() {
+  return useMutation({ mutationFn: () => api.acknowledgeTrustedWrite(), onSuccess: store });
+}
+
+export function useClientApprovals() {
+  return useMutation({ mutationFn: ({ client, on }: { client: string; on: boolean }) => api.setClientApprovals(client, on), onSuccess: store });
+}

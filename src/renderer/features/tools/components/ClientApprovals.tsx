@@ -1,10 +1,9 @@
 import { Switch } from 'radix-ui';
 import { useState } from 'react';
-import { useMutation, useQuery } from '@tanstack/react-query';
 import type { GuardrailsView } from '../../../../shared/policy.js';
-import { api } from '../../../api.js';
-import { keys, queryClient } from '../../../app/query.js';
 import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
+import { useCredentials } from '../../clients/hooks/useCredentials.js';
+import { useClientApprovals } from '../useGuardrails.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 
 /**
@@ -13,11 +12,8 @@ import { ErrorAlert } from '../../../components/ErrorAlert.js';
  * prompts). A client's answer allows one call, never a lasting rule.
  */
 export function ClientApprovals({ view }: { view: GuardrailsView }) {
-  const credentials = useQuery({ queryKey: keys.credentials, queryFn: () => api.listCredentials() });
-  const set = useMutation({
-    mutationFn: ({ client, on }: { client: string; on: boolean }) => api.setClientApprovals(client, on),
-    onSuccess: (next) => queryClient.setQueryData(keys.guardrails, next),
-  });
+  const credentials = useCredentials();
+  const set = useClientApprovals();
   const [asking, setAsking] = useState<string | null>(null);
   const names = [...new Set([...(credentials.data ?? []).map((c) => c.name), ...view.clientApprovals])].sort();
   return (

@@ -1,13 +1,8 @@
 import { useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
-import { api } from '../../../api.js';
 import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button } from '../../../components/ui.js';
-import { keys, queryClient } from '../../../app/query.js';
-import { useGuardrails } from '../useGuardrails.js';
-
-const store = (view: Awaited<ReturnType<typeof api.getGuardrails>>) => queryClient.setQueryData(keys.guardrails, view);
+import { useAcknowledgeTrustedWrite, useConfirmChanges, useDiscardChanges, useGuardrails } from '../useGuardrails.js';
 
 /**
  * On every page: changes made outside Tarmac that would loosen protection (waiting for this
@@ -16,9 +11,9 @@ const store = (view: Awaited<ReturnType<typeof api.getGuardrails>>) => queryClie
 export function GuardBanners() {
   const view = useGuardrails().data;
   const [confirming, setConfirming] = useState(false);
-  const confirm = useMutation({ mutationFn: (stamp: string) => api.confirmGuardrailChanges(stamp), onSuccess: store });
-  const discard = useMutation({ mutationFn: () => api.discardGuardrailChanges(), onSuccess: store });
-  const acknowledge = useMutation({ mutationFn: () => api.acknowledgeTrustedWrite(), onSuccess: store });
+  const confirm = useConfirmChanges();
+  const discard = useDiscardChanges();
+  const acknowledge = useAcknowledgeTrustedWrite();
   if (!view) return null;
   const waiting = view.unconfirmed;
   return (
