@@ -9,6 +9,7 @@ import type { ApiArgs, ApiMethod } from './api.js';
 import { TOOL_CLASSES, type ToolClass } from './policy.js';
 import { ClientActionInputSchema, ClientActionSchema } from './clients.js';
 import { CLIENT_NAME_PATTERN, CLIENT_NAME_RULE } from './credentials.js';
+import { OTLP_PROTOCOLS } from './telemetry.js';
 
 const providerId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'not a provider id');
 const name = z.string().min(1).max(64);
@@ -43,6 +44,20 @@ const clientName = z.string().max(64).regex(CLIENT_NAME_PATTERN, `not a valid cl
 const callId = z.string().min(1).max(100);
 const policy = z.enum(['allow', 'ask', 'deny']);
 const policyTarget = z.strictObject({ kind: z.enum(['tool', 'class', 'provider']), name: z.string().min(1).max(128) });
+
+const telemetryPatch = z.strictObject({
+  enabled: z.boolean().nullable().optional(),
+  endpoint: z.string().max(2048).optional(),
+  protocol: z.enum(OTLP_PROTOCOLS).optional(),
+  serviceName: z.string().max(200).optional(),
+  includeArguments: z.boolean().optional(),
+  headers: z
+    .strictObject({
+      set: z.record(z.string().min(1).max(100), z.string().max(8 * 1024)).refine((v) => Object.keys(v).length <= 32, 'at most 32 headers').optional(),
+      remove: z.array(z.string().min(1).max(100)).max(32).optional(),
+    })
+    .optional(),
+});
 
 export const API_ARGS = {
   getStatus: z.tuple([]),
@@ -83,4 +98,6 @@ export const API_ARGS = {
   confirmGuardrailChanges: z.tuple([z.string().min(1).max(64)]),
   discardGuardrailChanges: z.tuple([]),
   acknowledgeTrustedWrite: z.tuple([]),
+  getTelemetry: z.tuple([]),
+  updateTelemetry: z.tuple([telemetryPatch]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

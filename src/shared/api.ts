@@ -7,6 +7,7 @@ import type { ClientAction, ClientActionInput, ClientChange, ClientState } from 
 import type { CreatedToken, McpCredential } from './credentials.js';
 
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
+import type { TelemetryPatch, TelemetryView } from './telemetry.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
@@ -259,6 +260,11 @@ export interface TarmacApi {
   discardGuardrailChanges(): Promise<GuardrailsView>;
   /** The person looked at guardrails a --trust-terminal Tarmac set: the notice goes away. */
   acknowledgeTrustedWrite(): Promise<GuardrailsView>;
+
+  /** OpenTelemetry export: the settings (header names only), what happens now, and OTEL_* variables in force. */
+  getTelemetry(): Promise<TelemetryView>;
+  /** Change export; header values go to the keychain. Applied at once, no restart. */
+  updateTelemetry(patch: TelemetryPatch): Promise<TelemetryView>;
 }
 
 export interface GuardrailsPatch {
@@ -303,6 +309,8 @@ export const API_METHODS = [
   'confirmGuardrailChanges',
   'discardGuardrailChanges',
   'acknowledgeTrustedWrite',
+  'getTelemetry',
+  'updateTelemetry',
 ] as const satisfies readonly ApiMethod[];
 
 // The list above names every method of TarmacApi: the compiler fails here when one is missing.
@@ -335,6 +343,8 @@ export interface TarmacEventMap {
   activityCleared: Record<string, never>;
   /** A policy, a switch or the calls waiting for a person changed. */
   guardrails: GuardrailsView;
+  /** Telemetry export was turned on or off, or started or stopped failing. */
+  telemetry: TelemetryView;
 }
 
 export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];

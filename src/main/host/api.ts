@@ -26,6 +26,7 @@ import type { ProviderAccount } from './providers/provider.js';
 import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
 import { KeychainUnavailableError } from './secrets.js';
 import { TARMAC_VERSION } from './version.js';
+import { applyTelemetryPatch, TelemetryInputError, telemetryView } from './telemetry/settings.js';
 
 /** What only the desktop shell can do; browser mode and tests leave these out. */
 export interface ShellCapabilities {
@@ -263,6 +264,14 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   };
   // Every call, live: the Activity page and the tray follow these.
   const stopActivity = host.activityApi.onActivity((data) => emit({ type: 'activity', data }));
+  // Export turned on or off, failing or working again: the Settings page shows it as it happens.
+  const stopTelemetry = host.telemetry.onChange(
+    () =>
+      void host.settings
+        .read()
+        .then((s) => emit({ type: 'telemetry', data: telemetryView(host.telemetry, s, host.context.env) }))
+        .catch(() => undefined),
+  );
 
   const settings = async (): Promise<AppSettings> => {
     const s = await host.settings.read();
@@ -437,6 +446,18 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     confirmGuardrailChanges: (stamp) => guarded(() => host.guardrails.confirmChanges(stamp)),
     discardGuardrailChanges: () => guarded(() => host.guardrails.discardChanges()),
     acknowledgeTrustedWrite: () => guarded(() => host.guardrails.acknowledgeTrustedWrite()),
+
+    getTelemetry: async () => telemetryView(host.telemetry, await host.settings.read(), host.context.env),
+    async updateTelemetry(patch) {
+      try {
+        await applyTelemetryPatch(host.settings, host.secrets, patch);
+      } catch (err) {
+        if (err instanceof TelemetryInputError) throw new HostApiError('invalid-input', `${err.message} Nothing was changed.`);
+        throw err;
+      }
+      await host.applyTelemetry();
+      return telemetryView(host.telemetry, await host.settings.read(), host.context.env);
+    },
   };
 
   return {
@@ -459,6 +480,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       clearTimeout(timer);
       stopWatching();
       stopActivity();
+      stopTelemetry();
       credentials.close();
       stopGuardrails();
       stopApprovals();

@@ -30,6 +30,8 @@ import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confir
 import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
 import { approvalHook } from './guardrails/hooks.js';
 import { tightenDataDir } from './fs/private.js';
+import { TelemetryHub } from './telemetry/hub.js';
+import { readHeaderValues } from './telemetry/settings.js';
 
 export interface HostOptions {
   dataDir?: string;
@@ -97,6 +99,10 @@ export interface Host {
   readonly gateway: Gateway;
   /** Policies, read-only, pause, tools turned off, and the calls waiting for a person. */
   readonly guardrails: Guardrails;
+  /** OpenTelemetry export of tool calls (off unless settings or OTEL_* variables turn it on). */
+  readonly telemetry: TelemetryHub;
+  /** Apply the telemetry settings as they are now (after a change); resolves once in force. */
+  applyTelemetry(): Promise<void>;
   readonly providers: readonly Provider[];
   /** What the providers were given: sign-in flows work with the same stores. */
   readonly context: ProviderContext;
@@ -188,8 +194,18 @@ export function createHost(options: HostOptions = {}): Host {
     if (key !== disabledKey) endpoint?.notify.toolsChanged();
     disabledKey = key;
   });
+  const telemetry = new TelemetryHub({ log, redactor, env, headerValues: () => readHeaderValues(secrets) });
+  // Applied before the first call is served, and again whenever the settings change.
+  let telemetryReady: Promise<void> | undefined;
+  const configureTelemetry = () =>
+    settings
+      .read()
+      .then((s) => telemetry.configure(s))
+      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'telemetry settings not applied'));
+  const applyTelemetry = () => (telemetryReady = (telemetryReady ?? Promise.resolve()).then(configureTelemetry));
   const gateway = new Gateway({
     activity,
+    telemetry,
     redactor,
     log,
     policy: options.policy ?? ((spec, client, guard) => guardrails.decide(spec, client, guard)),
@@ -220,7 +236,8 @@ export function createHost(options: HostOptions = {}): Host {
     // Whoever serves MCP (HTTP, stdio) notices switches flipped by another process.
     guardrails.watch();
     serverModule ??= import('./mcp/server.js');
-    const { buildMcpServer } = await serverModule;
+    telemetryReady ??= configureTelemetry();
+    const [{ buildMcpServer }] = await Promise.all([serverModule, telemetryReady]);
     // Unreadable settings: no tool is listed as off, and no state is handed on, so the call's
     // own read fails closed.
     const state = await guardrails.state().catch(() => undefined);
@@ -242,6 +259,8 @@ export function createHost(options: HostOptions = {}): Host {
   let tokenWatch: NodeJS.Timeout | undefined;
   const listeners = new Set<(what: HostChange) => void>();
   const changed = (what: HostChange) => {
+    // Settings changed (the window, a port move): telemetry follows, once it has started at all.
+    if (what === 'settings' && telemetryReady) void applyTelemetry();
     for (const listener of listeners) {
       try {
         listener(what);
@@ -286,6 +305,7 @@ export function createHost(options: HostOptions = {}): Host {
       createServer,
       log,
       onSessionsChange: () => changed('sessions'),
+      onSessionEnd: (info) => telemetry.sessionEnded(info),
       ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
       ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
       ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),
@@ -349,6 +369,8 @@ export function createHost(options: HostOptions = {}): Host {
     catalogue,
     gateway,
     guardrails,
+    telemetry,
+    applyTelemetry,
     providers,
     context,
     provider: (id) => providers.find((p) => p.id === id),
@@ -409,6 +431,8 @@ export function createHost(options: HostOptions = {}): Host {
       }
       changed('endpoint');
       ensureTrim();
+      // Export (when on) starts with serving, so the window shows its state before the first call.
+      telemetryReady ??= configureTelemetry();
       if (requireAuth) {
         // Revocations by another process are seen on the next request; this catches them without one.
         tokenWatch = setInterval(() => void Promise.all([tokens.refresh(), oauth.refresh()]).catch(() => undefined), 5_000);
@@ -436,6 +460,8 @@ export function createHost(options: HostOptions = {}): Host {
       gateway.stopAll();
       await endpoint?.close();
       endpoint = null;
+      // The last spans go out (bounded: a collector that hangs does not hold up quitting).
+      await telemetry.shutdown();
       listeners.clear();
       await Promise.allSettled(providers.map((p) => p.close?.()));
       await activity.close();

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Policy, ToolClass } from '../../shared/policy.js';
+import { OTLP_HEADER_NAME, OTLP_PROTOCOLS } from '../../shared/telemetry.js';
 import { writeFileAtomic } from './fs/atomic.js';
 
 const policy = z.enum(['allow', 'ask', 'deny'] satisfies [Policy, ...Policy[]]);
@@ -55,6 +56,17 @@ export const SettingsSchema = z.looseObject({
       clients: z.array(z.string().min(1).max(64)).optional(),
       /** Older Tarmacs' one switch for every client; no longer read (see clients). */
       via: z.enum(['tarmac', 'client']).optional(),
+    })
+    .optional(),
+  /** OpenTelemetry export of tool calls (telemetry/config.ts); header values are in the keychain. */
+  telemetry: z
+    .object({
+      enabled: z.boolean().optional(),
+      endpoint: z.string().max(2048).optional(),
+      protocol: z.enum(OTLP_PROTOCOLS).optional(),
+      serviceName: z.string().max(200).optional(),
+      includeArguments: z.boolean().optional(),
+      headerNames: z.array(z.string().regex(OTLP_HEADER_NAME)).max(32).optional(),
     })
     .optional(),
 });

@@ -64,6 +64,8 @@ export interface EndpointOptions {
   transportOptions?: TransportExtras | (() => TransportExtras);
   /** Told whenever a session opens or closes (the window shows sessions per client). */
   onSessionsChange?: () => void;
+  /** A 2025-era session ended (closed by the client, reaped, evicted or revoked): how long it lasted. */
+  onSessionEnd?: (info: { transport: 'tcp'; protocolVersion: string | undefined; durationMs: number }) => void;
 }
 
 export type TransportExtras = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
@@ -79,6 +81,8 @@ interface Session {
   transport: NodeStreamableHTTPServerTransport | SSEServerTransport;
   server: McpServer;
   lastSeen: number;
+  /** When it opened (ms since the epoch), for its duration once it ends. */
+  opened: number;
   /** Open requests and streams; a session with any is not idle. */
   open: number;
   /**
@@ -298,7 +302,7 @@ export class McpEndpoint {
       ...(typeof this.#o.transportOptions === 'function' ? this.#o.transportOptions() : this.#o.transportOptions),
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), open: 0 };
+        session = { id, client, kind: 'streamable', transport, server, lastSeen: Date.now(), opened: Date.now(), open: 0 };
         this.#addSession(session);
         this.#o.log.info({ session: id, client }, 'session opened');
       },
@@ -344,7 +348,7 @@ export class McpEndpoint {
     const server = await this.#o.createServer(client);
     const transport = new sdk.sse.SSEServerTransport('/messages', res);
     const pending = new Set<string | number>();
-    const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), open: 0, pending };
+    const session: Session = { id: transport.sessionId, client, kind: 'sse', transport, server, lastSeen: Date.now(), opened: Date.now(), open: 0, pending };
     // An answer on the stream ends a pending request; any message sent is activity.
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
@@ -463,7 +467,14 @@ export class McpEndpoint {
   }
 
   #removeSession(id: string | undefined): void {
-    if (id !== undefined && this.#sessions.delete(id)) this.#o.onSessionsChange?.();
+    const session = id === undefined ? undefined : this.#sessions.get(id);
+    if (!session || !this.#sessions.delete(session.id)) return;
+    this.#o.onSessionsChange?.();
+    if (this.#o.onSessionEnd) {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- a 2025-era session's revision is the one initialize negotiated
+      const protocolVersion = session.server.server.getNegotiatedProtocolVersion();
+      this.#o.onSessionEnd({ transport: 'tcp', protocolVersion, durationMs: Date.now() - session.opened });
+    }
   }
 
   async #closeSession(session: Session): Promise<void> {

@@ -4,6 +4,7 @@ import { inputRequired, McpServer, type RegisteredTool, type ServerContext } fro
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import { maskArgs, type RedactionSpec } from '../activity/redact.js';
 import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
+import type { RequestTrace } from '../telemetry/hub.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
 
@@ -99,6 +100,7 @@ export function buildMcpServer({ catalogue, gateway, client, switches, only, gua
           canDefer: modern,
           clientAnswer,
           guard,
+          request: requestTrace(ctx, server),
           progress:
             progressToken === undefined
               ? undefined
@@ -187,6 +189,35 @@ function verifyState(state: unknown, tool: string, client: string, args: Record<
 
 function digest(args: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(args)).digest('base64url');
+}
+
+/**
+ * How this request arrived, for its span: the transport, the protocol revision (the request's
+ * own envelope in 2026-07-28, the session's in the 2025 era) and the client's W3C trace context
+ * (the request's params._meta first, then the HTTP headers).
+ */
+function requestTrace(ctx: ServerContext, server: McpServer): RequestTrace {
+  const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
+  const headers = ctx.http?.req?.headers;
+  // Both values from one place: a tracestate belongs with the traceparent it came with.
+  const fromMeta = typeof meta?.traceparent === 'string';
+  const text = (key: string): string | undefined => {
+    const v = fromMeta ? meta?.[key] : headers?.get(key);
+    return typeof v === 'string' && v.length <= 512 ? v : undefined;
+  };
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const revision = envelope?.['io.modelcontextprotocol/protocolVersion'];
+  // The 2025 era has no per-request revision: the one its initialize negotiated is the answer.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
+  const protocolVersion = typeof revision === 'string' ? revision : server.server.getNegotiatedProtocolVersion();
+  const traceparent = text('traceparent');
+  return {
+    id: ctx.mcpReq.id,
+    protocolVersion,
+    transport: ctx.http ? 'tcp' : 'pipe',
+    traceparent,
+    tracestate: traceparent ? text('tracestate') : undefined,
+  };
 }
 
 /** A 2026-07-28 request from a client that declared elicitation: it can answer input-required results. */

@@ -52,10 +52,12 @@ export async function serveStdio(host: Host, client: string): Promise<{ closed: 
     process.stdin.once('end', () => resolve());
   });
   host.log.info({ client }, 'serving MCP over stdio');
+  const opened = Date.now();
   const closed = inputEnded
     .then(() => (transportClosed ? undefined : inFlight.drained(DRAIN_LIMIT_MS)))
     .then(() => entry.close().catch(() => undefined))
-    .then(() => first?.close().catch(() => undefined));
+    .then(() => first?.close().catch(() => undefined))
+    .then(() => host.telemetry.sessionEnded({ transport: 'pipe', durationMs: Date.now() - opened }));
   return { closed };
 }
 

@@ -3,6 +3,8 @@ import { describeRule, type ApprovalAnswer, type CallDecision, type GuardState, 
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
+import { runWithCall } from '../telemetry/active.js';
+import type { CallTrace, RequestTrace, TelemetryHub } from '../telemetry/hub.js';
 import { raceSignal } from './abort.js';
 import type { AnyToolSpec, ToolOutput } from './catalogue.js';
 
@@ -45,6 +47,8 @@ export interface GatewayOptions {
   defaultTimeoutMs?: number;
   /** Started with --trust-terminal: every call's record says so. */
   trustTerminal?: boolean;
+  /** OpenTelemetry export: a span per call (a do-nothing one while export is off). */
+  telemetry?: Pick<TelemetryHub, 'call'>;
 }
 
 export interface CallContext {
@@ -64,6 +68,8 @@ export interface CallContext {
    * the policy decides from them instead of reading settings.json again. Absent: it reads.
    */
   guard?: GuardState | undefined;
+  /** How the MCP request arrived (id, protocol version, transport, trace context), for its span. */
+  request?: RequestTrace | undefined;
 }
 
 /**
@@ -97,18 +103,35 @@ export class Gateway {
   }
 
   async call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult> {
+    const t = this.#o.telemetry ? this.#o.telemetry.call({ tool: spec.name, provider: spec.provider, class: spec.class, client: ctx.client, sessionId: ctx.sessionId, request: ctx.request }) : undefined;
+    if (!t) return this.#call(spec, rawArgs, ctx, undefined);
+    try {
+      return await this.#call(spec, rawArgs, ctx, t);
+    } catch (err) {
+      // A 2026-07-28 approval question goes back to the client: this round ends without a verdict.
+      const deferred = err instanceof ApprovalDeferred;
+      t.end({ status: deferred ? 'deferred' : 'error', isError: !deferred });
+      throw err;
+    }
+  }
+
+  async #call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext, t: CallTrace | undefined): Promise<CallToolResult> {
     const { activity, redactor, log } = this.#o;
     // Masked by meaning (secret arguments, env values, passwords in URLs and commands, values under
     // secret-looking names); the masked values are scrubbed from every later text too (an error may echo them).
     const args = redactor.toolArgs(rawArgs ?? {}, spec);
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
+    t?.arguments(args);
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
     const verdict = await this.#verdict(spec, ctx.client, ctx.guard);
     let decision: CallDecision | undefined;
     if (!verdict) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
-      activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: { policy: 'deny', rule: 'policy unreadable', by: 'rule', channel: null, waitedMs: null } });
+      const unreadable: CallDecision = { policy: 'deny', rule: 'policy unreadable', by: 'rule', channel: null, waitedMs: null };
+      const rec = activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: unreadable });
+      t?.decided(unreadable);
+      t?.end({ status: 'denied', isError: true, activityId: rec.id });
       return { content: [{ type: 'text', text }], isError: true };
     }
     if (verdict.policy !== 'allow' || verdict.rule.kind !== 'default' || this.#o.trustTerminal) {
@@ -133,10 +156,13 @@ export class Gateway {
       if (!outcome.approved) {
         const text = refusalText(spec.name, verdict, outcome);
         const status = outcome.by === 'withdrawn' ? 'cancelled' : 'denied';
-        activity.record(base, { status, resultBytes: null, preview: text, decision, ...(status === 'cancelled' ? { cancelledBy: outcome.channel ?? 'client' } : {}) });
+        const rec = activity.record(base, { status, resultBytes: null, preview: text, decision, ...(status === 'cancelled' ? { cancelledBy: outcome.channel ?? 'client' } : {}) });
+        t?.decided(decision);
+        t?.end({ status, isError: true, activityId: rec.id });
         return { content: [{ type: 'text', text }], isError: true };
       }
     }
+    if (t) t.decided(decision ?? { policy: 'allow', rule: describeRule(verdict.rule), by: 'rule', channel: null, waitedMs: null });
 
     const record = activity.start(decision ? { ...base, decision } : base);
     const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
@@ -158,16 +184,10 @@ export class Gateway {
     const signal = controller.signal;
 
     try {
-      const output = await raceSignal(
-        spec.run(rawArgs ?? {}, {
-          signal,
-          client: ctx.client,
-          sessionId: ctx.sessionId,
-          log: this.#toolLog(spec.name),
-          progress: ctx.progress ?? (() => undefined),
-        }),
-        signal,
-      );
+      const toolCtx = { signal, client: ctx.client, sessionId: ctx.sessionId, log: this.#toolLog(spec.name), progress: ctx.progress ?? (() => undefined) };
+      // Traced: what the tool runs (flyctl, HTTP requests) becomes child spans of this call's span.
+      const running = t?.active ? runWithCall(t.active, () => spec.run(rawArgs ?? {}, toolCtx)) : spec.run(rawArgs ?? {}, toolCtx);
+      const output = await raceSignal(running, signal);
       // Redacted once: the result and its preview in the history both come from this.
       const text = redactor.text(output.text);
       const result = toResult(output, text, redactor, spec.output !== undefined);
@@ -176,6 +196,7 @@ export class Gateway {
         resultBytes: resultBytes(result),
         preview: preview(text),
       });
+      t?.end({ status: output.isError ? 'error' : 'ok', isError: Boolean(output.isError), activityId: record.id });
       return result;
     } catch (err) {
       const status = ended.why ?? 'error';
@@ -187,6 +208,7 @@ export class Gateway {
             : errorText(err, redactor);
       if (status === 'error') log.warn({ tool: spec.name, err: text }, 'tool call failed');
       activity.finish(record.id, { status, resultBytes: null, preview: preview(redactor.text(text)), cancelledBy: status === 'cancelled' ? ended.by : null });
+      t?.end({ status, isError: true, activityId: record.id });
       return { content: [{ type: 'text', text }], isError: true };
     } finally {
       clearTimeout(timer);

@@ -3,6 +3,7 @@ import { createSecureContext, rootCertificates, type SecureContext } from 'node:
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { FlightctlError, isTlsError, networkError, originOf, timeoutError, tlsError } from './errors.js';
+import { activeCall, type ChildOutcome } from '../../telemetry/active.js';
 
 // Not `import ... from 'node:http'`: importing node:http as ES module reads all of its exports,
 // which loads Node's fetch (undici) for http.WebSocket, a noticeable part of `tarmac status`.
@@ -88,17 +89,20 @@ export class HttpTransport {
       return Promise.reject(new FlightctlError('config', `Unsupported URL scheme in ${target.origin}: use https://`));
     }
     if (init.signal?.aborted) return Promise.reject(init.signal.reason);
+    // A child span of the tool call's when telemetry export is on; the server joins its trace.
+    const span = activeCall()?.http({ method: init.method ?? 'GET', url: target });
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
-      const finish = (fn: () => void) => {
+      const finish = (fn: () => void, outcome?: ChildOutcome) => {
         if (settled) return;
         settled = true;
+        span?.end(outcome ?? {});
         clearTimeout(timer);
         init.signal?.removeEventListener('abort', onAbort);
         fn();
       };
-      const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...init.headers };
+      const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...init.headers, ...span?.headers() };
       if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
       const req = (isHttps ? https : http).request(target, {
         method: init.method ?? 'GET',
@@ -106,19 +110,19 @@ export class HttpTransport {
         agent: isHttps ? this.#httpsAgent : this.#httpAgent,
       });
       const timer = setTimeout(() => {
-        finish(() => reject(timeoutError(what, timeoutMs)));
+        finish(() => reject(timeoutError(what, timeoutMs)), { errorType: 'timeout' });
         req.destroy();
       }, timeoutMs);
       const onAbort = () => {
-        finish(() => reject(init.signal?.reason ?? new Error('aborted')));
+        finish(() => reject(init.signal?.reason ?? new Error('aborted')), { errorType: 'cancelled' });
         req.destroy();
       };
       init.signal?.addEventListener('abort', onAbort, { once: true });
 
-      req.on('error', (err) => finish(() => reject(isTlsError(err) ? tlsError(err, target.href) : networkError(err, target.href))));
+      req.on('error', (err) => finish(() => reject(isTlsError(err) ? tlsError(err, target.href) : networkError(err, target.href)), { errorType: (err as NodeJS.ErrnoException).code ?? err.name }));
       const max = this.#maxBodyBytes;
       const tooLarge = (decompressed: boolean) => {
-        finish(() => reject(tooLargeError(what, max, target.href, decompressed)));
+        finish(() => reject(tooLargeError(what, max, target.href, decompressed)), { errorType: 'response_too_large' });
         req.destroy();
       };
       req.on('response', (res) => {
@@ -132,13 +136,13 @@ export class HttpTransport {
           if (size > max) return tooLarge(false);
           chunks.push(c);
         });
-        res.on('error', (err) => finish(() => reject(networkError(err, target.href))));
+        res.on('error', (err) => finish(() => reject(networkError(err, target.href)), { errorType: (err as NodeJS.ErrnoException).code ?? err.name }));
         res.on('end', () => {
           if (settled) return;
           const raw = Buffer.concat(chunks);
           const gz = String(res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
           (gz ? gunzipAsync(raw, { maxOutputLength: max }) : Promise.resolve(raw)).then(
-            (body) => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body })),
+            (body) => finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }), { statusCode: res.statusCode ?? 0 }),
             (err: unknown) => finish(() => reject((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? tooLargeError(what, max, target.href, true) : networkError(err, target.href))),
           );
         });

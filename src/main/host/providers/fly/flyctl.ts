@@ -5,8 +5,9 @@
 import { access, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { activeCall } from '../../telemetry/active.js';
 
 /** What Tarmac returns to a client at most, per text or structured answer. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -170,6 +171,8 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
   if (options.signal.aborted) {
     return emptyResult({ cancelled: true, durationMs: 0 });
   }
+  // A child span of the tool call's, when telemetry export is on (argv never holds a secret).
+  const span = activeCall()?.process({ program: 'flyctl', executable: basename(options.binary).replace(/\.exe$/i, ''), args: options.argv });
   // execa loads with the first flyctl run: commands that never run flyctl start faster.
   const { execa } = await import('execa');
   const child = execa(options.binary, [...options.argv], {
@@ -242,6 +245,10 @@ export async function runFlyctl(options: RunOptions): Promise<RunResult> {
 
   // Spawn failures carry an errno code (ENOENT, EACCES); a stream cut after exit does not.
   const spawnError = result.exitCode === undefined && exitCode === null && /^E[A-Z]+$/.test(result.code ?? '') ? describeSpawnError(result) : null;
+  span?.end({
+    exitCode: result.exitCode ?? exitCode,
+    ...(timedOut ? { errorType: 'timeout' } : cancelled ? { errorType: 'cancelled' } : spawnError ? { errorType: result.code ?? 'spawn_error' } : {}),
+  });
   return {
     exitCode: result.exitCode ?? exitCode,
     stdout: clean(out.text()),
