@@ -14,6 +14,7 @@ import { startTestHost, type TestHost } from '../helpers/host.js';
 import { waitFor } from '../helpers/wait.js';
 import { testTools } from '../fixtures/test-tools.js';
 import { filesUnder } from '../helpers/files.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../fixtures/otlp-receiver.js';
 
 const ARG_CANARY = 'canary-arg-7f3a9c1e5b';
 const STORED_CANARY = 'canary-stored-2d8e4f6a0c';
@@ -102,6 +103,8 @@ describe('canaries in every argument shape, through approvals, logs and exports'
   const notes: string[] = [];
   const answers: string[] = [];
   const canaries = Object.values(CANARY);
+  // OpenTelemetry export with the arguments included: the spans go through the same redaction.
+  let rx: OtlpReceiver;
 
   const settings = defineTool({
     name: 'configure-service',
@@ -130,12 +133,21 @@ describe('canaries in every argument shape, through approvals, logs and exports'
         { match: 'machine exec', stdout: `mysql: [Warning] Using a password on the command line (${CANARY.execMysql}) can be insecure.\\n1\\n` },
       ]),
     );
+    rx = await startOtlpReceiver();
     h = await startTestHost({
       providers: [createFlyProvider],
       tools: [settings],
-      env: { PATH: process.env.PATH, HOME: join(dir, 'home'), FAKE_FLYCTL_CONTROL: rules, FAKE_FLYCTL_LOG: join(dir, 'flyctl.jsonl') },
+      env: {
+        PATH: process.env.PATH,
+        HOME: join(dir, 'home'),
+        FAKE_FLYCTL_CONTROL: rules,
+        FAKE_FLYCTL_LOG: join(dir, 'flyctl.jsonl'),
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
       // The defaults: write tools wait for a person.
-      settings: { flyctlPath: FAKE_FLYCTL, policies: {} },
+      settings: { flyctlPath: FAKE_FLYCTL, policies: {}, telemetry: { includeArguments: true } },
     });
     expect(h.host.log.level).toBe('debug');
     await h.secrets.set(FLY_TOKEN_ACCOUNT, 'fm2_canary-fly-token-0a1b2c3d4e');
@@ -193,7 +205,18 @@ describe('canaries in every argument shape, through approvals, logs and exports'
   afterAll(async () => {
     api?.close();
     await h?.stop();
+    await rx?.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('the exported spans, arguments included, hold no canary and still name the secrets', async () => {
+    await expect.poll(() => rx.spans.filter((s) => s.name.startsWith('tools/call ')).length, { timeout: 10_000 }).toBe(5);
+    await h.host.telemetry.flush();
+    const exported = Buffer.concat(rx.requests.map((r) => r.body)).toString('utf8');
+    expectNoCanary('the exported telemetry', exported);
+    const args = rx.spans.map((s) => s.attributes['gen_ai.tool.call.arguments']).filter((a): a is string => typeof a === 'string').join('\n');
+    for (const name of NAMES) expect(args).toContain(name);
+    expect(rx.spans.some((s) => s.name === 'flyctl machine run')).toBe(true);
   });
 
   it('every call was held for a person, shown with its secrets masked and its names, then ran', () => {

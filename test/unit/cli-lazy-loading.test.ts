@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { startOtlpReceiver } from '../fixtures/otlp-receiver.js';
 import { assertCliBuilt, BIN } from '../helpers/cli.js';
 
 const RECORDER = fileURLToPath(new URL('../fixtures/record-imports.mjs', import.meta.url));
@@ -41,20 +43,41 @@ function packagesLoadedBy(args: string[]): string[] {
   return packagesIn(record);
 }
 
-/** What `tarmac serve` has loaded once it says it is serving, before any request. */
-async function packagesLoadedByServe(): Promise<string[]> {
+/**
+ * What `tarmac serve` has loaded once it says it is serving, before any request; with `whileServing`,
+ * once that has run too (it gets the URL and the environment).
+ */
+async function packagesLoadedByServe(extraEnv: NodeJS.ProcessEnv = {}, whileServing?: (url: string, env: NodeJS.ProcessEnv) => Promise<void>): Promise<string[]> {
   const record = join(dir, `imports-${randomUUID()}.txt`);
-  const child = spawn(process.execPath, ['--import', RECORDER, BIN, 'serve', '--port', '0'], { env: recorderEnv(record), stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = { ...recorderEnv(record), ...extraEnv };
+  const child = spawn(process.execPath, ['--import', RECORDER, BIN, 'serve', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     await expect.poll(() => stderr, { timeout: 20_000 }).toContain('serving MCP at');
+    const url = /serving MCP at (\S+)/.exec(stderr)![1]!;
+    await whileServing?.(url, { ...env, RECORD_IMPORTS_TO: join(dir, 'ignored.txt') });
   } finally {
     child.kill('SIGTERM');
     await exited;
   }
   return packagesIn(record);
+}
+
+/** A tool call through the endpoint, with a token `tarmac token create` made. */
+async function callATool(url: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const made = spawnSync(process.execPath, [BIN, 'token', 'create', `lazy-${randomUUID().slice(0, 8)}`], { encoding: 'utf8', timeout: 30_000, env });
+  expect(made.status, made.stderr).toBe(0);
+  const token = made.stdout.trim().split('\n').at(-1)!;
+  const client = new Client({ name: 'lazy', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  try {
+    // Any tool: the call goes through the gateway (and would open a span) whether it succeeds or not.
+    await client.callTool({ name: 'fly-apps-list', arguments: {} });
+  } finally {
+    await client.close();
+  }
 }
 
 function packagesIn(record: string): string[] {
@@ -75,6 +98,36 @@ function packagesIn(record: string): string[] {
   expect(paths.some((p) => p.startsWith(BUNDLE))).toBe(true);
   return [...new Set(names)].sort();
 }
+
+describe('telemetry export loads only when it is on', () => {
+  it('serving tool calls with nothing set loads no OpenTelemetry package and sends nothing to localhost:4318', async () => {
+    // The OTLP default port, when free: a Tarmac exporting by default would send there.
+    const receiver = await startOtlpReceiver({ port: 4318 }).catch(() => null);
+    try {
+      const quick = { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_METRIC_EXPORT_INTERVAL: '100' };
+      const loaded = await packagesLoadedByServe(quick, async (url, env) => {
+        await callATool(url, env);
+        await new Promise((r) => setTimeout(r, 500));
+      });
+      expect(loaded).toContain('@modelcontextprotocol/server');
+      expect(loaded.filter((p) => p.startsWith('@opentelemetry/'))).toEqual([]);
+      expect(receiver?.requests ?? []).toEqual([]);
+    } finally {
+      await receiver?.close();
+    }
+  });
+
+  it('OTEL_EXPORTER_OTLP_ENDPOINT loads the SDK (and only then)', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const loaded = await packagesLoadedByServe({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' }, (url, env) => callATool(url, env));
+      expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-proto']));
+      await expect.poll(() => receiver.spans.map((s) => s.name), { timeout: 10_000 }).toContain('tools/call fly-apps-list');
+    } finally {
+      await receiver.close();
+    }
+  });
+});
 
 describe('the CLI loads only what a command uses', () => {
   it('--help and --version load no dependency at all', () => {
