@@ -33,6 +33,14 @@ describe.each(BUILDS)('telemetry export (%s)', (build) => {
     await inst?.cleanup();
   });
 
+  it('status says where export goes, or why it is off, without credentials', async () => {
+    const off = await inst.run(['status']);
+    expect(off.stdout).toMatch(/^OpenTelemetry export: off: No collector is set/m);
+    const on = await inst.run(['status', '--json'], { env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://user:pw-canary-1@otlp.example.com/v1/traces', OTEL_METRICS_EXPORTER: 'none' } });
+    expect(JSON.parse(on.stdout).telemetry).toEqual({ state: 'on', summary: 'traces to https://otlp.example.com/v1/traces (from OTEL_* variables)', traces: 'https://otlp.example.com/v1/traces', metrics: null });
+    expect(on.stdout + on.stderr).not.toContain('pw-canary');
+  });
+
   it('serve: a span per call, parented to the client’s traceparent, with the flyctl run as its child', async () => {
     const serve = await inst.serve({ ...otel, OTEL_BSP_SCHEDULE_DELAY: '50' });
     try {

@@ -3,6 +3,7 @@ import { KeychainUnavailableError } from '../host/secrets.js';
 import { TARMAC_VERSION } from '../host/version.js';
 import type { CommandContext } from './command.js';
 import { makeHost } from './host.js';
+import { describeTelemetry, resolveTelemetry } from '../host/telemetry/config.js';
 
 /**
  * `tarmac status [--json]`: the providers and their sign-in state. Exits 1 when Tarmac cannot
@@ -17,6 +18,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     const clients = await host.tokens.list().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     const providers = await host.status();
     const keychainProblem = clients instanceof Error ? clients.message : null;
+    // What `serve` or the app would export, decided without loading the OpenTelemetry SDK.
+    const telemetry = describeTelemetry(resolveTelemetry(await host.settings.read().catch(() => ({})), host.context.env));
     const code = keychainProblem ? 1 : 0;
     if (ctx.values.json) {
       io.out(
@@ -28,6 +31,7 @@ export async function run(ctx: CommandContext): Promise<number> {
             keychain: { available: !keychainProblem, problem: keychainProblem },
             providers,
             clients: Array.isArray(clients) ? clients : null,
+            telemetry,
           },
           null,
           2,
@@ -46,6 +50,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     } else {
       io.out(`MCP clients with a token: ${clients.map((c) => c.name).join(', ') || 'none'}`);
     }
+    io.out(`OpenTelemetry export: ${telemetry.state === 'on' ? telemetry.summary : `${telemetry.state}: ${telemetry.summary}`}`);
     return code;
   } finally {
     await host.stop();

@@ -53,6 +53,9 @@ export function useHostEvents() {
           case 'guardrails':
             queryClient.setQueryData(keys.guardrails, event.data);
             break;
+          case 'telemetry':
+            queryClient.setQueryData(keys.telemetry, event.data);
+            break;
           case 'signIn': {
             const p = event.data.provider;
             if (event.data.kind === 'finished') progress.delete(p);

@@ -24,6 +24,7 @@ export const keys = {
   guardrails: ['guardrails'] as const,
   clients: ['clients'] as const,
   credentials: ['credentials'] as const,
+  telemetry: ['telemetry'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };

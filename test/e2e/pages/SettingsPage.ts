@@ -25,4 +25,39 @@ export class SettingsPage {
   theme(label: 'System' | 'Light' | 'Dark'): Locator {
     return this.page.getByRole('radio', { name: label });
   }
+
+  /** Settings › OpenTelemetry export. */
+  telemetry(): TelemetrySection {
+    return new TelemetrySection(this.page.getByTestId('telemetry-card'));
+  }
+}
+
+export class TelemetrySection {
+  constructor(readonly root: Locator) {}
+
+  status(): Locator {
+    return this.root.getByTestId('telemetry-status');
+  }
+
+  exportSwitch(): Locator {
+    return this.root.getByRole('switch', { name: 'Export to the collector below' });
+  }
+
+  endpoint(): Locator {
+    return this.root.getByLabel('Collector endpoint');
+  }
+
+  async save(): Promise<void> {
+    await this.root.getByRole('button', { name: 'Save export settings' }).click();
+  }
+
+  async addHeader(name: string, value: string): Promise<void> {
+    await this.root.getByLabel('Header name').fill(name);
+    await this.root.getByLabel('Header value').fill(value);
+    await this.root.getByRole('button', { name: 'Add header' }).click();
+  }
+
+  storedHeaders(): Locator {
+    return this.root.getByRole('list', { name: 'Stored headers' }).getByRole('listitem');
+  }
 }

@@ -471,7 +471,6 @@ export class McpEndpoint {
     if (!session || !this.#sessions.delete(session.id)) return;
     this.#o.onSessionsChange?.();
     if (this.#o.onSessionEnd) {
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- a 2025-era session's revision is the one initialize negotiated
       const protocolVersion = session.server.server.getNegotiatedProtocolVersion();
       this.#o.onSessionEnd({ transport: 'tcp', protocolVersion, durationMs: Date.now() - session.opened });
     }

@@ -208,7 +208,6 @@ function requestTrace(ctx: ServerContext, server: McpServer): RequestTrace {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
   const revision = envelope?.['io.modelcontextprotocol/protocolVersion'];
   // The 2025 era has no per-request revision: the one its initialize negotiated is the answer.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
   const protocolVersion = typeof revision === 'string' ? revision : server.server.getNegotiatedProtocolVersion();
   const traceparent = text('traceparent');
   return {

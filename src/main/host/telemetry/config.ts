@@ -186,3 +186,19 @@ function join(base: URL, path: string): string {
   u.pathname = `${u.pathname.replace(/\/+$/, '')}/${path}`;
   return u.href;
 }
+
+/** What `tarmac status` says about export, without loading anything (URLs without credentials). */
+export function describeTelemetry(r: TelemetryResolution): { state: TelemetryResolution['kind']; summary: string; traces: string | null; metrics: string | null } {
+  if (r.kind !== 'on') return { state: r.kind, summary: r.reason, traces: null, metrics: null };
+  const bare = (u: string | undefined) => {
+    if (!u) return null;
+    const url = new URL(u);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  };
+  const traces = bare(r.config.traces?.url);
+  const metrics = bare(r.config.metrics?.url);
+  const what = [traces ? `traces to ${traces}` : null, metrics ? `metrics to ${metrics}` : null].filter(Boolean).join(', ');
+  return { state: 'on', summary: `${what} (${r.config.source === 'settings' ? 'from settings' : 'from OTEL_* variables'})`, traces, metrics };
+}

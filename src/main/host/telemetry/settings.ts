@@ -57,12 +57,7 @@ export async function applyTelemetryPatch(store: SettingsStore, secrets: SecretS
   const endpoint = patch.endpoint !== undefined ? patch.endpoint.trim() : current.endpoint;
   const enabled = patch.enabled !== undefined ? patch.enabled : current.enabled;
   if (endpoint) {
-    let url: URL | null = null;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      url = null;
-    }
+    const url = URL.canParse(endpoint) ? new URL(endpoint) : null;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new TelemetryInputError(`“${endpoint}” is not a collector URL: enter its OTLP/HTTP base address, for example http://localhost:4318.`);
     }

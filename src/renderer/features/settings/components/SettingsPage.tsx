@@ -10,6 +10,7 @@ import { CopyButton } from '../../../components/CopyButton.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
 import { useHostStatus, useSettings } from '../../../hooks/useHost.js';
+import { TelemetryCard } from './TelemetryCard.js';
 
 export function SettingsPage() {
   const settings = useSettings();
@@ -42,6 +43,7 @@ function SettingsForm({ settings }: { settings: AppSettings }) {
       <PortCard settings={settings} />
       <FlyctlCard settings={settings} />
       <HistoryCard settings={settings} />
+      <TelemetryCard />
       <AppearanceCard settings={settings} />
       <FoldersCard settings={settings} />
     </>
