@@ -379,10 +379,10 @@ async function growth(name: string, mode: string, era: Era, semiSpace: number): 
  * Resident memory of an idle `tarmac serve` (MiB). shipped: bin/tarmac.js run as a program, so its
  * shebang line applies (with this Node first on PATH); otherwise plain `node bin/tarmac.js`.
  */
-async function idleServeRss(shipped: boolean): Promise<{ started: number; idle: number }> {
+async function idleServeRss(shipped: boolean, extraEnv: Record<string, string> = {}): Promise<{ started: number; idle: number }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tarmac-bench-idle-'));
   const args = ['serve', '--port', '0', '--data-dir', dataDir];
-  const env = { ...process.env, LOG_LEVEL: 'warn', PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+  const env = { ...process.env, LOG_LEVEL: 'warn', PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, ...extraEnv };
   const child = shipped
     ? spawn(CLI, args, { stdio: ['ignore', 'ignore', 'pipe'], env })
     : spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
@@ -509,9 +509,12 @@ if (PHASES.has('memory')) {
 if (PHASES.has('idle')) {
   const idleUncapped = await idleServeRss(false);
   const idleCapped = await idleServeRss(true);
+  // OpenTelemetry export on (to a port nobody listens on): the SDK loads at start; off, it never does.
+  const idleExporting = await idleServeRss(true, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_METRIC_EXPORT_INTERVAL: '3600000' });
   report.push(`\nidle \`tarmac serve\` RSS, 3 s after start / after ${DEFAULT_IDLE_TRIM_MS / 1000} s more (its first idle trim):`);
   report.push(`  as installed (bin/tarmac.js: ${SEMI_SPACE_MIB} MiB semi-space, MALLOC_ARENA_MAX=${MALLOC_ENV.MALLOC_ARENA_MAX}): ${fmt(idleCapped.started, 1)} / ${fmt(idleCapped.idle, 1)} MiB`);
   report.push(`  as \`node bin/tarmac.js\` (neither):                                ${fmt(idleUncapped.started, 1)} / ${fmt(idleUncapped.idle, 1)} MiB`);
+  report.push(`  as installed, OpenTelemetry export on (the line above has it off): ${fmt(idleExporting.started, 1)} / ${fmt(idleExporting.idle, 1)} MiB (+${fmt(idleExporting.idle - idleCapped.idle, 1)} MiB when on)`);
   checks.push(['idle `tarmac serve` RSS <= 70 MiB', idleCapped.idle, idleCapped.idle <= 70]);
 }
 
