@@ -124,7 +124,12 @@ describe('export configured by OTEL_* variables', () => {
       new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers: { Authorization: `Bearer ${await t.tokenFor('modern')}`, traceparent: TRACEPARENT } } }),
     );
     await client.callTool({ name: 'echo', arguments: { text: 'modern' } });
+    // params._meta wins over the header: it belongs to this request, the header to the connection.
+    const own = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;
+    await client.callTool({ name: 'noop', arguments: {}, _meta: { traceparent: own, tracestate: 'vendor=1' } });
     await client.close();
+    const noop = await spanNamed('tools/call noop');
+    expect(noop).toMatchObject({ traceId: 'ab'.repeat(16), parentSpanId: 'cd'.repeat(8) });
     const span = await spanNamed('tools/call echo');
     expect(rx.requests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
     expect(span.traceId).toBe(TRACE_ID);

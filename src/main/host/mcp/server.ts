@@ -100,7 +100,7 @@ export function buildMcpServer({ catalogue, gateway, client, switches, only, gua
           canDefer: modern,
           clientAnswer,
           guard,
-          request: requestTrace(ctx, server),
+          request: gateway.traced ? requestTrace(ctx, server) : undefined,
           progress:
             progressToken === undefined
               ? undefined

@@ -1,8 +1,8 @@
 /**
  * OpenTelemetry export of tool calls, as the rest of the host sees it: a span per call, child
- * spans through activeCall(), and session durations. With export off (the default) every call
- * gets the same do-nothing trace and the OpenTelemetry SDK is never loaded; it loads the first
- * time a configuration turns export on (./otel.ts).
+ * spans through activeCall(), and session durations. With export off (the default) a call gets
+ * no trace at all and the OpenTelemetry SDK is never loaded; it loads the first time a
+ * configuration turns export on (./otel.ts).
  */
 import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import type { TelemetryStatus } from '../../../shared/telemetry.js';
@@ -71,13 +71,6 @@ export interface ExportReport {
   error?: string;
 }
 
-const NOOP_TRACE: CallTrace = {
-  active: undefined,
-  decided: () => undefined,
-  arguments: () => undefined,
-  end: () => undefined,
-};
-
 /** How long stopping waits for a last export: a collector that hangs must not hold up quitting. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
@@ -111,8 +104,9 @@ export class TelemetryHub {
     return this.#sink !== null;
   }
 
-  call(info: CallInfo): CallTrace {
-    return this.#sink ? this.#sink.call(info) : NOOP_TRACE;
+  /** The call's trace; undefined while export is off, so an untraced call does no work for it at all. */
+  call(info: CallInfo): CallTrace | undefined {
+    return this.#sink?.call(info);
   }
 
   sessionEnded(info: SessionInfo): void {

@@ -47,8 +47,8 @@ export interface GatewayOptions {
   defaultTimeoutMs?: number;
   /** Started with --trust-terminal: every call's record says so. */
   trustTerminal?: boolean;
-  /** OpenTelemetry export: a span per call (a do-nothing one while export is off). */
-  telemetry?: Pick<TelemetryHub, 'call'>;
+  /** OpenTelemetry export: a span per call (none while export is off). */
+  telemetry?: Pick<TelemetryHub, 'call' | 'enabled'>;
 }
 
 export interface CallContext {
@@ -102,8 +102,13 @@ export class Gateway {
     this.#o = options;
   }
 
+  /** Calls are traced (export on): worth reading how each request arrived (CallContext.request). */
+  get traced(): boolean {
+    return this.#o.telemetry?.enabled ?? false;
+  }
+
   async call(spec: AnyToolSpec, rawArgs: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult> {
-    const t = this.#o.telemetry ? this.#o.telemetry.call({ tool: spec.name, provider: spec.provider, class: spec.class, client: ctx.client, sessionId: ctx.sessionId, request: ctx.request }) : undefined;
+    const t = this.#o.telemetry?.call({ tool: spec.name, provider: spec.provider, class: spec.class, client: ctx.client, sessionId: ctx.sessionId, request: ctx.request });
     if (!t) return this.#call(spec, rawArgs, ctx, undefined);
     try {
       return await this.#call(spec, rawArgs, ctx, t);
