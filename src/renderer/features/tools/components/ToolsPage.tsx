@@ -43,11 +43,6 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
         <h2 className="card-title" id="guard-title">
           Switches
         </h2>
-        {view.paused ? (
-          <Alert tone="danger" title="Tarmac is paused">
-            Every tool call is refused until you resume.
-          </Alert>
-        ) : null}
         <GuardSwitches />
       </Card>
       <ApprovalSettings view={view} />
