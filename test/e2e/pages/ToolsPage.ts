@@ -21,6 +21,24 @@ export class ToolsPage {
   search(): Locator {
     return this.page.getByRole('searchbox', { name: 'Search tools' });
   }
+
+  /** The rules single clients have for this tool ("Allow this tool for cursor"), in its row. */
+  clientRules(tool: string): Locator {
+    return this.page.getByRole('list', { name: `Rules of single clients for ${tool}` });
+  }
+
+  removeClientRule(client: string, target: string): Locator {
+    return this.page.getByRole('button', { name: `Remove ${client}’s rule for ${target}` });
+  }
+
+  resetRules(): Locator {
+    return this.page.getByRole('button', { name: 'Reset every rule…' });
+  }
+
+  /** The question "Reset all N rules?" before a reset. */
+  resetDialog(): Locator {
+    return this.page.getByTestId('reset-rules-dialog');
+  }
 }
 
 /** The approval dialog, shown over any page while a call waits. */
