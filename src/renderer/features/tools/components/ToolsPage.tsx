@@ -3,6 +3,7 @@ import { Search } from 'lucide-react';
 import { useId, useMemo, useState } from 'react';
 import { describeRule, POLICIES, type GuardrailsView, type Policy, type PolicyTarget, type ToolPolicyView } from '../../../../shared/policy.js';
 import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
+import { wholeNumber } from '../../../components/wholeNumber.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
 import { useGuardSwitch, useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
@@ -76,7 +77,7 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
   const change = useGuardSwitch();
   const id = useId();
   const [seconds, setSeconds] = useState(String(view.approvalTimeoutSeconds));
-  const valid = /^\d+$/.test(seconds) && Number(seconds) >= 5 && Number(seconds) <= 3600;
+  const checked = wholeNumber(seconds, 5, 3600);
   return (
     <Card labelledBy={`${id}-title`}>
       <h2 className="card-title" id={`${id}-title`}>
@@ -86,22 +87,35 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
         className="field"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) change.mutate({ approvalTimeoutSeconds: Number(seconds) });
+          if (checked.value !== null) change.mutate({ approvalTimeoutSeconds: checked.value });
         }}
       >
         <label htmlFor={`${id}-timeout`}>Wait for an answer (seconds)</label>
         <div className="inline-field narrow">
-          <input id={`${id}-timeout`} className="input" inputMode="numeric" value={seconds} aria-invalid={!valid} aria-describedby={`${id}-timeout-help`} onChange={(e) => setSeconds(e.target.value.trim())} />
-          <Button type="submit" disabled={!valid || Number(seconds) === view.approvalTimeoutSeconds} busy={change.isPending}>
+          <input
+            id={`${id}-timeout`}
+            className="input"
+            inputMode="numeric"
+            value={seconds}
+            aria-invalid={checked.error !== null}
+            aria-describedby={checked.error ? `${id}-timeout-error ${id}-timeout-help` : `${id}-timeout-help`}
+            onChange={(e) => setSeconds(e.target.value)}
+          />
+          <Button type="submit" disabled={checked.value === null || checked.value === view.approvalTimeoutSeconds} busy={change.isPending}>
             Save
           </Button>
         </div>
+        {checked.error ? (
+          <p className="field-error" id={`${id}-timeout-error`}>
+            {checked.error}
+          </p>
+        ) : null}
         <p className="help" id={`${id}-timeout-help`}>
           From 5 to 3600. A call nobody answers in time is denied, and the AI is told to ask you to approve it in Tarmac.
         </p>
       </form>
       <ClientApprovals view={view} />
-      {change.error ? <ErrorAlert error={change.error} /> : null}
+      <ErrorAlert error={change.error} titles={{ 'invalid-input': 'The waiting time was not saved' }} />
     </Card>
   );
 }
