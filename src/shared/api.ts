@@ -6,7 +6,7 @@
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from './clients.js';
 import type { CreatedToken, McpCredential } from './credentials.js';
 
-import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
+import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget, SettledApproval } from './policy.js';
 import type { TelemetryPatch, TelemetryView } from './telemetry.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
@@ -327,7 +327,7 @@ export type TarmacBridge = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<
 export const ipcChannel = (method: ApiMethod): string => `tarmac:${method}`;
 
 // ---------------------------------------------------------------------------------------------
-// Events the host pushes unasked. Later issues add activity and approval.
+// Events the host pushes unasked.
 
 export interface TarmacEventMap {
   statusChanged: HostStatus;
@@ -345,6 +345,8 @@ export interface TarmacEventMap {
   guardrails: GuardrailsView;
   /** Telemetry export was turned on or off, or started or stopped failing. */
   telemetry: TelemetryView;
+  /** A waiting call was settled (answered anywhere, timed out, withdrawn); sent before the guardrails event that drops it. */
+  approvalSettled: SettledApproval;
 }
 
 export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];

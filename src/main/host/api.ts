@@ -241,6 +241,11 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       .catch((err: unknown) => host.log.warn({ err: String(err) }, 'guardrails view failed'));
   const stopGuardrails = host.guardrails.onChange(pushGuardrails);
   const stopApprovals = host.guardrails.approvals.onChange((change) => {
+    // First what became of it, then the list without it: a window showing it can say why it went.
+    if (change.type === 'settled') {
+      const { approved, by, channel, waitedMs } = change.outcome;
+      emit({ type: 'approvalSettled', data: { approval: change.approval, approved, by, channel, waitedMs } });
+    }
     pushGuardrails();
     if (change.type !== 'added') return;
     const { id, client, title, tool } = change.approval;

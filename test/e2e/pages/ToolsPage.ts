@@ -52,4 +52,28 @@ export class ApprovalDialog {
   button(name: 'Allow once' | 'Deny' | RegExp): Locator {
     return this.dialog().getByRole('button', { name });
   }
+
+  /** The question itself (data-class says the tool's class). */
+  request(): Locator {
+    return this.page.getByTestId('approval-dialog');
+  }
+
+  /** The red band a destructive call's question has. */
+  destructiveBand(): Locator {
+    return this.page.getByTestId('approval-destructive-band');
+  }
+
+  /** The seconds left, counted down on screen. */
+  countdown(): Locator {
+    return this.page.getByRole('timer', { name: 'Time left before it is denied' });
+  }
+
+  arguments(): Locator {
+    return this.dialog().getByLabel('Arguments');
+  }
+
+  /** What became of a call that stopped waiting without an answer here (expired, withdrawn, answered elsewhere). */
+  notice(): Locator {
+    return this.page.getByTestId('approval-settled');
+  }
 }
