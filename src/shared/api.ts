@@ -42,10 +42,29 @@ export interface EndpointStatus {
   sessions: number;
 }
 
-/** Open MCP sessions of one client (named after its token). */
+/** One MCP client (named after its credential) as the endpoint sees it now. */
 export interface ClientSessions {
   client: string;
+  /** Open 2025-era sessions; an idle one stays open up to 30 minutes, so this alone says little. */
   sessions: number;
+  /** Its requests being answered now (a tool call in flight, one waiting for approval). */
+  inFlight: number;
+  /** Streams it holds open to hear of changes: connected, not busy. */
+  streams: number;
+  /** When it last asked for something (ISO time), since Tarmac started; null when it has not. */
+  lastRequestAt: string | null;
+}
+
+/** A client with a request this recent, or one in flight, is "active now" on the Overview. */
+export const ACTIVE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Where a client stands now: active (a request in flight or within ACTIVE_WINDOW_MS), listening
+ * (only a stream open), or idle (its sessions, if any, wait unused).
+ */
+export function clientActivity(client: ClientSessions, now: number): 'active' | 'listening' | 'idle' {
+  if (client.inFlight > 0 || (client.lastRequestAt !== null && now - Date.parse(client.lastRequestAt) < ACTIVE_WINDOW_MS)) return 'active';
+  return client.streams > 0 ? 'listening' : 'idle';
 }
 
 export interface KeychainStatus {

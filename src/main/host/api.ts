@@ -176,11 +176,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     }
   };
 
-  const clientSessions = (): ClientSessions[] => {
-    const counts = new Map<string, number>();
-    for (const s of host.endpoint?.sessions() ?? []) counts.set(s.client, (counts.get(s.client) ?? 0) + 1);
-    return [...counts].map(([client, sessions]) => ({ client, sessions })).sort((a, b) => a.client.localeCompare(b.client));
-  };
+  const clientSessions = (): ClientSessions[] =>
+    (host.endpoint?.clientActivity() ?? [])
+      .map(({ lastRequestAt, ...rest }) => ({ ...rest, lastRequestAt: lastRequestAt === null ? null : new Date(lastRequestAt).toISOString() }))
+      .sort((a, b) => a.client.localeCompare(b.client));
 
   const status = (): HostStatus => {
     const endpoint = host.endpoint;
@@ -228,6 +227,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     timer = setTimeout(() => void flush(), options.coalesceMs ?? 50);
     timer.unref();
   };
+  // 'clients-active' (requests started or ended) only needs a fresh status.
   const stopWatching = host.onChange((what) => {
     if (what === 'providers' || what === 'settings') providersDirty = true;
     if (what === 'sessions' || what === 'endpoint') clientsDirty = true;
