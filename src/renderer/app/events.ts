@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import type { SignInEvent } from '../../shared/api.js';
+import type { HostStatus, SignInEvent } from '../../shared/api.js';
 import type { SettledApproval } from '../../shared/policy.js';
 import { onHostEvent } from '../api.js';
 import { keys, queryClient } from './query.js';
@@ -60,11 +60,14 @@ export function useHostEvents() {
     () =>
       onHostEvent((event) => {
         switch (event.type) {
-          case 'statusChanged':
+          case 'statusChanged': {
+            const before = queryClient.getQueryData<HostStatus>(keys.status);
             queryClient.setQueryData(keys.status, event.data);
-            // A provider's sign-in state changed: its choices (organizations) may have too.
-            void queryClient.invalidateQueries({ queryKey: ['choices'] });
+            // A provider's sign-in state changed: its choices (organizations) may have too. Not
+            // when only clients' activity moved (that is told every few seconds while they work).
+            if (JSON.stringify(before?.providers) !== JSON.stringify(event.data.providers)) void queryClient.invalidateQueries({ queryKey: ['choices'] });
             break;
+          }
           case 'clientsChanged':
             queryClient.setQueryData(keys.clients, event.data);
             break;
