@@ -307,7 +307,7 @@ function OtherClientRules({ view }: { view: GuardrailsView }) {
         Rules for single clients
       </h2>
       <p className="help">These apply to one client only, before the rules above; a rule for one tool is shown next to the tool.</p>
-      <table className="table tools-table">
+      <table className="table">
         <thead>
           <tr>
             <th scope="col">Applies to</th>
