@@ -10,7 +10,7 @@ export class SettingsPage {
   }
 
   port(): Locator {
-    return this.page.getByLabel('Port');
+    return this.page.getByRole('textbox', { name: 'Port', exact: true });
   }
 
   async movePort(port: number): Promise<void> {
