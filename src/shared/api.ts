@@ -6,7 +6,7 @@
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from './clients.js';
 import type { CreatedToken, McpCredential } from './credentials.js';
 
-import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from './policy.js';
+import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget, SettledApproval } from './policy.js';
 import type { TelemetryPatch, TelemetryView } from './telemetry.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
@@ -42,10 +42,29 @@ export interface EndpointStatus {
   sessions: number;
 }
 
-/** Open MCP sessions of one client (named after its token). */
+/** One MCP client (named after its credential) as the endpoint sees it now. */
 export interface ClientSessions {
   client: string;
+  /** Open 2025-era sessions; an idle one stays open up to 30 minutes, so this alone says little. */
   sessions: number;
+  /** Its requests being answered now (a tool call in flight, one waiting for approval). */
+  inFlight: number;
+  /** Streams it holds open to hear of changes: connected, not busy. */
+  streams: number;
+  /** When it last asked for something (ISO time), since Tarmac started; null when it has not. */
+  lastRequestAt: string | null;
+}
+
+/** A client with a request this recent, or one in flight, is "active now" on the Overview. */
+export const ACTIVE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Where a client stands now: active (a request in flight or within ACTIVE_WINDOW_MS), listening
+ * (only a stream open), or idle (its sessions, if any, wait unused).
+ */
+export function clientActivity(client: ClientSessions, now: number): 'active' | 'listening' | 'idle' {
+  if (client.inFlight > 0 || (client.lastRequestAt !== null && now - Date.parse(client.lastRequestAt) < ACTIVE_WINDOW_MS)) return 'active';
+  return client.streams > 0 ? 'listening' : 'idle';
 }
 
 export interface KeychainStatus {
@@ -327,7 +346,7 @@ export type TarmacBridge = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<
 export const ipcChannel = (method: ApiMethod): string => `tarmac:${method}`;
 
 // ---------------------------------------------------------------------------------------------
-// Events the host pushes unasked. Later issues add activity and approval.
+// Events the host pushes unasked.
 
 export interface TarmacEventMap {
   statusChanged: HostStatus;
@@ -345,6 +364,8 @@ export interface TarmacEventMap {
   guardrails: GuardrailsView;
   /** Telemetry export was turned on or off, or started or stopped failing. */
   telemetry: TelemetryView;
+  /** A waiting call was settled (answered anywhere, timed out, withdrawn); sent before the guardrails event that drops it. */
+  approvalSettled: SettledApproval;
 }
 
 export type TarmacEvent = { [K in keyof TarmacEventMap]: { type: K; data: TarmacEventMap[K] } }[keyof TarmacEventMap];

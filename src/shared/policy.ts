@@ -214,6 +214,20 @@ export interface PendingApproval {
 
 export type ApprovalAnswer = 'allow-once' | 'allow-always' | 'deny';
 
+/**
+ * A waiting call that was settled, however (the `approvalSettled` event): a window that showed it
+ * tells its person what happened instead of letting the question vanish (it expired, the client
+ * withdrew it, someone answered elsewhere).
+ */
+export interface SettledApproval {
+  approval: PendingApproval;
+  approved: boolean;
+  by: CallDecision['by'];
+  /** Where it was answered: window, notification, cli, client; tarmac when Tarmac stopped. */
+  channel: string | null;
+  waitedMs: number;
+}
+
 /** What a rule applies to: one tool, one class, or one provider's tools. */
 export interface PolicyTarget {
   kind: 'tool' | 'class' | 'provider';

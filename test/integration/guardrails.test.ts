@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Client } from '@modelcontextprotocol/client';
 import { runCli } from '../../src/main/cli.js';
 import { createHostApi } from '../../src/main/host/api.js';
+import type { TarmacEvent } from '../../src/shared/api.js';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
@@ -224,6 +225,30 @@ describe('guardrails over MCP', () => {
     } finally {
       api.close();
     }
+  });
+
+  it('the host API says what became of each waiting call (approvalSettled), before the list without it', async () => {
+    t = await startTestHost({ tools: [destroy], settings: DEFAULTS });
+    const seen: TarmacEvent[] = [];
+    const api = createHostApi(t.host, { openBrowser: async () => undefined, emit: (e) => void seen.push(e) });
+    onTestFinished(() => api.close());
+    const client = await t.connect('cursor');
+
+    const controller = new AbortController();
+    const withdrawn = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'web' } }, { signal: controller.signal });
+    const first = await until(() => t!.host.guardrails.approvals.list()[0]);
+    controller.abort();
+    await expect(withdrawn).rejects.toThrow();
+    const settled = await until(() => seen.find((e) => e.type === 'approvalSettled' && e.data.approval.id === first.id));
+    expect(settled.data).toMatchObject({ approval: { tool: 'fly-apps-destroy', client: 'cursor' }, approved: false, by: 'withdrawn', channel: 'client' });
+    const emptied = await until(() => seen.findIndex((e) => e.type === 'guardrails' && e.data.pending.length === 0) + 1);
+    expect(seen.indexOf(settled)).toBeLessThan(emptied - 1);
+
+    const allowed = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'db' } });
+    const second = await until(() => t!.host.guardrails.approvals.list()[0]);
+    await api.api.decideApproval(second.id, 'allow-once');
+    expect(text(await allowed)).toBe('destroyed db');
+    expect(seen.find((e) => e.type === 'approvalSettled' && e.data.approval.id === second.id)?.data).toMatchObject({ approved: true, by: 'person', channel: 'window' });
   });
 
   it('the timeout denies with a message the model can act on', async () => {

@@ -25,6 +25,7 @@ beforeAll(async () => {
     providers: [createFlyProvider, createFlightctlProvider],
     env: { PATH: process.env.PATH ?? '', HOME: join(dir, 'home'), FLY_CONFIG_DIR: join(dir, 'fly'), FAKE_FLYCTL_CONTROL: rulesFile() },
     settings: { flyctlPath: FAKE_FLYCTL },
+    clientActivityNotifyMs: 50,
   });
   hostApi = createHostApi(t.host, { openBrowser: async () => undefined, emit: (e) => events.push(e), coalesceMs: 1 });
 });
@@ -54,8 +55,30 @@ describe('the host API', () => {
 
     const client = await t.connect('claude-code');
     await waitFor(() => events.some((e) => e.type === 'statusChanged' && e.data.clients.some((c) => c.client === 'claude-code')), 'a statusChanged event with the new session');
-    expect((await hostApi.api.getStatus()).clients).toEqual([{ client: 'claude-code', sessions: 1 }]);
+    expect((await hostApi.api.getStatus()).clients).toEqual([{ client: 'claude-code', sessions: 1, inFlight: 0, streams: expect.any(Number), lastRequestAt: expect.any(String) }]);
     await client.close();
+  });
+
+  it('says per client when it last made a request and what it has open, sessions or not (2026-07-28 clients have none), as statusChanged events', async () => {
+    const before = Date.now();
+    const legacy = await t.connect('cursor');
+    await legacy.listTools();
+    const modern = await t.connect('codex', { era: 'modern' });
+    await modern.listTools();
+    const seen = (name: string) => events.flatMap((e) => (e.type === 'statusChanged' ? e.data.clients.filter((c) => c.client === name) : [])).at(-1);
+    // Both were told as events, without anyone asking for the status.
+    await waitFor(() => Boolean(seen('codex')), 'a statusChanged event naming the stateless client');
+    const codex = seen('codex')!;
+    expect(codex).toMatchObject({ client: 'codex', sessions: 0, streams: 0 });
+    expect(Date.parse(codex.lastRequestAt!)).toBeGreaterThanOrEqual(before - 1000);
+    await waitFor(() => seen('cursor')?.sessions === 1, 'a statusChanged event naming the legacy client and its session');
+    // Every request was answered: nothing in flight (a stream the legacy client listens on is not a request).
+    const now = (await hostApi.api.getStatus()).clients;
+    expect(now.find((c) => c.client === 'codex')).toMatchObject({ inFlight: 0, sessions: 0 });
+    expect(now.find((c) => c.client === 'cursor')).toMatchObject({ inFlight: 0, sessions: 1 });
+    expect(now.map((c) => c.client)).toEqual(['claude-code', 'codex', 'cursor']);
+    await legacy.close();
+    await modern.close();
   });
 
   it('signs in to Fly.io with a token and out again, through the provider-generic requests', async () => {

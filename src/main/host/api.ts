@@ -176,11 +176,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     }
   };
 
-  const clientSessions = (): ClientSessions[] => {
-    const counts = new Map<string, number>();
-    for (const s of host.endpoint?.sessions() ?? []) counts.set(s.client, (counts.get(s.client) ?? 0) + 1);
-    return [...counts].map(([client, sessions]) => ({ client, sessions })).sort((a, b) => a.client.localeCompare(b.client));
-  };
+  const clientSessions = (): ClientSessions[] =>
+    (host.endpoint?.clientActivity() ?? [])
+      .map(({ lastRequestAt, ...rest }) => ({ ...rest, lastRequestAt: lastRequestAt === null ? null : new Date(lastRequestAt).toISOString() }))
+      .sort((a, b) => a.client.localeCompare(b.client));
 
   const status = (): HostStatus => {
     const endpoint = host.endpoint;
@@ -228,6 +227,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     timer = setTimeout(() => void flush(), options.coalesceMs ?? 50);
     timer.unref();
   };
+  // 'clients-active' (requests started or ended) only needs a fresh status.
   const stopWatching = host.onChange((what) => {
     if (what === 'providers' || what === 'settings') providersDirty = true;
     if (what === 'sessions' || what === 'endpoint') clientsDirty = true;
@@ -241,6 +241,11 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       .catch((err: unknown) => host.log.warn({ err: String(err) }, 'guardrails view failed'));
   const stopGuardrails = host.guardrails.onChange(pushGuardrails);
   const stopApprovals = host.guardrails.approvals.onChange((change) => {
+    // First what became of it, then the list without it: a window showing it can say why it went.
+    if (change.type === 'settled') {
+      const { approved, by, channel, waitedMs } = change.outcome;
+      emit({ type: 'approvalSettled', data: { approval: change.approval, approved, by, channel, waitedMs } });
+    }
     pushGuardrails();
     if (change.type !== 'added') return;
     const { id, client, title, tool } = change.approval;

@@ -52,6 +52,8 @@ export interface HostOptions {
   sessionIdleMs?: number;
   /** The endpoint's header, body and idle-connection time limits (default 10 s, 30 s, 10 min). */
   httpLimits?: EndpointOptions['httpLimits'];
+  /** How often, at most, clients' requests are told as a change (the Overview's "active now"). */
+  clientActivityNotifyMs?: number;
   /** Quiet time after which serving hands memory back to the OS (memory-trim.ts). */
   idleTrimMs?: number;
   defaultToolTimeoutMs?: number;
@@ -132,7 +134,8 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-export type HostChange = 'endpoint' | 'sessions' | 'providers' | 'settings';
+/** What changed: `clients-active` is clients' requests starting and ending (throttled), for "active now". */
+export type HostChange = 'endpoint' | 'sessions' | 'clients-active' | 'providers' | 'settings';
 
 /** The headless core: everything Tarmac does, without Electron. */
 export function createHost(options: HostOptions = {}): Host {
@@ -306,6 +309,8 @@ export function createHost(options: HostOptions = {}): Host {
       log,
       onSessionsChange: () => changed('sessions'),
       onSessionEnd: (info) => telemetry.sessionEnded(info),
+      onClientActivity: () => changed('clients-active'),
+      ...(options.clientActivityNotifyMs !== undefined ? { clientActivityNotifyMs: options.clientActivityNotifyMs } : {}),
       ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
       ...(options.maxSessionsPerClient ? { maxSessionsPerClient: options.maxSessionsPerClient } : {}),
       ...(options.evictableAfterMs !== undefined ? { evictableAfterMs: options.evictableAfterMs } : {}),

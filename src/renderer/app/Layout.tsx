@@ -1,6 +1,7 @@
 import { Activity, Cable, Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
 import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { GuardBanners } from '../features/tools/components/GuardBanners.js';
+import { GuardStateBar } from '../features/tools/components/GuardStateBar.js';
 import { NavLink, Outlet } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
@@ -53,6 +54,7 @@ export function Layout() {
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
+        <GuardStateBar />
         <GuardBanners />
         <Outlet />
       </main>

@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import type { SignInEvent } from '../../shared/api.js';
+import type { HostStatus, SignInEvent } from '../../shared/api.js';
+import type { SettledApproval } from '../../shared/policy.js';
 import { onHostEvent } from '../api.js';
 import { keys, queryClient } from './query.js';
 
@@ -30,17 +31,43 @@ export function useSignInProgress(provider: string): SignInEvent[] {
   return all.get(provider) ?? [];
 }
 
+/** What became of the calls that waited for a person, newest kept, so a dialog showing one can say. */
+const settled = new Map<string, SettledApproval>();
+const settledSubscribers = new Set<() => void>();
+let settledSnapshot: ReadonlyMap<string, SettledApproval> = new Map();
+const SETTLED_KEPT = 50;
+
+function noteSettled(data: SettledApproval) {
+  settled.set(data.approval.id, data);
+  if (settled.size > SETTLED_KEPT) settled.delete(settled.keys().next().value as string);
+  settledSnapshot = new Map(settled);
+  for (const s of settledSubscribers) s();
+}
+
+export function useSettledApprovals(): ReadonlyMap<string, SettledApproval> {
+  return useSyncExternalStore(
+    (cb) => {
+      settledSubscribers.add(cb);
+      return () => settledSubscribers.delete(cb);
+    },
+    () => settledSnapshot,
+  );
+}
+
 /** Host events into the query cache: the only way host state changes on screen after the first load. */
 export function useHostEvents() {
   useEffect(
     () =>
       onHostEvent((event) => {
         switch (event.type) {
-          case 'statusChanged':
+          case 'statusChanged': {
+            const before = queryClient.getQueryData<HostStatus>(keys.status);
             queryClient.setQueryData(keys.status, event.data);
-            // A provider's sign-in state changed: its choices (organizations) may have too.
-            void queryClient.invalidateQueries({ queryKey: ['choices'] });
+            // A provider's sign-in state changed: its choices (organizations) may have too. Not
+            // when only clients' activity moved (that is told every few seconds while they work).
+            if (JSON.stringify(before?.providers) !== JSON.stringify(event.data.providers)) void queryClient.invalidateQueries({ queryKey: ['choices'] });
             break;
+          }
           case 'clientsChanged':
             queryClient.setQueryData(keys.clients, event.data);
             break;
@@ -55,6 +82,9 @@ export function useHostEvents() {
             break;
           case 'telemetry':
             queryClient.setQueryData(keys.telemetry, event.data);
+            break;
+          case 'approvalSettled':
+            noteSettled(event.data);
             break;
           case 'signIn': {
             const p = event.data.provider;

@@ -8,7 +8,8 @@ const TITLES: Partial<Record<ApiError['code'], string>> = {
   'keychain-unavailable': 'Keychain unavailable',
   'invalid-token': 'Not accepted',
   unreachable: 'Cannot reach the server',
-  'invalid-input': 'Check the form',
+  // The message says which value and what is allowed; a place that knows better passes `titles`.
+  'invalid-input': 'Value not accepted',
   'flyctl-missing': 'flyctl not found',
   'settings-corrupt': 'Settings file damaged',
   'config-corrupt': 'Config file cannot be read',

@@ -59,7 +59,7 @@ export function Button({
   busy,
   children,
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'default' | 'primary' | 'danger' | 'ghost'; size?: 'sm'; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'default' | 'primary' | 'danger' | 'danger-solid' | 'ghost'; size?: 'sm'; busy?: boolean }) {
   const cls = ['btn', variant !== 'default' ? `btn-${variant}` : '', size ? `btn-${size}` : '', rest.className ?? ''].join(' ').trim();
   return (
     <button type="button" {...rest} className={cls} aria-busy={busy || undefined}>

@@ -22,7 +22,21 @@ export class OverviewPage {
     return this.page.getByTestId(`provider-${id}-summary`);
   }
 
+  /** Every client seen since Tarmac started: active now or idle, with its last request. */
   clients(): Locator {
-    return this.page.getByRole('list', { name: 'Connected clients' });
+    return this.page.getByRole('list', { name: 'AI clients' });
+  }
+
+  client(name: string): Locator {
+    return this.page.getByTestId(`client-row-${name}`);
+  }
+
+  activeClients(): Locator {
+    return this.page.getByTestId('active-clients');
+  }
+
+  /** What the card says before any client called. */
+  noClients(): Locator {
+    return this.page.getByTestId('no-clients');
   }
 }

@@ -10,7 +10,7 @@ export class SettingsPage {
   }
 
   port(): Locator {
-    return this.page.getByLabel('Port');
+    return this.page.getByRole('textbox', { name: 'Port', exact: true });
   }
 
   async movePort(port: number): Promise<void> {
@@ -20,6 +20,25 @@ export class SettingsPage {
 
   flyctlPath(): Locator {
     return this.page.getByLabel('flyctl path');
+  }
+
+  /** The message next to a field saying what it accepts; empty while the value is fine. */
+  async fieldError(field: Locator): Promise<string | null> {
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+    for (const id of ids) {
+      const el = this.page.locator(`[id="${id}"].field-error`);
+      if (await el.count()) return el.textContent();
+    }
+    return null;
+  }
+
+  moveButton(): Locator {
+    return this.page.getByRole('button', { name: 'Move endpoint' });
+  }
+
+  /** After a port move: the clients that still point at the old one. */
+  clientsToRepair(): Locator {
+    return this.page.getByTestId('clients-to-repair');
   }
 
   theme(label: 'System' | 'Light' | 'Dark'): Locator {

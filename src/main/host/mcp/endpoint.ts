@@ -10,6 +10,7 @@ import { createLimitedServer, DEFAULT_HTTP_LIMITS, idleLimitApplies, type HttpLi
 import type { Logger } from '../log.js';
 import { KEYCHAIN_RETRY_AFTER_SECONDS, KeychainUnavailableError } from '../secrets.js';
 import { BodyError, DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { ClientActivity } from './client-activity.js';
 import { isLegacyPost } from './era.js';
 import { bearerToken, checkHost, checkOrigin, isJsonContentType, unauthorized, type GateRejection, type Unauthorized } from './gate.js';
 
@@ -66,6 +67,9 @@ export interface EndpointOptions {
   onSessionsChange?: () => void;
   /** A 2025-era session ended (closed by the client, reaped, evicted or revoked): how long it lasted. */
   onSessionEnd?: (info: { transport: 'tcp'; protocolVersion: string | undefined; durationMs: number }) => void;
+  /** Told when clients' requests start and end (at most once per `clientActivityNotifyMs`): the Overview's "active now". */
+  onClientActivity?: () => void;
+  clientActivityNotifyMs?: number;
 }
 
 export type TransportExtras = Pick<StreamableHTTPServerTransportOptions, 'eventStore' | 'retryInterval'>;
@@ -99,6 +103,16 @@ export interface SessionInfo {
   idleMs: number;
 }
 
+/** One client as the endpoint sees it now: its sessions, its requests in flight and streams open, its last request. */
+export interface ClientActivityInfo {
+  client: string;
+  sessions: number;
+  inFlight: number;
+  streams: number;
+  /** Epoch ms of its last request; null when none is known (a revoked client's sessions still closing). */
+  lastRequestAt: number | null;
+}
+
 /**
  * The MCP endpoint on loopback: Streamable HTTP at /mcp for both protocol eras, and legacy
  * HTTP+SSE at /sse + /messages. Every request passes the gate (Host, Origin, bearer token,
@@ -116,6 +130,7 @@ export class McpEndpoint {
   /** Responses of modern requests still open, per client: a revoked client's are cut at once. */
   readonly #modernOpen = new Map<string, Set<ServerResponse>>();
   readonly #http: Server;
+  readonly #activity: ClientActivity;
   #port: number;
   #reaper: NodeJS.Timeout | undefined;
 
@@ -126,6 +141,10 @@ export class McpEndpoint {
     }
     this.#o = { ...options, bindHost };
     this.#port = options.port ?? DEFAULT_PORT;
+    this.#activity = new ClientActivity({
+      ...(options.onClientActivity ? { onChange: options.onClientActivity } : {}),
+      ...(options.clientActivityNotifyMs !== undefined ? { notifyMs: options.clientActivityNotifyMs } : {}),
+    });
 
     this.#http = createLimitedServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -181,6 +200,20 @@ export class McpEndpoint {
     return [...this.#sessions.values()].map((s) => ({ id: s.id, client: s.client, kind: s.kind, idleMs: now - s.lastSeen }));
   }
 
+  /** Every client with a session, a request or a stream since this endpoint started. */
+  clientActivity(): ClientActivityInfo[] {
+    const sessions = new Map<string, number>();
+    for (const s of this.#sessions.values()) sessions.set(s.client, (sessions.get(s.client) ?? 0) + 1);
+    const names = new Set([...sessions.keys(), ...this.#activity.clients()]);
+    return [...names].map((client) => ({
+      client,
+      sessions: sessions.get(client) ?? 0,
+      inFlight: this.#activity.open(client, 'call'),
+      streams: this.#activity.open(client, 'stream'),
+      lastRequestAt: this.#activity.lastRequest(client),
+    }));
+  }
+
   async listen(): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
@@ -223,6 +256,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     clearInterval(this.#reaper);
+    this.#activity.close();
     await this.#modern?.close().catch(() => undefined);
     await Promise.allSettled([...this.#sessions.values()].map((s) => this.#closeSession(s)));
     await new Promise<void>((resolve) => {
@@ -259,6 +293,8 @@ export class McpEndpoint {
       client = name;
     }
 
+    // Only requests that reached a place of the endpoint count; a GET is a stream the client listens on, not a request for something.
+    if (OWN_PATHS.has(path)) res.once('close', this.#activity.request(client, req.method === 'GET' ? 'stream' : 'call'));
     if (path === '/mcp') return this.#streamable(req, res, client);
     if (path === '/sse') return this.#sseOpen(req, res, client);
     if (path === '/messages') return this.#ssePost(req, res, client);
@@ -445,6 +481,7 @@ export class McpEndpoint {
   /** Close every session of the clients that fail the test (their token was revoked). */
   closeSessionsWhere(test: (client: string) => boolean): number {
     let closed = 0;
+    for (const client of this.#activity.clients()) if (test(client)) this.#activity.forget(client);
     for (const [client, open] of this.#modernOpen) {
       if (!test(client)) continue;
       for (const res of open) res.destroy();

@@ -5,7 +5,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Badge, Button, Spinner } from '../../../components/ui.js';
 import { useHostStatus } from '../../../hooks/useHost.js';
 import { useCredentials } from '../hooks/useCredentials.js';
-import { sinceText } from './ClientCard.js';
+import { sinceText } from '../../../components/since.js';
 import { CreateTokenDialog } from './CreateTokenDialog.js';
 import { RevokeDialog } from './RevokeDialog.js';
 

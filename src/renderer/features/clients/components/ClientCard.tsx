@@ -5,6 +5,7 @@ import { CopyButton } from '../../../components/CopyButton.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Badge, Button, Card } from '../../../components/ui.js';
 import type { ClientRequest } from '../hooks/useClients.js';
+import { sinceText } from '../../../components/since.js';
 
 const STATUS = {
   registered: { tone: 'ok', label: 'Registered' },
@@ -17,20 +18,6 @@ const CREDENTIAL = {
   oauth: 'OAuth (signs in through Tarmac; no secret in the file)',
   bridge: 'tarmac bridge (its token stays in the keychain)',
 } as const;
-
-/** "3 minutes ago", or the date when it was long ago. */
-export function sinceText(iso: string | null, now = Date.now()): string {
-  if (!iso) return 'never';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return 'never';
-  const s = Math.round((t - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  if (Math.abs(s) < 60) return rtf.format(s, 'second');
-  if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
-  if (Math.abs(s) < 86_400) return rtf.format(Math.round(s / 3600), 'hour');
-  if (Math.abs(s) < 30 * 86_400) return rtf.format(Math.round(s / 86_400), 'day');
-  return new Date(t).toLocaleDateString();
-}
 
 export interface ClientCardProps {
   client: ClientState;

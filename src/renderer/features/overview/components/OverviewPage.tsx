@@ -1,7 +1,9 @@
 import { Link } from 'react-router';
 import { GuardSwitches } from '../../tools/components/GuardSwitches.js';
 import { Plug, ServerCog } from 'lucide-react';
-import type { ClientSessions, EndpointStatus, HostStatus, ProviderStatus } from '../../../../shared/api.js';
+import { ACTIVE_WINDOW_MS, clientActivity, type ClientSessions, type EndpointStatus, type HostStatus, type ProviderStatus } from '../../../../shared/api.js';
+import { sinceText } from '../../../components/since.js';
+import { useNow } from '../../../hooks/useNow.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Badge, Card, PageHeader, ProviderBadge, Spinner } from '../../../components/ui.js';
@@ -58,6 +60,9 @@ const ENDPOINT_STATE: Record<EndpointStatus['state'], { tone: 'ok' | 'warn' | 'd
 
 function EndpointCard({ endpoint, clients }: { endpoint: EndpointStatus; clients: ClientSessions[] }) {
   const s = ENDPOINT_STATE[endpoint.state];
+  // "Active now" and "2 minutes ago" move with the clock; the host sends each request's time.
+  const now = useNow(15_000);
+  const active = clients.filter((c) => clientActivity(c, now) === 'active').length;
   return (
     <Card labelledBy="endpoint-title" data-testid="endpoint-card">
       <div className="card-head">
@@ -86,26 +91,75 @@ function EndpointCard({ endpoint, clients }: { endpoint: EndpointStatus; clients
           <div className="stat-label">tools</div>
         </div>
         <div>
+          <div className="stat-value" data-testid="active-clients">
+            {active}
+          </div>
+          <div className="stat-label">clients active now</div>
+        </div>
+        <div>
           <div className="stat-value">{endpoint.sessions}</div>
           <div className="stat-label">open sessions</div>
         </div>
       </div>
-      <h3 className="section-title">Connected clients</h3>
+      <h3 className="section-title">AI clients</h3>
       {clients.length ? (
-        <ul className="list-plain" aria-label="Connected clients">
-          {clients.map((c) => (
-            <li key={c.client} className="client-row">
-              <span className="mono">{c.client}</span>
-              <span className="muted">
-                {c.sessions} session{c.sessions === 1 ? '' : 's'}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="list-plain" aria-label="AI clients">
+            {[...clients]
+              .sort((a, b) => RANK[clientActivity(a, now)] - RANK[clientActivity(b, now)] || (Date.parse(b.lastRequestAt ?? '') || 0) - (Date.parse(a.lastRequestAt ?? '') || 0))
+              .map((c) => (
+                <ClientRow key={c.client} client={c} now={now} />
+              ))}
+          </ul>
+          <p className="help">
+            Active now: a request in the last {ACTIVE_WINDOW_MS / 60_000} minutes or one being answered. Listening: connected to hear of changes, asking for nothing. An idle
+            session is closed after 30 minutes.
+          </p>
+        </>
+      ) : endpoint.state === 'running' ? (
+        <div className="empty" data-testid="no-clients">
+          <p>No AI client has called Tarmac since it started.</p>
+          <p className="help">
+            <Link to="/clients">Register a client</Link> (Claude, Cursor, VS Code and others) and it appears here with its last request.
+          </p>
+        </div>
       ) : (
-        <p className="empty">No AI client is connected right now.</p>
+        <p className="empty">No AI client can reach Tarmac while the endpoint is not running.</p>
       )}
     </Card>
+  );
+}
+
+const RANK = { active: 0, listening: 1, idle: 2 } as const;
+const ACTIVITY = {
+  active: { tone: 'ok', label: 'Active now' },
+  listening: { tone: 'neutral', label: 'Listening' },
+  idle: { tone: 'neutral', label: 'Idle' },
+} as const;
+
+function ClientRow({ client, now }: { client: ClientSessions; now: number }) {
+  const state = ACTIVITY[clientActivity(client, now)];
+  const plural = (n: number, one: string, many: string) => (n > 0 ? `${n} ${n === 1 ? one : many}` : null);
+  const facts = [plural(client.inFlight, 'request being answered', 'requests being answered'), plural(client.sessions, 'session', 'sessions')].filter((f): f is string => f !== null);
+  return (
+    <li className="client-row" data-testid={`client-row-${client.client}`}>
+      <span className="client-row-name">
+        <span className="mono">{client.client}</span> <Badge tone={state.tone}>{state.label}</Badge>
+      </span>
+      <span className="muted client-row-facts">
+        {client.lastRequestAt ? (
+          <>
+            last request{' '}
+            <time dateTime={client.lastRequestAt} title={new Date(client.lastRequestAt).toLocaleString()}>
+              {sinceText(client.lastRequestAt, now)}
+            </time>
+          </>
+        ) : (
+          'no request yet'
+        )}
+        {facts.map((fact) => ` · ${fact}`).join('')}
+      </span>
+    </li>
   );
 }
 

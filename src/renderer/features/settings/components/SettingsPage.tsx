@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { FolderOpen, Monitor, Moon, Sun } from 'lucide-react';
 import { RadioGroup, Switch } from 'radix-ui';
 import { useEffect, useId, useState } from 'react';
-import { useLocation } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { AppSettings, LogLevel, SettingsPatch, Theme } from '../../../../shared/api.js';
 import { api, transport } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
@@ -10,6 +10,8 @@ import { CopyButton } from '../../../components/CopyButton.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
 import { useHostStatus, useSettings } from '../../../hooks/useHost.js';
+import { wholeNumber } from '../../../components/wholeNumber.js';
+import { useClients } from '../../clients/hooks/useClients.js';
 import { TelemetryCard } from './TelemetryCard.js';
 
 export function SettingsPage() {
@@ -55,7 +57,8 @@ function PortCard({ settings }: { settings: AppSettings }) {
   const [port, setPort] = useState(String(settings.port));
   const update = useUpdate();
   const status = useHostStatus();
-  const valid = /^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
+  const checked = wholeNumber(port, 1, 65535);
+  const describedBy = [checked.error ? `${id}-error` : null, `${id}-help`].filter(Boolean).join(' ');
   return (
     <Card labelledBy={`${id}-title`}>
       <h2 className="card-title" id={`${id}-title`}>
@@ -65,27 +68,63 @@ function PortCard({ settings }: { settings: AppSettings }) {
         className="field"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) update.mutate({ port: Number(port) });
+          if (checked.value !== null) update.mutate({ port: checked.value });
         }}
       >
         <label htmlFor={id}>Port</label>
         <div className="inline-field">
-          <input id={id} className="input" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value.trim())} aria-invalid={!valid} aria-describedby={`${id}-help`} />
-          <Button type="submit" variant="primary" busy={update.isPending} disabled={!valid || Number(port) === settings.port}>
+          <input id={id} className="input" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} aria-invalid={checked.error !== null} aria-describedby={describedBy} />
+          <Button type="submit" variant="primary" busy={update.isPending} disabled={checked.value === null || checked.value === settings.port}>
             Move endpoint
           </Button>
         </div>
+        {checked.error ? (
+          <p className="field-error" id={`${id}-error`}>
+            {checked.error}
+          </p>
+        ) : null}
         <p className="help" id={`${id}-help`}>
           Now serving at <span className="mono">{status.data?.endpoint.url ?? 'nowhere'}</span>. The new port is opened before the old one closes, so a busy port changes nothing. Clients registered with the old URL need repairing.
         </p>
       </form>
-      {update.error ? <ErrorAlert error={update.error} /> : null}
-      {update.isSuccess ? (
-        <Alert tone="ok" live>
-          The endpoint now listens on port {update.data.port}.
-        </Alert>
-      ) : null}
+      <ErrorAlert error={update.error} titles={{ 'invalid-input': 'This port cannot be used', 'port-busy': 'Port in use: the endpoint stays where it was' }} />
+      {update.isSuccess ? <PortMoved port={update.data.port} url={status.data?.endpoint.url ?? null} /> : null}
     </Card>
+  );
+}
+
+/**
+ * After a move: which registered clients still point at the old port (they cannot reach Tarmac
+ * until repaired), with the way to the Clients page. The list is the host's, fresh.
+ */
+function PortMoved({ port, url }: { port: number; url: string | null }) {
+  const clients = useClients();
+  const stale = (clients.data ?? []).filter((c) => c.status === 'stale');
+  return (
+    <Alert tone={stale.length ? 'warn' : 'ok'} title={`The endpoint now listens on port ${port}`} live>
+      {clients.isPending ? <p>Checking which clients need the new address…</p> : null}
+      {clients.error ? <p>Tarmac could not check the clients’ files: open the Clients page to see which need repairing.</p> : null}
+      {clients.data && stale.length ? (
+        <div data-testid="clients-to-repair">
+          <p>
+            {stale.length === 1 ? 'This client still points at the old port and cannot reach Tarmac until it is repaired:' : `These ${stale.length} clients still point at the old port and cannot reach Tarmac until they are repaired:`}
+          </p>
+          <ul className="change-list">
+            {stale.map((c) => (
+              <li key={c.id}>{c.label}</li>
+            ))}
+          </ul>
+          <p>
+            <Link to="/clients">Repair {stale.length === 1 ? 'it' : 'them'} on the Clients page</Link>
+          </p>
+        </div>
+      ) : null}
+      {clients.data && !stale.length ? (
+        <p>
+          No client Tarmac registered needs repairing. A client you set up by hand needs the new address{url ? <>: <span className="mono">{url}</span></> : null}.
+        </p>
+      ) : null}
+    </Alert>
   );
 }
 
@@ -135,7 +174,7 @@ function FlyctlCard({ settings }: { settings: AppSettings }) {
           )}
         </p>
       </form>
-      {update.error ? <ErrorAlert error={update.error} /> : null}
+      <ErrorAlert error={update.error} titles={{ 'invalid-input': 'Tarmac cannot use this program as flyctl' }} />
     </Card>
   );
 }
@@ -145,11 +184,9 @@ function HistoryCard({ settings }: { settings: AppSettings }) {
   const [calls, setCalls] = useState(String(settings.activityRetention.maxCalls));
   const [days, setDays] = useState(String(settings.activityRetention.maxDays));
   const update = useUpdate();
-  const n = Number(calls);
-  const d = Number(days);
-  const callsOk = /^\d+$/.test(calls) && n >= 100 && n <= 10_000_000;
-  const daysOk = /^\d+$/.test(days) && d >= 1 && d <= 3650;
-  const changed = n !== settings.activityRetention.maxCalls || d !== settings.activityRetention.maxDays;
+  const n = wholeNumber(calls, 100, 10_000_000);
+  const d = wholeNumber(days, 1, 3650);
+  const changed = n.value !== settings.activityRetention.maxCalls || d.value !== settings.activityRetention.maxDays;
   return (
     <Card labelledBy={`${id}-title`}>
       <h2 className="card-title" id={`${id}-title`}>
@@ -159,29 +196,44 @@ function HistoryCard({ settings }: { settings: AppSettings }) {
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (callsOk && daysOk) update.mutate({ activityRetention: { maxCalls: n, maxDays: d } });
+          if (n.value !== null && d.value !== null) update.mutate({ activityRetention: { maxCalls: n.value, maxDays: d.value } });
         }}
       >
         <div className="inline-field">
           <div className="field" style={{ flex: 1 }}>
             <label htmlFor={`${id}-calls`}>Keep at most (calls)</label>
-            <input id={`${id}-calls`} className="input" inputMode="numeric" value={calls} onChange={(e) => setCalls(e.target.value.trim())} aria-invalid={!callsOk} />
+            <input id={`${id}-calls`} className="input" inputMode="numeric" value={calls} onChange={(e) => setCalls(e.target.value)} aria-invalid={n.error !== null} aria-describedby={n.error ? `${id}-calls-error` : `${id}-help`} />
+            {n.error ? (
+              <p className="field-error" id={`${id}-calls-error`}>
+                {n.error}
+              </p>
+            ) : null}
           </div>
           <div className="field" style={{ flex: 1 }}>
             <label htmlFor={`${id}-days`}>For at most (days)</label>
-            <input id={`${id}-days`} className="input" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value.trim())} aria-invalid={!daysOk} />
+            <input id={`${id}-days`} className="input" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} aria-invalid={d.error !== null} aria-describedby={d.error ? `${id}-days-error` : `${id}-help`} />
+            {d.error ? (
+              <p className="field-error" id={`${id}-days-error`}>
+                {d.error}
+              </p>
+            ) : null}
           </div>
         </div>
-        <p className="help">
+        <p className="help" id={`${id}-help`}>
           The oldest calls go first when either limit is reached (100 to 10,000,000 calls, 1 to 3,650 days). The append-only audit files in the data folder are not trimmed.
         </p>
         <div className="btn-row">
-          <Button type="submit" busy={update.isPending} disabled={!callsOk || !daysOk || !changed}>
+          <Button type="submit" busy={update.isPending} disabled={n.value === null || d.value === null || !changed}>
             Save limits
           </Button>
         </div>
       </form>
-      {update.error ? <ErrorAlert error={update.error} /> : null}
+      <ErrorAlert error={update.error} titles={{ 'invalid-input': 'The limits were not saved' }} />
+      {update.isSuccess && !changed ? (
+        <Alert tone="ok" live>
+          Saved: the newest {update.data.activityRetention.maxCalls.toLocaleString('en-US')} calls of the last {update.data.activityRetention.maxDays.toLocaleString('en-US')} days are kept.
+        </Alert>
+      ) : null}
     </Card>
   );
 }

@@ -164,7 +164,7 @@ function TelemetryForm({ view }: { view: TelemetryView }) {
       </form>
 
       <HeadersEditor names={settings.headerNames} update={update} />
-      {update.error ? <ErrorAlert error={update.error} /> : null}
+      <ErrorAlert error={update.error} titles={{ 'invalid-input': 'The export settings were not saved' }} />
     </div>
   );
 }

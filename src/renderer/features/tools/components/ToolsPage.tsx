@@ -1,12 +1,15 @@
 import { Switch } from 'radix-ui';
 import { Search } from 'lucide-react';
 import { useId, useMemo, useState } from 'react';
-import { describeRule, POLICIES, type GuardrailsView, type Policy, type ToolPolicyView } from '../../../../shared/policy.js';
+import { describeRule, POLICIES, type GuardrailsView, type Policy, type PolicyTarget, type ToolPolicyView } from '../../../../shared/policy.js';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
+import { wholeNumber } from '../../../components/wholeNumber.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
-import { Alert, Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
+import { Badge, Button, Card, PageHeader, Spinner } from '../../../components/ui.js';
 import { useGuardSwitch, useGuardrails, useResetPolicies, useSetPolicy, useToolEnabled } from '../useGuardrails.js';
 import { ClientApprovals } from './ClientApprovals.js';
 import { GuardSwitches } from './GuardSwitches.js';
+import { clientRulesOf, countRules, otherClientRules } from '../rules.js';
 
 const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
 const CLASS_TONE = { read: 'ok', write: 'warn', destructive: 'danger' } as const;
@@ -43,15 +46,11 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
         <h2 className="card-title" id="guard-title">
           Switches
         </h2>
-        {view.paused ? (
-          <Alert tone="danger" title="Tarmac is paused">
-            Every tool call is refused until you resume.
-          </Alert>
-        ) : null}
         <GuardSwitches />
       </Card>
       <ApprovalSettings view={view} />
       <ClassPolicies view={view} />
+      <OtherClientRules view={view} />
       <Card labelledBy="tools-title">
         <div className="card-head">
           <h2 className="card-title" id="tools-title">
@@ -78,7 +77,7 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
   const change = useGuardSwitch();
   const id = useId();
   const [seconds, setSeconds] = useState(String(view.approvalTimeoutSeconds));
-  const valid = /^\d+$/.test(seconds) && Number(seconds) >= 5 && Number(seconds) <= 3600;
+  const checked = wholeNumber(seconds, 5, 3600);
   return (
     <Card labelledBy={`${id}-title`}>
       <h2 className="card-title" id={`${id}-title`}>
@@ -88,22 +87,35 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
         className="field"
         onSubmit={(e) => {
           e.preventDefault();
-          if (valid) change.mutate({ approvalTimeoutSeconds: Number(seconds) });
+          if (checked.value !== null) change.mutate({ approvalTimeoutSeconds: checked.value });
         }}
       >
         <label htmlFor={`${id}-timeout`}>Wait for an answer (seconds)</label>
         <div className="inline-field narrow">
-          <input id={`${id}-timeout`} className="input" inputMode="numeric" value={seconds} aria-invalid={!valid} aria-describedby={`${id}-timeout-help`} onChange={(e) => setSeconds(e.target.value.trim())} />
-          <Button type="submit" disabled={!valid || Number(seconds) === view.approvalTimeoutSeconds} busy={change.isPending}>
+          <input
+            id={`${id}-timeout`}
+            className="input"
+            inputMode="numeric"
+            value={seconds}
+            aria-invalid={checked.error !== null}
+            aria-describedby={checked.error ? `${id}-timeout-error ${id}-timeout-help` : `${id}-timeout-help`}
+            onChange={(e) => setSeconds(e.target.value)}
+          />
+          <Button type="submit" disabled={checked.value === null || checked.value === view.approvalTimeoutSeconds} busy={change.isPending}>
             Save
           </Button>
         </div>
+        {checked.error ? (
+          <p className="field-error" id={`${id}-timeout-error`}>
+            {checked.error}
+          </p>
+        ) : null}
         <p className="help" id={`${id}-timeout-help`}>
           From 5 to 3600. A call nobody answers in time is denied, and the AI is told to ask you to approve it in Tarmac.
         </p>
       </form>
       <ClientApprovals view={view} />
-      {change.error ? <ErrorAlert error={change.error} /> : null}
+      <ErrorAlert error={change.error} titles={{ 'invalid-input': 'The waiting time was not saved' }} />
     </Card>
   );
 }
@@ -111,16 +123,36 @@ function ApprovalSettings({ view }: { view: GuardrailsView }) {
 function ClassPolicies({ view }: { view: GuardrailsView }) {
   const set = useSetPolicy();
   const reset = useResetPolicies();
+  const [confirming, setConfirming] = useState(false);
+  const count = countRules(view);
   return (
     <Card labelledBy="class-title">
       <div className="card-head">
         <h2 className="card-title" id="class-title">
           By class
         </h2>
-        <Button size="sm" onClick={() => reset.mutate()} busy={reset.isPending}>
-          Reset every rule
+        <Button size="sm" onClick={() => setConfirming(true)} disabled={count.all === 0} title={count.all === 0 ? 'Every tool follows the defaults already' : undefined}>
+          Reset every rule…
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        testId="reset-rules-dialog"
+        title={`Reset ${count.all === 1 ? 'the one rule' : `all ${count.all} rules`}?`}
+        description="Every tool then follows its class default: read tools run, write and destructive tools ask you first. Pause, read-only mode and tools turned off stay as they are."
+        cancelLabel="Keep the rules"
+        confirmLabel={`Reset ${count.all === 1 ? '1 rule' : `${count.all} rules`}`}
+        busy={reset.isPending}
+        error={reset.error}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => reset.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+      >
+        <ul className="change-list" aria-label="Rules that go">
+          {count.lines.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </ConfirmDialog>
       <div className="class-grid">
         {view.classes.map((c) => (
           <div key={c.class} className="field">
@@ -132,7 +164,6 @@ function ClassPolicies({ view }: { view: GuardrailsView }) {
         ))}
       </div>
       {set.error ? <ErrorAlert error={set.error} /> : null}
-      {reset.error ? <ErrorAlert error={reset.error} /> : null}
     </Card>
   );
 }
@@ -186,6 +217,7 @@ function ProviderTools({ provider, tools, view }: { provider: string; tools: Too
               <td>
                 <Badge tone={view.readOnly && t.class !== 'read' ? 'danger' : POLICY_TONE[t.policy]}>{view.readOnly && t.class !== 'read' ? 'deny' : t.policy}</Badge>{' '}
                 <span className="help">{view.readOnly && t.class !== 'read' ? 'read-only mode' : describeRule(t.rule)}</span>
+                <ClientRuleList rules={clientRulesOf(view, { kind: 'tool', name: t.name })} target={{ kind: 'tool', name: t.name }} />
               </td>
               <td>
                 <Switch.Root className="switch" aria-label={`${t.name} on`} checked={t.enabled} onCheckedChange={(on) => enable.mutate({ tool: t.name, on })}>
@@ -227,5 +259,74 @@ function PolicySelect({
         </option>
       ))}
     </select>
+  );
+}
+
+/**
+ * The rules one client has for a tool, class or provider of its own ("Allow this tool for
+ * cursor" makes one), each with Remove: the client then follows the rules every client gets.
+ */
+function ClientRuleList({ rules, target }: { rules: Array<{ client: string; policy: Policy }>; target: PolicyTarget }) {
+  const set = useSetPolicy();
+  if (rules.length === 0) return null;
+  return (
+    <>
+      <ul className="client-rules" aria-label={`Rules of single clients for ${target.name}`}>
+        {rules.map(({ client, policy }) => (
+          <li key={client} className="client-rule">
+            <span className="help">
+              <span className="mono">{client}</span>’s own rule:
+            </span>{' '}
+            <Badge tone={POLICY_TONE[policy]}>{policy}</Badge>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={`Remove ${client}’s rule for ${target.name}`}
+              title={`Remove ${client}’s rule: ${client} then follows the rule every client gets`}
+              busy={set.isPending && set.variables?.client === client}
+              disabled={set.isPending}
+              onClick={() => set.mutate({ target, policy: null, client })}
+            >
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      {set.error ? <ErrorAlert error={set.error} /> : null}
+    </>
+  );
+}
+
+/** Rules single clients have for a whole class or provider (set with `tarmac policy set --client`). */
+function OtherClientRules({ view }: { view: GuardrailsView }) {
+  const rules = otherClientRules(view);
+  if (rules.length === 0) return null;
+  return (
+    <Card labelledBy="client-rules-title" data-testid="other-client-rules">
+      <h2 className="card-title" id="client-rules-title">
+        Rules for single clients
+      </h2>
+      <p className="help">These apply to one client only, before the rules above; a rule for one tool is shown next to the tool.</p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Applies to</th>
+            <th scope="col">Rules</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rules.map(({ target, rules: list }) => (
+            <tr key={`${target.kind}:${target.name}`}>
+              <th scope="row">
+                {target.kind === 'class' ? `${target.name} tools` : `every ${PROVIDER_LABEL[target.name] ?? target.name} tool`}
+              </th>
+              <td>
+                <ClientRuleList rules={list} target={target} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
   );
 }
