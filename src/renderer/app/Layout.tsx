@@ -1,7 +1,8 @@
 import { Activity, Cable, Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
 import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { GuardBanners } from '../features/tools/components/GuardBanners.js';
-import { NavLink, Outlet } from 'react-router';
+import { useEffect } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
 
@@ -25,8 +26,18 @@ function RunwayMark() {
   );
 }
 
+/** The tab's or window's title follows the page: "Activity — Tarmac". */
+function usePageTitle(): void {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const page = NAV.find((n) => (n.end ? pathname === n.to : pathname === n.to || pathname.startsWith(`${n.to}/`))) ?? NAV[0]!;
+    document.title = `${page.label} — Tarmac`;
+  }, [pathname]);
+}
+
 export function Layout() {
   const status = useHostStatus();
+  usePageTitle();
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
