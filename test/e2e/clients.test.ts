@@ -224,7 +224,7 @@ describe('the Clients page', () => {
     await clients.card('claude-code').getByText('Set up by hand').click();
     const fits = await clients.card('claude-code').evaluate((card) => card.scrollWidth <= card.clientWidth && [...card.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= card.getBoundingClientRect().right + 0.5));
     expect(fits).toBe(true);
-    expect(await clients.card('claude-code').getByRole('button', { name: 'Copy path of Claude Code’s config file' }).isVisible()).toBe(true);
+    expect(await clients.card('claude-code').getByRole('button', { name: 'Copy the path of Claude Code’s config file' }).isVisible()).toBe(true);
   });
 
   it('with the OAuth option only the URL goes into the file; changes made elsewhere show up without a reload', async () => {

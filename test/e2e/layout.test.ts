@@ -133,6 +133,9 @@ describe('every page, narrow and wide, light and dark', () => {
     await page.keyboard.press('Enter');
     expect(await shell.navToggle().getAttribute('aria-expanded')).toBe('true');
     expect(await label.evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(20);
+    // The page stays where it was, under the open menu.
+    expect(await page.locator('#main').evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThanOrEqual(60);
+    expect(await page.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     expect(await shell.navToggle().getAttribute('aria-expanded')).toBe('false');

@@ -153,7 +153,7 @@ function MethodForm({ provider, method, connect, disabled }: { provider: string;
         <SignInProgress provider={provider} waitsForBrowser={method.waitsForBrowser} onCancel={() => cancel.mutate()} cancelling={cancel.isPending} />
       ) : (
         <div className="btn-row">
-          <Button type="submit" variant="primary" disabled={disabled}>
+          <Button type="submit" variant={method.secondary ? 'default' : 'primary'} disabled={disabled}>
             {method.submitLabel}
           </Button>
         </div>

@@ -106,7 +106,7 @@ export function ClientCard({ client, busy, locked, failed, onRequest, onRecheck,
             <span className="mono small muted path" title={f}>
               {f}
             </span>
-            <CopyButton value={f} label={`Copy path of ${client.label}’s config file`} text="Copy path" />
+            <CopyButton value={f} label={`Copy the path of ${client.label}’s config file`} text="" />
           </li>
         ))}
       </ul>
