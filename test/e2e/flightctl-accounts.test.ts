@@ -87,7 +87,7 @@ describe('Flight Control sign-in in the window', () => {
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     // The Overview's card says the same and leads here.
     const overview = await new OverviewPage(page).goto();
-    await overview.provider('flightctl').getByRole('link', { name: 'Set up Flight Control' }).click();
+    await overview.provider('flightctl').getByRole('link', { name: 'Sign in to Flight Control' }).click();
     await accounts.signIn('flightctl').waitFor();
   });
 
