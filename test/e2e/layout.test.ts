@@ -14,6 +14,7 @@ import { e2eSuite, seriousViolations, startUi } from './harness.js';
 import { ActivityPage } from './pages/ActivityPage.js';
 import { AccessPanel, ClientsPage } from './pages/ClientsPage.js';
 import { AppShell } from './pages/AppShell.js';
+import { SettingsPage } from './pages/SettingsPage.js';
 
 const suite = e2eSuite();
 const SHOTS = process.env.TARMAC_SHOTS;
@@ -50,7 +51,7 @@ async function ready(page: Page, name: PageName): Promise<void> {
   if (name === 'Tools') await page.getByRole('table').first().waitFor();
   if (name === 'Clients') await page.getByTestId('client-cursor').waitFor();
   if (name === 'Accounts') await page.getByTestId('sign-in-flightctl').getByLabel('Server URL').waitFor();
-  if (name === 'Settings') await page.getByLabel('Port').waitFor();
+  if (name === 'Settings') await new SettingsPage(page).port().waitFor();
   await page.waitForLoadState('networkidle');
 }
 

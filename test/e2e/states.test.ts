@@ -7,6 +7,7 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSuite, startUi, type Ui } from './harness.js';
 import { AppShell } from './pages/AppShell.js';
+import { SettingsPage } from './pages/SettingsPage.js';
 import { ToolsPage } from './pages/ToolsPage.js';
 
 const suite = e2eSuite();
@@ -81,7 +82,7 @@ describe('loading and empty states', () => {
     await new AppShell(settings.page).go('Settings');
     await status(settings.page, 'Loading settings…').waitFor();
     settings.gate.release();
-    await settings.page.getByLabel('Port').waitFor();
+    await new SettingsPage(settings.page).port().waitFor();
   });
 
   it('a page whose code is still loading keeps the sidebar and says so', async () => {

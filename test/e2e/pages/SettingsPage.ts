@@ -9,8 +9,9 @@ export class SettingsPage {
     return this;
   }
 
+  /** The endpoint's port field (not the telemetry card, whose description mentions ports). */
   port(): Locator {
-    return this.page.getByLabel('Port');
+    return this.page.getByRole('textbox', { name: 'Port', exact: true });
   }
 
   async movePort(port: number): Promise<void> {
