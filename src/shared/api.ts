@@ -116,6 +116,8 @@ export interface SignInMethod {
   submitLabel: string;
   /** The method waits on the person in a browser: the UI shows progress and Cancel. */
   waitsForBrowser: boolean;
+  /** Another way in rather than a way to sign in (importing flightctl's login): offered below the sign-in, not as one of its tabs. */
+  secondary?: boolean;
 }
 
 export interface SignInOptions {
@@ -129,12 +131,18 @@ export interface SignInOptions {
 /** What a form sends: field name -> value. Secrets travel only here, never in events or errors. */
 export type SignInInput = Record<string, string | boolean>;
 
-/** A setting of a signed-in account the person picks from a list (Flight Control's organization). */
+/**
+ * A setting of a signed-in account the person picks from a list (Flight Control's organization),
+ * or, readOnly, a list that is only shown (Fly.io's organizations: flyctl takes one per command).
+ */
 export interface ProviderChoice {
   id: string;
   label: string;
   current: string | null;
   options: FieldOption[];
+  readOnly?: boolean;
+  /** One line on what the list is for. */
+  help?: string;
 }
 
 /** Where a sign-in stands; the UI shows the URL as a fallback when no browser opened. */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Where a client stands with Tarmac, per its config file(s). */
-export type ClientStatus = 'not-registered' | 'registered' | 'stale';
+/**
+ * Where a client stands with Tarmac, per its config file(s). stale: Tarmac's entry, out of date
+ * (Repair fixes it); unreadable: the file does not parse (or is over the size limit), so Tarmac
+ * cannot tell and changes nothing; foreign: an entry named "tarmac" that Tarmac did not write.
+ */
+export type ClientStatus = 'not-registered' | 'registered' | 'stale' | 'unreadable' | 'foreign';
 
 /** How a registered client proves who it is: its own static token, or MCP OAuth (URL only in the file). */
 export type ClientCredential = 'token' | 'oauth' | 'bridge';
@@ -10,21 +14,27 @@ export interface ClientConfigState {
   path: string;
   exists: boolean;
   status: ClientStatus;
-  /** Why the entry is stale (different URL, token revoked, edited by hand, foreign entry). */
+  /**
+   * Why the entry is stale (different URL, token revoked, edited by hand), what the foreign entry
+   * is, or why the file cannot be read ("line 3, column 5: a comment, which plain JSON does not allow").
+   */
   reason: string | null;
 }
 
 export interface ClientState {
   id: string;
   label: string;
-  /** The client looks installed (its config folder or file is there). */
+  /**
+   * The client looks installed: its folder or config file is there, with something in it that
+   * Tarmac did not put there (a config file Tarmac wrote for a client not installed yet does not count).
+   */
   detected: boolean;
   status: ClientStatus;
   reason: string | null;
   credential: ClientCredential | null;
   /** The client can sign in with MCP OAuth (the --oauth option). */
   supportsOAuth: boolean;
-  /** Last request seen from this client's credential (ISO time), if any. */
+  /** Last request seen from this client (ISO time), if any, also from a credential since removed. */
   lastConnectedAt: string | null;
   files: ClientConfigState[];
   /** A link the client itself opens to add Tarmac (Cursor, VS Code, LM Studio), when it has one. */

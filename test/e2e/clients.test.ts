@@ -3,7 +3,7 @@
  * diff, remove it, repair a stale entry, a corrupt config left as it was, "Register all
  * detected", the filter, and keyboard-only use of the dialog.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -97,17 +97,28 @@ describe('the Clients page', () => {
     expect((await readJson(cursorFile)).mcpServers.tarmac!.url).toBe(ui.t.url);
   });
 
-  it('a corrupt config shows the error with the file and line, and the file stays as it was', async () => {
-    const broken = '{\n  "mcpServers": {\n    "other": { "url": "x" },,\n  }\n';
-    const { clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), broken));
-    expect(await clients.badge('cursor').textContent()).toBe('Needs repair');
-    expect(await clients.staleReason('cursor').textContent()).toContain(`${cursorFile}:3:`);
-    await clients.button('cursor', 'Repair').click();
-    const alert = clients.card('cursor').getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/Config file cannot be read.*mcp\.json:3:\d+: not valid JSON.*fix it \(or move it away\) and try again/);
-    expect(await clients.dialog().count()).toBe(0);
-    expect(await readFile(cursorFile, 'utf8')).toBe(broken);
+  it('a config file that does not parse is not "Needs repair": it says what is wrong, in words, and offers what works', async () => {
+    const broken = '{\n  "mcpServers": {\n    // mine\n    "other": { "url": "x" }\n  }\n}\n';
+    const { page, clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), broken));
+    expect(await clients.badge('cursor').textContent()).toBe('Config file unreadable');
+    expect(await clients.problem('cursor').textContent()).toContain('The config file can’t be read: line 3, column 5: not valid JSON: a comment, which plain JSON does not allow');
+    expect(await clients.card('cursor').textContent()).not.toMatch(/InvalidCommentToken|Needs repair/);
+    expect(await clients.button('cursor', 'Repair').count()).toBe(0);
+    expect(await clients.button('cursor', 'Remove').count()).toBe(0);
+    // What works: setting it up by hand, or fixing the file and checking again.
+    expect(await clients.card('cursor').getByText('Set up by hand').isVisible()).toBe(true);
+    await writeFile(cursorFile, broken.replace('    // mine\n', ''));
+    await clients.button('cursor', 'Check again').click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Not registered');
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('a file over the limits says so and stays as it was', async () => {
+    const deep = `{ "mcpServers": {}, "x": ${'['.repeat(70)}${']'.repeat(70)} }\n`;
+    const { clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), deep));
+    expect(await clients.badge('cursor').textContent()).toBe('Config file unreadable');
+    expect(await clients.problem('cursor').textContent()).toMatch(/nested more than 64 levels deep/);
+    expect(await readFile(cursorFile, 'utf8')).toBe(deep);
   });
 
   it('registers all detected clients after one diff, with the keyboard alone; the filter finds clients by name', async () => {
@@ -142,23 +153,78 @@ describe('the Clients page', () => {
     expect((await readJson(cursorFile)).mcpServers.tarmac).toBeDefined();
   });
 
-  it('an entry named "tarmac" that is not Tarmac\'s is left alone until Overwrite, which shows its diff first', async () => {
+  it('an entry named "tarmac" that is not Tarmac\'s is left alone until the person replaces it, after seeing the diff', async () => {
     const foreign = JSON.stringify({ mcpServers: { tarmac: { url: 'https://tarmac.example.com/mcp' } } }, null, 2);
     const { ui, clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), foreign));
-    expect(await clients.staleReason('cursor').textContent()).toContain('that Tarmac did not write');
-    await clients.button('cursor', 'Repair').click();
-    const alert = clients.card('cursor').getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain('choose "Overwrite"');
-    expect(await readFile(cursorFile, 'utf8')).toBe(foreign);
-    await clients.button('cursor', 'Overwrite').click();
+    expect(await clients.badge('cursor').textContent()).toBe('Has another “tarmac”');
+    expect(await clients.problem('cursor').textContent()).toContain('an entry named “tarmac” that Tarmac did not write (it points at https://tarmac.example.com/mcp)');
+    expect(await clients.button('cursor', 'Repair').count()).toBe(0);
+    expect(await clients.button('cursor', 'Remove').count()).toBe(0);
+    await clients.button('cursor', 'Replace with Tarmac’s entry…').click();
     const del = clients.diff(cursorFile).locator('.diff-del');
     await del.first().waitFor();
     expect((await del.allTextContents()).join('\n')).toContain('https://tarmac.example.com/mcp');
+    expect(await clients.dialog().textContent()).toContain('The other “tarmac” entry is replaced by Tarmac’s');
     expect(await readFile(cursorFile, 'utf8')).toBe(foreign);
     await clients.apply().click();
     await expect.poll(() => clients.badge('cursor').textContent()).toBe('Registered');
     expect((await readJson(cursorFile)).mcpServers.tarmac!.url).toBe(ui.t.url);
+    // The user's file is kept as it was.
+    expect(await clients.done().textContent()).toContain('previous files are kept');
+    const backups = await readdir(join(ui.t.host.dataDir, 'client-backups'));
+    expect(await Promise.all(backups.map((b) => readFile(join(ui.t.host.dataDir, 'client-backups', b), 'utf8')))).toContain(foreign);
+  });
+
+  it('registering Cursor changes only Tarmac\'s entry: a one-line neighbour stays one line', async () => {
+    const mine = '{\n  "mcpServers": {\n    "other": { "url": "https://example.com/mcp" }\n  }\n}\n';
+    const { clients, cursorFile } = await open(async (home) => writeFile(join(home, '.cursor', 'mcp.json'), mine));
+    await clients.button('cursor', 'Register').click();
+    await clients.diff(cursorFile).waitFor();
+    expect(await clients.diff(cursorFile).locator('.diff-del').count()).toBe(1);
+    expect(await clients.diff(cursorFile).locator('.diff-del').textContent()).toContain('"other": { "url": "https://example.com/mcp" }');
+    await clients.apply().click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Registered');
+    const written = await readFile(cursorFile, 'utf8');
+    expect(written).toContain('    "other": { "url": "https://example.com/mcp" },\n    "tarmac": {');
+    await clients.button('cursor', 'Remove').click();
+    await clients.apply().click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Not registered');
+    expect(await readFile(cursorFile, 'utf8')).toBe(mine);
+  });
+
+  it('after Remove, "Last connected" keeps the history; a registered client that is not installed is not called installed', async () => {
+    const { ui, page, clients } = await open();
+    await ui.mode.api.api.changeClients('register', { clients: ['cursor', 'windsurf'] });
+    expect(await ui.t.host.clients.authenticate((await ui.t.host.tokens.get('cursor'))!, null)).toBe('cursor');
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await clients.goto();
+    await expect.poll(() => clients.lastConnected('cursor').textContent()).not.toBe('never');
+    await clients.button('cursor', 'Remove').click();
+    await clients.apply().click();
+    await expect.poll(() => clients.badge('cursor').textContent()).toBe('Not registered');
+    expect(await clients.lastConnected('cursor').textContent()).not.toBe('never');
+
+    await expect.poll(() => clients.badge('windsurf').textContent()).toBe('Registered');
+    const windsurf = await clients.card('windsurf').textContent();
+    expect(windsurf).not.toContain('Installed on this computer');
+    expect(windsurf).toContain('Not found on this computer: its config file is ready for when you install it');
+  });
+
+  it('a long path wraps inside its card, and the whole path is there to read and copy', async () => {
+    const dir = `/tmp/${'a-folder-with-a-very-long-name-'.repeat(6)}end`;
+    const ui = await startUi({ sim: false, env: { CLAUDE_CONFIG_DIR: dir } });
+    suite.defer(() => ui.stop());
+    const { context, page } = await ui.open(suite.browser());
+    suite.defer(() => context.close());
+    await page.setViewportSize({ width: 800, height: 600 });
+    const clients = await new ClientsPage(page).goto();
+    const path = clients.paths('claude-code').first();
+    expect(await path.getAttribute('title')).toBe(`${dir}/.claude.json`);
+    expect(await path.textContent()).toBe(`${dir}/.claude.json`);
+    await clients.card('claude-code').getByText('Set up by hand').click();
+    const fits = await clients.card('claude-code').evaluate((card) => card.scrollWidth <= card.clientWidth && [...card.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= card.getBoundingClientRect().right + 0.5));
+    expect(fits).toBe(true);
+    expect(await clients.card('claude-code').getByRole('button', { name: 'Copy the path of Claude Code’s config file' }).isVisible()).toBe(true);
   });
 
   it('with the OAuth option only the URL goes into the file; changes made elsewhere show up without a reload', async () => {

@@ -53,11 +53,42 @@ async function resettingServer(): Promise<string> {
 }
 
 describe('Flight Control sign-in in the window', () => {
-  it('an unreachable server is a clear inline error and nothing is saved', async () => {
-    const { ui, accounts } = await open();
-    await accounts.connect('flightctl', await resettingServer());
+  it('an unreachable server is a clear inline error with Retry and Back, the typed URL kept, and nothing is saved', async () => {
+    const { ui, page, accounts } = await open();
+    const url = await resettingServer();
+    await accounts.connect('flightctl', url);
     await expect.poll(() => accounts.alert('flightctl').textContent()).toMatch(/Cannot reach the server/);
     expect(await ui.t.secrets.get(ACCOUNTS.session)).toBeNull();
+    const field = accounts.signIn('flightctl').getByLabel('Server URL');
+    expect(await field.inputValue()).toBe(url);
+    const failed = accounts.signIn('flightctl').getByTestId('sign-in-check-failed');
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => accounts.alert('flightctl').textContent()).toMatch(/Cannot reach the server/);
+    expect(await field.inputValue()).toBe(url);
+    // Back: to the server form as typed, focused to correct it; the error goes.
+    await failed.getByRole('button', { name: 'Back' }).click();
+    await expect.poll(() => accounts.alert('flightctl').count()).toBe(0);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(url);
+    await field.fill(ui.sim!.url);
+    await accounts.signIn('flightctl').getByRole('button', { name: 'Continue' }).click();
+    await accounts.signIn('flightctl').getByRole('tab', { name: 'Paste a token' }).waitFor();
+  });
+
+  it('not set up: plain words and actions, and importing flightctl\'s login is an option of the form, not a lone tab', async () => {
+    const { page, accounts } = await open();
+    await expect.poll(() => accounts.summary('flightctl').textContent()).toBe('Not set up yet: sign in to your Flight Control server, or import the flightctl command line tool’s login');
+    expect(await accounts.card('flightctl').textContent()).not.toMatch(/API_BASE_URL|REFRESH_TOKEN|`/);
+    expect(await accounts.signIn('flightctl').getByRole('tab').count()).toBe(0);
+    const toggle = accounts.secondaryToggle('flightctl', 'Import flightctl\u2019s login');
+    expect(await toggle.textContent()).toBe('Or import flightctl\u2019s login');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    const form = await accounts.method('flightctl', 'Import flightctl\u2019s login');
+    await expect.poll(() => form.textContent()).toMatch(/No flightctl client\.yaml was found/);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    // The Overview's card says the same and leads here.
+    const overview = await new OverviewPage(page).goto();
+    await overview.provider('flightctl').getByRole('link', { name: 'Sign in to Flight Control' }).click();
+    await accounts.signIn('flightctl').waitFor();
   });
 
   it('token: a bad one is refused; a good one signs in; organizations can be switched; the overview follows; sign out', async () => {

@@ -45,6 +45,8 @@ describe('Fly.io sign-in in the window', () => {
     await expect.poll(() => accounts.summary('fly').textContent()).toMatch(/signed in as alice@example\.com \(token in the keychain\)/);
     expect(await ui.t.secrets.get(FLY_TOKEN_ACCOUNT)).toBe('FlyV1 fm2_good-token-1234');
     await expect.poll(() => accounts.card('fly').textContent()).toMatch(/Token fromkeychain/);
+    // The account's organizations, as flyctl lists them.
+    await expect.poll(() => accounts.organizations('fly').locator('li').allTextContents()).toEqual(['Acme Corp acme-corp', 'Alice Example personal']);
 
     await overview.goto();
     await expect.poll(() => overview.summary('fly').textContent()).toMatch(/signed in as alice@example\.com/);

@@ -172,3 +172,21 @@ describe('tarmac login / logout fly', () => {
     expect(JSON.parse(await readFile(join(dir, 'data', 'settings.json'), 'utf8'))).toEqual({ flyctlPath: FAKE_FLYCTL });
   });
 });
+
+describe('Fly.io organizations', () => {
+  it('lists the signed-in account\'s organizations with the keychain token (`orgs list --json`), sorted by name', async () => {
+    await fly.signInWithToken(PASTED);
+    expect(await fly.organizations()).toEqual([
+      { slug: 'acme-corp', name: 'Acme Corp' },
+      { slug: 'personal', name: 'Alice Example' },
+    ]);
+    const list = (await calls()).at(-1)!;
+    expect(list.argv).toEqual(['orgs', 'list', '--json']);
+    expect(list.env.FLY_ACCESS_TOKEN).toBe(PASTED);
+    // As the window asks for them: a list to show, nothing to choose.
+    const account = t.host.provider('fly')!.account!({ openBrowser: async () => undefined, emit: () => undefined });
+    expect(await account.choices()).toEqual([
+      expect.objectContaining({ id: 'organizations', readOnly: true, options: [{ value: 'acme-corp', label: 'Acme Corp' }, { value: 'personal', label: 'Alice Example' }] }),
+    ]);
+  });
+});

@@ -131,7 +131,7 @@ describe('client requests of the host API', () => {
     await mkdir(join(home, '.cursor'));
     const broken = '{\n  "mcpServers": {\n    "other": { "url": "x" },,\n  }\n';
     await writeFile(cursorFile(), broken);
-    expect(cursorIn(await hostApi.api.listClients())).toMatchObject({ status: 'stale', reason: expect.stringContaining(`${cursorFile()}:3:`) });
+    expect(cursorIn(await hostApi.api.listClients())).toMatchObject({ status: 'unreadable', reason: 'line 3, column 29: not valid JSON: a name in double quotes was expected (a stray or extra comma?)' });
     for (const dryRun of [true, false]) {
       const result = await hostApi.call('changeClients', ['register', { clients: ['cursor'], dryRun }]);
       expect(result).toEqual({ ok: false, error: { code: 'config-corrupt', message: expect.stringMatching(new RegExp(`^${cursorFile().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: not valid JSON.*left the file as it was`)) } });

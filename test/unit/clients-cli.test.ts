@@ -56,6 +56,32 @@ describe('tarmac clients / register / unregister / repair', () => {
     expect(b.out).toContain('codex\tyes\tregistered (token)\tnever');
   });
 
+  it('a client Tarmac wrote the file for is not "installed" until it adds something itself', async () => {
+    expect(await cli(['register', 'kiro'])).toBe(0);
+    const a = io();
+    expect(await cli(['clients'], a)).toBe(0);
+    expect(a.out).toContain('kiro\tno\tregistered (token)\tnever');
+    await writeFile(join(home, '.kiro', 'settings', 'other.json'), '{}');
+    const b = io();
+    expect(await cli(['clients'], b)).toBe(0);
+    expect(b.out).toContain('kiro\tyes\tregistered (token)\tnever');
+  });
+
+  it('after Remove, when the client last connected is kept', async () => {
+    const t = await clientsEnv();
+    try {
+      await t.registrar.register(['cursor']);
+      expect(await t.host.clients.authenticate((await t.host.tokens.get('cursor'))!, null)).toBe('cursor');
+      const connected = (await t.registrar.list()).find((c) => c.id === 'cursor')!.lastConnectedAt;
+      expect(connected).toMatch(/^\d{4}-/);
+      await t.registrar.unregister(['cursor']);
+      expect(await t.host.tokens.get('cursor')).toBeNull();
+      expect((await t.registrar.list()).find((c) => c.id === 'cursor')).toMatchObject({ status: 'not-registered', lastConnectedAt: connected });
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('prints a dry run as a diff and writes nothing; --oauth writes the URL only', async () => {
     const a = io();
     expect(await cli(['register', 'cursor', '--oauth', '--dry-run'], a)).toBe(0);
@@ -91,7 +117,7 @@ describe('tarmac clients / register / unregister / repair', () => {
     await writeFile(file, JSON.stringify(entry, null, 2));
     const a = io();
     expect(await cli(['clients'], a)).toBe(0);
-    expect(a.out.join('\n')).toMatch(/kiro\tyes\tstale \(token\)\tnever\n {2}it points at http:\/\/localhost:1234\/mcp; Tarmac is at http:\/\/127\.0\.0\.1:8276\/mcp/);
+    expect(a.out.join('\n')).toMatch(/kiro\tno\tstale \(token\)\tnever\n {2}it points at http:\/\/localhost:1234\/mcp; Tarmac is at http:\/\/127\.0\.0\.1:8276\/mcp/);
     expect(await cli(['repair'])).toBe(0);
     expect(JSON.parse(await readFile(file, 'utf8')).mcpServers.tarmac.url).toBe('http://127.0.0.1:8276/mcp');
   });

@@ -35,7 +35,8 @@ describe('safe writes', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).toMatch(/left the file as it was/);
       expect(await readFile(file, 'utf8')).toBe(text);
-      expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'stale' });
+      // Not Tarmac's to repair: the list says the file cannot be read, where, and why, in words.
+      expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'unreadable', reason: expect.stringMatching(/^line \d+, column \d+: not valid [A-Z]+: [a-z]/) });
       expect(await readdir(dirname(file))).toEqual([file.split('/').pop()]);
       // The token made for this registration went with it.
       expect(await t.host.tokens.get(id)).toBeNull();
@@ -63,7 +64,7 @@ describe('safe writes', () => {
       expect((error as Error).message).toMatch(/left this one as it was.*add the "tarmac" entry by hand/);
       expect(await readFile(file, 'utf8')).toBe(text);
       expect(await t.host.tokens.get(id)).toBeNull();
-      expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'stale', reason: expect.stringMatching(/nested more than 64 levels/) });
+      expect((await t.registrar.list()).find((c) => c.id === id)).toMatchObject({ status: 'unreadable', reason: expect.stringMatching(/nested more than 64 levels/) });
     } finally {
       await t.stop();
     }
@@ -82,7 +83,7 @@ describe('safe writes', () => {
       }
       expect(await readFile(file, 'utf8')).toBe(text);
       expect(await t.host.tokens.get('claude-code')).toBeNull();
-      expect((await t.registrar.list()).find((c) => c.id === 'claude-code')).toMatchObject({ status: 'stale', reason: expect.stringMatching(/is 6\.0 MiB/) });
+      expect((await t.registrar.list()).find((c) => c.id === 'claude-code')).toMatchObject({ status: 'unreadable', reason: expect.stringMatching(/is 6\.0 MiB/) });
     } finally {
       await t.stop();
     }

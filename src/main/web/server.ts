@@ -14,6 +14,8 @@ import { createLimitedServer, DEFAULT_HTTP_LIMITS, parseJsonLimited, readRequest
 import type { Logger } from '../host/log.js';
 
 const COOKIE = 'tarmac_ui';
+/** The app icon in the built renderer (resources/icon.png, emitted by electron.vite.config.ts). */
+const FAVICON = 'favicon.png';
 /** The page secret's header, and its name in the fragment and in the query (see #authenticated). */
 const PAGE_SECRET_HEADER = 'x-tarmac-page';
 const PAGE_SECRET_PARAM = 'k';
@@ -144,7 +146,10 @@ export class WebServer {
     const origin = req.headers.origin;
     if (origin !== undefined && !this.#ownOrigin(origin)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden: cross-origin request.');
 
-    const url = new URL(req.url ?? '/', this.origin);
+    // The request target is a path: appended to the origin, never resolved against it (`//` or
+    // `//x` would be read as another host, and an invalid one throws).
+    const url = URL.parse(`${this.origin}${req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`}`);
+    if (!url) return send(res, 400, 'text/plain; charset=utf-8', 'Bad request');
     const method = req.method ?? 'GET';
 
     // The one-time link: trade the secret for a session cookie, then drop it from the address bar.
@@ -262,7 +267,8 @@ export class WebServer {
   }
 
   async #static(pathname: string, res: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeSafe(pathname.slice(1));
+    // Browsers ask for /favicon.ico whatever the page links: the app icon (a PNG) answers.
+    const relative = pathname === '/' ? 'index.html' : pathname === '/favicon.ico' ? FAVICON : decodeSafe(pathname.slice(1));
     const root = normalize(this.#o.rendererDir + sep);
     const file = relative === null ? null : normalize(join(root, relative));
     if (!file || !file.startsWith(root)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');

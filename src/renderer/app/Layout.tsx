@@ -1,10 +1,12 @@
-import { Activity, Cable, Gauge, KeyRound, Settings, ShieldCheck } from 'lucide-react';
+import { Activity, Cable, Gauge, KeyRound, PanelLeftClose, PanelLeftOpen, Settings, ShieldCheck } from 'lucide-react';
 import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { GuardBanners } from '../features/tools/components/GuardBanners.js';
 import { GuardStateBar } from '../features/tools/components/GuardStateBar.js';
-import { NavLink, Outlet } from 'react-router';
+import { Suspense, useEffect, useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
+import { Spinner } from '../components/ui.js';
 
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
@@ -26,10 +28,28 @@ function RunwayMark() {
   );
 }
 
+/** The tab's or window's title follows the page: "Activity — Tarmac". */
+function usePageTitle(): void {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    const page = NAV.find((n) => (n.end ? pathname === n.to : pathname === n.to || pathname.startsWith(`${n.to}/`))) ?? NAV[0]!;
+    document.title = `${page.label} — Tarmac`;
+  }, [pathname]);
+}
+
 export function Layout() {
   const status = useHostStatus();
+  usePageTitle();
+  // Below the breakpoint (app.css) the sidebar is a rail of icons; this opens it over the page.
+  const [navOpen, setNavOpen] = useState(false);
+  useEffect(() => {
+    if (!navOpen) return;
+    const close = (e: KeyboardEvent) => e.key === 'Escape' && setNavOpen(false);
+    window.addEventListener('keydown', close);
+    return () => window.removeEventListener('keydown', close);
+  }, [navOpen]);
   return (
-    <div className="shell">
+    <div className={`shell${navOpen ? ' nav-open' : ''}`}>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -38,13 +58,17 @@ export function Layout() {
           <span className="brand-mark">
             <RunwayMark />
           </span>
-          Tarmac
+          <span className="brand-name">Tarmac</span>
         </div>
-        <nav className="nav" aria-label="Main">
+        <button type="button" className="btn btn-ghost btn-sm nav-toggle" aria-expanded={navOpen} aria-controls="main-nav" onClick={() => setNavOpen((o) => !o)}>
+          {navOpen ? <PanelLeftClose size={16} aria-hidden="true" /> : <PanelLeftOpen size={16} aria-hidden="true" />}
+          <span className="visually-hidden">{navOpen ? 'Hide the menu’s labels' : 'Show the menu’s labels'}</span>
+        </button>
+        <nav className="nav" id="main-nav" aria-label="Main">
           {NAV.map(({ to, label, Icon, end }) => (
-            <NavLink key={to} to={to} end={end}>
+            <NavLink key={to} to={to} end={end} title={label} onClick={() => setNavOpen(false)}>
               <Icon size={16} aria-hidden="true" />
-              {label}
+              <span className="nav-label">{label}</span>
             </NavLink>
           ))}
         </nav>
@@ -56,7 +80,10 @@ export function Layout() {
       <main className="main" id="main" tabIndex={-1}>
         <GuardStateBar />
         <GuardBanners />
-        <Outlet />
+        {/* A page's code loads on first visit: the sidebar stays while it does. */}
+        <Suspense fallback={<Spinner label="Opening the page…" />}>
+          <Outlet />
+        </Suspense>
       </main>
       <ApprovalDialog />
     </div>

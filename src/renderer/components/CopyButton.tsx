@@ -19,7 +19,8 @@ export function CopyButton({ value, label, text = 'Copy' }: { value: string; lab
     <>
       <Button size="sm" onClick={() => void copy()} aria-label={label}>
         {state === 'copied' ? <Check size={14} aria-hidden="true" /> : <Copy size={14} aria-hidden="true" />}
-        {state === 'copied' ? 'Copied' : text}
+        {/* An icon-only button (text '') stays so: its name is the label either way. */}
+        {text ? (state === 'copied' ? 'Copied' : text) : null}
       </Button>
       <span className="visually-hidden" role="status">
         {state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Could not copy: select the text and copy it yourself' : ''}

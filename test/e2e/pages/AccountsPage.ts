@@ -22,10 +22,28 @@ export class AccountsPage {
     return this.page.getByTestId(`sign-in-${id}`);
   }
 
-  /** Picks a sign-in method's tab. */
+  /**
+   * Opens a sign-in method: its tab when there are several, the form itself when there is one,
+   * or the "Or …" button of another way in (importing flightctl's login).
+   */
   async method(id: string, label: string): Promise<Locator> {
-    await this.signIn(id).getByRole('tab', { name: label }).click();
-    return this.signIn(id).getByRole('form', { name: label });
+    const tab = this.signIn(id).getByRole('tab', { name: label });
+    const toggle = this.secondaryToggle(id, label);
+    const form = this.signIn(id).getByRole('form', { name: label });
+    await tab.or(toggle).or(form).first().waitFor();
+    if (await tab.count()) await tab.click();
+    else if ((await toggle.count()) && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+    return form;
+  }
+
+  /** The button that opens another way in, below the sign-in ("Or import flightctl’s login"). */
+  secondaryToggle(id: string, label: string): Locator {
+    return this.signIn(id).getByRole('button', { name: new RegExp(`^(Or )?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i') });
+  }
+
+  /** The organizations of a signed-in account, as listed (Fly.io). */
+  organizations(id: string): Locator {
+    return this.card(id).getByRole('list', { name: /^Organizations/ });
   }
 
   /** Flight Control's first step: the server, then Continue. */

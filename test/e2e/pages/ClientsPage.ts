@@ -23,8 +23,22 @@ export class ClientsPage {
     return this.card(id).getByTestId('stale-reason');
   }
 
-  button(id: string, name: 'Register' | 'Remove' | 'Repair' | 'Overwrite'): Locator {
+  button(id: string, name: 'Register' | 'Remove' | 'Repair' | 'Overwrite' | 'Replace with Tarmac’s entry…' | 'Check again'): Locator {
     return this.card(id).getByRole('button', { name, exact: true });
+  }
+
+  /** What was found in a file Tarmac cannot read or does not own, and what to do. */
+  problem(id: string): Locator {
+    return this.card(id).getByTestId('config-problem');
+  }
+
+  lastConnected(id: string): Locator {
+    return this.card(id).getByTestId('last-connected');
+  }
+
+  /** The config file paths shown on a card. */
+  paths(id: string): Locator {
+    return this.card(id).getByRole('list', { name: /^Config files? of / }).locator('.path');
   }
 
   registerAllDetected(): Locator {

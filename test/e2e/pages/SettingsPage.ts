@@ -9,6 +9,7 @@ export class SettingsPage {
     return this;
   }
 
+  /** The endpoint's port field (not the telemetry card, whose description mentions ports). */
   port(): Locator {
     return this.page.getByRole('textbox', { name: 'Port', exact: true });
   }

@@ -95,6 +95,37 @@ export class FlyAccounts {
     return this.#store(token);
   }
 
+  /**
+   * The organizations the signed-in account belongs to (`flyctl orgs list --json`: slug -> name),
+   * with the token Tarmac's tools use.
+   */
+  async organizations(signal?: AbortSignal): Promise<Array<{ slug: string; name: string }>> {
+    const child = await this.#rt.childEnv();
+    const result = await runFlyctl({
+      binary: await this.#rt.binary(),
+      argv: ['orgs', 'list', '--json'],
+      env: child.env,
+      cwd: await this.#rt.workdir(),
+      signal: signal ?? AbortSignal.timeout(WHOAMI_TIMEOUT_MS + 1_000),
+      timeoutMs: WHOAMI_TIMEOUT_MS,
+    });
+    if (result.exitCode !== 0) {
+      const reason = this.#o.ctx.redactor.text(errorLines(result.stderr, result.stdout)) || (result.timedOut ? 'flyctl orgs list timed out' : `exit code ${result.exitCode}`);
+      throw new FlySignInError('failed', `Could not list your Fly.io organizations: ${reason.replace(/[.\s]+$/, '')}. Check the sign-in above, then reopen this page.`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(result.stdout);
+    } catch {
+      throw new FlySignInError('failed', 'flyctl orgs list --json did not answer JSON; is the configured flyctl the Fly.io CLI?');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new FlySignInError('failed', 'flyctl orgs list --json answered something other than a map of organizations.');
+    return Object.entries(parsed)
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([slug, name]) => ({ slug, name }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.slug.localeCompare(b.slug));
+  }
+
   /** Forget Tarmac's copy; flyctl's own login is left as it is. */
   async signOut(): Promise<ProviderStatus> {
     await this.#o.ctx.secrets.delete(FLY_TOKEN_ACCOUNT);

@@ -79,6 +79,11 @@ export class ClientRegistry {
     return all.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
   }
 
+  /** When each client name last connected, with the credential it had then or has now. */
+  async lastSeen(): Promise<Record<string, string>> {
+    return this.#usage.seen();
+  }
+
   /** Revoke a client of either kind; its requests fail from the next one on. Returns the kinds revoked. */
   async revoke(name: string): Promise<ClientKind[]> {
     assertClientName(name);

@@ -8,14 +8,18 @@ const WRITE_EVERY_MS = 60_000;
 /**
  * When each MCP client (static token or OAuth) last made a request, in clients-used.json: for
  * `tarmac token list`, to spot clients nobody uses any more. Best effort, never in a request's way.
+ * A revoked client's time moves to clients-seen.json: its credential is gone, but the Clients
+ * page still knows the app connected once (it does not say "never" after Remove).
  */
 export class LastUsed {
   readonly #path: string;
+  readonly #historyPath: string;
   readonly #written = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
 
   constructor(dataDir: string) {
     this.#path = join(dataDir, 'clients-used.json');
+    this.#historyPath = join(dataDir, 'clients-seen.json');
   }
 
   /** Note a request by this client now. */
@@ -26,11 +30,23 @@ export class LastUsed {
     this.#queue = this.#queue.then(() => this.#update((all) => (all[name] = new Date(now).toISOString()))).catch(() => undefined);
   }
 
-  /** Forget a revoked client. */
+  /** Forget a revoked client: its last use is kept only as history (see seen). */
   forget(name: string): Promise<void> {
     this.#written.delete(name);
-    this.#queue = this.#queue.then(() => this.#update((all) => delete all[name])).catch(() => undefined);
+    this.#queue = this.#queue
+      .then(async () => {
+        const last = (await this.read())[name];
+        if (last) await this.#update((all) => (all[name] = last), this.#historyPath);
+        await this.#update((all) => delete all[name]);
+      })
+      .catch(() => undefined);
     return this.#queue;
+  }
+
+  /** When each name last made a request, revoked credentials included (the current one wins). */
+  async seen(): Promise<Record<string, string>> {
+    await this.#queue;
+    return { ...(await this.read(this.#historyPath)), ...(await this.read()) };
   }
 
   /** Wait for pending writes (tests, shutdown). */
@@ -38,9 +54,9 @@ export class LastUsed {
     return this.#queue;
   }
 
-  async read(): Promise<Record<string, string>> {
+  async read(path = this.#path): Promise<Record<string, string>> {
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.#path, 'utf8'));
+      const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
       return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
     } catch {
@@ -48,9 +64,9 @@ export class LastUsed {
     }
   }
 
-  async #update(change: (all: Record<string, string>) => void): Promise<void> {
-    const all = await this.read();
+  async #update(change: (all: Record<string, string>) => void, path = this.#path): Promise<void> {
+    const all = await this.read(path);
     change(all);
-    await writeFileAtomic(this.#path, JSON.stringify(all, null, 2) + '\n');
+    await writeFileAtomic(path, JSON.stringify(all, null, 2) + '\n');
   }
 }

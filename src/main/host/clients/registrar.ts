@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { dirname, join, sep } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYamlText } from 'yaml';
 import { createTwoFilesPatch } from 'diff';
 import { ClientActionInputSchema, type ClientAction, type ClientChange, type ClientConfigState, type ClientCredential, type ClientState, type ClientStatus } from '../../../shared/clients.js';
 import type { ClientRegistry } from '../auth/clients.js';
@@ -86,8 +91,80 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     try {
       return { exists: true, entry: parseConfig(d.format, file, text).get(d.servers, SERVER_NAME), error: null };
     } catch (err) {
+      // The place and what is wrong; the path is shown next to it.
+      if (err instanceof ConfigParseError) return { exists: true, entry: undefined, error: `line ${err.line}, column ${err.column}: ${err.detail}` };
       return { exists: true, entry: undefined, error: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /**
+   * Config files Tarmac made for a client that was not installed (client-files-created.json):
+   * they (and the folders Tarmac made for them) are no sign that the client is installed.
+   */
+  const createdList = join(options.dataDir, 'client-files-created.json');
+  async function createdFiles(): Promise<Set<string>> {
+    try {
+      const list: unknown = JSON.parse(await readFile(createdList, 'utf8'));
+      return new Set(Array.isArray(list) ? list.filter((f): f is string => typeof f === 'string') : []);
+    } catch {
+      return new Set();
+    }
+  }
+  async function noteCreated(file: string): Promise<void> {
+    const all = await createdFiles();
+    all.add(file);
+    await writeFileAtomic(createdList, JSON.stringify([...all], null, 2) + '\n');
+  }
+
+  /**
+   * Is the client installed? One of its folders (or files) is there with something in it that
+   * Tarmac did not write: Register makes the config file (and its folders) of a client that is
+   * not installed yet, which must not then count as installed; once the client adds anything to
+   * that file or folder, it does. An empty folder counts (someone made it; Tarmac never leaves one).
+   */
+  async function installed(d: ClientDef): Promise<boolean> {
+    const files = d.files(ctx);
+    const created = await createdFiles();
+    const ours = async (file: string): Promise<boolean> => {
+      if (!created.has(file)) return false;
+      try {
+        const text = await readConfigText(await resolveTarget(file));
+        if (text === null) return true;
+        const doc = parseConfig(d.format, file, text);
+        doc.remove(d.servers, SERVER_NAME);
+        return isEmptyDoc(d.format, doc.text());
+      } catch {
+        return false;
+      }
+    };
+    const holdsOthers = async (dir: string, top: boolean): Promise<boolean> => {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return false;
+      }
+      if (names.length === 0) return top;
+      for (const name of names) {
+        const path = join(dir, name);
+        if (name.endsWith('.tarmac.lock') || /^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+        if (files.includes(path)) {
+          if (!(await ours(path))) return true;
+        } else if (files.some((f) => f.startsWith(path + sep))) {
+          if (await holdsOthers(path, false)) return true;
+        } else {
+          return true;
+        }
+      }
+      return false;
+    };
+    const markers = d.markers?.(ctx) ?? files.map((f) => dirname(f));
+    for (const m of markers) {
+      if (!existsSync(m)) continue;
+      if (files.includes(m) ? !(await ours(m)) : await holdsOthers(m, true)) return true;
+    }
+    for (const f of files) if (!markers.some((m) => f === m || f.startsWith(m + sep)) && existsSync(f) && !(await ours(f))) return true;
+    return false;
   }
 
   async function state(d: ClientDef, lastUsed: Map<string, string | null>): Promise<ClientState> {
@@ -99,7 +176,7 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     for (const file of d.files(ctx)) {
       const read = await readEntry(d, file);
       if (read.error) {
-        files.push({ path: file, exists: true, status: 'stale', reason: read.error });
+        files.push({ path: file, exists: true, status: 'unreadable', reason: read.error });
         continue;
       }
       const s = entryStatus(d, read.entry, p, keychainToken);
@@ -107,15 +184,14 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
       files.push({ path: file, exists: read.exists, status: s.status, reason: s.reason });
     }
     const { status, reason } = aggregate(files);
-    const markers = d.markers?.(ctx) ?? d.files(ctx).map((f) => dirname(f));
     const snippetParams = { ...p, token: d.transport === 'bridge' || d.supportsOAuth ? null : 'TOKEN' };
     return {
       id: d.id,
       label: d.label,
-      detected: files.some((f) => f.exists) || markers.some((m) => existsSync(m)),
+      detected: await installed(d),
       status,
       reason,
-      credential: status === 'not-registered' ? null : credential,
+      credential: status === 'registered' || status === 'stale' ? credential : null,
       supportsOAuth: d.supportsOAuth,
       lastConnectedAt: lastUsed.get(d.id) ?? null,
       files,
@@ -133,11 +209,14 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     mutate: (text: string | null) => string,
     verify: (text: string) => void,
   ): Promise<ClientChange> {
+    // Asked before the write: afterwards the new file itself would look like the client's.
+    const wasInstalled = dryRun || (await installed(d));
     const result = await editConfigFile(file, mutate, { dryRun, backupDir, secret: secret !== null, verify });
     // The current token, and any older Tarmac token still in the file (revoked, replaced): told
     // apart, so replacing one with the other still shows as a change.
     const mask = (t: string) => (secret ? t.split(secret).join(TOKEN_MASK) : t).replace(/tmc_[A-Za-z0-9_-]{16,}/g, `${TOKEN_MASK}(old)`);
     const diff = result.changed ? createTwoFilesPatch(file, file, mask(result.before ?? ''), mask(result.after), 'before', 'after') : '';
+    if (result.changed && !dryRun && result.before === null && !wasInstalled) await noteCreated(file);
     return { id: d.id, path: file, diff, changed: result.changed, written: result.changed && !dryRun, backup: result.backup };
   }
 
@@ -226,7 +305,8 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
     return changes;
   }
 
-  const lastUsedMap = async () => new Map((await options.clients.list().catch(() => [])).map((c) => [c.name, c.lastUsedAt] as const));
+  // Removing a client revokes its credential; when it last connected is kept (lastSeen).
+  const lastUsedMap = async () => new Map(Object.entries(await options.clients.lastSeen().catch(() => ({}))));
 
   return {
     async list() {
@@ -261,6 +341,9 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
           continue;
         }
         if (s.status === 'registered') continue;
+        // Nothing of Tarmac's to bring back: a file that does not parse, or another program's
+        // "tarmac" entry. Named on purpose, it is tried (and refused with the reason, or replaced with force).
+        if ((s.status === 'unreadable' || s.status === 'foreign') && !ids.length) continue;
         // Keep the way it signs in: an entry without a token stays an OAuth entry.
         out.push(...(await write(d, s.credential === 'oauth' && d.supportsOAuth, opts)));
       }
@@ -270,8 +353,11 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
 }
 
 function aggregate(files: ClientConfigState[]): { status: ClientStatus; reason: string | null } {
-  const stale = files.find((f) => f.status === 'stale');
-  if (stale) return { status: 'stale', reason: files.length > 1 ? `${stale.path}: ${stale.reason}` : stale.reason };
+  // A file Tarmac cannot read or does not own outranks one it can repair.
+  for (const status of ['unreadable', 'foreign', 'stale'] as const) {
+    const f = files.find((x) => x.status === status);
+    if (f) return { status, reason: files.length > 1 ? `${f.path}: ${f.reason}` : f.reason };
+  }
   const registered = files.filter((f) => f.status === 'registered').length;
   if (registered === 0) return { status: 'not-registered', reason: null };
   if (registered < files.length) {
@@ -279,6 +365,14 @@ function aggregate(files: ClientConfigState[]): { status: ClientStatus; reason: 
     return { status: 'stale', reason: `not registered in ${missing.path}` };
   }
   return { status: 'registered', reason: null };
+}
+
+/** Nothing but empty objects and lists: the file holds nothing besides what Tarmac put in it. */
+function isEmptyDoc(format: ClientDef['format'], text: string): boolean {
+  if (text.trim() === '') return true;
+  const value: unknown = format === 'toml' ? parseToml(text) : format === 'yaml' ? parseYamlText(text) : parseJsonc(text, [], { allowTrailingComma: true });
+  const empty = (v: unknown): boolean => v === null || v === undefined || (Array.isArray(v) ? v.every(empty) : isRecord(v) ? Object.values(v).every(empty) : false);
+  return empty(value);
 }
 
 /** The entry to paste by hand, in the client's own format. */

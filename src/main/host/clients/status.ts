@@ -29,7 +29,7 @@ function looksLikeTarmac(url: string): boolean {
 export function entryStatus(def: ClientDef, entry: unknown, expected: EntryParams, keychainToken: string | null | undefined): EntryStatus {
   // undefined: the keychain could not be read (locked, none on this machine): tokens are not compared.
   if (entry === undefined || entry === null) return { status: 'not-registered', reason: null, credential: null, foreign: false };
-  const foreign = (why: string): EntryStatus => ({ status: 'stale', reason: `an entry named "tarmac" that Tarmac did not write (${why})`, credential: null, foreign: true });
+  const foreign = (why: string): EntryStatus => ({ status: 'foreign', reason: `an entry named "tarmac" that Tarmac did not write (${why})`, credential: null, foreign: true });
   if (!isRecord(entry)) return foreign('not an object');
   const info = def.inspect(entry);
   if (def.transport === 'bridge') {

@@ -17,7 +17,8 @@ export class ConfigParseError extends Error {
     readonly file: string,
     readonly line: number,
     readonly column: number,
-    detail: string,
+    /** What is wrong, in words ("a comment, which plain JSON does not allow"). */
+    readonly detail: string,
   ) {
     super(`${file}:${line}:${column}: ${detail}. Tarmac left the file as it was: fix it (or move it away) and try again`);
   }

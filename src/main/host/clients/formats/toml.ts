@@ -1,6 +1,7 @@
 import { parse, TomlError } from 'smol-toml';
 import type { ServersLocation } from '../types.js';
 import { ConfigParseError, isRecord, type ConfigDoc } from './doc.js';
+import { messageText } from './parse-errors.js';
 
 /**
  * TOML (Codex). No well-kept JavaScript TOML library edits a document while keeping its comments
@@ -14,7 +15,7 @@ export function parseToml(file: string, source: string): ConfigDoc {
     try {
       return parse(t) as Record<string, unknown>;
     } catch (err) {
-      if (err instanceof TomlError) throw new ConfigParseError(file, err.line, err.column, `not valid TOML (${err.message.split('\n')[0]})`);
+      if (err instanceof TomlError) throw new ConfigParseError(file, err.line, err.column, `not valid TOML: ${messageText(err.message)}`);
       throw err;
     }
   };

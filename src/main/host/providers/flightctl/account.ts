@@ -38,6 +38,7 @@ export function flightctlAccount(ctx: ProviderContext, provider: FlightctlAccoun
       fields: [{ name: 'path', label: 'client.yaml', kind: 'path', required: !found, value: found ?? '', placeholder: '~/.config/flightctl/client.yaml' }],
       submitLabel: 'Import',
       waitsForBrowser: false,
+      secondary: true,
     };
   };
 

@@ -187,13 +187,10 @@ export class FlightctlProvider implements Provider {
       if (expired) {
         return { ...base, state: 'signed-out', summary: SESSION_EXPIRED, details: {}, warnings: problems };
       }
-      return {
-        ...base,
-        state: problems.length ? 'error' : 'unconfigured',
-        summary: problems.length ? `Flight Control configuration problem: ${problems[0]}` : 'not set up: sign in, set API_BASE_URL + REFRESH_TOKEN, or run `flightctl login`',
-        details: {},
-        warnings: problems,
-      };
+      if (problems.length) return { ...base, state: 'error', summary: `Flight Control configuration problem: ${problems[0]}`, details: {}, warnings: problems };
+      // Said as a person reads it; the ways in are the Accounts page's form and its import button
+      // (the host API adds the Sign in action).
+      return { ...base, state: 'unconfigured', summary: 'Not set up yet: sign in to your Flight Control server, or import the flightctl command line tool’s login', details: {}, warnings: [] };
     }
     const c = state.connection;
     const t = state.live.tokens;

@@ -47,9 +47,21 @@ export function flyAccount(ctx: ProviderContext, provider: Provider, deps: Accou
       }
     },
     signOut: () => accounts.signOut(),
-    choices: async () => [],
+    async choices(signal) {
+      const orgs = await accounts.organizations(signal);
+      return [
+        {
+          id: 'organizations',
+          label: 'Organizations',
+          current: null,
+          readOnly: true,
+          help: 'The organizations this account belongs to. flyctl takes one per command: tools that create or list things by organization ask for its slug.',
+          options: orgs.map((o) => ({ value: o.slug, label: o.name })),
+        },
+      ];
+    },
     async choose(choice) {
-      throw new SignInError('input', `Fly.io has no setting "${choice}" to choose.`);
+      throw new SignInError('input', choice === 'organizations' ? 'Fly.io organizations are not chosen in Tarmac: tools that need one take its slug.' : `Fly.io has no setting "${choice}" to choose.`);
     },
   };
 }

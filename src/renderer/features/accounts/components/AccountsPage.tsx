@@ -25,8 +25,9 @@ export function AccountsPage() {
   return (
     <div className="page">
       <PageHeader title="Accounts" description="Sign in to Fly.io and Flight Control. Tokens are kept in your OS keychain, never in a file." />
-      {status.isPending ? <Spinner label="Loading accounts…" /> : null}
+      {status.isPending ? <Spinner label="Asking Fly.io and Flight Control who is signed in…" /> : null}
       {status.error ? <ErrorAlert error={status.error} /> : null}
+      {status.data && status.data.providers.length === 0 ? <p className="empty">This Tarmac has no back ends to sign in to (Fly.io and Flight Control are not loaded). Restart Tarmac; if this stays, its log says why.</p> : null}
       {status.data?.providers.map((p) => (
         <div key={p.id} ref={(el) => void (el ? sections.current.set(p.id, el) : sections.current.delete(p.id))}>
           <ProviderAccount provider={p} keychainOk={status.data.keychain.state === 'ok'} />

@@ -4,18 +4,41 @@ import type { ProviderChoice } from '../../../../shared/api.js';
 import { api } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
-import { Button } from '../../../components/ui.js';
+import { Button, Spinner } from '../../../components/ui.js';
 
-/** A signed-in account's lists (Flight Control's organizations). */
-export function ChoicePicker({ provider }: { provider: string }) {
+/** A signed-in account's lists: Flight Control's organization to work in, Fly.io's organizations. */
+export function ChoicePicker({ provider, label }: { provider: string; label: string }) {
   const choices = useQuery({ queryKey: keys.choices(provider), queryFn: () => api.providerChoices(provider) });
   if (choices.error) return <ErrorAlert error={choices.error} />;
+  if (choices.isPending) return <Spinner label={`Asking ${label} for this account’s organizations…`} />;
   return (
     <>
-      {choices.data?.map((c) => (
-        <Choice key={c.id} provider={provider} choice={c} />
-      ))}
+      {choices.data.map((c) => (c.readOnly ? <ChoiceList key={c.id} provider={provider} choice={c} /> : <Choice key={c.id} provider={provider} choice={c} />))}
     </>
+  );
+}
+
+/** A list that is only shown (Fly.io's organizations): names with their slugs. */
+function ChoiceList({ provider, choice }: { provider: string; choice: ProviderChoice }) {
+  const id = `${provider}-${choice.id}-list`;
+  return (
+    <div className="stack">
+      <h3 className="section-title" id={id}>
+        {choice.label} ({choice.options.length})
+      </h3>
+      {choice.help ? <p className="help">{choice.help}</p> : null}
+      {choice.options.length ? (
+        <ul className="list-plain choice-list" aria-labelledby={id} data-testid={`${provider}-${choice.id}`}>
+          {choice.options.map((o) => (
+            <li key={o.value}>
+              {o.label} <span className="mono muted small">{o.value}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="empty">This account belongs to no {choice.label.toLowerCase()} yet.</p>
+      )}
+    </div>
   );
 }
 

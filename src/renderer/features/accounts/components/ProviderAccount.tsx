@@ -69,7 +69,7 @@ export function ProviderAccount({ provider, keychainOk }: { provider: ProviderSt
         </Alert>
       ) : null}
 
-      {ready ? <ChoicePicker provider={provider.id} /> : null}
+      {ready ? <ChoicePicker provider={provider.id} label={provider.label} /> : null}
 
       {ready ? (
         <div className="btn-row">

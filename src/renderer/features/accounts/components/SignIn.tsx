@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
-import { useState } from 'react';
+import { ChevronDown, ChevronRight } from 'lucide-react';
+import { useRef, useState } from 'react';
 import type { SignInField, SignInInput, SignInMethod } from '../../../../shared/api.js';
 import { api } from '../../../api.js';
 import { resetSignInProgress } from '../../../app/events.js';
@@ -18,14 +19,23 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
   // The connect fields as last submitted: the methods are those of this server.
   const [connect, setConnect] = useState<SignInInput>({});
   const connectKey = JSON.stringify(connect);
-  const options = useQuery({ queryKey: keys.signInOptions(provider, connectKey), queryFn: () => api.signInOptions(provider, connect) });
+  const options = useQuery({ queryKey: keys.signInOptions(provider, connectKey), queryFn: () => api.signInOptions(provider, connect), retry: false });
   const [connectValues, setConnectValues] = useState<SignInInput | null>(null);
   const [tab, setTab] = useState<string | undefined>(undefined);
+  const [openSecondary, setOpenSecondary] = useState<string | null>(null);
+  // The server form stays while another server is checked, and after that check failed: the
+  // person keeps what they typed, with Retry and Back.
+  const lastConnect = useRef<SignInField[] | null>(null);
+  if (options.data?.connect) lastConnect.current = options.data.connect;
+  const firstField = useRef<HTMLDivElement>(null);
 
-  const connectFields = options.data?.connect ?? null;
+  const connectFields = options.data?.connect ?? lastConnect.current;
   const values = connectValues ?? (connectFields ? initialValues(connectFields) : {});
-  const methods = options.data?.methods ?? [];
+  const all = options.data?.methods ?? [];
+  const methods = all.filter((m) => !m.secondary);
+  const secondary = all.filter((m) => m.secondary);
   const activeTab = tab && methods.some((m) => m.id === tab) ? tab : methods[0]?.id;
+  const checkFailed = Boolean(options.error && Object.keys(connect).length);
 
   return (
     <div className="form" data-testid={`sign-in-${provider}`}>
@@ -37,27 +47,51 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
           aria-label={`${label} server`}
           onSubmit={(e) => {
             e.preventDefault();
-            setConnect(values);
+            // The same server again asks again (a server that was down may be up now).
+            if (JSON.stringify(values) === connectKey) void options.refetch();
+            else setConnect(values);
           }}
         >
-          {connectFields.map((f) => (
-            <FieldInput key={f.name} idPrefix={`${provider}-connect`} field={f} value={values[f.name]} onChange={(v) => setConnectValues({ ...values, [f.name]: v })} />
-          ))}
+          <div ref={firstField} className="form">
+            {connectFields.map((f) => (
+              <FieldInput key={f.name} idPrefix={`${provider}-connect`} field={f} value={values[f.name]} onChange={(v) => setConnectValues({ ...values, [f.name]: v })} />
+            ))}
+          </div>
           <div className="btn-row">
-            <Button type="submit" busy={options.isFetching}>
+            <Button type="submit" variant={methods.length ? 'default' : 'primary'} busy={options.isFetching && !checkFailed}>
               {connect.apiUrl ? 'Check the server again' : 'Continue'}
             </Button>
           </div>
         </form>
       ) : null}
-      {options.isPending ? <Spinner label="Asking for the ways to sign in…" /> : null}
-      {options.error ? <ErrorAlert error={options.error} /> : null}
+      {options.isPending && !checkFailed ? <Spinner label={connect.apiUrl ? `Asking ${String(connect.apiUrl)} how to sign in…` : 'Asking for the ways to sign in…'} /> : null}
+      {options.error ? (
+        <div className="stack" data-testid="sign-in-check-failed">
+          <ErrorAlert error={options.error} />
+          <div className="btn-row">
+            <Button variant="primary" busy={options.isFetching} onClick={() => void options.refetch()}>
+              Retry
+            </Button>
+            {checkFailed ? (
+              <Button
+                onClick={() => {
+                  // Back to the server form as typed, to correct it.
+                  setConnect({});
+                  firstField.current?.querySelector<HTMLInputElement>('input')?.focus();
+                }}
+              >
+                Back
+              </Button>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
       {options.data?.notes.map((n) => (
         <Alert key={n} tone="info">
           {n}
         </Alert>
       ))}
-      {methods.length ? (
+      {methods.length > 1 ? (
         <Tabs.Root value={activeTab} onValueChange={setTab}>
           <Tabs.List className="tabs-list" aria-label={`Ways to sign in to ${label}`}>
             {methods.map((m) => (
@@ -72,7 +106,22 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
             </Tabs.Content>
           ))}
         </Tabs.Root>
+      ) : methods[0] ? (
+        <MethodForm provider={provider} method={methods[0]} connect={connect} disabled={disabled} />
       ) : null}
+      {secondary.map((m) => (
+        <div key={m.id} className="secondary-method">
+          <Button variant="ghost" aria-expanded={openSecondary === m.id} aria-controls={`${provider}-${m.id}-secondary`} onClick={() => setOpenSecondary(openSecondary === m.id ? null : m.id)}>
+            {openSecondary === m.id ? <ChevronDown size={14} aria-hidden="true" /> : <ChevronRight size={14} aria-hidden="true" />}
+            {methods.length || connectFields ? `Or ${m.label.charAt(0).toLowerCase()}${m.label.slice(1)}` : m.label}
+          </Button>
+          {openSecondary === m.id ? (
+            <div id={`${provider}-${m.id}-secondary`} className="secondary-body">
+              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} />
+            </div>
+          ) : null}
+        </div>
+      ))}
     </div>
   );
 }
@@ -104,7 +153,7 @@ function MethodForm({ provider, method, connect, disabled }: { provider: string;
         <SignInProgress provider={provider} waitsForBrowser={method.waitsForBrowser} onCancel={() => cancel.mutate()} cancelling={cancel.isPending} />
       ) : (
         <div className="btn-row">
-          <Button type="submit" variant="primary" disabled={disabled}>
+          <Button type="submit" variant={method.secondary ? 'default' : 'primary'} disabled={disabled}>
             {method.submitLabel}
           </Button>
         </div>

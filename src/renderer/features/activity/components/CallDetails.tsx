@@ -66,7 +66,7 @@ export function CallDetails({ call, onClose }: { call: ToolCall | null; onClose(
               {cancel.isSuccess && !cancel.data ? <Alert tone="info">The call had already finished.</Alert> : null}
               {cancel.error ? <ErrorAlert error={cancel.error} /> : null}
               <div className="btn-row">
-                <CopyButton value={JSON.stringify(call, null, 2)} label="Copy this call as JSON" text="Copy as JSON" />
+                <CopyButton value={JSON.stringify(call, null, 2)} label="Copy as JSON: this call" text="Copy as JSON" />
               </div>
             </>
           ) : null}

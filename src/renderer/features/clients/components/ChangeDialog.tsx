@@ -31,7 +31,7 @@ export function ChangeDialog({
           <Dialog.Title className="dialog-title">{plan?.request.title}</Dialog.Title>
           <Dialog.Description id="change-dialog-desc" className="muted">
             {changed.length
-              ? `Tarmac will make ${changed.length === 1 ? 'this change' : `these ${changed.length} changes`}. Nothing is written until you choose Apply; the previous file is kept as a backup.`
+              ? `Tarmac will make ${changed.length === 1 ? 'this change' : `these ${changed.length} changes`}.${plan?.request.force ? ' The other “tarmac” entry is replaced by Tarmac’s.' : ''} Nothing is written until you choose Apply; the previous file is kept as a backup.`
               : 'Nothing to change: every file is already as it should be.'}
           </Dialog.Description>
           <div className="dialog-body">
@@ -62,7 +62,7 @@ export function ChangeDialog({
               <Button disabled={applying}>{changed.length ? 'Cancel' : 'Close'}</Button>
             </Dialog.Close>
             {changed.length && plan ? (
-              <Button variant={plan.request.action === 'unregister' ? 'danger' : 'primary'} busy={applying} disabled={applying} onClick={onApply}>
+              <Button variant={plan.request.action === 'unregister' || plan.request.force ? 'danger' : 'primary'} busy={applying} disabled={applying} onClick={onApply}>
                 Apply
               </Button>
             ) : null}

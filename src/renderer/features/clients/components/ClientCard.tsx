@@ -11,6 +11,9 @@ const STATUS = {
   registered: { tone: 'ok', label: 'Registered' },
   stale: { tone: 'warn', label: 'Needs repair' },
   'not-registered': { tone: 'neutral', label: 'Not registered' },
+  // Neither is Tarmac's to repair: what was found, and what the person can do, is said below.
+  unreadable: { tone: 'neutral', label: 'Config file unreadable' },
+  foreign: { tone: 'neutral', label: 'Has another “tarmac”' },
 } as const;
 
 const CREDENTIAL = {
@@ -28,10 +31,14 @@ export interface ClientCardProps {
   /** The request of this card that failed, and why. */
   failed: { request: ClientRequest; error: unknown } | null;
   onRequest(request: ClientRequest): void;
+  /** Read the config files again (after the person fixed one). */
+  onRecheck(): void;
+  /** The list is being read again. */
+  rechecking: boolean;
 }
 
 /** One AI client: installed or not, where it stands with Tarmac, and the one action that fits. */
-export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCardProps) {
+export function ClientCard({ client, busy, locked, failed, onRequest, onRecheck, rechecking }: ClientCardProps) {
   const id = useId();
   const [oauth, setOAuth] = useState(false);
   const s = STATUS[client.status];
@@ -42,6 +49,8 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
   // An entry named "tarmac" that is not Tarmac's: replaced or removed only when the person says so.
   const conflict = failed && error instanceof ApiError && error.code === 'conflict' ? failed.request : null;
   const files = client.files.map((f) => f.path);
+  const ours = client.status === 'registered' || client.status === 'stale';
+  const problemFile = client.files.find((f) => f.status === client.status)?.path ?? files[0] ?? '';
   return (
     <Card labelledBy={titleId} className="client-card" data-testid={`client-${client.id}`}>
       <div className="card-head">
@@ -51,7 +60,7 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
         <Badge tone={s.tone}>{s.label}</Badge>
       </div>
       <p className="card-sub small">
-        {client.detected ? 'Installed on this computer' : 'Not found on this computer'}
+        {installedText(client)}
         {' · '}
         Last connected: <span data-testid="last-connected">{sinceText(client.lastConnectedAt)}</span>
       </p>
@@ -60,8 +69,34 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
           <strong>Why:</strong> {client.reason}
         </p>
       ) : null}
-      {client.credential && client.status !== 'not-registered' ? <p className="small muted">Signs in with {CREDENTIAL[client.credential]}.</p> : null}
-      <p className="mono small muted path">{files.join(', ')}</p>
+      {client.status === 'unreadable' ? (
+        <div className="small config-problem" data-testid="config-problem">
+          <p>
+            <strong>The config file can’t be read:</strong> {client.reason}
+          </p>
+          <p>Tarmac changes nothing in it until it can read it. Fix the file (or move it away), then choose Check again; or set Tarmac up by hand below.</p>
+        </div>
+      ) : null}
+      {client.status === 'foreign' ? (
+        <div className="small config-problem" data-testid="config-problem">
+          <p>
+            <strong>The file already has an entry named “tarmac” that Tarmac did not write</strong>
+            {client.reason ? ` (${foreignDetail(client.reason)})` : ''}. Tarmac leaves it alone.
+          </p>
+          <p>Replace it with Tarmac’s entry (you see the change first, and the previous file is kept as a backup), or keep it and add Tarmac by hand under another name.</p>
+        </div>
+      ) : null}
+      {client.credential && ours ? <p className="small muted">Signs in with {CREDENTIAL[client.credential]}.</p> : null}
+      <ul className="list-plain file-list" aria-label={`Config ${files.length === 1 ? 'file' : 'files'} of ${client.label}`}>
+        {files.map((f) => (
+          <li key={f} className="file-row">
+            <span className="mono small muted path" title={f}>
+              {f}
+            </span>
+            <CopyButton value={f} label={`Copy the path of ${client.label}’s config file`} text="" />
+          </li>
+        ))}
+      </ul>
       {client.status === 'not-registered' && client.supportsOAuth ? (
         <div className="check small">
           <input id={`${id}-oauth`} type="checkbox" checked={oauth} onChange={(e) => setOAuth(e.target.checked)} aria-describedby={`${id}-oauth-help`} />
@@ -84,7 +119,17 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
             Repair
           </Button>
         ) : null}
-        {client.status !== 'not-registered' ? (
+        {client.status === 'foreign' ? (
+          <Button size="sm" busy={busy} disabled={locked} onClick={() => ask('register', `Replace the other “tarmac” entry in ${client.label}`, true)}>
+            Replace with Tarmac’s entry…
+          </Button>
+        ) : null}
+        {client.status === 'unreadable' ? (
+          <Button size="sm" busy={rechecking} disabled={rechecking} onClick={onRecheck} aria-describedby={`${titleId}-recheck`}>
+            Check again
+          </Button>
+        ) : null}
+        {ours ? (
           <Button variant="danger" size="sm" disabled={locked} onClick={() => ask('unregister', `Remove Tarmac from ${client.label}`)}>
             Remove
           </Button>
@@ -119,20 +164,38 @@ export function ClientCard({ client, busy, locked, failed, onRequest }: ClientCa
           ) : null}
         </div>
       ) : null}
-      {!client.detected ? <ManualSetup client={client} /> : null}
+      {client.status === 'unreadable' ? (
+        <p className="visually-hidden" id={`${titleId}-recheck`}>
+          Reads {problemFile} again
+        </p>
+      ) : null}
+      {!client.detected || client.status === 'unreadable' || client.status === 'foreign' ? <ManualSetup client={client} /> : null}
     </Card>
   );
 }
 
-/** For a client that is not installed (yet): the entry to paste, and its own command when it has one. */
+/** What is true about the client being installed, and about the file Tarmac wrote for it. */
+function installedText(client: ClientState): string {
+  if (client.detected) return 'Installed on this computer';
+  if (client.status === 'registered' || client.status === 'stale') return 'Not found on this computer: its config file is ready for when you install it';
+  return 'Not found on this computer';
+}
+
+/** "it points at https://…" of 'an entry named "tarmac" that Tarmac did not write (it points at https://…)'. */
+function foreignDetail(reason: string): string {
+  return /\((.*)\)$/.exec(reason)?.[1] ?? reason;
+}
+
+/** For a client that is not installed (yet), or whose file Tarmac cannot edit: the entry to paste, and its own command when it has one. */
 function ManualSetup({ client }: { client: ClientState }) {
   const file = client.files[0]?.path ?? 'its config file';
   return (
     <details className="manual">
       <summary>Set up by hand</summary>
       <p className="small muted">
-        Add this to <span className="mono">{file}</span>
+        Add this to <span className="mono path">{file}</span>
         {setupHint(client)}
+        {client.status === 'foreign' ? ' Give it another name than “tarmac” (e.g. “tarmac-desktop”): that name is taken in this file.' : ''}
       </p>
       <div className="snippet">
         <pre className="mono" tabIndex={0} aria-label={`Entry for ${client.label}`}>

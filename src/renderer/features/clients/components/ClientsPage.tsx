@@ -109,6 +109,14 @@ export function ClientsPage() {
                 {', '}
                 {clients.data.filter((c) => c.status === 'registered').length} registered, {clients.data.filter((c) => c.detected).length} installed.
               </p>
+              {!query.trim() && clients.data.every((c) => !c.detected && c.status === 'not-registered') ? (
+                <Alert tone="info" title="No AI client found on this computer">
+                  <p>
+                    Tarmac looked for the config folders of {clients.data.length} AI apps and found none. Install one (Claude Desktop, Cursor, VS Code…) and come back, or register one
+                    below now: its config file is then ready for when you install it.
+                  </p>
+                </Alert>
+              ) : null}
               {SECTIONS.map(({ title, help, has }) => {
                 const inSection = shown.filter(has);
                 if (!inSection.length) return null;
@@ -130,6 +138,8 @@ export function ClientsPage() {
                           locked={busy}
                           failed={failed?.request.key === c.id ? failed : null}
                           onRequest={request}
+                          onRecheck={() => void clients.refetch()}
+                          rechecking={clients.isFetching}
                         />
                       ))}
                     </div>

@@ -64,7 +64,16 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
             <input id={searchId} className="input" type="search" placeholder="Search tools" value={query} onChange={(e) => setQuery(e.target.value)} />
           </div>
         </div>
-        {groups.length === 0 ? <p className="help">No tool matches “{query}”.</p> : null}
+        {view.tools.length === 0 ? (
+          <p className="empty">Tarmac offers no tools right now: no back end (Fly.io, Flight Control) is loaded. Restart Tarmac; if this stays, its log says why.</p>
+        ) : groups.length === 0 ? (
+          <div className="empty">
+            <p>No tool matches “{query.trim()}”: search by name, title or class (read, write, destructive).</p>
+            <Button size="sm" onClick={() => setQuery('')}>
+              Clear the search
+            </Button>
+          </div>
+        ) : null}
         {groups.map(([provider, tools]) => (
           <ProviderTools key={provider} provider={provider} tools={tools} view={view} />
         ))}
