@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
-import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, violationsEverywhere, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ApprovalDialog } from './pages/ToolsPage.js';
 
@@ -37,20 +37,7 @@ const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]?.
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
 const COUNTDOWN = /^(\d+ min( \d+ s)?|\d+ s)$/;
 
-async function shoot(page: Page, name: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      found.push(...(await seriousViolations(page)).map((v) => `${name} ${scheme} ${w}: ${v}`));
-      await page.screenshot({ path: `/tmp/ui-1-shots/${name}-${scheme}-${w}.png` });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1200, height: 860 });
-  return found;
-}
+const shoot = (page: Page, name: string) => violationsEverywhere(page, name);
 
 describe('the approval dialog', () => {
   it('a destructive call has danger styling and starts on Deny; a write call does not; both count down live', async () => {

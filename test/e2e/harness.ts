@@ -3,11 +3,11 @@
  * simulator (with its real oidc-provider), the real keyring, and the built renderer in
  * out/renderer (npm test builds before it tests). Chromium is Debian's, headless.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
@@ -134,4 +134,47 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/**
+ * A screenshot into TARMAC_SCREENSHOT_DIR, for a person to look at (`name` is the file's name
+ * without .png); nothing when it is unset, so test runs leave no files behind.
+ */
+export async function screenshot(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const dir = process.env.TARMAC_SCREENSHOT_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await target.screenshot({ path: join(dir, `${name}.png`), ...('goto' in target && options.fullPage ? { fullPage: true } : {}) });
+}
+
+/**
+ * axe's serious and critical findings at 1280x800 and 800x600, light and dark, each labelled
+ * with where it was found (a screenshot of `shot`, or the page, at each one when asked for);
+ * then the page is back at the harness's size in light.
+ */
+export async function violationsEverywhere(page: Page, name: string, shot?: Locator, options: { fullPage?: boolean } = {}): Promise<string[]> {
+  const found: string[] = [];
+  for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      found.push(...(await seriousViolations(page)).map((v) => `${name} ${scheme} ${w}: ${v}`));
+      await screenshot(shot ?? page, `${name}-${scheme}-${w}`, options);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1200, height: 860 });
+  return found;
+}
+
+/** axe's serious and critical findings in light and dark at the current size (a screenshot of each when asked for). */
+export async function violationsInBothThemes(page: Page, name: string, shot?: Locator): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found.push(...(await seriousViolations(page)).map((v) => `${name} ${scheme}: ${v}`));
+    await screenshot(shot ?? page, `${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, violationsEverywhere, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 
 /**
@@ -19,20 +19,7 @@ async function open(): Promise<{ ui: Ui; page: Page; overview: OverviewPage }> {
   return { ui, page, overview };
 }
 
-async function shoot(page: Page, name: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      found.push(...(await seriousViolations(page)).map((v) => `${name} ${scheme} ${w}: ${v}`));
-      await page.getByTestId('endpoint-card').screenshot({ path: `/tmp/ui-1-shots/${name}-${scheme}-${w}.png` });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1200, height: 860 });
-  return found;
-}
+const shoot = (page: Page, name: string) => violationsEverywhere(page, name, page.getByTestId('endpoint-card'));
 
 describe('the Overview’s clients', () => {
   it('before any client: says so and where to register one; then each client shows as active now with its last request, sessions or not', async () => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, violationsEverywhere, violationsInBothThemes, type Ui } from './harness.js';
 import { ClientsPage } from './pages/ClientsPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { SettingsPage } from './pages/SettingsPage.js';
@@ -50,15 +50,7 @@ describe('the Settings form', () => {
     await days.fill('0');
     expect(await settings.fieldError(calls)).toBe('50 is too small: enter a whole number from 100 to 10,000,000.');
     expect(await settings.fieldError(days)).toBe('0 is too small: enter a whole number from 1 to 3,650.');
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        expect(await seriousViolations(page)).toEqual([]);
-        await page.screenshot({ path: `/tmp/ui-1-shots/settings-errors-${scheme}-${w}.png`, fullPage: true });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await violationsEverywhere(page, 'settings-errors', undefined, { fullPage: true })).toEqual([]);
     // Group separators are fine.
     await calls.fill('25,000');
     await days.fill('30');
@@ -82,11 +74,7 @@ describe('the Settings form', () => {
     await settings.movePort(await freePort());
     await settings.clientsToRepair().waitFor();
     expect(await settings.clientsToRepair().textContent()).toMatch(/This client still points at the old port.*Cursor.*Repair it on the Clients page/);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      expect(await seriousViolations(page)).toEqual([]);
-      await page.locator('.card').first().screenshot({ path: `/tmp/ui-1-shots/settings-port-moved-${scheme}.png` });
-    }
+    expect(await violationsInBothThemes(page, 'settings-port-moved', page.locator('.card').first())).toEqual([]);
     await settings.clientsToRepair().getByRole('link', { name: 'Repair it on the Clients page' }).click();
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     const clients = new ClientsPage(page);

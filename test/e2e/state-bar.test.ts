@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
-import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, violationsEverywhere, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { StateBar } from './pages/StateBar.js';
 
@@ -41,16 +41,7 @@ describe('the state bar', () => {
       expect(await bar.paused().textContent()).toMatch(/Tarmac is paused\. Every tool call is refused until you resume\./);
       expect(await bar.readOnly().textContent()).toMatch(/Read-only mode\. Calls that write or destroy are refused/);
     }
-    const shots = '/tmp/ui-1-shots';
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        expect(await seriousViolations(page)).toEqual([]);
-        await page.screenshot({ path: `${shots}/state-bar-${scheme}-${w}.png` });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await violationsEverywhere(page, 'state-bar')).toEqual([]);
     expect(text(await client.callTool({ name: 'demo-inspect', arguments: {} }))).toMatch(/Tarmac is paused/);
 
     // On the Settings page, with no switch in sight: Resume from the bar.

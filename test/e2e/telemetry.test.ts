@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startOtlpReceiver } from '../fixtures/otlp-receiver.js';
 import { testTools } from '../fixtures/test-tools.js';
-import { e2eSuite, seriousViolations, startUi } from './harness.js';
+import { e2eSuite, seriousViolations, startUi, violationsInBothThemes } from './harness.js';
 import { SettingsPage } from './pages/SettingsPage.js';
 
 /**
@@ -11,17 +11,7 @@ import { SettingsPage } from './pages/SettingsPage.js';
  * it working (pushed by the host, no reload), a collector that stops answering shows as failing.
  */
 const suite = e2eSuite();
-const shots = process.env.TARMAC_SCREENSHOT_DIR;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!shots) return;
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(100);
-    await page.getByTestId('telemetry-card').screenshot({ path: `${shots}/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = async (page: Page, name: string) => expect(await violationsInBothThemes(page, name, page.getByTestId('telemetry-card'))).toEqual([]);
 
 describe('OpenTelemetry export in Settings', () => {
   it('is configured, shown working and shown failing, with the header value never on screen', async () => {

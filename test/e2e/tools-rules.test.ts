@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
-import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { e2eSuite, startUi, violationsInBothThemes, type Ui } from './harness.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ApprovalDialog, ToolsPage } from './pages/ToolsPage.js';
 
@@ -40,11 +40,7 @@ describe('rules of single clients on the Tools page', () => {
     // The rule every client gets is still "ask": the row says both.
     expect(await tools.row('demo-paint').textContent()).toMatch(/default for write tools/);
     expect(text(await client.callTool({ name: 'demo-paint', arguments: { colour: 'blue' } }))).toBe('painted blue');
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      expect(await seriousViolations(page)).toEqual([]);
-      await tools.row('demo-paint').screenshot({ path: `/tmp/ui-1-shots/tools-client-rule-${scheme}.png` });
-    }
+    expect(await violationsInBothThemes(page, 'tools-client-rule', tools.row('demo-paint'))).toEqual([]);
 
     await tools.removeClientRule('cursor', 'demo-paint').click();
     await tools.clientRules('demo-paint').waitFor({ state: 'detached' });
@@ -70,11 +66,7 @@ describe('rules of single clients on the Tools page', () => {
     await question.waitFor();
     expect(await question.getByRole('heading').textContent()).toBe('Reset all 3 rules?');
     expect(await question.getByRole('list', { name: 'Rules that go' }).textContent()).toMatch(/1 tool rule.*2 rules of cursor alone/);
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      expect(await seriousViolations(page)).toEqual([]);
-      await page.screenshot({ path: `/tmp/ui-1-shots/reset-rules-${scheme}.png` });
-    }
+    expect(await violationsInBothThemes(page, 'reset-rules')).toEqual([]);
     // The safe answer has the focus: Enter keeps the rules.
     await page.keyboard.press('Enter');
     await question.waitFor({ state: 'detached' });
