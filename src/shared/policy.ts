@@ -1,3 +1,5 @@
+import { inBounds, NO_PROFILES, profileNamed, profileOf, profileWidenings, type ProfileState } from './profiles.js';
+
 /** How much a tool can change the world. Drives MCP annotations and the default policy. */
 export type ToolClass = 'read' | 'write' | 'destructive';
 
@@ -48,6 +50,8 @@ export type RuleSource =
   | { kind: 'paused' }
   | { kind: 'read-only' }
   | { kind: 'disabled' }
+  /** The tool is outside the bounds of the client's profile (name: the profile). */
+  | { kind: 'profile'; name: string; client?: string }
   | { kind: 'tool' | 'provider' | 'class'; name: string; client?: string }
   | { kind: 'default'; name: ToolClass };
 
@@ -63,6 +67,8 @@ export interface ToolFacts {
   name: string;
   provider: string;
   class: ToolClass;
+  /** Its toolset (absent: looked up by name in TOOLSETS). */
+  toolset?: string | undefined;
 }
 
 export interface GuardState {
@@ -76,6 +82,12 @@ export interface GuardState {
    * Tarmac: each call gets the stricter of the two verdicts until a person confirms the change.
    */
   confirmedPolicies?: PolicySet;
+  /** Custom profiles and each client's profile (absent: every client sees every tool). */
+  profiles?: ProfileState;
+  /** The profiles a person last confirmed, when settings.json differs: a tool must be within both. */
+  confirmedProfiles?: ProfileState;
+  /** Toolsets each client enabled through discovery: they widen what is listed, never the bounds. */
+  enabledToolsets?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** How strict a policy is: deny > ask > allow. */
@@ -90,12 +102,22 @@ export const STRICTNESS: Readonly<Record<Policy, number>> = { allow: 0, ask: 1, 
  */
 export function decidePolicy(state: GuardState, tool: ToolFacts, client: string | null): Verdict {
   if (state.paused) return { policy: 'deny', rule: { kind: 'paused' } };
+  if (client !== null && state.profiles) {
+    const outside = outsideProfile(state.profiles, tool, client) ?? (state.confirmedProfiles ? outsideProfile(state.confirmedProfiles, tool, client) : null);
+    if (outside) return { policy: 'deny', rule: { kind: 'profile', name: outside, client } };
+  }
   if (state.readOnly && tool.class !== 'read') return { policy: 'deny', rule: { kind: 'read-only' } };
   if (state.disabledTools.includes(tool.name)) return { policy: 'deny', rule: { kind: 'disabled' } };
   const current = decideRules(state.policies, tool, client);
   if (!state.confirmedPolicies) return current;
   const confirmed = decideRules(state.confirmedPolicies, tool, client);
   return STRICTNESS[confirmed.policy] > STRICTNESS[current.policy] ? { ...confirmed, unconfirmed: true } : current;
+}
+
+/** The client's profile name when the tool is outside its bounds; null when within. */
+function outsideProfile(profiles: ProfileState, tool: ToolFacts, client: string): string | null {
+  const name = profileOf(profiles, client);
+  return inBounds(profileNamed(profiles, name), tool) ? null : name;
 }
 
 function decideRules(policies: PolicySet, tool: ToolFacts, client: string | null): Verdict {
@@ -125,6 +147,8 @@ export interface ProtectedState {
   clientApprovals: readonly string[];
   /** The flyctl program Tarmac runs with the Fly.io token in its environment. */
   flyctlPath: string | null;
+  /** Custom profiles and each client's profile: moving a client to wider bounds loosens (absent: none). */
+  profiles?: ProfileState;
 }
 
 /**
@@ -140,6 +164,7 @@ export function loosenings(before: ProtectedState, after: ProtectedState, tools:
   for (const name of before.disabledTools) if (!after.disabledTools.includes(name)) out.push(`${name} turned back on`);
   for (const client of after.clientApprovals) if (!before.clientApprovals.includes(client)) out.push(`${client} may approve its own calls`);
   if (after.flyctlPath !== before.flyctlPath) out.push(after.flyctlPath === null ? 'flyctl program cleared (Tarmac would look for flyctl on the PATH)' : `flyctl program set to ${after.flyctlPath}`);
+  out.push(...profileWidenings(before.profiles ?? NO_PROFILES, after.profiles ?? NO_PROFILES, tools));
   const clients = [...new Set([...Object.keys(before.policies.clients ?? {}), ...Object.keys(after.policies.clients ?? {})])];
   const rulesOnly = (p: PolicySet): GuardState => ({ policies: p, readOnly: false, paused: false, disabledTools: [] });
   // Tools that loosen the same way (a class or provider rule) are named together.
@@ -171,6 +196,8 @@ export function describeRule(rule: RuleSource): string {
       return 'tool turned off';
     case 'default':
       return `default for ${rule.name} tools`;
+    case 'profile':
+      return `outside profile ${rule.name}${rule.client ? ` of ${rule.client}` : ''}`;
     default:
       return `${rule.kind} rule ${rule.name}${rule.client ? ` for ${rule.client}` : ''}`;
   }

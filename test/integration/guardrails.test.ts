@@ -7,6 +7,7 @@ import { createHostApi } from '../../src/main/host/api.js';
 import type { TarmacEvent } from '../../src/shared/api.js';
 import { defineTool } from '../../src/main/host/tools/catalogue.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
+import { resultText } from '../helpers/mcp.js';
 
 let runs: string[] = [];
 const destroy = defineTool({
@@ -354,7 +355,10 @@ describe('guardrails over MCP', () => {
     expect((await client.listTools()).tools.map((x) => x.name)).not.toContain('fly-apps-list');
     const modern = await t.connect('zed', { era: 'modern' });
     expect((await modern.listTools()).tools.map((x) => x.name)).toEqual(['fly-apps-destroy']);
-    await expect(modern.callTool({ name: 'fly-apps-list', arguments: {} })).rejects.toThrow(/disabled/);
+    // Still registered, so the call reaches the guardrails: refused (and recorded) with a reason.
+    const refused = await modern.callTool({ name: 'fly-apps-list', arguments: {} });
+    expect(refused.isError).toBe(true);
+    expect(resultText(refused)).toMatch(/turned off in Tarmac/);
   });
 
   it('a 2026-07-28 client listening on subscriptions/listen hears a tool turned back on (in the window; the terminal may not)', async () => {

@@ -25,7 +25,10 @@ import { SettingsStore } from './settings.js';
 import { Catalogue, type AnyToolSpec } from './tools/catalogue.js';
 import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js';
 import { startControlSocket, type ControlSocket } from './guardrails/control.js';
-import { Guardrails } from './guardrails/guardrails.js';
+import { Guardrails, listingFrom } from './guardrails/guardrails.js';
+import type { ListingSource } from './mcp/discovery.js';
+import type { ClientListing } from '../../shared/profiles.js';
+import type { GuardState } from '../../shared/policy.js';
 import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confirmed.js';
 import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
 import { approvalHook } from './guardrails/hooks.js';
@@ -192,7 +195,7 @@ export function createHost(options: HostOptions = {}): Host {
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
   let disabledKey: string | null = null;
   guardrails.onChange((state) => {
-    const key = [...state.disabledTools].sort().join('\n');
+    const key = listingKey(state);
     // Before the endpoint took its first look, any change is told (a spare list_changed costs a client one tools/list).
     if (key !== disabledKey) endpoint?.notify.toolsChanged();
     disabledKey = key;
@@ -233,7 +236,6 @@ export function createHost(options: HostOptions = {}): Host {
   // The MCP SDK loads with the first MCP request (an idle `tarmac serve` does without it), and
   // `tarmac status`, `token` and `login` never load it.
   let serverModule: Promise<{ buildMcpServer: typeof buildMcpServer }> | undefined;
-  const onSwitches = (listener: (disabled: ReadonlySet<string>) => void) => guardrails.onChange((state) => listener(new Set(state.disabledTools)));
   const createServer = async (client: string, tool?: string) => {
     ensureTrim().touch();
     // Whoever serves MCP (HTTP, stdio) notices switches flipped by another process.
@@ -244,12 +246,27 @@ export function createHost(options: HostOptions = {}): Host {
     // Unreadable settings: no tool is listed as off, and no state is handed on, so the call's
     // own read fails closed.
     const state = await guardrails.state().catch(() => undefined);
+    // What this client's profile lists, kept current while the server lives (a 2025-era session).
+    let now: ClientListing | null = state ? listingFrom(state, client, catalogue.facts()) : null;
+    const listing: ListingSource = {
+      current: () => now,
+      onChange: (listener) =>
+        guardrails.onChange((next) => {
+          now = listingFrom(next, client, catalogue.facts());
+          listener();
+        }),
+      enable: async (toolset) => {
+        // The guardrails tell every listener (this session, the window) once it is saved.
+        now = await guardrails.enableToolset(client, toolset);
+        return now;
+      },
+    };
     return buildMcpServer({
       catalogue,
       gateway,
       client,
       only: tool,
-      switches: { disabled: new Set(state?.disabledTools ?? []), onChange: onSwitches },
+      listing,
       // A server for one call is built while its request is served: its read is the call's too.
       ...(tool !== undefined && state ? { guard: state } : {}),
     });
@@ -445,7 +462,7 @@ export function createHost(options: HostOptions = {}): Host {
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
       // What the tools' switches are as serving starts: later changes are told to listening clients.
-      disabledKey ??= [...(await guardrails.disabledTools())].sort().join('\n');
+      disabledKey ??= await guardrails.state().then(listingKey, () => null);
       await announce(endpoint.url);
       return endpoint.url;
     },
@@ -474,6 +491,11 @@ export function createHost(options: HostOptions = {}): Host {
       await appLog.close();
     },
   };
+}
+
+/** What decides every client's tools/list: a change to it is told to listening 2026-07-28 clients. */
+function listingKey(state: GuardState): string {
+  return JSON.stringify([[...state.disabledTools].sort(), state.profiles ?? null, state.confirmedProfiles ?? null, state.enabledToolsets ?? null]);
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Policy, ToolClass } from '../../shared/policy.js';
+import { PROFILE_NAME, type ProfileDef } from '../../shared/profiles.js';
 import { OTLP_HEADER_NAME, OTLP_PROTOCOLS } from '../../shared/telemetry.js';
 import { writeFileAtomic } from './fs/atomic.js';
 
@@ -13,6 +14,28 @@ const PolicyRulesSchema = z.object({
   tools: z.record(z.string(), policy).optional(),
 });
 export const PolicySetSchema = PolicyRulesSchema.extend({ clients: z.record(z.string(), PolicyRulesSchema).optional() });
+
+const toolClass = z.enum(['read', 'write', 'destructive'] satisfies [ToolClass, ...ToolClass[]]);
+const names = z.array(z.string().min(1).max(128)).max(500);
+/** A custom profile (see ProfileDef); the shipped ones are not stored. */
+export const ProfileDefSchema = z.object({
+  name: z.string().regex(PROFILE_NAME),
+  description: z.string().max(500),
+  bounds: z.object({ toolsets: names, tools: names.optional(), readOnly: z.boolean().optional() }),
+  start: z.object({
+    all: z.boolean().optional(),
+    toolsets: names.optional(),
+    tools: names.optional(),
+    classes: z.array(toolClass).optional(),
+    discovery: z.boolean().optional(),
+  }),
+  accounts: z.record(z.string(), z.string().min(1).max(64)).optional(),
+}) satisfies z.ZodType<ProfileDef>;
+export const ProfilesSchema = z.object({
+  defs: z.record(z.string(), ProfileDefSchema).optional(),
+  /** Client name -> profile name. A client not named here has "everything". */
+  clients: z.record(z.string(), z.string().min(1).max(40)).optional(),
+});
 
 /**
  * Non-secret settings. Secrets never go here: they live in the SecretStore. Loose: keys this
@@ -45,6 +68,13 @@ export const SettingsSchema = z.looseObject({
   readOnly: z.boolean().optional(),
   paused: z.boolean().optional(),
   disabledTools: z.array(z.string().min(1).max(128)).optional(),
+  /** Profiles: custom ones and each client's (protected: widening one is a loosening). */
+  profiles: ProfilesSchema.optional(),
+  /**
+   * Toolsets each client's agent enabled through discovery (client -> toolset names). Not
+   * protected: they only widen what is listed within the bounds a person chose.
+   */
+  toolsetsEnabled: z.record(z.string(), z.array(z.string().min(1).max(64)).max(100)).optional(),
   approvals: z
     .object({
       /** How long a call waits for a person before it is denied. */

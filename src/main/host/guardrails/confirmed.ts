@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ProtectedState } from '../../../shared/policy.js';
 import type { SecretStore } from '../secrets.js';
-import { PolicySetSchema, type Settings } from '../settings.js';
+import { PolicySetSchema, ProfileDefSchema, type Settings } from '../settings.js';
 
 /**
  * The protection a person last confirmed, kept out of settings.json: settings.json is a file any
@@ -34,6 +34,8 @@ const ProtectedSchema = z.object({
   disabledTools: z.array(z.string()),
   clientApprovals: z.array(z.string()),
   flyctlPath: z.string().nullable(),
+  // A copy kept before profiles existed has none: every client then had every tool.
+  profiles: z.object({ defs: z.record(z.string(), ProfileDefSchema), clients: z.record(z.string(), z.string()) }).default({ defs: {}, clients: {} }),
 });
 
 /** The keychain's copy. A copy that does not parse counts as none kept: the strict defaults. */
@@ -94,12 +96,13 @@ export function protectedState(s: Settings): ProtectedState {
     disabledTools: [...(s.disabledTools ?? [])].sort(),
     clientApprovals: [...(s.approvals?.clients ?? [])].sort(),
     flyctlPath: s.flyctlPath ?? null,
+    profiles: { defs: { ...(s.profiles?.defs ?? {}) }, clients: { ...(s.profiles?.clients ?? {}) } },
   };
 }
 
 /** The settings with their protecting part replaced by `state` (everything else kept). */
 export function withProtected(s: Settings, state: ProtectedState): Settings {
-  const { policies: _p, readOnly: _r, paused: _z, disabledTools: _d, flyctlPath: _f, approvals, ...rest } = s;
+  const { policies: _p, readOnly: _r, paused: _z, disabledTools: _d, flyctlPath: _f, approvals, profiles: _pr, ...rest } = s;
   const { clients: _c, ...otherApprovals } = approvals ?? {};
   const nextApprovals = { ...otherApprovals, ...(state.clientApprovals.length ? { clients: [...state.clientApprovals] } : {}) };
   return {
@@ -110,5 +113,13 @@ export function withProtected(s: Settings, state: ProtectedState): Settings {
     ...(state.disabledTools.length ? { disabledTools: [...state.disabledTools] } : {}),
     ...(state.flyctlPath ? { flyctlPath: state.flyctlPath } : {}),
     ...(Object.keys(nextApprovals).length ? { approvals: nextApprovals } : {}),
+    ...profilesSetting(state.profiles ?? { defs: {}, clients: {} }),
   };
+}
+
+/** The settings' `profiles` key for a profile state (absent when there is nothing to say). */
+export function profilesSetting(p: NonNullable<ProtectedState['profiles']>): Pick<Settings, 'profiles'> {
+  const defs = Object.keys(p.defs).length ? { defs: structuredClone(p.defs) as Record<string, z.infer<typeof ProfileDefSchema>> } : {};
+  const clients = Object.keys(p.clients).length ? { clients: { ...p.clients } } : {};
+  return Object.keys(defs).length || Object.keys(clients).length ? { profiles: { ...defs, ...clients } } : {};
 }

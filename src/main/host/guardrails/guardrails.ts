@@ -14,6 +14,20 @@ import {
   type Verdict,
 } from '../../../shared/policy.js';
 import { createHash } from 'node:crypto';
+import {
+  allProfiles,
+  boundsOf,
+  checkProfileDef,
+  clientListing,
+  NO_PROFILES,
+  profileNamed,
+  profileOf,
+  startOf,
+  type ClientListing,
+  type ProfileDef,
+  type ProfileState,
+} from '../../../shared/profiles.js';
+import { toolsetNamed } from '../../../shared/toolsets.js';
 import type { Logger } from '../log.js';
 import type { Settings, SettingsStore } from '../settings.js';
 import type { Catalogue } from '../tools/catalogue.js';
@@ -24,6 +38,22 @@ export class PolicyTargetError extends Error {
   override readonly name = 'PolicyTargetError';
 }
 
+/** A profile or toolset that does not exist, a profile still in use, a definition that does not hold. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+}
+
+/** One profile as the window and `tarmac profile` show it. */
+export interface ProfileSummary {
+  def: ProfileDef;
+  shipped: boolean;
+  /** Tools within the bounds / in the starting list. */
+  bounds: string[];
+  start: string[];
+  /** Clients that have this profile now. */
+  clients: string[];
+}
+
 /** The settings changed between showing a person the waiting changes and their answer. */
 export class ChangedMeanwhileError extends Error {
   override readonly name = 'ChangedMeanwhileError';
@@ -31,7 +61,7 @@ export class ChangedMeanwhileError extends Error {
 
 /** The confirmed state could not be read (a locked keychain): nothing is saved over it. */
 const UNREADABLE = Symbol('unreadable');
-const STRICT_DEFAULTS: ProtectedState = { policies: {}, readOnly: false, paused: false, disabledTools: [], clientApprovals: [], flyctlPath: null };
+const STRICT_DEFAULTS: ProtectedState = { policies: {}, readOnly: false, paused: false, disabledTools: [], clientApprovals: [], flyctlPath: null, profiles: NO_PROFILES };
 
 /** A short fingerprint of protecting settings, to confirm exactly what a person was shown. */
 function stampOf(state: ProtectedState): string {
@@ -64,10 +94,12 @@ const CLASSES = new Set<string>(TOOL_CLASSES);
  * either has it off, and each call gets the stricter of the two rule sets' verdicts.
  */
 export function effectiveState(file: ProtectedState, confirmed: ProtectedState | null): GuardState {
-  const base: GuardState = { policies: file.policies, readOnly: file.readOnly, paused: file.paused, disabledTools: file.disabledTools };
+  const base: GuardState = { policies: file.policies, readOnly: file.readOnly, paused: file.paused, disabledTools: file.disabledTools, profiles: file.profiles ?? NO_PROFILES };
   if (!confirmed) return base;
   return {
     policies: file.policies,
+    profiles: file.profiles ?? NO_PROFILES,
+    ...(JSON.stringify(file.profiles ?? NO_PROFILES) === JSON.stringify(confirmed.profiles ?? NO_PROFILES) ? {} : { confirmedProfiles: confirmed.profiles ?? NO_PROFILES }),
     readOnly: file.readOnly || confirmed.readOnly,
     paused: file.paused || confirmed.paused,
     disabledTools: [...new Set([...file.disabledTools, ...confirmed.disabledTools])].sort(),
@@ -129,7 +161,7 @@ export class Guardrails {
     const confirmed = this.trustTerminal ? null : await this.#confirmedFor(settings);
     const memo = this.#memo;
     if (memo && memo.settings === settings && memo.confirmed === confirmed) return memo.state;
-    const state = effectiveState(protectedState(settings), confirmed);
+    const state: GuardState = { ...effectiveState(protectedState(settings), confirmed), enabledToolsets: settings.toolsetsEnabled ?? {} };
     this.#memo = { settings, confirmed, state };
     return state;
   }
@@ -264,7 +296,7 @@ export class Guardrails {
   }
 
   #facts(): { name: string; provider: string; class: ToolClass }[] {
-    return this.#catalogue.list().map((t) => ({ name: t.name, provider: t.provider, class: t.class }));
+    return this.#catalogue.facts();
   }
 
   /** `state`: the guardrails as already read for this request; read fresh when not given. */
@@ -423,6 +455,100 @@ export class Guardrails {
     });
   }
 
+  /** The profiles in force (the file's; with what a person confirmed when they differ). */
+  async profiles(): Promise<{ state: ProfileState; confirmed: ProfileState | undefined }> {
+    const state = await this.state();
+    return { state: state.profiles ?? NO_PROFILES, confirmed: state.confirmedProfiles };
+  }
+
+  /** What one client sees now: its profile, bounds, listed tools and toolsets. */
+  async listing(client: string, state?: GuardState): Promise<ClientListing> {
+    return listingFrom(state ?? (await this.state()), client, this.#catalogue.facts());
+  }
+
+  /** Every profile (shipped first), with its tools and the clients that have it. */
+  async profileSummaries(clientNames: readonly string[] = []): Promise<ProfileSummary[]> {
+    const { state } = await this.profiles();
+    const facts = this.#catalogue.facts();
+    const assigned = new Map<string, string[]>();
+    for (const client of new Set([...clientNames, ...Object.keys(state.clients)])) {
+      const name = profileOf(state, client);
+      assigned.set(name, [...(assigned.get(name) ?? []), client].sort());
+    }
+    return allProfiles(state).map((def) => ({
+      def,
+      shipped: !Object.hasOwn(state.defs, def.name),
+      bounds: [...boundsOf(def, facts)],
+      start: [...startOf(def, facts)],
+      clients: assigned.get(def.name) ?? [],
+    }));
+  }
+
+  /**
+   * Give a client a profile. Narrower or equal bounds apply at once from anywhere; wider bounds
+   * are a loosening (a person in the window, or --trust-terminal).
+   */
+  async setClientProfile(client: string, profile: string, actor: Actor = 'person'): Promise<void> {
+    const { state } = await this.profiles();
+    if (!profileNamed(state, profile)) throw new ProfileError(`There is no profile "${profile}": \`tarmac profile list\` shows them.`);
+    await this.#update(actor, (s) => ({ ...s, profiles: { ...s.profiles, clients: { ...s.profiles?.clients, [client]: profile } } }));
+  }
+
+  /** Create or replace a custom profile; widening one that clients have is a loosening. */
+  async saveProfile(def: ProfileDef, actor: Actor = 'person'): Promise<void> {
+    try {
+      checkProfileDef(def, this.#catalogue.facts());
+    } catch (err) {
+      throw new ProfileError((err as Error).message);
+    }
+    await this.#update(actor, (s) => ({ ...s, profiles: { ...s.profiles, defs: { ...s.profiles?.defs, [def.name]: structuredClone(def) as never } } }));
+  }
+
+  /** Delete a custom profile no client has (move its clients first). */
+  async deleteProfile(name: string, actor: Actor = 'person'): Promise<void> {
+    const { state } = await this.profiles();
+    if (!Object.hasOwn(state.defs, name)) {
+      throw new ProfileError(profileNamed(state, name) ? `"${name}" ships with Tarmac and cannot be deleted.` : `There is no profile "${name}": \`tarmac profile list\` shows them.`);
+    }
+    const users = Object.entries(state.clients).filter(([, p]) => p === name).map(([c]) => c);
+    if (users.length) throw new ProfileError(`"${name}" is the profile of ${users.join(', ')}: give ${users.length === 1 ? 'it' : 'them'} another profile first (\`tarmac profile set CLIENT PROFILE\`).`);
+    await this.#update(actor, (s) => {
+      const defs = { ...s.profiles?.defs };
+      delete defs[name];
+      const { defs: _d, ...rest } = s.profiles ?? {};
+      const profiles = { ...rest, ...(Object.keys(defs).length ? { defs } : {}) };
+      const { profiles: _p, ...others } = s;
+      return Object.keys(profiles).length ? { ...others, profiles } : others;
+    });
+  }
+
+  /**
+   * The client's agent enabled a toolset through discovery: it stays listed for this client until
+   * a person resets it. Not a loosening: only toolsets within the client's bounds can be enabled,
+   * and calls are decided exactly as before. Returns the listing after the change.
+   */
+  async enableToolset(client: string, toolset: string): Promise<ClientListing> {
+    if (!toolsetNamed(toolset)) throw new ProfileError(`There is no toolset "${toolset}": call tarmac_list_toolsets for the names.`);
+    const before = await this.listing(client);
+    if (!before.toolsets.some((t) => t.name === toolset)) throw new ProfileError(`The toolset "${toolset}" is outside this client's profile (${before.profile}); a person can choose another profile in Tarmac.`);
+    await this.#serial(() =>
+      this.#settings.update((s) => {
+        const mine = new Set(s.toolsetsEnabled?.[client] ?? []);
+        mine.add(toolset);
+        return { ...s, toolsetsEnabled: { ...s.toolsetsEnabled, [client]: [...mine].sort() } };
+      }),
+    );
+    this.#log.info({ client, toolset }, 'toolset enabled through discovery');
+    await this.#recheck();
+    return this.listing(client);
+  }
+
+  /** Forget the toolsets a client's agent enabled (all, or one): the window's undo. */
+  async resetToolsets(client: string, toolset?: string): Promise<void> {
+    await this.#serial(() => this.#settings.update((s) => withoutToolsets(s, client, toolset)));
+    await this.#recheck();
+  }
+
   /**
    * A client is gone (revoked, unregistered): its rules and its approval switch go with it, so a
    * later client that takes its name starts with none. Only tightens, so anyone may.
@@ -434,8 +560,12 @@ export class Guardrails {
       const policies: PolicySet = { ...(s.policies ?? {}), clients };
       if (Object.keys(clients).length === 0) delete policies.clients;
       const approvals = s.approvals?.clients ? { ...s.approvals, clients: s.approvals.clients.filter((c) => c !== client) } : s.approvals;
-      const { policies: _p, approvals: _a, ...rest } = s;
-      return { ...rest, ...(Object.keys(policies).length ? { policies } : {}), ...(approvals ? { approvals } : {}) };
+      const profileClients = { ...(s.profiles?.clients ?? {}) };
+      delete profileClients[client];
+      const { clients: _pc, ...profileRest } = s.profiles ?? {};
+      const profiles = { ...profileRest, ...(Object.keys(profileClients).length ? { clients: profileClients } : {}) };
+      const { policies: _p, approvals: _a, profiles: _pr, ...rest } = withoutToolsets(s, client);
+      return { ...rest, ...(Object.keys(policies).length ? { policies } : {}), ...(approvals ? { approvals } : {}), ...(Object.keys(profiles).length ? { profiles } : {}) };
     };
     // Always through #update: the confirmed copy may hold the client's rules even when the file
     // does not (removed by a hand edit, to come back after a new client takes the name).
@@ -542,4 +672,19 @@ export class Guardrails {
       }
     }
   }
+}
+
+/** The settings without a client's enabled toolsets (all, or one). */
+function withoutToolsets(s: Settings, client: string, toolset?: string): Settings {
+  const all = { ...(s.toolsetsEnabled ?? {}) };
+  const left = toolset ? (all[client] ?? []).filter((t) => t !== toolset) : [];
+  if (left.length) all[client] = left;
+  else delete all[client];
+  const { toolsetsEnabled: _t, ...rest } = s;
+  return Object.keys(all).length ? { ...rest, toolsetsEnabled: all } : rest;
+}
+
+/** A client's listing from a guard state (pure: used per request by the MCP server too). */
+export function listingFrom(state: GuardState, client: string, facts: Parameters<typeof clientListing>[5]): ClientListing {
+  return clientListing(state.profiles ?? NO_PROFILES, state.confirmedProfiles, state.enabledToolsets?.[client] ?? [], state.disabledTools, client, facts);
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { inputRequired, McpServer, type RegisteredTool, type ServerContext } from '@modelcontextprotocol/server';
+import { inputRequired, McpServer, type ListToolsResult, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import { maskArgs, type RedactionSpec } from '../activity/redact.js';
 import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
 import type { RequestTrace } from '../telemetry/hub.js';
+import { isDiscoveryTool, registerDiscoveryTools, type ListingSource } from './discovery.js';
+import { DISCOVERY_TOOLS } from '../../../shared/profiles.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { TARMAC_VERSION } from '../version.js';
 
@@ -13,8 +15,11 @@ export interface ServerOptions {
   gateway: Gateway;
   /** The client this server belongs to; one server per session, never shared. */
   client: string;
-  /** Tools turned off now, and news of changes: they leave tools/list, and clients are told. */
-  switches?: ToolSwitches;
+  /**
+   * What this client's profile lists (tools turned off, outside the profile or not yet enabled
+   * leave tools/list) and news of changes, which clients are told of. Absent: every tool listed.
+   */
+  listing?: ListingSource | undefined;
   /**
    * The server answers one call of this tool and nothing else (a 2026-07-28 tools/call): it holds
    * only that tool, instead of registering the whole catalogue (73 tools: 0.4 ms a request) for
@@ -27,11 +32,6 @@ export interface ServerOptions {
    * of two. Read during this request, they are as fresh as a read at the call would be.
    */
   guard?: GuardState | undefined;
-}
-
-export interface ToolSwitches {
-  disabled: ReadonlySet<string>;
-  onChange(listener: (disabled: ReadonlySet<string>) => void): () => void;
 }
 
 /** The approval question put to the person through the client (2025-era elicitation). */
@@ -73,13 +73,16 @@ function schemasOf(spec: AnyToolSpec): ToolSchemas {
 }
 
 /** A fresh McpServer with every catalogue tool, each call routed through the gateway. */
-export function buildMcpServer({ catalogue, gateway, client, switches, only, guard }: ServerOptions): McpServer {
+export function buildMcpServer({ catalogue, gateway, client, listing, only, guard }: ServerOptions): McpServer {
   const server = new McpServer({ name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: { listChanged: true } } });
-  const registered = new Map<string, RegisteredTool>();
   const one = only === undefined ? undefined : catalogue.get(only);
-  for (const spec of one ? [one] : catalogue.list()) {
+  // Every tool is registered (a call outside the profile reaches the guardrails, which refuse it
+  // naming the profile); what tools/list shows is filtered below.
+  if (listing && (only === undefined || isDiscoveryTool(only))) registerDiscoveryTools(server, catalogue, listing);
+  const specs = isDiscoveryTool(only) ? [] : one ? [one] : catalogue.list();
+  for (const spec of specs) {
     const { input, output } = schemasOf(spec);
-    const tool = server.registerTool(
+    server.registerTool(
       spec.name,
       {
         title: spec.title,
@@ -126,26 +129,52 @@ export function buildMcpServer({ catalogue, gateway, client, switches, only, gua
         }
       },
     );
-    if (switches?.disabled.has(spec.name)) tool.disable();
-    registered.set(spec.name, tool);
   }
-  // Turning a tool off or on: it leaves (or rejoins) tools/list, and the SDK sends
-  // notifications/tools/list_changed to a connected 2025-era session. A 2026-07-28 request gets a
-  // fresh server built from the current switches.
-  const off = switches?.onChange((disabled) => {
-    for (const [name, tool] of registered) {
-      const on = !disabled.has(name);
-      if (tool.enabled === on) continue;
-      try {
-        if (on) tool.enable();
-        else tool.disable();
-      } catch {
-        // A server whose connection is gone cannot tell anyone; the next session lists afresh.
-      }
-    }
+  if (!listing || specs.length <= 1) return server;
+  let shown = visibleKey(listing);
+  filterToolsList(server, () => visible(listing));
+  // A tool turned off or on, a toolset enabled, another profile: tools/list changes, and a
+  // connected 2025-era session hears notifications/tools/list_changed. A 2026-07-28 request gets
+  // a fresh server built from the current state.
+  const off = listing.onChange(() => {
+    const key = visibleKey(listing);
+    if (key === shown) return;
+    shown = key;
+    if (server.isConnected()) server.server.sendToolListChanged().catch(() => undefined);
   });
-  if (off) server.server.onclose = off;
+  server.server.onclose = off;
   return server;
+}
+
+/** The names tools/list shows now; null: all of them (the state could not be read). */
+function visible(listing: ListingSource): ReadonlySet<string> | null {
+  const now = listing.current();
+  if (!now) return null;
+  return now.discovery ? new Set([...now.listed, ...DISCOVERY_TOOLS]) : now.listed;
+}
+
+function visibleKey(listing: ListingSource): string {
+  const names = visible(listing);
+  return names ? [...names].sort().join('\n') : '*';
+}
+
+type ListHandler = (request: unknown, ctx: unknown) => Promise<ListToolsResult>;
+
+/**
+ * tools/list shows only the client's tools, while every tool stays registered so that a call
+ * outside the profile gets the guardrails' answer, not "unknown tool". The SDK lists every enabled
+ * tool and offers no filter, so its handler is wrapped (looked up through the protected accessor
+ * its own role classes use; a test fails if the SDK moves it).
+ */
+function filterToolsList(server: McpServer, names: () => ReadonlySet<string> | null): void {
+  const inner = server.server as unknown as { _getRequestHandler(method: string): ListHandler | undefined };
+  const list = inner._getRequestHandler('tools/list');
+  if (!list) throw new Error('the MCP SDK has no tools/list handler to filter');
+  server.server.setRequestHandler('tools/list', async (request, ctx) => {
+    const result = await list(request, ctx);
+    const shown = names();
+    return shown ? { ...result, tools: result.tools.filter((t) => shown.has(t.name)) } : result;
+  });
 }
 
 const STATE_KEY = randomBytes(32);

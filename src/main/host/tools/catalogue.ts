@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { ToolClass } from '../../../shared/policy.js';
+import type { ToolClass, ToolFacts } from '../../../shared/policy.js';
+import { toolsetOf } from '../../../shared/toolsets.js';
 import type { ArgRedaction } from '../activity/redact.js';
 import type { Logger } from '../log.js';
 
@@ -33,6 +34,8 @@ export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   /** Which back end the tool belongs to ("fly", "flightctl", ...). */
   provider: string;
   title: string;
+  /** Its toolset; absent: the one TOOLSETS names it in (test and fixture tools have none). */
+  toolset?: string;
   /** Written for a model: what it does, what it changes, what to call first. */
   description: string;
   class: ToolClass;
@@ -71,6 +74,7 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 /** The set of tools a host serves. Names are unique and valid, checked once at build time. */
 export class Catalogue {
   readonly #tools = new Map<string, AnyToolSpec>();
+  #facts: ToolFacts[] | null = null;
 
   constructor(specs: Iterable<AnyToolSpec> = []) {
     for (const spec of specs) this.add(spec);
@@ -80,6 +84,12 @@ export class Catalogue {
     if (!TOOL_NAME.test(spec.name)) throw new Error(`Invalid tool name "${spec.name}": use 1-128 of A-Z a-z 0-9 _ . -`);
     if (this.#tools.has(spec.name)) throw new Error(`Duplicate tool name "${spec.name}"`);
     this.#tools.set(spec.name, spec);
+    this.#facts = null;
+  }
+
+  /** What profiles and rules look at for every tool (name, provider, class, toolset). */
+  facts(): ToolFacts[] {
+    return (this.#facts ??= this.list().map((t) => ({ name: t.name, provider: t.provider, class: t.class, toolset: t.toolset ?? toolsetOf(t.name) })));
   }
 
   get(name: string): AnyToolSpec | undefined {

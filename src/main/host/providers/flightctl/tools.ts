@@ -37,25 +37,25 @@ export interface ToolRuntime {
   consoleHandshakeTimeoutMs?: number;
 }
 
-const OPERATORS =
-  'Operators: `=`, `!=`, `in (a,b)`, `notin (a,b)`, `contains`, `notcontains`, `>`/`>=`/`<`/`<=` (timestamps, RFC 3339), existence `field` / `!field`; commas mean AND.';
-const LABELS_HELP = 'Label selector: `key=value`, `key!=value`, `key in (a,b)`, `key notin (a,b)`; commas mean AND, e.g. `site=factory-berlin,env in (prod,staging)`.';
+// Shared wording of the query tools, kept short: every word here is paid in each definition.
+const OPERATORS = 'Operators: = != in (a,b) notin (a,b) contains notcontains, > >= < <= (RFC 3339 times), field / !field (exists); commas mean AND.';
+const LABELS_HELP = 'e.g. `site=berlin,env in (prod,staging)`; = != in notin; commas mean AND.';
 
 function listShape(example: string, withLabels = true) {
   return {
     ...(withLabels ? { label_selector: z.string().default('').describe(LABELS_HELP) } : {}),
-    field_selector: z.string().default('').describe(`Field selector (fields and operators are in the tool description), e.g. ${example}.`),
+    field_selector: z.string().default('').describe(`Fields: see description; e.g. ${example}.`),
     limit: z
       .number()
       .int()
       .min(1)
       .max(MAX_LIMIT)
       .default(DEFAULT_LIMIT)
-      .describe(`Most items to return in total (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT}); pages are followed for you.`),
+      .describe(`Max items in total; pages are followed for you.`),
     detail: z
       .enum(['compact', 'full'])
       .default('compact')
-      .describe(`compact (default): one line per item. full: the raw API objects (several KB each; at most ${MAX_FULL_ITEMS} per call, so use it with a small limit).`),
+      .describe(`compact: a line per item. full: raw objects (KBs each, max ${MAX_FULL_ITEMS}; use a small limit).`),
   };
 }
 
@@ -164,7 +164,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
     output: outputs.listOutput,
     provider: PROVIDER_ID,
     title,
-    description: `${description}\n${fieldHelp} ${OPERATORS}\ndetail=full returns at most ${MAX_FULL_ITEMS} raw objects per call; answers longer than ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut, so narrow with selectors rather than raising limit.`,
+    description: `${description}\n${fieldHelp} ${OPERATORS} Answers over ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut: narrow with selectors rather than raising limit.`,
     class: 'read',
     input: listShape(kind.fieldExample, withLabels),
     async run(args, ctx) {
