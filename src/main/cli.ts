@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   pause: () => import('./cli/policy.js'),
   resume: () => import('./cli/policy.js'),
   approvals: () => import('./cli/policy.js'),
+  profile: () => import('./cli/profile.js'),
   login: () => import('./cli/login.js'),
   logout: () => import('./cli/login.js'),
 };
@@ -43,15 +44,18 @@ Usage:
   tarmac ui [--port N] [--no-open] [--trust-terminal]
                                      the Tarmac window in your browser, with the MCP endpoint; prints
                                      its one-time link (--port: the window's own port, default any)
-  tarmac token create <client>       make a bearer token for an MCP client (printed last, alone)
+  tarmac token create <client> [--profile NAME]
+                                     make a bearer token for an MCP client (printed last, alone);
+                                     a new client sees every tool unless --profile says otherwise
   tarmac token list                  list MCP clients (static token or OAuth): kind, created, last used
   tarmac token revoke <client>       revoke a client of either kind (a running server honours it at once)
   tarmac status [--json]             show the providers and their sign-in state (exit 1 when
                                      Tarmac cannot work, e.g. no keychain); --json for scripts
   tarmac clients [--json]            AI clients Tarmac can register in: detected, status, last connected
-  tarmac register <client>... | --detected [--oauth] [--dry-run] [--force]
+  tarmac register <client>... | --detected [--oauth] [--dry-run] [--force] [--profile NAME]
                                      add Tarmac to clients' config files, each with its own token
-                                     (--oauth: the URL only; the client signs in through Tarmac)
+                                     (--oauth: the URL only; the client signs in through Tarmac);
+                                     a new client gets the profile essentials unless --profile
   tarmac unregister <client>... [--dry-run]   remove Tarmac from clients and revoke their credentials
   tarmac repair [<client>...] [--dry-run]     bring stale entries (URL, token, hand edits) back in line
   tarmac bridge [--url URL] [--client NAME]   relay stdio to the running Tarmac (for stdio-only clients)
@@ -73,13 +77,22 @@ Usage:
   tarmac policy reset                every rule back to the defaults (read allow, write/destructive ask)
   tarmac policy read-only on|off     refuse every write and destructive call
   tarmac policy tool <tool> on|off   turn a tool off (clients no longer see it) or on
+  tarmac profile list [--json]       profiles: what each lets a client see, what its tool list costs
+  tarmac profile show <profile> [--json]      a profile's toolsets, tools and clients
+  tarmac profile create <profile> --toolsets T1,T2|* [--tools A,B] [--read-only]
+      [--start all|read|none] [--discovery] [--description TEXT]
+                                     a profile of your own (--discovery: the agent may enable
+                                     more of its toolsets itself; --start: what is listed first)
+  tarmac profile delete <profile>    delete a profile of your own that no client has
+  tarmac profile set <client> <profile>       the profile a client has (wider bounds need the window)
   tarmac pause | tarmac resume       refuse every call ("Tarmac is paused") / serve again
   tarmac approvals [list [--json]]   calls waiting for a person, in the running Tarmac
   tarmac approvals approve|approve-always|deny ID
                                      decide one (approve-always: this tool, this client, from now on;
                                      approving needs the window, or Tarmac started with --trust-terminal)
 
-Anything that loosens protection (allow, approve, read-only off, resume, a tool back on) needs a
+Anything that loosens protection (allow, approve, read-only off, resume, a tool back on, a client
+moved to a profile with wider bounds) needs a
 person in the Tarmac window; from the terminal it is refused, and tightening always works.
 Unattended set-ups (a server, CI) start Tarmac with --trust-terminal: then the CLI may loosen and
 approve, and hand edits of settings.json apply at once. The window and the activity log say so.
@@ -119,6 +132,13 @@ const OPTIONS = {
   oauth: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
+  profile: { type: 'string' },
+  toolsets: { type: 'string' },
+  tools: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  start: { type: 'string' },
+  discovery: { type: 'boolean' },
+  description: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {

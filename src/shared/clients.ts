@@ -67,6 +67,8 @@ export const ClientActionInputSchema = z.object({
   dryRun: z.boolean().optional(),
   /** Replace an entry named "tarmac" that Tarmac did not write. */
   force: z.boolean().optional(),
+  /** The profile to give the client (register; default: essentials for a new client, unchanged otherwise). */
+  profile: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a profile name such as "essentials"').optional(),
 });
 export type ClientActionInput = z.infer<typeof ClientActionInputSchema>;
 

@@ -1,6 +1,7 @@
 import type { ClientChange, ClientState } from '../../shared/clients.js';
 import type { Host } from '../host/index.js';
 import { createClientRegistrar, type ActionOptions } from '../host/clients/registrar.js';
+import { clientProfiles } from '../host/profiles.js';
 import type { CommandContext } from './command.js';
 import { makeHost } from './host.js';
 import { CliError, type CliIo } from './io.js';
@@ -11,12 +12,14 @@ export interface ClientsFlags {
   oauth?: boolean | undefined;
   'dry-run'?: boolean | undefined;
   force?: boolean | undefined;
+  profile?: string | undefined;
 }
 
 /** `tarmac clients | register | unregister | repair`: the host's client registration from a terminal. */
 export async function clientsCli(command: string, host: Host, args: string[], flags: ClientsFlags, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const registrar = createClientRegistrar({ dataDir: host.dataDir, settings: host.settings, tokens: host.tokens, clients: host.clients, env });
-  const options: ActionOptions = { oauth: flags.oauth ?? false, dryRun: flags['dry-run'] ?? false, force: flags.force ?? false };
+  // The terminal's authority: a new client's profile, or a narrower one, applies; a wider one is refused.
+  const registrar = createClientRegistrar({ dataDir: host.dataDir, settings: host.settings, tokens: host.tokens, clients: host.clients, env, profiles: clientProfiles(host, 'terminal') });
+  const options: ActionOptions = { oauth: flags.oauth ?? false, dryRun: flags['dry-run'] ?? false, force: flags.force ?? false, profile: flags.profile };
   try {
     switch (command) {
       case 'clients': {

@@ -28,6 +28,13 @@ export interface CliValues {
   oauth?: boolean | undefined;
   'dry-run'?: boolean | undefined;
   force?: boolean | undefined;
+  profile?: string | undefined;
+  toolsets?: string | undefined;
+  tools?: string | undefined;
+  'read-only'?: boolean | undefined;
+  start?: string | undefined;
+  discovery?: boolean | undefined;
+  description?: string | undefined;
 }
 
 /** What a command gets: its name, the positionals after it, the parsed options and where to write. */

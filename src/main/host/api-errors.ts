@@ -1,6 +1,6 @@
 /** Every failure the host API can meet, as `{ code, message }` the UI branches on. */
 import { ApprovalNotFoundError } from './guardrails/approvals.js';
-import { ChangedMeanwhileError, LooseningRefusedError, PolicyTargetError } from './guardrails/guardrails.js';
+import { ChangedMeanwhileError, LooseningRefusedError, PolicyTargetError, ProfileError } from './guardrails/guardrails.js';
 import { ZodError } from 'zod';
 import type { ApiErrorCode, ApiErrorData } from '../../shared/api.js';
 import type { Redactor } from './activity/redact.js';
@@ -71,7 +71,7 @@ function codeOf(err: unknown): ApiErrorCode {
   if (err instanceof KeychainUnavailableError) return 'keychain-unavailable';
   if (err instanceof BindError) return 'port-busy';
   if (err instanceof SettingsCorruptError) return 'settings-corrupt';
-  if (err instanceof PolicyTargetError) return 'invalid-input';
+  if (err instanceof PolicyTargetError || err instanceof ProfileError) return 'invalid-input';
   if (err instanceof ChangedMeanwhileError) return 'conflict';
   if (err instanceof LooseningRefusedError) return 'denied';
   if (err instanceof ApprovalNotFoundError) return 'not-found';

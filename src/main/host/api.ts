@@ -17,6 +17,7 @@ import type { ClientAction, ClientActionInput, ClientChange, ClientState } from 
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
 import { createCredentials } from './clients/credentials.js';
+import { clientProfiles } from './profiles.js';
 import type { ClientRegistrar } from './clients/registrar.js';
 import type { Launcher } from './clients/types.js';
 import type { Host } from './index.js';
@@ -101,6 +102,7 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
         tokens: host.tokens,
         clients: host.clients,
         env: host.context.env,
+        profiles: clientProfiles(host, 'person'),
         ...(options.clientLauncher ? { launcher: options.clientLauncher } : {}),
       }),
     ));

@@ -27,7 +27,7 @@ import { Gateway, type ApprovalHook, type PolicyHook } from './tools/gateway.js'
 import { startControlSocket, type ControlSocket } from './guardrails/control.js';
 import { Guardrails, listingFrom } from './guardrails/guardrails.js';
 import type { ListingSource } from './mcp/discovery.js';
-import type { ClientListing } from '../../shared/profiles.js';
+import { NEW_CLIENT_PROFILE, type ClientListing } from '../../shared/profiles.js';
 import type { GuardState } from '../../shared/policy.js';
 import { keychainConfirmedStore, type ConfirmedStore } from './guardrails/confirmed.js';
 import { checkFlyctlProgram } from './providers/fly/check-flyctl.js';
@@ -297,7 +297,11 @@ export function createHost(options: HostOptions = {}): Host {
         store: oauth,
         log,
         nameTaken: (name) => clients.hasStaticName(name),
-        onNewClient: (name) => clients.newClient(name),
+        // A client that signs in with OAuth for the first time starts with the default profile for new clients.
+        onNewClient: async (name) => {
+          await clients.newClient(name);
+          await guardrails.setClientProfile(name, NEW_CLIENT_PROFILE, 'terminal');
+        },
         ...(options.oauthFetch ? { fetch: options.oauthFetch } : {}),
       })
     : null;
@@ -359,7 +363,7 @@ export function createHost(options: HostOptions = {}): Host {
     }
     const controlAt = controlPath(dataDir);
     try {
-      if (controlAt && !control) control = await startControlSocket({ path: controlAt, guardrails, log });
+      if (controlAt && !control) control = await startControlSocket({ path: controlAt, guardrails, log, clientNames: async () => (await clients.list()).map((c) => c.name) });
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'control socket not started: `tarmac approvals` and `tarmac pause` cannot reach this Tarmac');
     }

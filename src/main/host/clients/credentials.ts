@@ -5,11 +5,12 @@
  * host reloads tokens.json and oauth-clients.json when they change, and tells its listeners), a
  * client connecting or calling a tool. Nothing is pushed before a window asked for the list.
  */
+import { NEW_CLIENT_PROFILE } from '../../../shared/profiles.js';
 import type { CreatedToken, McpCredential } from '../../../shared/credentials.js';
 import { HostApiError } from '../api-errors.js';
 import type { Host } from '../index.js';
 
-export type CredentialsHost = Pick<Host, 'clients' | 'tokens' | 'oauth' | 'activity' | 'log' | 'onChange'>;
+export type CredentialsHost = Pick<Host, 'clients' | 'tokens' | 'oauth' | 'activity' | 'log' | 'onChange' | 'guardrails'>;
 
 export interface CredentialsOptions {
   /** The list, each time it differs from the one sent before. */
@@ -155,6 +156,8 @@ export function createCredentials(host: CredentialsHost, options: CredentialsOpt
         );
       }
       const token = await host.clients.createToken(name);
+      // A client added on the Clients page starts with the default profile for new clients.
+      await host.guardrails.setClientProfile(name, NEW_CLIENT_PROFILE, 'person');
       // This process sees it at once: the endpoint accepts it, and OAuth will not give its name away.
       await host.tokens.refresh();
       host.log.info({ client: name }, 'client token created in the window');

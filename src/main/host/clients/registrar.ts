@@ -18,6 +18,7 @@ import { ConfigParseError, parseConfig } from './formats/index.js';
 import { editConfigFile, readConfigText, resolveTarget } from './safe-write.js';
 import { entryStatus } from './status.js';
 import { CLIENTS, clientDef } from './table.js';
+import { NEW_CLIENT_PROFILE } from '../../../shared/profiles.js';
 import { pathContext, SERVER_NAME, type ClientDef, type EntryParams, type Launcher, type PathContext } from './types.js';
 
 export interface RegistrarOptions {
@@ -32,12 +33,23 @@ export interface RegistrarOptions {
   launcher?: Launcher;
   /** Where backups of edited files go (default <dataDir>/client-backups). */
   backupDir?: string;
+  /** Profiles: registering gives a new client essentials (or the profile asked for). Absent: untouched. */
+  profiles?: ClientProfiles;
+}
+
+/** What registration does with profiles, with the caller's authority (window: a person; CLI: the terminal). */
+export interface ClientProfiles {
+  /** Throws when the profile does not exist. */
+  check(profile: string): Promise<void>;
+  set(client: string, profile: string): Promise<void>;
 }
 
 export interface ActionOptions {
   oauth?: boolean;
   dryRun?: boolean;
   force?: boolean;
+  /** Register: the client's profile (default: essentials for a client new to Tarmac). */
+  profile?: string | undefined;
 }
 
 /** What the window and the CLI ask of client registration. */
@@ -225,11 +237,21 @@ export function createClientRegistrar(options: RegistrarOptions): ClientRegistra
       throw new ClientActionError(`${d.label} cannot sign in with OAuth: register it without --oauth (it then gets its own token)`);
     }
     const dryRun = opts.dryRun ?? false;
+    const profiles = options.profiles;
+    if (opts.profile && oauth) {
+      // An OAuth client names itself when it first signs in (and starts with essentials then).
+      throw new ClientActionError(`--profile goes with a token registration; an OAuth client gets ${NEW_CLIENT_PROFILE} when it signs in, and another profile on the Clients page or with \`tarmac profile set\``);
+    }
+    if (opts.profile && profiles) await profiles.check(opts.profile);
     // The client's own credential, named after it: reused when it exists, so registering twice changes nothing.
     let token = oauth ? null : await options.tokens.get(d.id);
     const created = !oauth && !token && !dryRun;
+    // An existing client moves first: a refused loosening then changes nothing.
+    if (!created && !dryRun && !oauth && opts.profile && profiles) await profiles.set(d.id, opts.profile);
     if (!oauth && !token) token = dryRun ? `${TOKEN_MASK}new` : await options.clients.createToken(d.id);
     try {
+      // A new client starts with the default profile for new clients (or the one asked for).
+      if (created && profiles) await profiles.set(d.id, opts.profile ?? NEW_CLIENT_PROFILE);
       return await writeEntries(d, oauth, opts, token);
     } catch (err) {
       // A token made for this registration must not outlive it: no client was given it.

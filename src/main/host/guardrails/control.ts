@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { GuardrailsView, PendingApproval } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
 import { ApprovalNotFoundError } from './approvals.js';
-import { LooseningRefusedError, PolicyTargetError, type Guardrails } from './guardrails.js';
+import { LooseningRefusedError, PolicyTargetError, ProfileError, type Guardrails, type ProfileSummary } from './guardrails.js';
+import { ProfileDefSchema } from '../settings.js';
 
 /** Requests are one short JSON line; anything longer is not ours. */
 const MAX_REQUEST = 16 * 1024;
@@ -21,10 +22,14 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('tool'), name: z.string().min(1).max(128), on: z.boolean() }),
   z.object({ op: z.literal('approvals') }),
   z.object({ op: z.literal('decide'), id: z.string().min(1).max(64), answer: z.enum(['allow-once', 'allow-always', 'deny']) }),
+  z.object({ op: z.literal('profiles') }),
+  z.object({ op: z.literal('profile-set'), client: z.string().min(1).max(64), profile: z.string().min(1).max(40) }),
+  z.object({ op: z.literal('profile-save'), def: ProfileDefSchema }),
+  z.object({ op: z.literal('profile-delete'), name: z.string().min(1).max(40) }),
 ]);
 
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
-export type ControlReply = { ok: true; view?: GuardrailsView; approval?: PendingApproval } | { ok: false; error: string };
+export type ControlReply = { ok: true; view?: GuardrailsView; approval?: PendingApproval; profiles?: ProfileSummary[] } | { ok: false; error: string };
 
 export interface ControlSocket {
   readonly path: string;
@@ -38,8 +43,9 @@ export interface ControlSocket {
  * socket in <dataDir>/run (only the user can enter it), and a secret from instance.json on top.
  * One JSON line in, one out. While it listens, a person can approve from another terminal.
  */
-export async function startControlSocket(options: { path: string; guardrails: Guardrails; log: Logger }): Promise<ControlSocket> {
+export async function startControlSocket(options: { path: string; guardrails: Guardrails; log: Logger; clientNames?: () => Promise<string[]> }): Promise<ControlSocket> {
   const { path, guardrails, log } = options;
+  const profiles = async () => guardrails.profileSummaries(await (options.clientNames?.() ?? Promise.resolve([])).catch(() => []));
   const dir = join(path, '..');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
@@ -85,10 +91,22 @@ export async function startControlSocket(options: { path: string; guardrails: Gu
         case 'decide':
           guardrails.checkDecision(req.answer, 'terminal');
           return { ok: true, approval: guardrails.approvals.decide(req.id, req.answer, 'cli') };
+        // Profiles: a narrower or equal profile applies at once; wider bounds are a loosening.
+        case 'profiles':
+          return { ok: true, profiles: await profiles() };
+        case 'profile-set':
+          await guardrails.setClientProfile(req.client, req.profile, 'terminal');
+          return { ok: true, profiles: await profiles() };
+        case 'profile-save':
+          await guardrails.saveProfile(req.def, 'terminal');
+          return { ok: true, profiles: await profiles() };
+        case 'profile-delete':
+          await guardrails.deleteProfile(req.name, 'terminal');
+          return { ok: true, profiles: await profiles() };
       }
       return { ok: true, view: await guardrails.view() };
     } catch (err) {
-      if (err instanceof PolicyTargetError || err instanceof ApprovalNotFoundError || err instanceof LooseningRefusedError) return { ok: false, error: err.message };
+      if (err instanceof PolicyTargetError || err instanceof ApprovalNotFoundError || err instanceof LooseningRefusedError || err instanceof ProfileError) return { ok: false, error: err.message };
       log.warn({ op: req.op, err: (err as Error).message }, 'control request failed');
       return { ok: false, error: `Tarmac could not do that: ${(err as Error).message}` };
     }
