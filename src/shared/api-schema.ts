@@ -98,6 +98,9 @@ export const API_ARGS = {
   confirmGuardrailChanges: z.tuple([z.string().min(1).max(64)]),
   discardGuardrailChanges: z.tuple([]),
   acknowledgeTrustedWrite: z.tuple([]),
+  getProfiles: z.tuple([]),
+  setClientProfile: z.tuple([name, z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'not a profile name')]),
+  resetClientToolsets: z.tuple([name, z.string().min(1).max(64).nullable()]),
   getTelemetry: z.tuple([]),
   updateTelemetry: z.tuple([telemetryPatch]),
 } satisfies { [M in ApiMethod]: z.ZodType<ApiArgs<M>> };

@@ -8,6 +8,7 @@ import type { CreatedToken, McpCredential } from './credentials.js';
 
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget, SettledApproval } from './policy.js';
 import type { TelemetryPatch, TelemetryView } from './telemetry.js';
+import type { ProfilesView } from './profiles.js';
 import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
@@ -288,6 +289,13 @@ export interface TarmacApi {
   /** The person looked at guardrails a --trust-terminal Tarmac set: the notice goes away. */
   acknowledgeTrustedWrite(): Promise<GuardrailsView>;
 
+  /** Profiles: each one's tools and token cost, and each client's profile and enabled toolsets. */
+  getProfiles(): Promise<ProfilesView>;
+  /** Give a client a profile: wider bounds need this window (a person); narrower apply at once. */
+  setClientProfile(client: string, profile: string): Promise<ProfilesView>;
+  /** Undo toolsets a client's agent enabled through discovery (one, or all with null). */
+  resetClientToolsets(client: string, toolset: string | null): Promise<ProfilesView>;
+
   /** OpenTelemetry export: the settings (header names only), what happens now, and OTEL_* variables in force. */
   getTelemetry(): Promise<TelemetryView>;
   /** Change export; header values go to the keychain. Applied at once, no restart. */
@@ -336,6 +344,9 @@ export const API_METHODS = [
   'confirmGuardrailChanges',
   'discardGuardrailChanges',
   'acknowledgeTrustedWrite',
+  'getProfiles',
+  'setClientProfile',
+  'resetClientToolsets',
   'getTelemetry',
   'updateTelemetry',
 ] as const satisfies readonly ApiMethod[];
@@ -370,6 +381,8 @@ export interface TarmacEventMap {
   activityCleared: Record<string, never>;
   /** A policy, a switch or the calls waiting for a person changed. */
   guardrails: GuardrailsView;
+  /** A profile, a client's profile or a toolset its agent enabled changed. */
+  profiles: ProfilesView;
   /** Telemetry export was turned on or off, or started or stopped failing. */
   telemetry: TelemetryView;
   /** A waiting call was settled (answered anywhere, timed out, withdrawn); sent before the guardrails event that drops it. */

@@ -193,3 +193,35 @@ export function checkProfileDef(def: ProfileDef, tools: readonly ToolFacts[]): v
   for (const n of [...(def.bounds.tools ?? []), ...(def.start.tools ?? [])]) if (!names.has(n)) throw new Error(`"${n}" is not a tool of this Tarmac: \`tarmac policy show\` lists them.`);
   if (def.bounds.toolsets.length === 0 && (def.bounds.tools ?? []).length === 0) throw new Error('A profile needs at least one toolset or tool in its bounds.');
 }
+
+/** One profile as the window shows it. */
+export interface ProfileView {
+  name: string;
+  description: string;
+  shipped: boolean;
+  /** Tools a client with it may ever call. */
+  bounds: string[];
+  /** Tools its list starts with (before discovery). */
+  start: string[];
+  discovery: boolean;
+  readOnly: boolean;
+  /** What the starting list costs a model, in tokens (o200k). */
+  tokens: number;
+  clients: string[];
+}
+
+/** One MCP client's profile, as the Clients page shows it. */
+export interface ClientProfileView {
+  client: string;
+  profile: string;
+  /** Toolsets its agent enabled through discovery (a person can reset them). */
+  enabledToolsets: string[];
+  /** Tools in its tools/list now, and what they cost. */
+  listed: number;
+  tokens: number;
+}
+
+export interface ProfilesView {
+  profiles: ProfileView[];
+  clients: ClientProfileView[];
+}

@@ -17,7 +17,7 @@ import type { ClientAction, ClientActionInput, ClientChange, ClientState } from 
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
 import { createCredentials } from './clients/credentials.js';
-import { clientProfiles } from './profiles.js';
+import { buildProfilesView, clientProfiles } from './profiles.js';
 import type { ClientRegistrar } from './clients/registrar.js';
 import type { Launcher } from './clients/types.js';
 import type { Host } from './index.js';
@@ -241,7 +241,15 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       .view()
       .then((data) => emit({ type: 'guardrails', data }))
       .catch((err: unknown) => host.log.warn({ err: String(err) }, 'guardrails view failed'));
-  const stopGuardrails = host.guardrails.onChange(pushGuardrails);
+  // Profiles follow the guardrails (they are kept with them): a change anywhere is pushed.
+  const pushProfiles = () =>
+    void profilesView()
+      .then((data) => emit({ type: 'profiles', data }))
+      .catch((err: unknown) => host.log.warn({ err: String(err) }, 'profiles view failed'));
+  const stopGuardrails = host.guardrails.onChange(() => {
+    pushGuardrails();
+    pushProfiles();
+  });
   const stopApprovals = host.guardrails.approvals.onChange((change) => {
     // First what became of it, then the list without it: a window showing it can say why it went.
     if (change.type === 'settled') {
@@ -265,6 +273,11 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
   });
   // The window (and the tray) can answer approvals while this API exists.
   const removeApprover = host.guardrails.approvals.addApprover('window');
+  const profilesView = async () => buildProfilesView(host, (await host.clients.list().catch(() => [])).map((c) => c.name));
+  const withProfiles = async (change: () => Promise<void>) => {
+    await change();
+    return profilesView();
+  };
   const guarded = async (change: () => Promise<void>) => {
     await change();
     return host.guardrails.view();
@@ -453,6 +466,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     confirmGuardrailChanges: (stamp) => guarded(() => host.guardrails.confirmChanges(stamp)),
     discardGuardrailChanges: () => guarded(() => host.guardrails.discardChanges()),
     acknowledgeTrustedWrite: () => guarded(() => host.guardrails.acknowledgeTrustedWrite()),
+
+    getProfiles: () => profilesView(),
+    setClientProfile: (client, profile) => withProfiles(() => host.guardrails.setClientProfile(client, profile, 'person')),
+    resetClientToolsets: (client, toolset) => withProfiles(() => host.guardrails.resetToolsets(client, toolset ?? undefined)),
 
     getTelemetry: async () => telemetryView(host.telemetry, await host.settings.read(), host.context.env),
     async updateTelemetry(patch) {

@@ -267,6 +267,8 @@ function refusalText(tool: string, verdict: Verdict, outcome: ApprovalResult): s
       return `Tarmac is in read-only mode, so "${tool}", which changes things, was refused. Only the user can turn read-only mode off in Tarmac; read-only tools still work.`;
     case 'disabled':
       return `"${tool}" is turned off in Tarmac. The user can turn it on on Tarmac's Tools page.`;
+    case 'profile':
+      return `"${tool}" is outside the profile "${verdict.rule.name}" that Tarmac gives this client, so it was refused. Use the tools in your list; the user can choose another profile for this client on Tarmac's Clients page.`;
   }
   if (verdict.policy === 'deny') {
     return `Tarmac's policy does not allow "${tool}" for this client (${describeRule(verdict.rule)}). A person can change that on Tarmac's Tools page.`;
