@@ -145,6 +145,48 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     }
   });
 
+  it('profile list, show, create, set, delete; token create and register --profile: the running server applies them at once', async () => {
+    const list = await inst.run(['profile', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^essentials\s+73\s+33\+3\s+\d+/m);
+    expect(list.stdout).toMatch(/^everything\s+73\s+73\s+/m);
+    const essentials = JSON.parse((await inst.run(['profile', 'show', 'essentials', '--json'])).stdout) as { tokens: number };
+    expect(essentials.tokens).toBeLessThanOrEqual(6000);
+    expect((await inst.run(['profile', 'show', 'essentials'])).stdout).toMatch(/Bounds: every toolset: 73 tools/);
+
+    // token create --profile: the client's list is the profile's.
+    const made = await inst.run(['token', 'create', 'prof-tok', '--profile', 'flightctl']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain('with the profile flightctl');
+    const client = new Client({ name: 'prof-tok', version: '1' });
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    await client.connect(new StreamableHTTPClientTransport(new URL(serve.url), { requestInit: { headers: { Authorization: `Bearer ${lines(made.stdout).at(-1)!}` } } }));
+    expect((await client.listTools()).tools).toHaveLength(13);
+    // A call outside the profile is refused, naming it.
+    const outside = await client.callTool({ name: 'fly-apps-list', arguments: {} });
+    expect((outside.content as Array<{ text?: string }>)[0]?.text).toMatch(/outside the profile "flightctl"/);
+    // Wider bounds from the terminal: refused, nothing changes.
+    const wider = await inst.run(['profile', 'set', 'prof-tok', 'everything']);
+    expect(wider.code).toBe(1);
+    expect(wider.stderr).toMatch(/loosening protection needs a person in the Tarmac window/);
+    // A profile of one's own, narrower: applies at once.
+    const created = await inst.run(['profile', 'create', 'events', '--toolsets', 'flightctl-events', '--description', 'events only']);
+    expect(created.code, created.stderr).toBe(0);
+    expect((await inst.run(['profile', 'set', 'prof-tok', 'events'])).code).toBe(0);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['query_events']);
+    expect((await inst.run(['profile', 'delete', 'events'])).stderr).toMatch(/is the profile of prof-tok/);
+    expect((await inst.run(['profile', 'create', 'spare', '--toolsets', 'fly-logs', '--read-only', '--start', 'read', '--discovery'])).code).toBe(0);
+    expect((await inst.run(['profile', 'delete', 'spare'])).code).toBe(0);
+    await client.close();
+
+    // register --profile (a new client), then unregister.
+    const reg = await inst.run(['register', 'windsurf', '--profile', 'fly']);
+    expect(reg.code, reg.stderr).toBe(0);
+    const fly = JSON.parse((await inst.run(['profile', 'show', 'fly', '--json'])).stdout) as { clients: string[] };
+    expect(fly.clients).toContain('windsurf');
+    expect((await inst.run(['unregister', 'windsurf'])).code).toBe(0);
+  });
+
   it('policy show, set, unset, read-only, tool, reset; pause and resume: the running server applies each at once', async () => {
     // Without --trust-terminal the terminal may only tighten (test/shipped/attacks.test.ts); an
     // unattended set-up starts Tarmac with it, and then every policy command works from here.

@@ -42,6 +42,42 @@ describe.each(BUILDS)('Claude Code with Tarmac (%s)', (build) => {
     expect(await claudeList()).toContain(`tarmac: ${serve.url} (HTTP) - ✔ Connected`);
   }, 120_000);
 
+  /** The Tarmac tools Claude Code hands its model: the stream-json init event of a headless run (no model is reached: there is no API key). */
+  const claudeTools = async (): Promise<string[]> => {
+    const out = await run(CLAUDE, ['-p', 'hi', '--output-format', 'stream-json', '--verbose', '--max-turns', '1'], {
+      cwd: inst.home,
+      env: { HOME: inst.home, PATH: `${join(ROOT, '.cache', 'node', 'bin')}:${process.env.PATH ?? ''}`, NO_COLOR: '1', CI: '1' },
+      timeout: 90_000,
+    }).then(
+      (r) => r.stdout,
+      (err: { stdout?: string }) => err.stdout ?? '',
+    );
+    const init = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type?: string; subtype?: string; tools?: string[]; mcp_servers?: { name: string; status: string }[] })
+      .find((e) => e.type === 'system' && e.subtype === 'init');
+    expect(init?.mcp_servers).toContainEqual(expect.objectContaining({ name: 'tarmac', status: 'connected' }));
+    return (init?.tools ?? []).filter((t) => t.startsWith('mcp__tarmac__')).map((t) => t.slice('mcp__tarmac__'.length)).sort();
+  };
+  const profileStart = async (name: string): Promise<string[]> => {
+    const shown = JSON.parse((await inst.run(['profile', 'show', name, '--json'])).stdout) as { start: string[]; def: { start: { discovery?: boolean } } };
+    return [...shown.start, ...(shown.def.start.discovery ? ['tarmac_enable_toolset', 'tarmac_get_toolset_tools', 'tarmac_list_toolsets'] : [])].sort();
+  };
+
+  it('registered with a profile, its tool list (stream-json init event) is the profile’s: essentials by default, then flightctl', async () => {
+    // The registration above gave it the default for new clients.
+    const essentials = await profileStart('essentials');
+    expect(essentials).toContain('tarmac_list_toolsets');
+    expect(await claudeTools()).toEqual(essentials);
+    const reg = await inst.run(['register', 'claude-code', '--profile', 'flightctl']);
+    expect(reg.code, reg.stderr).toBe(0);
+    expect(await claudeList()).toContain(`tarmac: ${serve.url} (HTTP) - ✔ Connected`);
+    const flightctl = await profileStart('flightctl');
+    expect(flightctl).toHaveLength(13);
+    expect(await claudeTools()).toEqual(flightctl);
+  }, 240_000);
+
   it('register claude-code --oauth: claude finds the sign-in (needs authentication), not a failure', async () => {
     const reg = await inst.run(['register', 'claude-code', '--oauth', '--force']);
     expect(reg.code, reg.stderr).toBe(0);
