@@ -83,6 +83,9 @@ export function useHostEvents() {
           case 'telemetry':
             queryClient.setQueryData(keys.telemetry, event.data);
             break;
+          case 'profiles':
+            queryClient.setQueryData(keys.profiles, event.data);
+            break;
           case 'approvalSettled':
             noteSettled(event.data);
             break;

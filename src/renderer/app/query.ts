@@ -25,6 +25,7 @@ export const keys = {
   clients: ['clients'] as const,
   credentials: ['credentials'] as const,
   telemetry: ['telemetry'] as const,
+  profiles: ['profiles'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };

@@ -116,4 +116,28 @@ export class AccessPanel {
   tokenField(name: string): Locator {
     return this.dialog().getByRole('textbox', { name: `Token for ${name}`, exact: true });
   }
+
+  /** A client's profile picker, under its row. */
+  profileSelect(name: string): Locator {
+    return this.row(name).getByLabel('Profile');
+  }
+
+  /** "Lists N tools now, about T tokens…" under a client's row. */
+  listedNow(name: string): Locator {
+    return this.row(name).getByTestId('listed-now');
+  }
+
+  /** The toolsets a client's agent enabled, each with its remove button. */
+  enabledToolsets(name: string): Locator {
+    return this.row(name).getByRole('list', { name: `Toolsets ${name}'s agent enabled` });
+  }
+
+  removeToolset(name: string, toolset: string): Locator {
+    return this.row(name).getByRole('button', { name: `Remove ${toolset} from ${name}'s list` });
+  }
+
+  /** The profiles table's row of one profile. */
+  profileRow(profile: string): Locator {
+    return this.page.getByTestId(`profile-row-${profile}`);
+  }
 }

@@ -22,6 +22,16 @@ export class ToolsPage {
     return this.page.getByRole('searchbox', { name: 'Search tools' });
   }
 
+  /** Shows only the tools of one profile ("" for all). */
+  profileFilter(): Locator {
+    return this.page.getByRole('combobox', { name: 'Profile' });
+  }
+
+  /** Every tool row shown now. */
+  rows(): Locator {
+    return this.page.locator('[data-testid^="tool-"]');
+  }
+
   /** The rules single clients have for this tool ("Allow this tool for cursor"), in its row. */
   clientRules(tool: string): Locator {
     return this.page.getByRole('list', { name: `Rules of single clients for ${tool}` });

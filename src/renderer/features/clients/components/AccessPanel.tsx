@@ -8,6 +8,9 @@ import { useCredentials } from '../hooks/useCredentials.js';
 import { sinceText } from '../../../components/since.js';
 import { CreateTokenDialog } from './CreateTokenDialog.js';
 import { RevokeDialog } from './RevokeDialog.js';
+import { ClientProfile } from '../../profiles/ClientProfile.js';
+import { ProfilesCard } from '../../profiles/ProfilesCard.js';
+import { useProfiles } from '../../profiles/useProfiles.js';
 
 const KIND = {
   token: { label: 'Token', help: 'a static token, sent as a Bearer header' },
@@ -32,6 +35,7 @@ function When({ iso, none }: { iso: string | null; none: string }) {
 export function AccessPanel() {
   const credentials = useCredentials();
   const status = useHostStatus();
+  const profiles = useProfiles();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<McpCredential | null>(null);
   const [revoked, setRevoked] = useState<string | null>(null);
@@ -120,11 +124,14 @@ export function AccessPanel() {
                     Revoke
                   </Button>
                 </div>
+                {profiles.data ? <ClientProfile client={c.name} view={profiles.data} /> : null}
               </li>
             );
           })}
         </ul>
       ) : null}
+      {profiles.error ? <ErrorAlert error={profiles.error} /> : null}
+      {profiles.data ? <ProfilesCard view={profiles.data} /> : null}
       <CreateTokenDialog
         open={creating}
         taken={taken}

@@ -10,6 +10,7 @@ import { useGuardSwitch, useGuardrails, useResetPolicies, useSetPolicy, useToolE
 import { ClientApprovals } from './ClientApprovals.js';
 import { GuardSwitches } from './GuardSwitches.js';
 import { clientRulesOf, countRules, otherClientRules } from '../rules.js';
+import { tokensText, useProfiles } from '../../profiles/useProfiles.js';
 
 const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
 const CLASS_TONE = { read: 'ok', write: 'warn', destructive: 'danger' } as const;
@@ -32,14 +33,19 @@ export function ToolsPage() {
 
 function ToolsBody({ view }: { view: GuardrailsView }) {
   const [query, setQuery] = useState('');
+  const [profileName, setProfileName] = useState('');
   const searchId = useId();
+  const profiles = useProfiles();
+  const profile = profiles.data?.profiles.find((p) => p.name === profileName) ?? null;
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const shown = view.tools.filter((t) => !q || t.name.toLowerCase().includes(q) || t.title.toLowerCase().includes(q) || t.class.includes(q));
+    const bounds = profile ? new Set(profile.bounds) : null;
+    const shown = view.tools.filter((t) => (!bounds || bounds.has(t.name)) && (!q || t.name.toLowerCase().includes(q) || t.title.toLowerCase().includes(q) || t.class.includes(q)));
     const byProvider = new Map<string, ToolPolicyView[]>();
     for (const t of shown) byProvider.set(t.provider, [...(byProvider.get(t.provider) ?? []), t]);
     return [...byProvider];
-  }, [view.tools, query]);
+  }, [view.tools, query, profile]);
+  const listedFirst = useMemo(() => (profile ? new Set(profile.start) : null), [profile]);
   return (
     <>
       <Card labelledBy="guard-title">
@@ -63,19 +69,45 @@ function ToolsBody({ view }: { view: GuardrailsView }) {
             </label>
             <input id={searchId} className="input" type="search" placeholder="Search tools" value={query} onChange={(e) => setQuery(e.target.value)} />
           </div>
+          <div className="inline-field">
+            <label htmlFor={`${searchId}-profile`} className="help">
+              Profile
+            </label>
+            <select id={`${searchId}-profile`} className="select" style={{ width: 'auto' }} value={profileName} onChange={(e) => setProfileName(e.target.value)}>
+              <option value="">All tools</option>
+              {(profiles.data?.profiles ?? []).map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </div>
         </div>
+        {profile ? (
+          <p className="help" role="status">
+            {`${profile.name}: a client with it may call these ${profile.bounds.length} tools; it lists ${profile.start.length} of them first${profile.discovery ? ' (with the discovery tools, for the rest)' : ''}, about ${tokensText(profile.tokens)}.`}
+          </p>
+        ) : null}
+        {profiles.error ? <ErrorAlert error={profiles.error} /> : null}
         {view.tools.length === 0 ? (
           <p className="empty">Tarmac offers no tools right now: no back end (Fly.io, Flight Control) is loaded. Restart Tarmac; if this stays, its log says why.</p>
-        ) : groups.length === 0 ? (
+        ) : groups.length === 0 && query.trim() ? (
           <div className="empty">
-            <p>No tool matches “{query.trim()}”: search by name, title or class (read, write, destructive).</p>
+            <p>No tool matches “{query.trim()}”{profile ? ` in the profile ${profile.name}` : ''}: search by name, title or class (read, write, destructive).</p>
             <Button size="sm" onClick={() => setQuery('')}>
               Clear the search
             </Button>
           </div>
+        ) : groups.length === 0 ? (
+          <div className="empty">
+            <p>No tool is within the profile {profile?.name ?? ''}.</p>
+            <Button size="sm" onClick={() => setProfileName('')}>
+              Show all tools
+            </Button>
+          </div>
         ) : null}
         {groups.map(([provider, tools]) => (
-          <ProviderTools key={provider} provider={provider} tools={tools} view={view} />
+          <ProviderTools key={provider} provider={provider} tools={tools} view={view} listedFirst={listedFirst} />
         ))}
       </Card>
     </>
@@ -177,7 +209,7 @@ function ClassPolicies({ view }: { view: GuardrailsView }) {
   );
 }
 
-function ProviderTools({ provider, tools, view }: { provider: string; tools: ToolPolicyView[]; view: GuardrailsView }) {
+function ProviderTools({ provider, tools, view, listedFirst }: { provider: string; tools: ToolPolicyView[]; view: GuardrailsView; listedFirst: ReadonlySet<string> | null }) {
   const set = useSetPolicy();
   const enable = useToolEnabled();
   const own = view.providers.find((p) => p.provider === provider)?.own ?? null;
@@ -209,6 +241,7 @@ function ProviderTools({ provider, tools, view }: { provider: string; tools: Too
               <th scope="row">
                 <span className="mono">{t.name}</span>
                 <span className="help">{t.title}</span>
+                {listedFirst?.has(t.name) ? <Badge tone="neutral">listed first</Badge> : null}
               </th>
               <td>
                 <Badge tone={CLASS_TONE[t.class]}>{t.class}</Badge>

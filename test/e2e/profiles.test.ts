@@ -1,0 +1,99 @@
+/**
+ * Profiles in the window against a real host: Clients › Access shows each client's profile and
+ * what its list costs, a person picks another (wider too: the window is a person), the toolsets
+ * its agent enabled are shown as they happen (an event, no reload) and can be removed; the Tools
+ * page filters by profile. axe-clean, light and dark, 1280x800 and 800x600.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, seriousViolations, startUi, type Ui } from './harness.js';
+import { AccessPanel } from './pages/ClientsPage.js';
+import { ToolsPage } from './pages/ToolsPage.js';
+
+const suite = e2eSuite();
+const SHOTS = '/tmp/p-23-shots';
+
+async function open(): Promise<{ ui: Ui; page: Page }> {
+  const ui = await startUi({ sim: false, settings: { profiles: { clients: { cursor: 'essentials' } } } });
+  suite.defer(() => ui.stop());
+  await ui.t.tokenFor('cursor');
+  const { context, page } = await ui.open(suite.browser(), { bypassCSP: true });
+  suite.defer(() => context.close());
+  return { ui, page };
+}
+
+describe('profiles in the window', () => {
+  it('Clients › Access: each client’s profile and cost; a person moves one (wider too); enabled toolsets appear as the agent enables them and can be removed', async () => {
+    const { ui, page } = await open();
+    const access = await new AccessPanel(page).goto();
+    expect(await access.profileSelect('cursor').inputValue()).toBe('essentials');
+    // A client from before profiles (no profile set) has everything.
+    expect(await access.profileSelect('test').inputValue()).toBe('everything');
+    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 36 tools now, about [\d,]+ tokens/);
+    expect(await access.profileRow('essentials').getByTestId('tokens').textContent()).toMatch(/^[1-5],\d{3} tokens$/);
+    expect(await access.profileRow('everything').textContent()).toMatch(/73 tools/);
+
+    // Narrow, then widen back: the window is a person, so both apply.
+    await access.profileSelect('cursor').selectOption('flightctl');
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 13 tools now/);
+    expect((await ui.t.host.guardrails.listing('cursor')).profile).toBe('flightctl');
+    await access.profileSelect('cursor').selectOption('everything');
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 73 tools now/);
+    await access.profileSelect('cursor').selectOption('essentials');
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 36 tools now/);
+
+    // The agent enables a toolset over MCP: the window shows it without a reload.
+    const client = await ui.t.connect('cursor');
+    await client.callTool({ name: 'tarmac_enable_toolset', arguments: { toolset: 'fly-secrets' } });
+    await access.enabledToolsets('cursor').waitFor();
+    expect(await access.enabledToolsets('cursor').textContent()).toContain('fly-secrets');
+    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 39 tools now/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await mkdir(SHOTS, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const [width, height] of [
+        [1280, 800],
+        [800, 600],
+      ] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height });
+        await access.row('cursor').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `${SHOTS}/access-${scheme}-${width}.png` });
+        await access.profileRow('essentials').scrollIntoViewIfNeeded();
+        // Two frames: the resize and the scroll are painted before the picture is taken.
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        await page.screenshot({ path: `${SHOTS}/profiles-${scheme}-${width}.png` });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      }
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Undo in the window: the toolset leaves the client's list.
+    await access.removeToolset('cursor', 'fly-secrets').click();
+    await access.enabledToolsets('cursor').waitFor({ state: 'detached' });
+    expect((await ui.t.host.guardrails.listing('cursor')).listed.has('fly-secrets-set')).toBe(false);
+  });
+
+  it('Tools: filtering by profile shows its tools and which are listed first', async () => {
+    const { page } = await open();
+    const tools = await new ToolsPage(page).goto();
+    await tools.row('fly-apps-list').waitFor();
+    expect(await tools.rows().count()).toBe(73);
+    await tools.profileFilter().selectOption('flightctl');
+    await expect.poll(() => tools.rows().count()).toBe(13);
+    await tools.profileFilter().selectOption('essentials');
+    await expect.poll(() => tools.rows().count()).toBe(73);
+    expect(await tools.row('fly-apps-list').textContent()).toContain('listed first');
+    expect(await tools.row('fly-apps-destroy').textContent()).not.toContain('listed first');
+    expect(await page.getByRole('status').filter({ hasText: 'essentials: a client with it may call' }).textContent()).toMatch(/lists 33 of them first \(with the discovery tools/);
+    expect(await seriousViolations(page)).toEqual([]);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width: 800, height: 600 });
+      await tools.profileFilter().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/tools-${scheme}-800.png` });
+    }
+  });
+});
