@@ -251,7 +251,8 @@ describe('answer size limits', () => {
     expect(out.text.split('\n')).toHaveLength(1 + 200 + 1);
     expect(apiRequests(sim, '/devices').map((r) => r.query.limit)).toEqual(['200']);
     const spec = provider.tools().find((t) => t.name === 'query_devices')!;
-    expect(spec.description).toContain('detail=full returns at most 200 raw objects per call');
+    // Said once, where the model picks detail (the tool's description stays short: issue 23's budget).
+    expect((spec.input.detail as { description?: string }).description).toContain('full: raw objects (KBs each, max 200; use a small limit)');
   });
 
   it('cuts a compact answer above 1 MiB after a whole line, keeps the notes and says how to narrow', async () => {
