@@ -15,7 +15,8 @@ export function ProfilesCard({ view }: { view: ProfilesView }) {
           toolset when it needs one. Make your own with <code>tarmac profile create</code>.
         </p>
       </div>
-      <div className="table-wrap">
+      {/* A narrow window scrolls the table sideways: the region takes focus so the keyboard can too. */}
+      <div className="table-wrap" role="region" aria-labelledby="profiles-title" tabIndex={0}>
         <table className="table" aria-labelledby="profiles-title">
           <thead>
             <tr>
