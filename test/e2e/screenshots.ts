@@ -1,11 +1,13 @@
 /**
  * Screenshots of every page in light and dark, for looking at (npm run screenshots): first as a
  * new user finds them (signed out), then signed in to both providers with a client connected.
- * Clients > Access and its dialogs are shot at 1280x800 and 800x600 too.
- * Written to test-results/screenshots (git-ignored); `--docs` also refreshes the two the README
- * shows (docs/overview.png, docs/accounts.png).
+ * In daily use every page is also shot at 1280x800 and 800x600 (the narrowest the window
+ * supports), as are Clients > Access and its dialogs.
+ * Written to test-results/screenshots (git-ignored); `--docs` also refreshes docs/: the two the
+ * README shows (docs/overview.png, docs/accounts.png) and docs/screenshots/ (every page in light
+ * and dark at 1280 and 800 px wide, the approval dialog, a call's details, Settings' telemetry).
  */
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Page } from 'playwright-core';
@@ -17,12 +19,42 @@ await mkdir(out, { recursive: true });
 const ui = await startUi({ settings: { policies: {} }, sim: { orgs: [{ id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f', displayName: 'Edge fleet (EU)' }, { id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d', displayName: 'Lab' }], organizationsEnabled: true } });
 const browser = await launchChromium();
 
+const PAGES = [['overview', 'Overview'], ['activity', 'Activity'], ['tools', 'Tools'], ['clients', 'Clients'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const;
+
+/** Every page at the window's sizes, light and dark, for docs/screenshots (not full-page: what a person sees). */
+async function shootSizes(page: Page) {
+  for (const [width, height] of [
+    [1280, 800],
+    [800, 600],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, link] of PAGES) {
+        await openPage(page, link);
+        if (name === 'tools') await page.getByRole('table').first().waitFor();
+        if (name === 'clients') await page.getByTestId('client-cursor').waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(150);
+        await page.screenshot({ path: join(out, `sized-${name}-${scheme}-${width}.png`) });
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1200, height: 860 });
+}
+
+/** Open a page from the sidebar; below 1024 px the sidebar is a rail whose links keep their names. */
+async function openPage(page: Page, link: string) {
+  await page.getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { name: link, level: 1 }).waitFor();
+}
+
 async function shoot(page: Page, prefix: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const [name, link] of [['overview', 'Overview'], ['activity', 'Activity'], ['tools', 'Tools'], ['clients', 'Clients'], ['accounts', 'Accounts'], ['settings', 'Settings']] as const) {
-      await page.getByRole('link', { name: link }).click();
-      await page.getByRole('heading', { name: link, level: 1 }).waitFor();
+    for (const [name, link] of PAGES) {
+      await openPage(page, link);
       await page.waitForLoadState('networkidle');
       if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
       if (name === 'tools') await page.getByRole('table').first().waitFor();
@@ -120,6 +152,7 @@ try {
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByText('claude-code').waitFor();
   await shoot(page, 'daily');
+  await shootSizes(page);
 
   // A call waiting for a person: the approval dialog, over whatever page is open.
   const waiting = client.callTool({ name: 'fly-apps-destroy', arguments: { name: 'shop-staging' } }).catch(() => undefined);
@@ -156,9 +189,12 @@ try {
   await cursor.close();
   await context.close();
   if (docs) {
-    await mkdir('docs', { recursive: true });
+    await mkdir('docs/screenshots', { recursive: true });
     await copyFile(join(out, 'daily-overview-light.png'), 'docs/overview.png');
     await copyFile(join(out, 'new-accounts-light.png'), 'docs/accounts.png');
+    for (const file of await readdir(out)) {
+      if (/^sized-|^daily-(approval|call|charts|clients-dialog)-|^daily-access-.*-800x600-|^new-(overview|accounts)-/.test(file)) await copyFile(join(out, file), join('docs/screenshots', file.replace(/^sized-/, '')));
+    }
   }
   console.log(`screenshots in ${out}${docs ? ' (and docs/)' : ''}`);
 } finally {
