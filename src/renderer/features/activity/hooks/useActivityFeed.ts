@@ -1,8 +1,8 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { ActivityFilter, ToolCall } from '../../../../shared/activity.js';
+import type { ActivityFilter, ActivityOrder, ToolCall } from '../../../../shared/activity.js';
 import { api, onHostEvent } from '../../../api.js';
-import { matches } from '../filter.js';
+import { isNewestFirst, matches } from '../filter.js';
 
 /** The first page fills the screen fast; later ones are bigger, so a long history loads in few requests. */
 const FIRST_PAGE = 200;
@@ -15,18 +15,24 @@ export interface RowSource {
   /** Some call on the list is still running (its row shows a ticking duration). */
   running: boolean;
   find(id: string): ToolCall | undefined;
+  /** Where a call is on the list; -1 when it is not there. */
+  indexOf(id: string): number;
 }
 
 /**
- * The calls the page shows: pages from the history (newest first, loaded as the list scrolls)
- * with live events laid over them. While paused, new calls wait in `pending` ("N new") and the
- * rows on screen stay where they are; calls already shown still update in place (running ->
- * finished). Events are applied once per animation frame, so a burst of calls costs one render.
+ * The calls the page shows: pages from the history (in the page's order, loaded as the list
+ * scrolls) with live events laid over them. While paused, or sorted by anything but newest
+ * first (a new call's place is then somewhere in the middle), new calls wait in `pending` ("N
+ * new") and the rows on screen stay where they are; calls already shown still update in place
+ * (running -> finished). Events are applied once per animation frame, so a burst of calls costs
+ * one render.
  */
-export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean) {
+export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean, order: ActivityOrder) {
+  const sorted = !isNewestFirst(order);
+  const orderKey = `${order.by}:${order.dir}`;
   const pages = useInfiniteQuery({
-    queryKey: ['activity', filterKey],
-    queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, pageParam === null ? FIRST_PAGE : PAGE),
+    queryKey: ['activity', filterKey, orderKey],
+    queryFn: ({ pageParam }) => api.queryActivity(filter, pageParam, pageParam === null ? FIRST_PAGE : PAGE, order),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
     // Calls made while the page was closed reached no one: load afresh each time it opens.
@@ -37,12 +43,12 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
   const [live, setLive] = useState<{ byId: Map<string, ToolCall>; fresh: string[]; pending: string[] }>({ byId: new Map(), fresh: [], pending: [] });
   const queue = useRef<ToolCall[]>([]);
   const frame = useRef<number | null>(null);
-  const pausedRef = useRef(paused);
-  pausedRef.current = paused;
+  const holdRef = useRef(paused || sorted);
+  holdRef.current = paused || sorted;
 
-  // A new filter starts the live overlay afresh. (Not a reload of the pages: a call that arrived
-  // while they loaded would be lost; one that is in both is shown once, by id.)
-  useLayoutEffect(() => setLive({ byId: new Map(), fresh: [], pending: [] }), [filterKey]);
+  // A new filter or order starts the live overlay afresh. (Not a reload of the pages: a call that
+  // arrived while they loaded would be lost; one that is in both is shown once, by id.)
+  useLayoutEffect(() => setLive({ byId: new Map(), fresh: [], pending: [] }), [filterKey, orderKey]);
 
   // A layout effect: listening starts in the same task that shows the page, so no call made
   // after it appears can slip between the history's answer and the live events.
@@ -59,7 +65,7 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
           // byId holds every call seen live, shown or pending.
           const known = byId.has(call.id);
           byId.set(call.id, call);
-          if (!known) (pausedRef.current ? pending : fresh).unshift(call.id);
+          if (!known) (holdRef.current ? pending : fresh).unshift(call.id);
         }
         return { byId, fresh, pending };
       });
@@ -77,28 +83,36 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
       frame.current ??= requestAnimationFrame(flush);
     });
     // `filter` is described by filterKey: a new object with the same content changes nothing.
-  }, [filterKey]);
+  }, [filterKey, orderKey]);
 
   useEffect(() => () => void (frame.current !== null && cancelAnimationFrame(frame.current)), []);
 
   // The history's rows, flattened once per loaded page (not per live event: 100,000 rows).
   const base = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.calls), [pages.data]);
-  const baseIds = useMemo(() => new Set(base.map((c) => c.id)), [base]);
+  const baseIndex = useMemo(() => new Map(base.map((c, i) => [c.id, i])), [base]);
   // Live calls not in the history's pages yet, newest first.
-  const fresh = useMemo(() => live.fresh.filter((id) => !baseIds.has(id)).map((id) => live.byId.get(id)!), [live, baseIds]);
+  const fresh = useMemo(() => live.fresh.filter((id) => !baseIndex.has(id)).map((id) => live.byId.get(id)!), [live, baseIndex]);
   const rows: RowSource = useMemo(
     () => ({
       count: fresh.length + base.length,
       // A row the page has as history but that changed since (running -> finished) shows its live record.
       at: (i) => (i < fresh.length ? fresh[i]! : (live.byId.get(base[i - fresh.length]!.id) ?? base[i - fresh.length]!)),
       running: [...live.byId.values()].some((c) => c.status === 'running') || base.slice(0, 200).some((c) => c.status === 'running' && !live.byId.has(c.id)),
-      find: (id) => live.byId.get(id) ?? base.find((c) => c.id === id),
+      find: (id) => live.byId.get(id) ?? base[baseIndex.get(id) ?? -1],
+      indexOf: (id) => {
+        const i = baseIndex.get(id);
+        return i !== undefined ? fresh.length + i : fresh.findIndex((c) => c.id === id);
+      },
     }),
-    [fresh, base, live],
+    [fresh, base, baseIndex, live],
   );
 
-  /** Show the calls that arrived while paused. */
-  const showPending = () => setLive((prev) => ({ ...prev, fresh: [...prev.pending, ...prev.fresh], pending: [] }));
+  /** Show the calls that arrived while paused; sorted, ask the history again, which puts them in their places. */
+  const showPending = () => {
+    if (!sorted) return setLive((prev) => ({ ...prev, fresh: [...prev.pending, ...prev.fresh], pending: [] }));
+    setLive({ byId: new Map(), fresh: [], pending: [] });
+    void pages.refetch();
+  };
 
-  return { pages, rows, pending: live.pending.length, showPending };
+  return { pages, rows, pending: live.pending.length, showPending, sorted };
 }
