@@ -29,7 +29,7 @@ export class ActivityPage {
 
   /** The tool names of the rows shown, top to bottom. */
   async tools(): Promise<string[]> {
-    return this.rows().evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[role=gridcell]')[2]?.textContent ?? ''));
+    return this.rows().evaluateAll((rows) => rows.map((r) => r.querySelectorAll('[role=gridcell]')[1]?.textContent ?? ''));
   }
 
   columnHeader(name: string): Locator {

@@ -143,7 +143,7 @@ export function decidedBy(call: ToolCall): { who: string; where: string | null; 
     case 'none':
       return { who: 'Nobody could be asked (no Tarmac window open)', where: null, answer };
     case 'rule':
-      return { who: d.policy === 'allow' ? `A rule allowed it: ${d.rule}` : ruleWho(d), where: null, answer };
+      return { who: d.policy === 'allow' ? 'A rule (nobody was asked)' : ruleWho(d), where: null, answer };
   }
 }
 
@@ -158,7 +158,7 @@ function ruleWho(d: CallDecision): string {
     case 'unreadable':
       return "Tarmac's settings could not be read, so it refused (fails closed)";
     default:
-      return `A rule: ${d.rule}`;
+      return 'A rule (nobody was asked)';
   }
 }
 

@@ -128,7 +128,7 @@ export function ActivityPage() {
                 </div>
               )
             ) : feed.pages.error ? null : (
-              <CallsTable rows={feed.rows} order={order} onSort={sort} onOpen={openCall} onEnd={loadMore} loadingMore={feed.pages.isFetchingNextPage} providers={choices.providerList} />
+              <CallsTable rows={feed.rows} order={order} onSort={sort} onOpen={openCall} onEnd={loadMore} loadingMore={feed.pages.isFetchingNextPage || feed.pages.isPlaceholderData} providers={choices.providerList} />
             )}
           </div>
         </Tabs.Content>

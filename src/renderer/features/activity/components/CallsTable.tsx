@@ -15,14 +15,15 @@ interface Column {
   num?: boolean;
 }
 
+// What a call was and what became of it first: a narrow window shows those before it scrolls.
 const COLUMNS: Column[] = [
   { label: 'Time', sort: 'time' },
-  { label: 'Client' },
   { label: 'Tool', sort: 'tool' },
-  { label: 'Provider' },
-  { label: 'Class' },
   { label: 'Status', sort: 'status' },
   { label: 'Duration', sort: 'duration', num: true },
+  { label: 'Client' },
+  { label: 'Provider' },
+  { label: 'Class' },
   { label: 'Size', num: true },
 ];
 const SORTABLE = COLUMNS.map((c, i) => (c.sort ? i : -1)).filter((i) => i >= 0);
@@ -251,22 +252,22 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
                 <Cell col={1} className="mono small">
                   {formatTime(call.time)}
                 </Cell>
-                <Cell col={2} className="ellipsis">
-                  {call.client}
-                </Cell>
-                <Cell col={3} className="mono ellipsis">
+                <Cell col={2} className="mono ellipsis">
                   {call.tool}
                 </Cell>
-                <Cell col={4} className="ellipsis">
-                  {providerName(call.provider, providers)}
-                </Cell>
-                <Cell col={5}>{call.class}</Cell>
-                <Cell col={6}>
+                <Cell col={3}>
                   <OutcomeBadge outcome={o} />
                 </Cell>
-                <Cell col={7} className="num mono small">
+                <Cell col={4} className="num mono small">
                   {formatDuration(elapsed(call, now))}
                 </Cell>
+                <Cell col={5} className="ellipsis">
+                  {call.client}
+                </Cell>
+                <Cell col={6} className="ellipsis">
+                  {providerName(call.provider, providers)}
+                </Cell>
+                <Cell col={7}>{call.class}</Cell>
                 <Cell col={8} className="num mono small">
                   {formatBytes(call.resultBytes)}
                 </Cell>

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ActivityFilter, ActivityOrder, ToolCall } from '../../../../shared/activity.js';
 import { api, onHostEvent } from '../../../api.js';
@@ -38,6 +38,9 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
     // Calls made while the page was closed reached no one: load afresh each time it opens.
     staleTime: 0,
     refetchOnMount: 'always',
+    // Another sort or filter keeps the rows on screen until its first page arrives: the grid (and
+    // the keyboard's focus in it) stays put instead of giving way to a spinner.
+    placeholderData: keepPreviousData,
   });
   // Calls seen live since this list loaded: the newest record of each, and the order they arrived in.
   const [live, setLive] = useState<{ byId: Map<string, ToolCall>; fresh: string[]; pending: string[] }>({ byId: new Map(), fresh: [], pending: [] });
