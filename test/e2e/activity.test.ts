@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { testTools } from '../fixtures/test-tools.js';
 import { e2eSuite, startUi, type Ui, type UiOptions } from './harness.js';
 import { ActivityPage } from './pages/ActivityPage.js';
+import { ApprovalDialog } from './pages/ToolsPage.js';
 
 /** The Activity page against a real host: calls made by the MCP SDK client show up live. */
 const suite = e2eSuite();
@@ -131,16 +132,18 @@ describe('the Activity page, item by item (issue 22)', () => {
 
   it('details say who or what decided, where, and how long it waited; refusals of each kind look different', async () => {
     const { ui, page, client, activity } = await open({ settings: { policies: {}, approvals: { timeoutSeconds: 5 } } });
-    const approvals = ui.t.host.guardrails.approvals;
-    // A person declines in the window (as the approval dialog does).
+    const approval = new ApprovalDialog(page);
+    // A person declines in the window's approval dialog.
     const declined = client.callTool({ name: 'write-thing', arguments: {} });
-    await expect.poll(() => approvals.size).toBe(1);
+    await approval.button('Deny').waitFor();
     // While it waits, the row says so.
     await expect.poll(() => activity.row(/write-thing/).getAttribute('data-outcome')).toBe('waiting');
-    approvals.decide(approvals.list()[0]!.id, 'deny', 'window');
+    await approval.button('Deny').click();
     await declined;
-    // Nobody answers: the timeout denies it (5 s, the shortest the settings allow).
+    // Nobody answers: the timeout denies it (5 s, the shortest the settings allow); the dialog
+    // then says the request expired until the person has read it.
     await client.callTool({ name: 'destroy-thing', arguments: { name: 'web' } });
+    await approval.notice().getByRole('button', { name: 'OK' }).click();
     await ui.t.host.guardrails.setPaused(true, 'person');
     await client.callTool({ name: 'echo', arguments: { text: 'while paused' } });
     await ui.t.host.guardrails.setPaused(false, 'person');
