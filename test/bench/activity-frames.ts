@@ -10,8 +10,13 @@ import type { ToolClass } from '../../src/shared/policy.js';
 import type { Ui } from '../e2e/harness.js';
 import { fmt, percentile } from './stats.js';
 
-/** One 60 Hz frame, and two. */
+/**
+ * One 60 Hz frame (16.67 ms), and two (33.33 ms). requestAnimationFrame reports whole frames give
+ * or take a few hundredths of a millisecond of timer jitter, so a frame is compared as printed, to
+ * a tenth of a millisecond: 16.7 is one frame, 33.3 or 33.4 two, 50.0 three.
+ */
 export const FRAME_TARGETS = { medianMs: 16.7, p95Ms: 33.4 } as const;
+const tenth = (ms: number) => Math.round(ms * 10) / 10;
 
 /** `count` calls over the last month, written straight into the history (no MCP traffic). */
 export function seedHistory(ui: Ui, count: number): void {
@@ -63,8 +68,11 @@ export async function loadEverything(page: Page, deadline: number): Promise<{ lo
   return { loadMs: performance.now() - t0, shown: ((await status.textContent()) ?? '').trim() };
 }
 
-/** Scroll the grid up and down for `seconds`, one step a frame; every frame's interval (ms), sorted. */
-export async function scrollFrames(page: Page, seconds: number): Promise<number[]> {
+/**
+ * Every frame's interval (ms, sorted) for `seconds`: scrolling the grid up and down one step a
+ * frame, or (step 0) held at the top, where new calls flow in as they arrive.
+ */
+export async function scrollFrames(page: Page, seconds: number, step = 60): Promise<number[]> {
   // A string: tsx would otherwise add helpers of its own that the page does not have.
   const frames = await page.evaluate<number[]>(`new Promise((resolve) => {
     const el = document.querySelector('[data-testid=calls-scroller]');
@@ -72,11 +80,12 @@ export async function scrollFrames(page: Page, seconds: number): Promise<number[
     let last = performance.now();
     let dir = -1;
     const end = last + ${seconds * 1000};
+    if (${step} === 0) el.scrollTop = 0;
     const tick = (t) => {
       frames.push(t - last);
       last = t;
-      el.scrollTop += dir * 60;
-      if (el.scrollTop <= 0 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1) dir = -dir;
+      el.scrollTop += dir * ${step};
+      if (${step} > 0 && (el.scrollTop <= 0 || el.scrollTop + el.clientHeight >= el.scrollHeight - 1)) dir = -dir;
       if (t < end) requestAnimationFrame(tick);
       else resolve(frames.slice(1));
     };
@@ -85,46 +94,65 @@ export async function scrollFrames(page: Page, seconds: number): Promise<number[
   return frames.sort((a, b) => a - b);
 }
 
+interface Frames {
+  median: number;
+  p95: number;
+  frames: number;
+}
+
 export interface FrameResult {
   width: number;
-  baseline: { median: number; p95: number; frames: number };
-  underLoad: { median: number; p95: number; frames: number; callsPerSecond: number };
+  baseline: Frames;
+  /** Scrolling through the history while calls arrive (they wait above: "N new calls above"). */
+  underLoad: Frames & { callsPerSecond: number };
+  /** Held at the top while calls arrive: each one flows into the grid as it comes. */
+  atTop: Frames & { callsPerSecond: number };
   pass: boolean;
 }
 
+const summary = (sorted: number[]): Frames => ({ median: percentile(sorted, 50), p95: percentile(sorted, 95), frames: sorted.length });
+const meets = (f: Frames) => tenth(f.median) <= FRAME_TARGETS.medianMs && tenth(f.p95) <= FRAME_TARGETS.p95Ms;
+
+/** `rate` calls a second from an MCP client (echo, recorded and pushed live like any call) while `during` runs. */
+async function withCalls<T>(ui: Ui, name: string, rate: number, during: () => Promise<T>): Promise<{ result: T; callsPerSecond: number }> {
+  const client = await ui.t.connect(name);
+  let sent = 0;
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) void client.callTool({ name: 'echo', arguments: { text: `call ${sent}` } }).catch(() => undefined);
+  }, 10);
+  try {
+    const result = await during();
+    return { result, callsPerSecond: sent / ((performance.now() - started) / 1000) };
+  } finally {
+    clearInterval(timer);
+    await client.close().catch(() => undefined);
+  }
+}
+
 /**
- * At one window size: frames while scrolling with nothing arriving (the baseline), then while
- * `rate` calls a second arrive from an MCP client (echo, recorded and pushed live like any call).
+ * At one window size: frames while scrolling with nothing arriving (the baseline); while
+ * scrolling with `rate` calls a second arriving; and held at the top while they arrive.
  */
 export async function measureAtWidth(ui: Ui, page: Page, size: { width: number; height: number }, opts: { rate: number; seconds: number; baselineSeconds: number }): Promise<FrameResult> {
   await page.setViewportSize(size);
   await page.waitForTimeout(300);
-  const baseline = await scrollFrames(page, opts.baselineSeconds);
-  const client = await ui.t.connect(`bench-${size.width}`);
-  let sent = 0;
-  const started = performance.now();
-  const timer = setInterval(() => {
-    const due = Math.floor(((performance.now() - started) / 1000) * opts.rate);
-    for (; sent < due; sent++) void client.callTool({ name: 'echo', arguments: { text: `call ${sent}` } }).catch(() => undefined);
-  }, 10);
-  const underLoad = await scrollFrames(page, opts.seconds);
-  clearInterval(timer);
-  const callsPerSecond = sent / ((performance.now() - started) / 1000);
-  await client.close().catch(() => undefined);
-  const median = percentile(underLoad, 50);
-  const p95 = percentile(underLoad, 95);
-  return {
-    width: size.width,
-    baseline: { median: percentile(baseline, 50), p95: percentile(baseline, 95), frames: baseline.length },
-    underLoad: { median, p95, frames: underLoad.length, callsPerSecond },
-    pass: median <= FRAME_TARGETS.medianMs && p95 <= FRAME_TARGETS.p95Ms,
-  };
+  const baseline = summary(await scrollFrames(page, opts.baselineSeconds));
+  const scrolling = await withCalls(ui, `bench-${size.width}`, opts.rate, () => scrollFrames(page, opts.seconds));
+  const top = await withCalls(ui, `bench-top-${size.width}`, opts.rate, () => scrollFrames(page, opts.seconds, 0));
+  const underLoad = { ...summary(scrolling.result), callsPerSecond: scrolling.callsPerSecond };
+  const atTop = { ...summary(top.result), callsPerSecond: top.callsPerSecond };
+  return { width: size.width, baseline, underLoad, atTop, pass: meets(underLoad) && meets(atTop) };
 }
 
 export function describeResult(r: FrameResult, seconds: number, baselineSeconds: number): string {
+  const line = (what: string, f: Frames) => `  at ${r.width} px, ${what}: median ${fmt(f.median, 1)} ms, p95 ${fmt(f.p95, 1)} ms, ${f.frames} frames`;
+  const verdict = (f: Frames) => (meets(f) ? 'PASS' : 'FAIL');
   return [
-    `  at ${r.width} px, scrolling alone (${baselineSeconds} s): median ${fmt(r.baseline.median, 1)} ms, p95 ${fmt(r.baseline.p95, 1)} ms, ${r.baseline.frames} frames`,
-    `  at ${r.width} px, with ${fmt(r.underLoad.callsPerSecond, 0)} new calls/s (${seconds} s): median ${fmt(r.underLoad.median, 1)} ms, p95 ${fmt(r.underLoad.p95, 1)} ms, ${r.underLoad.frames} frames; ` +
-      `targets median <= ${FRAME_TARGETS.medianMs} ms, p95 <= 33 ms: ${r.pass ? 'PASS' : 'FAIL'}`,
+    line(`scrolling alone (${baselineSeconds} s, the baseline)`, r.baseline),
+    `${line(`scrolling with ${fmt(r.underLoad.callsPerSecond, 0)} new calls/s (${seconds} s)`, r.underLoad)}: ${verdict(r.underLoad)}`,
+    `${line(`at the top with ${fmt(r.atTop.callsPerSecond, 0)} new calls/s flowing in (${seconds} s)`, r.atTop)}: ${verdict(r.atTop)}`,
+    `  targets: median <= ${FRAME_TARGETS.medianMs} ms (one 60 Hz frame), p95 <= ${FRAME_TARGETS.p95Ms} ms (two frames)`,
   ].join('\n');
 }

@@ -291,3 +291,35 @@ describe('the Activity page, item by item (issue 22)', () => {
     await expect.poll(() => page.getByRole('img', { name: /Calls per day by status over the last 90 days: 1 calls/ }).count()).toBe(1);
   });
 });
+
+describe('the Activity page while a person reads further down', () => {
+  it('keeps the rows in view still: new calls wait above ("N new calls above") and join at the top', async () => {
+    const { page, client, activity } = await open();
+    for (let i = 0; i < 40; i++) await client.callTool({ name: 'echo', arguments: { text: `old ${i}` } });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^40 calls/);
+    await activity.grid().evaluate((g) => g.scrollTo({ top: 600 }));
+    const firstInView = () => activity.grid().evaluate((g) => {
+      const top = g.getBoundingClientRect().top + 36;
+      const row = [...g.querySelectorAll('[data-testid=calls-rows] [role=row]')].find((r) => r.getBoundingClientRect().bottom > top + 1);
+      return row?.textContent ?? '';
+    });
+    const before = await firstInView();
+    await client.callTool({ name: 'echo', arguments: { text: 'new one' } });
+    await client.callTool({ name: 'echo', arguments: { text: 'new two' } });
+    const pill = page.getByRole('button', { name: '2 new calls above' });
+    await pill.waitFor();
+    // What the person reads did not move.
+    expect(await firstInView()).toBe(before);
+    expect(await page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^40 calls/);
+    await pill.click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^42 calls/);
+    expect(await activity.grid().evaluate((g) => g.scrollTop)).toBe(0);
+    expect(await pill.count()).toBe(0);
+    // Scrolled away and back by hand: the calls that waited join without a click.
+    await activity.grid().evaluate((g) => g.scrollTo({ top: 600 }));
+    await client.callTool({ name: 'echo', arguments: { text: 'new three' } });
+    await page.getByRole('button', { name: '1 new call above' }).waitFor();
+    await activity.grid().evaluate((g) => g.scrollTo({ top: 0 }));
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^43 calls/);
+  });
+});

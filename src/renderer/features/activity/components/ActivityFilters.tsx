@@ -1,5 +1,5 @@
 import { Search } from 'lucide-react';
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { TOOL_CALL_STATUSES } from '../../../../shared/activity.js';
 import { TOOL_CLASSES } from '../../../../shared/policy.js';
 import { Button } from '../../../components/ui.js';
@@ -17,8 +17,8 @@ export interface ClientChoices {
   revoked: Choice[];
 }
 
-/** The filters, each a labelled native control; changes go to the URL. */
-export function ActivityFilters({
+/** The filters, each a labelled native control; changes go to the URL. (Memoized: live calls re-render the page every frame.) */
+export const ActivityFilters = memo(function ActivityFilters({
   state,
   clients,
   providers,
@@ -109,4 +109,4 @@ export function ActivityFilters({
       ) : null}
     </form>
   );
-}
+});

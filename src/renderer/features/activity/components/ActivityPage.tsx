@@ -24,21 +24,26 @@ const FACETS = ['activityFacets'] as const;
 /** Every tool call, live and from the history; what AI clients did to your infrastructure. */
 export function ActivityPage() {
   const [params, setParams] = useSearchParams();
-  const state = readFilter(params);
-  const filterKey = KEYS.map((k) => state[k]).join('\u0000');
+  const read = readFilter(params);
+  const filterKey = KEYS.map((k) => read[k]).join('\u0000');
+  // One object per filter, so the (memoized) filters do not render again for every live call.
+  const state = useMemo(() => read, [filterKey]);
   // The time range is relative: "last hour" is fixed when the filter is set, not on every render.
   const filter = useMemo(() => toQuery(state), [filterKey]);
   const order = readOrder(params);
   const [paused, setPaused] = useState(false);
+  // The grid is scrolled away from its first row: new calls wait above it ("N new calls above").
+  const [away, setAway] = useState(false);
   const [open, setOpen] = useState<ToolCall | null>(null);
   // Where the focus goes back to when the details close: what opened them.
   const opener = useRef<HTMLElement | null>(null);
-  const feed = useActivityFeed(filter, filterKey, paused, order);
+  const feed = useActivityFeed(filter, filterKey, paused, order, away);
   const tab = params.get('view') === 'charts' ? 'charts' : 'calls';
   const filtered = KEYS.some((k) => state[k] !== '');
 
-  const update = (next: Partial<FilterState> & { view?: string; sort?: string; dir?: string }) =>
-    setParams(
+  const update = useCallback(
+    (next: Partial<FilterState> & { view?: string; sort?: string; dir?: string }) =>
+      setParams(
       (prev) => {
         const p = new URLSearchParams(prev);
         for (const [k, v] of Object.entries(next)) {
@@ -48,7 +53,9 @@ export function ActivityPage() {
         return p;
       },
       { replace: true },
-    );
+    ),
+    [setParams],
+  );
   const sort = (next: ActivityOrder) => update(isNewestFirst(next) ? { sort: '', dir: '' } : { sort: next.by, dir: next.dir });
   const clearFilters = () => update(Object.fromEntries(KEYS.map((k) => [k, ''])));
 
@@ -96,7 +103,7 @@ export function ActivityPage() {
                 <ExportButtons filter={filter} />
               </div>
             </div>
-            {feed.pending > 0 ? (
+            {feed.pending > 0 && (paused || feed.sorted) ? (
               <Alert tone="info">
                 <div className="spread">
                   <span role="status">
@@ -128,7 +135,18 @@ export function ActivityPage() {
                 </div>
               )
             ) : feed.pages.error ? null : (
-              <CallsTable rows={feed.rows} order={order} onSort={sort} onOpen={openCall} onEnd={loadMore} loadingMore={feed.pages.isFetchingNextPage || feed.pages.isPlaceholderData} providers={choices.providerList} />
+              <CallsTable
+                rows={feed.rows}
+                order={order}
+                onSort={sort}
+                onOpen={openCall}
+                onEnd={loadMore}
+                loadingMore={feed.pages.isFetchingNextPage || feed.pages.isPlaceholderData}
+                providers={choices.providerList}
+                onAway={setAway}
+                newAbove={paused || feed.sorted ? 0 : feed.pending}
+                onShowNew={feed.showPending}
+              />
             )}
           </div>
         </Tabs.Content>
@@ -168,7 +186,9 @@ function useFilterChoices() {
         if (e.type !== 'activity' || e.data.type !== 'started') return;
         const known = queryClient.getQueryData<ActivityFacets>(FACETS);
         const c = e.data.call;
-        if (known && !(known.clients.includes(c.client) && known.tools.includes(c.tool) && known.providers.includes(c.provider))) void queryClient.invalidateQueries({ queryKey: FACETS });
+        // A name the filters do not offer yet: ask again (once at a time; calls arrive by the hundred).
+        if (!known || queryClient.isFetching({ queryKey: FACETS }) > 0) return;
+        if (!(known.clients.includes(c.client) && known.tools.includes(c.tool) && known.providers.includes(c.provider))) void queryClient.invalidateQueries({ queryKey: FACETS });
       }),
     [],
   );

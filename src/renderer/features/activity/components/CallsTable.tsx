@@ -1,6 +1,6 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ActivityOrder, ActivitySortKey, ToolCall } from '../../../../shared/activity.js';
 import type { RowSource } from '../hooks/useActivityFeed.js';
 import { elapsed, formatBytes, formatDuration, formatTime, outcome, providerName } from '../format.js';
@@ -39,6 +39,11 @@ export interface CallsTableProps {
   onEnd(): void;
   loadingMore: boolean;
   providers: ReadonlyArray<{ id: string; label: string }> | undefined;
+  /** The grid is (true) or is no longer (false) scrolled away from its first row. */
+  onAway(away: boolean): void;
+  /** New calls waiting above while scrolled away, with the way to show them; 0 for none. */
+  newAbove: number;
+  onShowNew(): void;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface CallsTableProps {
  * sorts by a header's column. The header sits inside the scrolling box, so a narrow window
  * scrolls header and rows sideways together.
  */
-export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, providers }: CallsTableProps) {
+export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, providers, onAway, newAbove, onShowNew }: CallsTableProps) {
   const base = useId();
   const grid = useRef<HTMLDivElement>(null);
   // The active row, by call id so it stays on its call while new ones arrive above it; 'head' is the header row.
@@ -86,6 +91,12 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
   useEffect(() => {
     if (active !== null && active !== 'head' && activeIndex < 0) setActive(null);
   }, [active, activeIndex]);
+
+  // Scrolled away from the first row, or back: told on the change only. From the virtualizer's own
+  // reading of the scroll position (reading scrollTop again in a scroll handler forced a second
+  // layout in every frame while scrolling).
+  const away = (virtualizer.scrollOffset ?? 0) > ROW_HEIGHT / 2;
+  useEffect(() => onAway(away), [away, onAway]);
 
   // Running calls show their time so far; one clock for the table, only while something runs.
   const running = rows.running;
@@ -176,7 +187,7 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
   const headId = (col: number) => `${base}-col-${col}`;
   const descendant = active === 'head' ? headId(headCol) : activeIndex >= 0 ? rowId(rows.at(activeIndex).id) : undefined;
 
-  return (
+  const table = (
     <div
       ref={grid}
       className="calls"
@@ -233,7 +244,6 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
         <div className="calls-list" role="rowgroup" style={{ height: virtualizer.getTotalSize() }} data-testid="calls-rows">
           {items.map((item) => {
             const call = rows.at(item.index);
-            const o = outcome(call);
             return (
               <div
                 key={call.id}
@@ -243,34 +253,14 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
                 className={`calls-row calls-cols ${call.id === active ? 'is-active' : ''}`}
                 style={{ transform: `translateY(${item.start - HEAD_HEIGHT}px)`, height: ROW_HEIGHT }}
                 data-status={call.status}
-                data-outcome={o.kind}
+                data-outcome={outcome(call).kind}
                 onClick={() => {
                   setActive(call.id);
                   onOpen(call);
                 }}
               >
-                <Cell col={1} className="mono small">
-                  {formatTime(call.time)}
-                </Cell>
-                <Cell col={2} className="mono ellipsis">
-                  {call.tool}
-                </Cell>
-                <Cell col={3}>
-                  <OutcomeBadge outcome={o} />
-                </Cell>
-                <Cell col={4} className="num mono small">
-                  {formatDuration(elapsed(call, now))}
-                </Cell>
-                <Cell col={5} className="ellipsis">
-                  {call.client}
-                </Cell>
-                <Cell col={6} className="ellipsis">
-                  {providerName(call.provider, providers)}
-                </Cell>
-                <Cell col={7}>{call.class}</Cell>
-                <Cell col={8} className="num mono small">
-                  {formatBytes(call.resultBytes)}
-                </Cell>
+                {/* Only the position changes as calls arrive above a row: its cells render again only when the call does (or, running, when the clock ticks). */}
+                <RowCells call={call} now={call.status === 'running' ? now : 0} providers={providers} />
               </div>
             );
           })}
@@ -278,7 +268,55 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
       </div>
     </div>
   );
+  return (
+    <div className="calls-wrap">
+      {newAbove > 0 ? (
+        <button
+          type="button"
+          className="btn btn-sm calls-new"
+          onClick={() => {
+            onShowNew();
+            grid.current?.scrollTo({ top: 0 });
+          }}
+        >
+          <ArrowUp size={14} aria-hidden="true" />
+          {newAbove.toLocaleString('en')} new call{newAbove === 1 ? '' : 's'} above
+        </button>
+      ) : null}
+      {table}
+    </div>
+  );
 }
+
+const RowCells = memo(function RowCells({ call, now, providers }: { call: ToolCall; now: number; providers: CallsTableProps['providers'] }) {
+  const o = outcome(call);
+  return (
+    <>
+      <Cell col={1} className="mono small">
+        {formatTime(call.time)}
+      </Cell>
+      <Cell col={2} className="mono ellipsis">
+        {call.tool}
+      </Cell>
+      <Cell col={3}>
+        <OutcomeBadge outcome={o} />
+      </Cell>
+      <Cell col={4} className="num mono small">
+        {formatDuration(elapsed(call, now))}
+      </Cell>
+      <Cell col={5} className="ellipsis">
+        {call.client}
+      </Cell>
+      <Cell col={6} className="ellipsis">
+        {providerName(call.provider, providers)}
+      </Cell>
+      <Cell col={7}>{call.class}</Cell>
+      <Cell col={8} className="num mono small">
+        {formatBytes(call.resultBytes)}
+      </Cell>
+    </>
+  );
+});
 
 function Cell({ col, className, children }: { col: number; className?: string; children: ReactNode }) {
   return (

@@ -4,6 +4,11 @@ import type { ActivityFilter, ActivityOrder, ToolCall } from '../../../../shared
 import { api, onHostEvent } from '../../../api.js';
 import { isNewestFirst, matches } from '../filter.js';
 
+function anyRunning(calls: Iterable<ToolCall>): boolean {
+  for (const c of calls) if (c.status === 'running') return true;
+  return false;
+}
+
 /** The first page fills the screen fast; later ones are bigger, so a long history loads in few requests. */
 const FIRST_PAGE = 200;
 const PAGE = 1_000;
@@ -21,13 +26,14 @@ export interface RowSource {
 
 /**
  * The calls the page shows: pages from the history (in the page's order, loaded as the list
- * scrolls) with live events laid over them. While paused, or sorted by anything but newest
- * first (a new call's place is then somewhere in the middle), new calls wait in `pending` ("N
- * new") and the rows on screen stay where they are; calls already shown still update in place
- * (running -> finished). Events are applied once per animation frame, so a burst of calls costs
- * one render.
+ * scrolls) with live events laid over them. While paused, scrolled away from the top (`away`:
+ * the rows a person reads must not run down the screen as calls arrive above them), or sorted by
+ * anything but newest first (a new call's place is then somewhere in the middle), new calls wait
+ * in `pending` ("N new") and the rows on screen stay where they are; calls already shown still
+ * update in place (running -> finished). Back at the top, calls held only for that join the list.
+ * Events are applied once per animation frame, so a burst of calls costs one render.
  */
-export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean, order: ActivityOrder) {
+export function useActivityFeed(filter: ActivityFilter, filterKey: string, paused: boolean, order: ActivityOrder, away = false) {
   const sorted = !isNewestFirst(order);
   const orderKey = `${order.by}:${order.dir}`;
   const pages = useInfiniteQuery({
@@ -46,8 +52,8 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
   const [live, setLive] = useState<{ byId: Map<string, ToolCall>; fresh: string[]; pending: string[] }>({ byId: new Map(), fresh: [], pending: [] });
   const queue = useRef<ToolCall[]>([]);
   const frame = useRef<number | null>(null);
-  const holdRef = useRef(paused || sorted);
-  holdRef.current = paused || sorted;
+  const holdRef = useRef(paused || sorted || away);
+  holdRef.current = paused || sorted || away;
 
   // A new filter or order starts the live overlay afresh. (Not a reload of the pages: a call that
   // arrived while they loaded would be lost; one that is in both is shown once, by id.)
@@ -100,7 +106,7 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
       count: fresh.length + base.length,
       // A row the page has as history but that changed since (running -> finished) shows its live record.
       at: (i) => (i < fresh.length ? fresh[i]! : (live.byId.get(base[i - fresh.length]!.id) ?? base[i - fresh.length]!)),
-      running: [...live.byId.values()].some((c) => c.status === 'running') || base.slice(0, 200).some((c) => c.status === 'running' && !live.byId.has(c.id)),
+      running: anyRunning(live.byId.values()) || base.slice(0, 200).some((c) => c.status === 'running' && !live.byId.has(c.id)),
       find: (id) => live.byId.get(id) ?? base[baseIndex.get(id) ?? -1],
       indexOf: (id) => {
         const i = baseIndex.get(id);
@@ -116,6 +122,11 @@ export function useActivityFeed(filter: ActivityFilter, filterKey: string, pause
     setLive({ byId: new Map(), fresh: [], pending: [] });
     void pages.refetch();
   };
+
+  // Back at the top of a live list: what waited only because the person was reading below joins it.
+  useEffect(() => {
+    if (!away && !paused && !sorted && live.pending.length > 0) setLive((prev) => ({ ...prev, fresh: [...prev.pending, ...prev.fresh], pending: [] }));
+  }, [away, paused, sorted, live.pending.length]);
 
   return { pages, rows, pending: live.pending.length, showPending, sorted };
 }
