@@ -297,7 +297,12 @@ describe('the Activity page while a person reads further down', () => {
     const { page, client, activity } = await open();
     for (let i = 0; i < 40; i++) await client.callTool({ name: 'echo', arguments: { text: `old ${i}` } });
     await expect.poll(() => page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^40 calls/);
-    await activity.grid().evaluate((g) => g.scrollTo({ top: 600 }));
+    // Scrolled, and a few frames for the page to know it (the scroll event, then its render).
+    const scrollTo = async (top: number) => {
+      await activity.grid().evaluate((g, t) => g.scrollTo({ top: t }), top);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r))))');
+    };
+    await scrollTo(600);
     const firstInView = () => activity.grid().evaluate((g) => {
       const top = g.getBoundingClientRect().top + 36;
       const row = [...g.querySelectorAll('[data-testid=calls-rows] [role=row]')].find((r) => r.getBoundingClientRect().bottom > top + 1);
@@ -316,10 +321,10 @@ describe('the Activity page while a person reads further down', () => {
     expect(await activity.grid().evaluate((g) => g.scrollTop)).toBe(0);
     expect(await pill.count()).toBe(0);
     // Scrolled away and back by hand: the calls that waited join without a click.
-    await activity.grid().evaluate((g) => g.scrollTo({ top: 600 }));
+    await scrollTo(600);
     await client.callTool({ name: 'echo', arguments: { text: 'new three' } });
     await page.getByRole('button', { name: '1 new call above' }).waitFor();
-    await activity.grid().evaluate((g) => g.scrollTo({ top: 0 }));
+    await scrollTo(0);
     await expect.poll(() => page.getByRole('status').filter({ hasText: /calls? shown/ }).textContent()).toMatch(/^43 calls/);
   });
 });

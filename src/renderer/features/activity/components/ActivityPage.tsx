@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Download, Pause, Play, Trash2 } from 'lucide-react';
+import { ArrowUp, Download, Pause, Play, Trash2 } from 'lucide-react';
 import { AlertDialog, Tabs } from 'radix-ui';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -30,7 +30,8 @@ export function ActivityPage() {
   const state = useMemo(() => read, [filterKey]);
   // The time range is relative: "last hour" is fixed when the filter is set, not on every render.
   const filter = useMemo(() => toQuery(state), [filterKey]);
-  const order = readOrder(params);
+  const { by, dir } = readOrder(params);
+  const order = useMemo(() => ({ by, dir }), [by, dir]);
   const [paused, setPaused] = useState(false);
   // The grid is scrolled away from its first row: new calls wait above it ("N new calls above").
   const [away, setAway] = useState(false);
@@ -56,17 +57,23 @@ export function ActivityPage() {
     ),
     [setParams],
   );
-  const sort = (next: ActivityOrder) => update(isNewestFirst(next) ? { sort: '', dir: '' } : { sort: next.by, dir: next.dir });
+  const sort = useCallback((next: ActivityOrder) => update(isNewestFirst(next) ? { sort: '', dir: '' } : { sort: next.by, dir: next.dir }), [update]);
   const clearFilters = () => update(Object.fromEntries(KEYS.map((k) => [k, ''])));
 
+  // Stable, so the (memoized) grid does not render again for calls that only wait above it.
+  const pagesRef = useRef(feed.pages);
+  pagesRef.current = feed.pages;
   const loadMore = useCallback(() => {
-    if (feed.pages.hasNextPage && !feed.pages.isFetchingNextPage) void feed.pages.fetchNextPage();
-  }, [feed.pages]);
+    const pages = pagesRef.current;
+    if (pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
+  }, []);
 
-  const openCall = (call: ToolCall) => {
+  const openCall = useCallback((call: ToolCall) => {
     opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setOpen(call);
-  };
+  }, []);
+  const grid = useRef<HTMLDivElement>(null);
+  const newAbove = paused || feed.sorted ? 0 : feed.pending;
 
   // The open call follows its live record (running -> finished).
   const current = open ? (feed.rows.find(open.id) ?? open) : null;
@@ -135,18 +142,31 @@ export function ActivityPage() {
                 </div>
               )
             ) : feed.pages.error ? null : (
-              <CallsTable
-                rows={feed.rows}
-                order={order}
-                onSort={sort}
-                onOpen={openCall}
-                onEnd={loadMore}
-                loadingMore={feed.pages.isFetchingNextPage || feed.pages.isPlaceholderData}
-                providers={choices.providerList}
-                onAway={setAway}
-                newAbove={paused || feed.sorted ? 0 : feed.pending}
-                onShowNew={feed.showPending}
-              />
+              <div className="calls-wrap" ref={grid}>
+                {newAbove > 0 ? (
+                  <button
+                    type="button"
+                    className="btn btn-sm calls-new"
+                    onClick={() => {
+                      feed.showPending();
+                      grid.current?.querySelector('[role=grid]')?.scrollTo({ top: 0 });
+                    }}
+                  >
+                    <ArrowUp size={14} aria-hidden="true" />
+                    {newAbove.toLocaleString('en')} new call{newAbove === 1 ? '' : 's'} above
+                  </button>
+                ) : null}
+                <CallsTable
+                  rows={feed.rows}
+                  order={order}
+                  onSort={sort}
+                  onOpen={openCall}
+                  onEnd={loadMore}
+                  loadingMore={feed.pages.isFetchingNextPage || feed.pages.isPlaceholderData}
+                  providers={choices.providerList}
+                  onAway={setAway}
+                />
+              </div>
             )}
           </div>
         </Tabs.Content>
@@ -179,19 +199,28 @@ function useFilterChoices() {
   const facets = useQuery({ queryKey: FACETS, queryFn: () => api.activityFacets(), staleTime: 0, refetchOnMount: 'always' });
   const credentials = useQuery({ queryKey: keys.credentials, queryFn: () => api.listCredentials() });
   const status = useHostStatus();
-  useEffect(
-    () =>
-      onHostEvent((e) => {
-        if (e.type === 'activityCleared') void queryClient.invalidateQueries({ queryKey: FACETS });
-        if (e.type !== 'activity' || e.data.type !== 'started') return;
-        const known = queryClient.getQueryData<ActivityFacets>(FACETS);
-        const c = e.data.call;
-        // A name the filters do not offer yet: ask again (once at a time; calls arrive by the hundred).
-        if (!known || queryClient.isFetching({ queryKey: FACETS }) > 0) return;
-        if (!(known.clients.includes(c.client) && known.tools.includes(c.tool) && known.providers.includes(c.provider))) void queryClient.invalidateQueries({ queryKey: FACETS });
-      }),
-    [],
-  );
+  useEffect(() => {
+    // A name the filters do not offer yet: ask again, once for a burst (calls arrive by the
+    // hundred). The host writes what waits before it answers, so the answer has the new name.
+    let due: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      due ??= setTimeout(() => {
+        due = null;
+        void queryClient.invalidateQueries({ queryKey: FACETS });
+      }, 250);
+    };
+    const stop = onHostEvent((e) => {
+      if (e.type === 'activityCleared') refresh();
+      if (e.type !== 'activity' || e.data.type !== 'started') return;
+      const known = queryClient.getQueryData<ActivityFacets>(FACETS);
+      const c = e.data.call;
+      if (!known || !(known.clients.includes(c.client) && known.tools.includes(c.tool) && known.providers.includes(c.provider))) refresh();
+    });
+    return () => {
+      stop();
+      if (due) clearTimeout(due);
+    };
+  }, []);
   const providerList = status.data?.providers;
   return useMemo(() => {
     const f = facets.data ?? { clients: [], providers: [], tools: [] };

@@ -41,20 +41,17 @@ export interface CallsTableProps {
   providers: ReadonlyArray<{ id: string; label: string }> | undefined;
   /** The grid is (true) or is no longer (false) scrolled away from its first row. */
   onAway(away: boolean): void;
-  /** New calls waiting above while scrolled away, with the way to show them; 0 for none. */
-  newAbove: number;
-  onShowNew(): void;
 }
 
 /**
- * Every call, virtualized: only the rows in view are in the DOM, so 100,000 calls scroll like
+ * Every call, virtualized (and memoized: calls that only wait above it do not render it again): only the rows in view are in the DOM, so 100,000 calls scroll like
  * ten. An ARIA grid with one Tab stop: the grid itself takes the focus and the active row (or
  * column header) is its aria-activedescendant, moved by the arrow keys, Home, End, Page Up and
  * Page Down and always kept rendered and scrolled into view. Enter opens a row's details, or
  * sorts by a header's column. The header sits inside the scrolling box, so a narrow window
  * scrolls header and rows sideways together.
  */
-export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, providers, onAway, newAbove, onShowNew }: CallsTableProps) {
+export const CallsTable = memo(function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, providers, onAway }: CallsTableProps) {
   const base = useId();
   const grid = useRef<HTMLDivElement>(null);
   // The active row, by call id so it stays on its call while new ones arrive above it; 'head' is the header row.
@@ -187,7 +184,7 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
   const headId = (col: number) => `${base}-col-${col}`;
   const descendant = active === 'head' ? headId(headCol) : activeIndex >= 0 ? rowId(rows.at(activeIndex).id) : undefined;
 
-  const table = (
+  return (
     <div
       ref={grid}
       className="calls"
@@ -268,25 +265,7 @@ export function CallsTable({ rows, order, onSort, onOpen, onEnd, loadingMore, pr
       </div>
     </div>
   );
-  return (
-    <div className="calls-wrap">
-      {newAbove > 0 ? (
-        <button
-          type="button"
-          className="btn btn-sm calls-new"
-          onClick={() => {
-            onShowNew();
-            grid.current?.scrollTo({ top: 0 });
-          }}
-        >
-          <ArrowUp size={14} aria-hidden="true" />
-          {newAbove.toLocaleString('en')} new call{newAbove === 1 ? '' : 's'} above
-        </button>
-      ) : null}
-      {table}
-    </div>
-  );
-}
+});
 
 const RowCells = memo(function RowCells({ call, now, providers }: { call: ToolCall; now: number; providers: CallsTableProps['providers'] }) {
   const o = outcome(call);
