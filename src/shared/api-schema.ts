@@ -4,7 +4,7 @@
  * contract and its validation cannot drift apart. (The renderer never imports this file.)
  */
 import { z } from 'zod';
-import { TOOL_CALL_STATUSES, type ToolCallStatus } from './activity.js';
+import { ACTIVITY_SORT_KEYS, STATS_RANGES, TOOL_CALL_STATUSES, type ActivitySortKey, type StatsRange, type ToolCallStatus } from './activity.js';
 import type { ApiArgs, ApiMethod } from './api.js';
 import { TOOL_CLASSES, type ToolClass } from './policy.js';
 import { ClientActionInputSchema, ClientActionSchema } from './clients.js';
@@ -76,9 +76,15 @@ export const API_ARGS = {
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
   openFolder: z.tuple([z.enum(['data', 'logs'])]),
-  queryActivity: z.tuple([activityFilter, z.string().max(200).nullable(), z.number().int().min(1).max(1_000)]),
+  queryActivity: z.tuple([
+    activityFilter,
+    z.string().max(600).nullable(),
+    z.number().int().min(1).max(1_000),
+    z.strictObject({ by: z.enum(ACTIVITY_SORT_KEYS as [ActivitySortKey, ...ActivitySortKey[]]), dir: z.enum(['asc', 'desc']) }).optional(),
+  ]),
   getCall: z.tuple([callId]),
-  activityStats: z.tuple([z.enum(['hour', 'day'])]),
+  activityStats: z.tuple([z.enum(STATS_RANGES as [StatsRange, ...StatsRange[]])]),
+  activityFacets: z.tuple([]),
   exportActivity: z.tuple([activityFilter, z.enum(['jsonl', 'csv'])]),
   clearActivity: z.tuple([]),
   cancelCall: z.tuple([callId]),

@@ -9,7 +9,7 @@ import type { CreatedToken, McpCredential } from './credentials.js';
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget, SettledApproval } from './policy.js';
 import type { TelemetryPatch, TelemetryView } from './telemetry.js';
 import type { ProfilesView } from './profiles.js';
-import type { ActivityEvent, ActivityFilter, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
+import type { ActivityEvent, ActivityFacets, ActivityFilter, ActivityOrder, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
 export type ProviderId = string;
@@ -252,10 +252,15 @@ export interface TarmacApi {
   /** Show the data or log folder in the OS file manager. */
   openFolder(which: 'data' | 'logs'): Promise<void>;
 
-  /** Recorded tool calls, newest first; pass the page's `next` as `cursor` for older ones. */
-  queryActivity(filter: ActivityFilter, cursor: string | null, limit: number): Promise<ActivityPage>;
+  /**
+   * Recorded tool calls, newest first unless `order` sorts them by another column; pass the
+   * page's `next` as `cursor` (with the same filter and order) for the following page.
+   */
+  queryActivity(filter: ActivityFilter, cursor: string | null, limit: number, order?: ActivityOrder): Promise<ActivityPage>;
   getCall(id: string): Promise<ToolCall | null>;
   activityStats(range: StatsRange): Promise<ActivityStats>;
+  /** Every client, provider and tool the history names (the Activity filters' choices). */
+  activityFacets(): Promise<ActivityFacets>;
   /**
    * Save the filtered calls to a file the person picks (desktop); null when they cancelled. Browser
    * mode downloads from `api/export` instead, so this answers `unsupported` there.
@@ -331,6 +336,7 @@ export const API_METHODS = [
   'queryActivity',
   'getCall',
   'activityStats',
+  'activityFacets',
   'exportActivity',
   'clearActivity',
   'cancelCall',

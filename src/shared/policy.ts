@@ -209,16 +209,24 @@ export interface CallDecision {
   /** The rule behind the policy, in words (describeRule). */
   rule: string;
   /**
+   * Which kind of rule that was (absent in calls recorded before Tarmac kept it): the window tells
+   * a paused Tarmac, read-only mode, a tool turned off and a deny rule apart by it.
+   */
+  ruleKind?: RuleSource['kind'] | 'unreadable';
+  /**
    * rule: no person involved; person: someone decided in Tarmac's window, tray or notification;
    * terminal: `tarmac approvals` (deny; approve only with --trust-terminal), so maybe a program;
    * client: the AI client's own UI answered (a person there, or the agent itself); timeout:
-   * nobody did in time; none: no way to ask.
+   * nobody did in time; withdrawn: the client cancelled, or Tarmac stopped, while it waited;
+   * none: no way to ask; pending: the call is waiting for a person now.
    */
-  by: 'rule' | 'person' | 'terminal' | 'client' | 'timeout' | 'withdrawn' | 'none';
-  /** Where the person decided: window, tray, cli, client. */
+  by: 'rule' | 'person' | 'terminal' | 'client' | 'timeout' | 'withdrawn' | 'none' | 'pending';
+  /** Where the person decided: window, notification, cli, client (tarmac: it shut down). */
   channel: string | null;
   /** How long the call waited for a person (ms), when it did. */
   waitedMs: number | null;
+  /** The person allowed the tool for this client from now on (a client rule), not just once. */
+  remembered?: true;
   /** Tarmac ran with --trust-terminal: other processes could loosen and approve. */
   trustTerminal?: true;
 }

@@ -58,7 +58,7 @@ async function shoot(page: Page, prefix: string) {
       await page.waitForLoadState('networkidle');
       if (name === 'accounts' && prefix === 'new') await page.getByRole('tab').first().waitFor();
       if (name === 'tools') await page.getByRole('table').first().waitFor();
-      if (name === 'activity' && prefix === 'daily') await page.getByRole('button', { name: /fly-apps-list by/ }).first().waitFor();
+      if (name === 'activity' && prefix === 'daily') await page.getByTestId('calls-rows').locator('[role=row]').filter({ hasText: 'fly-apps-list' }).first().waitFor();
       if (name === 'clients') await page.getByTestId('client-cursor').waitFor();
       await page.waitForTimeout(150);
       await page.screenshot({ path: join(out, `${prefix}-${name}-${scheme}.png`), fullPage: true });
@@ -180,7 +180,7 @@ try {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, `daily-charts-${scheme}.png`), fullPage: true });
     await page.getByRole('tab', { name: 'Calls' }).click();
-    await page.getByRole('button', { name: /fly-status by/ }).first().click();
+    await page.getByTestId('calls-rows').locator('[role=row]').filter({ hasText: 'fly-status' }).first().click();
     await page.getByRole('dialog').waitFor();
     await page.screenshot({ path: join(out, `daily-call-${scheme}.png`) });
     await page.keyboard.press('Escape');

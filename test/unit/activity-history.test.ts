@@ -176,23 +176,28 @@ describe('activity history (SQLite)', () => {
 
   it('counts per minute, durations per tool, errors per provider and per client', () => {
     const store = open();
-    for (let i = 0; i < 20; i++) store.record(call('fly-apps-list'), { status: 'ok', resultBytes: 1, preview: null });
-    store.record(call('query_devices', { provider: 'flightctl', client: 'claude' }), { status: 'error', resultBytes: null, preview: 'x' });
-    store.record(call('query_devices', { provider: 'flightctl', client: 'claude' }), { status: 'ok', resultBytes: 1, preview: null });
-    const stats = activityStats(store.reader(), 'hour');
-    expect(stats.perMinute).toHaveLength(60);
-    const total = stats.perMinute.reduce((n, b) => n + (b.counts.ok ?? 0) + (b.counts.error ?? 0), 0);
-    expect(total).toBe(22);
-    expect(stats.perMinute.at(-1)!.counts.ok).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) store.record(call('fly-apps-list'), { status: 'ok', resultBytes: 1, preview: null, durationMs: 10 + i });
+    store.record(call('query_devices', { provider: 'flightctl', client: 'claude' }), { status: 'error', resultBytes: null, preview: 'x', durationMs: 5 });
+    store.record(call('query_devices', { provider: 'flightctl', client: 'claude' }), { status: 'ok', resultBytes: 1, preview: null, durationMs: 7 });
+    // A refusal that waited two minutes for a person is no measure of the tool's speed.
+    store.record(call('query_devices', { provider: 'flightctl', client: 'claude' }), { status: 'denied', resultBytes: null, preview: 'x', durationMs: 120_000 });
+    const stats = activityStats(store.reader(), '1h');
+    expect(stats.buckets).toHaveLength(60);
+    expect(stats.bucketMs).toBe(60_000);
+    const total = stats.buckets.reduce((n, b) => n + (b.counts.ok ?? 0) + (b.counts.error ?? 0) + (b.counts.denied ?? 0), 0);
+    expect(total).toBe(23);
+    expect(stats.total).toBe(23);
+    expect(stats.buckets.at(-1)!.counts.ok).toBeGreaterThan(0);
+    expect(stats.durations.find((d) => d.tool === 'query_devices')).toEqual({ tool: 'query_devices', calls: 2, p50Ms: 5, p95Ms: 7 });
     expect(stats.topTools).toEqual([
       { tool: 'fly-apps-list', calls: 20 },
-      { tool: 'query_devices', calls: 2 },
+      { tool: 'query_devices', calls: 3 },
     ]);
     expect(stats.durations[0]).toMatchObject({ tool: 'fly-apps-list', calls: 20 });
     expect(stats.durations[0]!.p95Ms).toBeGreaterThanOrEqual(stats.durations[0]!.p50Ms);
-    expect(stats.providers.find((p) => p.provider === 'flightctl')).toEqual({ provider: 'flightctl', calls: 2, errors: 1, errorRate: 0.5 });
-    expect(stats.clients.find((c) => c.client === 'claude')).toMatchObject({ calls: 2, errors: 1 });
-    expect(activityStats(store.reader(), 'day').perMinute).toHaveLength(1440);
+    expect(stats.providers.find((p) => p.provider === 'flightctl')).toEqual({ provider: 'flightctl', calls: 3, errors: 1, errorRate: 1 / 3 });
+    expect(stats.clients.find((c) => c.client === 'claude')).toMatchObject({ calls: 3, errors: 1 });
+    expect(activityStats(store.reader(), '24h').buckets).toHaveLength(96);
   });
 
   it('emits started and finished events with the record', () => {
@@ -219,7 +224,7 @@ describe('activity API', () => {
     expect(() => api.query({ status: 'weird' } as unknown as ActivityFilter)).toThrow(/status/);
     expect(() => api.query({ bogus: 1 } as unknown as ActivityFilter)).toThrow(/bogus/);
     expect(() => api.query({}, null, 0)).toThrow(/limit/);
-    expect(() => api.stats('week' as 'hour')).toThrow();
+    expect(() => api.stats('week' as '7d')).toThrow();
     expect(() => api.export({}, 'xml' as 'csv')).toThrow();
     expect(() => api.cancelCall('x', '<script>')).toThrow(/letters/);
     expect(api.query().calls).toHaveLength(1);

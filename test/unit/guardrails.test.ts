@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { ActivityEvent } from '../../src/shared/activity.js';
 import { decidePolicy, describeRule, loosenings, type GuardState, type ProtectedState } from '../../src/shared/policy.js';
 import { Redactor } from '../../src/main/host/activity/redact.js';
 import { ActivityStore } from '../../src/main/host/activity/store.js';
@@ -179,6 +180,64 @@ describe('Guardrails with the gateway', () => {
     expect((await r).isError).toBe(true);
     expect(t.guardrails.approvals.size).toBe(0);
     expect(t.activity.list()[0]).toMatchObject({ status: 'cancelled', cancelledBy: 'client', decision: { by: 'withdrawn' } });
+  });
+
+  it('a call is on record from the moment it waits; a refusal says who, where and how long it waited', async () => {
+    const t = await setup();
+    t.guardrails.approvals.addApprover('window');
+    const events: ActivityEvent[] = [];
+    t.activity.onActivity((e) => events.push(e));
+    const r = t.call();
+    await waitFor(() => t.guardrails.approvals.size === 1);
+    // Waiting: one running record, its decision pending (the window shows "waiting for approval").
+    expect(t.activity.list()).toEqual([expect.objectContaining({ status: 'running', decision: expect.objectContaining({ policy: 'ask', by: 'pending', ruleKind: 'default' }) })]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    t.guardrails.approvals.decide(t.guardrails.approvals.list()[0]!.id, 'deny', 'window');
+    await r;
+    const [record] = t.activity.list();
+    expect(record).toMatchObject({ status: 'denied', decision: { policy: 'ask', by: 'person', channel: 'window' } });
+    // Not "denied, 0 ms": the record's duration is the wait.
+    expect(record!.decision!.waitedMs).toBeGreaterThanOrEqual(35);
+    expect(record!.durationMs).toBeGreaterThanOrEqual(35);
+    expect(events.map((e) => `${e.type}:${e.call.id === record!.id}`)).toEqual(['started:true', 'finished:true']);
+  });
+
+  it('approved after a wait: the same record runs, says who approved and that it is for good, and times the run', async () => {
+    const t = await setup();
+    t.guardrails.approvals.addApprover('window');
+    const types: string[] = [];
+    t.activity.onActivity((e) => types.push(`${e.type}:${e.call.status}:${e.call.decision?.by}`));
+    const r = t.call();
+    await waitFor(() => t.guardrails.approvals.size === 1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    t.guardrails.approvals.decide(t.guardrails.approvals.list()[0]!.id, 'allow-always', 'window');
+    expect(text(await r)).toBe('gone');
+    const [record] = t.activity.list();
+    expect(t.activity.list()).toHaveLength(1);
+    expect(record).toMatchObject({ status: 'ok', decision: { by: 'person', channel: 'window', remembered: true } });
+    expect(record!.decision!.waitedMs).toBeGreaterThanOrEqual(35);
+    // The run of an instant tool, not the wait before it.
+    expect(record!.durationMs).toBeLessThan(record!.decision!.waitedMs!);
+    expect(types).toEqual(['started:running:pending', 'updated:running:person', 'finished:ok:person']);
+  });
+
+  it('refusals without a wait have no duration, and say which kind of rule refused them', async () => {
+    const t = await setup();
+    await writeFile(join(t.dir, 'settings.json'), JSON.stringify({ paused: true }));
+    await t.call(t.read);
+    await writeFile(join(t.dir, 'settings.json'), JSON.stringify({ readOnly: true }));
+    await t.call();
+    await writeFile(join(t.dir, 'settings.json'), JSON.stringify({ disabledTools: ['fly-apps-list'] }));
+    await t.call(t.read);
+    await writeFile(join(t.dir, 'settings.json'), JSON.stringify({ policies: { tools: { 'fly-apps-list': 'deny' } } }));
+    await t.call(t.read);
+    const records = t.activity.list().reverse();
+    expect(records.map((c) => [c.status, c.decision?.ruleKind, c.durationMs])).toEqual([
+      ['denied', 'paused', null],
+      ['denied', 'read-only', null],
+      ['denied', 'disabled', null],
+      ['denied', 'tool', null],
+    ]);
   });
 
   it('settings changed by another process apply to the next call: pause, read-only, tool off', async () => {

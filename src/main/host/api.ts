@@ -433,9 +433,10 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       await options.shell.openPath(path);
     },
 
-    queryActivity: async (filter, cursor, limit) => host.activityApi.query(filter, cursor, limit),
+    queryActivity: async (filter, cursor, limit, order) => host.activityApi.query(filter, cursor, limit, order),
     getCall: async (id) => host.activityApi.get(id),
     activityStats: async (range) => host.activityApi.stats(range),
+    activityFacets: async () => host.activityApi.facets(),
     async exportActivity(filter, format) {
       if (!options.shell?.saveFile) throw new HostApiError('unsupported', 'Saving a file is done by the browser here: use the download link.');
       const name = `tarmac-activity-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;

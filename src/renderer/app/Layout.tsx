@@ -50,7 +50,17 @@ export function Layout() {
   }, [navOpen]);
   return (
     <div className={`shell${navOpen ? ' nav-open' : ''}`}>
-      <a className="skip-link" href="#main">
+      {/* The hash router would take "#main" for a route: move the focus instead of navigating. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          const main = document.getElementById('main');
+          main?.focus();
+          main?.scrollIntoView({ block: 'start' });
+        }}
+      >
         Skip to content
       </a>
       <aside className="sidebar">

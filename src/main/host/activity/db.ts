@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import type { ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
+import { NEWEST_FIRST, type ActivityFacets, type ActivityFilter, type ActivityOrder, type ActivityPage, type ToolCall, type ToolCallStatus } from '../../../shared/activity.js';
 import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import type { Logger } from '../log.js';
 import { trigramQuery } from './search.js';
@@ -16,7 +16,7 @@ import { PRIVATE_FILE, privateFile, tighten } from '../fs/private.js';
  * page, and a free-text search read the table in order rather than jump around it. Everything
  * stored here was redacted before it arrived.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -42,7 +42,21 @@ CREATE INDEX IF NOT EXISTS calls_tool ON calls (tool);
 CREATE INDEX IF NOT EXISTS calls_provider ON calls (provider);
 CREATE INDEX IF NOT EXISTS calls_class ON calls (class);
 CREATE INDEX IF NOT EXISTS calls_status ON calls (status);
+CREATE INDEX IF NOT EXISTS calls_duration ON calls (ifnull(duration_ms, -1));
 `;
+
+/**
+ * What each sort orders by: an indexed column or expression, with the row id (start order) after
+ * it in the same direction, which every index holds at its end, so a sorted page walks the index
+ * and stops. (calls_duration, version 3, is made by the first writable open of an older history;
+ * until then a read-only reader sorts durations the slow way, with the same answer.)
+ */
+export const SORT_KEY: Readonly<Record<Exclude<ActivityOrder['by'], 'time'>, string>> = {
+  tool: 'tool',
+  status: 'status',
+  // Calls without a duration (running, refused by a rule, invalid) sort as the shortest.
+  duration: 'ifnull(duration_ms, -1)',
+};
 
 /**
  * How far start times and row order may disagree: rows go in at start, in batches a fraction of a
@@ -50,6 +64,13 @@ CREATE INDEX IF NOT EXISTS calls_status ON calls (status);
  * become row-id bounds with this much slack, then are checked exactly.
  */
 const ORDER_SLACK_MS = 60_000;
+
+/**
+ * The charts' figures read the calls of a period through the start-time index: left to itself,
+ * the planner groups by walking the tool's (or client's) index over the whole history and looks
+ * up every row's time, 0.2 s at 100,000 calls even for the last hour.
+ */
+const BY_TIME = 'INDEXED BY calls_t';
 
 /** A free-text search reads this many of the newest rows itself before it asks the index. */
 const SCAN_FIRST_ROWS = 2_000;
@@ -209,25 +230,16 @@ export class ActivityDb {
   }
 
   /**
-   * Newest first, `limit` calls from `cursor` on (null: from the newest). `covered`: up to which
-   * row id the search index is complete (0: no index); a free-text search then scans only the
-   * newest rows and asks the index about the older ones.
+   * `limit` calls from `cursor` on (null: from the first), newest first unless `order` says
+   * otherwise. `covered`: up to which row id the search index is complete (0: no index); a
+   * free-text search, newest first, then scans only the newest rows and asks the index about the
+   * older ones.
    */
-  query(filter: ActivityFilter, cursor: string | null, limit: number, covered = 0, scanFirst = SCAN_FIRST_ROWS): ActivityPage {
+  query(filter: ActivityFilter, cursor: string | null, limit: number, covered = 0, scanFirst = SCAN_FIRST_ROWS, order: ActivityOrder = NEWEST_FIRST): ActivityPage {
+    if (order.by !== 'time' || order.dir !== 'desc') return this.#sorted(filter, cursor, limit, order);
     const { where, params } = whereClause(filter);
-    if (filter.since !== undefined) {
-      const lo = this.#firstSeqFrom(toEpoch(filter.since) - ORDER_SLACK_MS);
-      if (lo === null) return { calls: [], next: null };
-      where.push('seq >= ?');
-      params.push(lo);
-    }
-    if (filter.until !== undefined) {
-      const hi = this.#firstSeqFrom(toEpoch(filter.until) + ORDER_SLACK_MS);
-      if (hi !== null) {
-        where.push('seq < ?');
-        params.push(hi);
-      }
-    }
+    this.#timeBounds(filter, where, params);
+    if (where.includes(NOTHING)) return { calls: [], next: null };
     if (cursor) {
       where.push('seq < ?');
       params.push(decodeCursor(cursor));
@@ -260,6 +272,63 @@ export class ActivityDb {
     if (more) rows.pop();
     const last = rows.at(-1);
     return { calls: rows.map(toCall), next: more && last ? encodeCursor(last.seq) : null };
+  }
+
+  /** Time bounds as row-id bounds (with slack, checked exactly by whereClause); NOTHING when no row is that new. */
+  #timeBounds(filter: ActivityFilter, where: string[], params: SQLInputValue[]): void {
+    if (filter.since !== undefined) {
+      const lo = this.#firstSeqFrom(toEpoch(filter.since) - ORDER_SLACK_MS);
+      if (lo === null) {
+        where.push(NOTHING);
+        return;
+      }
+      where.push('seq >= ?');
+      params.push(lo);
+    }
+    if (filter.until !== undefined) {
+      const hi = this.#firstSeqFrom(toEpoch(filter.until) + ORDER_SLACK_MS);
+      if (hi !== null) {
+        where.push('seq < ?');
+        params.push(hi);
+      }
+    }
+  }
+
+  /**
+   * A page in another order than newest first: ORDER BY the sort's key and the row id, both in
+   * the sort's direction, which walks that key's index; the cursor is the last row's key and row
+   * id (a row-value comparison the index answers). Free text is matched row by row here.
+   */
+  #sorted(filter: ActivityFilter, cursor: string | null, limit: number, order: ActivityOrder): ActivityPage {
+    const { where, params } = whereClause(filter);
+    this.#timeBounds(filter, where, params);
+    if (where.includes(NOTHING)) return { calls: [], next: null };
+    const key = order.by === 'time' ? null : SORT_KEY[order.by];
+    const dir = order.dir === 'asc' ? 'ASC' : 'DESC';
+    const cmp = order.dir === 'asc' ? '>' : '<';
+    if (cursor) {
+      const at = decodeSortCursor(cursor, order);
+      if (key === null) {
+        where.push(`seq ${cmp} ?`);
+        params.push(at.seq);
+      } else {
+        where.push(`(${key}, seq) ${cmp} (?, ?)`);
+        params.push(at.key, at.seq);
+      }
+    }
+    const sql = `SELECT ${this.#columns}${key ? `, ${key} AS sort_key` : ''} FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key ? `${key} ${dir}, ` : ''}seq ${dir} LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, limit + 1) as unknown as (Row & { sort_key?: string | number })[];
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return { calls: rows.map(toCall), next: more && last ? encodeSortCursor(order, last.sort_key ?? null, last.seq) : null };
+  }
+
+  /** Every client, provider and tool the history names, each sorted (one walk of its index). */
+  facets(): ActivityFacets {
+    const distinct = (column: 'client' | 'provider' | 'tool') =>
+      (this.#db.prepare(`SELECT DISTINCT ${column} AS v FROM calls ORDER BY ${column}`).all() as { v: string }[]).map((r) => r.v);
+    return { clients: distinct('client'), providers: distinct('provider'), tools: distinct('tool') };
   }
 
   /** How many calls the index offers for a search, counted up to MAX_INDEX_CANDIDATES. */
@@ -297,28 +366,34 @@ export class ActivityDb {
     return row ? row.seq : null;
   }
 
-  /** Calls per (minute, status) since `since` (epoch ms). */
-  perMinute(since: number): { minute: number; status: string; n: number }[] {
+  /**
+   * Calls per (bucket, status) since `since` (epoch ms): bucket b holds the calls whose start,
+   * moved by `offset` ms (the local time zone's), is in [b * bucketMs, (b + 1) * bucketMs).
+   */
+  perBucket(since: number, bucketMs: number, offset = 0): { bucket: number; status: string; n: number }[] {
     return this.#db
-      .prepare('SELECT t / 60000 AS minute, status, count(*) AS n FROM calls WHERE t >= ? GROUP BY minute, status')
-      .all(since) as unknown as { minute: number; status: string; n: number }[];
+      .prepare(`SELECT (t + CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS bucket, status, count(*) AS n FROM calls ${BY_TIME} WHERE t >= ? GROUP BY bucket, status`)
+      .all(offset, bucketMs, since) as unknown as { bucket: number; status: string; n: number }[];
   }
 
-  /** Durations of finished calls since `since`, sorted per tool. */
+  /** Durations of calls that ran and finished (ok, error, timeout) since `since`, sorted per tool. */
   durations(since: number): { tool: string; d: number }[] {
     return this.#db
-      .prepare("SELECT tool, duration_ms AS d FROM calls WHERE t >= ? AND duration_ms IS NOT NULL AND status <> 'running' ORDER BY tool, d")
+      .prepare(`SELECT tool, duration_ms AS d FROM calls ${BY_TIME} WHERE t >= ? AND duration_ms IS NOT NULL AND status IN ('ok', 'error', 'timeout') ORDER BY tool, d`)
       .all(since) as unknown as { tool: string; d: number }[];
   }
 
-  /** Counts grouped by one column (client, tool or provider) since `since`. */
-  totals(column: 'client' | 'tool' | 'provider', since: number): { key: string; calls: number; errors: number; last: number }[] {
+  /**
+   * Calls since `since` grouped by tool, client and provider at once (one read of the period
+   * instead of one per chart): calls, errors (error and timeout) and the latest start.
+   */
+  groups(since: number): { tool: string; client: string; provider: string; calls: number; errors: number; last: number }[] {
     return this.#db
       .prepare(
-        `SELECT ${column} AS key, count(*) AS calls, sum(status IN ('error', 'timeout')) AS errors, max(t) AS last
-         FROM calls WHERE t >= ? GROUP BY ${column} ORDER BY calls DESC, key`,
+        `SELECT tool, client, provider, count(*) AS calls, sum(status IN ('error', 'timeout')) AS errors, max(t) AS last
+         FROM calls ${BY_TIME} WHERE t >= ? GROUP BY tool, client, provider`,
       )
-      .all(since) as unknown as { key: string; calls: number; errors: number; last: number }[];
+      .all(since) as unknown as { tool: string; client: string; provider: string; calls: number; errors: number; last: number }[];
   }
 
   /** Keep at most `maxCalls` (the newest) and nothing started before `before` (epoch ms). Returns how many went. */
@@ -352,6 +427,9 @@ export class ActivityDb {
   }
 }
 
+/** A condition no row meets: a time bound past the newest call. */
+const NOTHING = '0';
+
 function whereClause(filter: ActivityFilter): { where: string[]; params: SQLInputValue[] } {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
@@ -364,19 +442,29 @@ function whereClause(filter: ActivityFilter): { where: string[]; params: SQLInpu
     where.push('+t < ?');
     params.push(toEpoch(filter.until));
   }
-  for (const key of ['client', 'provider', 'tool', 'class', 'status'] as const) {
+  for (const key of ['client', 'provider', 'class', 'status'] as const) {
     const value = filter[key];
     if (value !== undefined) {
       where.push(`${key} = ?`);
       params.push(value);
     }
   }
+  // Part of a tool's name, any case (LIKE ignores ASCII case, and tool names are ASCII).
+  if (filter.tool) {
+    where.push("tool LIKE ? ESCAPE '\\'");
+    params.push(likePattern(filter.tool));
+  }
   if (filter.text) {
-    const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = likePattern(filter.text);
     where.push("(tool LIKE ? ESCAPE '\\' OR args LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')");
     params.push(pattern, pattern, pattern);
   }
   return { where, params };
+}
+
+/** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function toEpoch(value: string | number): number {
@@ -390,10 +478,31 @@ function encodeCursor(seq: number): string {
   return Buffer.from(`c${seq}`).toString('base64url');
 }
 
+const BAD_CURSOR = 'That page cursor is not one this Tarmac made: start again from the first page.';
+
 function decodeCursor(cursor: string): number {
   const m = /^c(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new BadCursorError('That page cursor is not one this Tarmac made: start again from the first page.');
+  if (!m) throw new BadCursorError(BAD_CURSOR);
   return Number(m[1]);
+}
+
+/** A sorted page's cursor: the order it belongs to, the last row's sort key and row id. */
+function encodeSortCursor(order: ActivityOrder, key: string | number | null, seq: number): string {
+  return Buffer.from(JSON.stringify(['s', order.by, order.dir, key, seq])).toString('base64url');
+}
+
+function decodeSortCursor(cursor: string, order: ActivityOrder): { key: string | number | null; seq: number } {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    throw new BadCursorError(BAD_CURSOR);
+  }
+  if (!Array.isArray(value) || value.length !== 5) throw new BadCursorError(BAD_CURSOR);
+  const [tag, by, dir, key, seq] = value as unknown[];
+  if (tag !== 's' || !Number.isSafeInteger(seq) || !(typeof key === 'string' || typeof key === 'number' || key === null)) throw new BadCursorError(BAD_CURSOR);
+  if (by !== order.by || dir !== order.dir) throw new BadCursorError('That page cursor belongs to another sort order: start again from the first page.');
+  return { key, seq: seq as number };
 }
 
 function toCall(row: Row): ToolCall {

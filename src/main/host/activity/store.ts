@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import type { ActivityEvent, ActivityFilter, ActivityPage, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
+import { NEWEST_FIRST, type ActivityEvent, type ActivityFacets, type ActivityFilter, type ActivityOrder, type ActivityPage, type ToolCall, type ToolCallStatus } from '../../../shared/activity.js';
 import type { CallDecision, ToolClass } from '../../../shared/policy.js';
 import { rotatedName, silentLog, type Logger } from '../log.js';
 import { ActivityDb, isDamagedDbError } from './db.js';
@@ -52,6 +52,8 @@ export interface FinishCall {
   preview: string | null;
   cancelledBy?: string | null;
   decision?: CallDecision | undefined;
+  /** Instead of the time since start (or since the clock was restarted): null for a call that never ran nor waited. */
+  durationMs?: number | null;
 }
 
 export interface ActivityQuery extends ActivityFilter {
@@ -172,7 +174,7 @@ export class ActivityStore {
     const call: ToolCall = {
       ...entry.call,
       status: result.status,
-      durationMs: Math.round(Number(process.hrtime.bigint() - entry.started) / 1e4) / 100,
+      durationMs: result.durationMs !== undefined ? result.durationMs : Math.round(Number(process.hrtime.bigint() - entry.started) / 1e4) / 100,
       resultBytes: result.resultBytes,
       preview: result.preview,
       cancelledBy: result.cancelledBy ?? null,
@@ -184,10 +186,25 @@ export class ActivityStore {
     return call;
   }
 
-  /** Record a call that never ran (denied before start, for instance). */
+  /**
+   * A running call changed before it finished (a person approved it, so it runs now): the record
+   * and the live view get the new decision, and its duration counts from here (the wait is in
+   * the decision). Returns the new state, undefined when the call is not running.
+   */
+  update(id: string, change: { decision: CallDecision }): ToolCall | undefined {
+    const entry = this.#running.get(id);
+    if (!entry) return undefined;
+    const call: ToolCall = { ...entry.call, decision: change.decision };
+    this.#running.set(id, { call, started: process.hrtime.bigint() });
+    this.#queue(call);
+    this.#emit({ type: 'updated', call });
+    return call;
+  }
+
+  /** Record a call that never ran (denied before start, invalid arguments): no duration unless given. */
   record(input: StartCall, result: FinishCall): ToolCall {
     const call = this.start(input);
-    return this.finish(call.id, result) ?? call;
+    return this.finish(call.id, { ...result, durationMs: result.durationMs ?? null }) ?? call;
   }
 
   /** Hand back the memory of the search index's worker (see SearchIndex.trim); the host's idle trim calls this. */
@@ -204,10 +221,16 @@ export class ActivityStore {
     return this.#running.has(id);
   }
 
-  /** One page, newest first. */
-  query(filter: ActivityFilter = {}, cursor: string | null = null, limit = 100): ActivityPage {
+  /** One page, newest first unless `order` says otherwise. */
+  query(filter: ActivityFilter = {}, cursor: string | null = null, limit = 100, order: ActivityOrder = NEWEST_FIRST): ActivityPage {
     this.flush();
-    return this.#withDb((db) => db.query(filter, cursor, limit, this.searchCovered(), this.#scanFirst));
+    return this.#withDb((db) => db.query(filter, cursor, limit, this.searchCovered(), this.#scanFirst, order));
+  }
+
+  /** Every client, provider and tool the history names. */
+  facets(): ActivityFacets {
+    this.flush();
+    return this.#withDb((db) => db.facets());
   }
 
   /** Newest first, one page of at most `limit` (default 200). */

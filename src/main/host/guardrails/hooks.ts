@@ -18,7 +18,7 @@ const WAITING = 'Waiting for a person to approve this call in Tarmac';
  * agent answering for itself, is what the guardrails guard against. The history says "client".
  */
 export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
-  return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer }): Promise<ApprovalResult> => {
+  return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer, onWaiting }): Promise<ApprovalResult> => {
     const queue = guardrails.approvals;
     const viaClientAllowed = (askClient || canDefer || clientAnswer) ? await guardrails.clientMayApprove(client) : false;
     // A 2026-07-28 client answered our input-required result in its retry (its state checked, once).
@@ -28,6 +28,7 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
     const viaClient = askClient && viaClientAllowed ? askClient : undefined;
     if (queue.approvers().length === 0 && !viaClient) return { approved: false, by: 'none', channel: null, waitedMs: null };
     const timeoutMs = await guardrails.approvalTimeoutMs();
+    onWaiting?.();
     let tick: NodeJS.Timeout | undefined;
     if (progress) {
       let n = 0;

@@ -8,6 +8,7 @@ import type { RequestTrace } from '../telemetry/hub.js';
 import { isDiscoveryTool, registerDiscoveryTools, type ListingSource } from './discovery.js';
 import { DISCOVERY_TOOLS } from '../../../shared/profiles.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
+import { InvalidArgs, recordingInputSchema } from './args-check.js';
 import { TARMAC_VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -55,7 +56,7 @@ const INSTRUCTIONS =
   'Read-only tools are safe to call freely. Tools that change or destroy things may be held for a person to approve; ' +
   'if a call is declined, do not retry it without asking the user.';
 
-type ToolSchemas = { input: z.ZodType<Record<string, unknown>>; output: z.ZodType | undefined };
+type ToolSchemas = { input: ReturnType<typeof recordingInputSchema>; output: z.ZodType | undefined };
 const schemaCache = new WeakMap<AnyToolSpec, ToolSchemas>();
 
 /**
@@ -66,7 +67,8 @@ function schemasOf(spec: AnyToolSpec): ToolSchemas {
   let schemas = schemaCache.get(spec);
   if (!schemas) {
     // Strict input: a misspelt argument is an error the model sees, not a filter silently dropped.
-    schemas = { input: z.strictObject(spec.input), output: spec.output ? z.looseObject(spec.output) : undefined };
+    // A call with arguments that do not fit still reaches the handler (as InvalidArgs), to be recorded.
+    schemas = { input: recordingInputSchema(spec.name, z.strictObject(spec.input)), output: spec.output ? z.looseObject(spec.output) : undefined };
     schemaCache.set(spec, schemas);
   }
   return schemas;
@@ -91,7 +93,9 @@ export function buildMcpServer({ catalogue, gateway, client, listing, only, guar
         ...(output ? { outputSchema: output } : {}),
         annotations: { title: spec.title, ...annotationsFor(spec.class) },
       },
-      async (args: Record<string, unknown>, ctx: ServerContext) => {
+      async (input: Record<string, unknown> | InvalidArgs, ctx: ServerContext) => {
+        if (input instanceof InvalidArgs) return gateway.invalid(spec, input.given, input.message, { client, sessionId: ctx.sessionId ?? null });
+        const args = input;
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const modern = modernElicitation(ctx);
         const clientAnswer = modern ? answerFromRetry(ctx, spec.name, client, args) : undefined;

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { describeRule, type ApprovalAnswer, type CallDecision, type GuardState, type Policy, type Verdict } from '../../../shared/policy.js';
+import type { ToolCall } from '../../../shared/activity.js';
 import type { Redactor } from '../activity/redact.js';
 import type { ActivityStore } from '../activity/store.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,8 @@ export interface ApprovalResult {
   by: CallDecision['by'];
   channel: string | null;
   waitedMs: number | null;
+  /** Allowed for this client from now on (a client rule), not just once. */
+  remember?: boolean;
 }
 
 /** Asks a person; resolves true (or approved) to run the call. Absent: "ask" behaves like "deny". */
@@ -36,6 +39,8 @@ export type ApprovalHook = (request: {
   askClient?: AskClient;
   canDefer?: boolean;
   clientAnswer?: ApprovalAnswer;
+  /** Called once, just before the call starts to wait for a person (not when it is answered at once or deferred). */
+  onWaiting?: () => void;
 }) => Promise<boolean | ApprovalResult>;
 
 export interface GatewayOptions {
@@ -133,7 +138,7 @@ export class Gateway {
     let decision: CallDecision | undefined;
     if (!verdict) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
-      const unreadable: CallDecision = { policy: 'deny', rule: 'policy unreadable', by: 'rule', channel: null, waitedMs: null };
+      const unreadable: CallDecision = { policy: 'deny', rule: 'policy unreadable', ruleKind: 'unreadable', by: 'rule', channel: null, waitedMs: null };
       const rec = activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: unreadable });
       t?.decided(unreadable);
       t?.end({ status: 'denied', isError: true, activityId: rec.id });
@@ -141,35 +146,43 @@ export class Gateway {
     }
     if (verdict.policy !== 'allow' || verdict.rule.kind !== 'default' || this.#o.trustTerminal) {
       const rule = describeRule(verdict.rule) + (verdict.unconfirmed ? ' (a looser change made outside Tarmac waits for a person to confirm it)' : '');
-      decision = { policy: verdict.policy, rule, by: 'rule', channel: null, waitedMs: null, ...(this.#o.trustTerminal ? { trustTerminal: true } : {}) };
+      decision = { policy: verdict.policy, rule, ruleKind: verdict.rule.kind, by: 'rule', channel: null, waitedMs: null, ...(this.#o.trustTerminal ? { trustTerminal: true } : {}) };
     }
+    // A call that waits for a person is on record from the moment it starts to wait ("waiting for
+    // approval" in the window), so its row sits at its start time and a refusal shows the wait.
+    let held: ToolCall | undefined;
     if (verdict.policy !== 'allow' && decision) {
       let outcome: ApprovalResult = { approved: false, by: verdict.policy === 'ask' ? 'none' : 'rule', channel: null, waitedMs: null };
       if (verdict.policy === 'ask' && this.#o.approve) {
+        const waiting: CallDecision = { ...decision, by: 'pending' };
         const answer = await this.#o
           .approve({ spec, client: ctx.client, args, signal: ctx.signal ?? new AbortController().signal, ...(ctx.progress ? { progress: ctx.progress } : {}), ...(ctx.askClient ? { askClient: ctx.askClient } : {}),
             ...(ctx.canDefer ? { canDefer: true } : {}),
             ...(ctx.clientAnswer ? { clientAnswer: ctx.clientAnswer } : {}),
+            onWaiting: () => void (held ??= activity.start({ ...base, decision: waiting })),
           })
           .catch((err: unknown): ApprovalResult => {
-            if (err instanceof ApprovalDeferred) throw err;
+            if (err instanceof ApprovalDeferred && !held) throw err;
             return { approved: false, by: 'none', channel: null, waitedMs: null };
           });
         outcome = typeof answer === 'boolean' ? { approved: answer, by: 'person', channel: null, waitedMs: null } : answer;
       }
-      decision = { ...decision, by: outcome.by, channel: outcome.channel, waitedMs: outcome.waitedMs };
+      decision = { ...decision, by: outcome.by, channel: outcome.channel, waitedMs: outcome.waitedMs, ...(outcome.approved && outcome.remember ? { remembered: true } : {}) };
       if (!outcome.approved) {
         const text = refusalText(spec.name, verdict, outcome);
         const status = outcome.by === 'withdrawn' ? 'cancelled' : 'denied';
-        const rec = activity.record(base, { status, resultBytes: null, preview: text, decision, ...(status === 'cancelled' ? { cancelledBy: outcome.channel ?? 'client' } : {}) });
+        const result = { status, resultBytes: null, preview: text, decision, ...(status === 'cancelled' ? { cancelledBy: outcome.channel ?? 'client' } : {}) } as const;
+        // Its duration is the wait; a call refused without waiting has none.
+        const rec = (held ? activity.finish(held.id, result) : undefined) ?? activity.record(base, result);
         t?.decided(decision);
         t?.end({ status, isError: true, activityId: rec.id });
         return { content: [{ type: 'text', text }], isError: true };
       }
     }
-    if (t) t.decided(decision ?? { policy: 'allow', rule: describeRule(verdict.rule), by: 'rule', channel: null, waitedMs: null });
+    if (t) t.decided(decision ?? { policy: 'allow', rule: describeRule(verdict.rule), ruleKind: verdict.rule.kind, by: 'rule', channel: null, waitedMs: null });
 
-    const record = activity.start(decision ? { ...base, decision } : base);
+    // Approved after a wait: the same record runs now, its duration counting from here.
+    const record = held && decision ? (activity.update(held.id, { decision }) ?? held) : activity.start(decision ? { ...base, decision } : base);
     const timeoutMs = spec.timeoutMs ?? this.#o.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     // One controller per call, aborted by the deadline, the client's cancel or a host stop. (Not
     // AbortSignal.any over a host-wide signal: that keeps a trace of every call ever made.)
@@ -220,6 +233,22 @@ export class Gateway {
       ctx.signal?.removeEventListener('abort', onClientCancel);
       this.#running.delete(record.id);
     }
+  }
+
+  /**
+   * A call whose arguments do not fit the tool's schema: recorded (status invalid, arguments and
+   * message redacted) and answered with `message`, as the MCP SDK answers one; nothing is decided
+   * or run, since there is no valid call to decide on.
+   */
+  invalid(spec: AnyToolSpec, rawArgs: unknown, message: string, ctx: Pick<CallContext, 'client' | 'sessionId' | 'request'>): CallToolResult {
+    const { activity, redactor } = this.#o;
+    const given = rawArgs !== null && typeof rawArgs === 'object' && !Array.isArray(rawArgs) ? (rawArgs as Record<string, unknown>) : { arguments: rawArgs ?? null };
+    const args = redactor.toolArgs(given, spec);
+    const t = this.#o.telemetry?.call({ tool: spec.name, provider: spec.provider, class: spec.class, client: ctx.client, sessionId: ctx.sessionId, request: ctx.request });
+    t?.arguments(args);
+    const rec = activity.record({ client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args }, { status: 'invalid', resultBytes: null, preview: preview(redactor.text(message)) });
+    t?.end({ status: 'invalid', isError: true, activityId: rec.id });
+    return { content: [{ type: 'text', text: message }], isError: true };
   }
 
   /**

@@ -1,5 +1,5 @@
 /** The Activity page's filters: kept in the URL (shareable, survives a reload) and matched live. */
-import type { ActivityFilter, ToolCall, ToolCallStatus } from '../../../shared/activity.js';
+import { ACTIVITY_SORT_KEYS, NEWEST_FIRST, type ActivityFilter, type ActivityOrder, type ActivitySortKey, type ToolCall, type ToolCallStatus } from '../../../shared/activity.js';
 import type { ToolClass } from '../../../shared/policy.js';
 
 export const RANGES = [
@@ -8,6 +8,8 @@ export const RANGES = [
   { value: '1h', label: 'Last hour' },
   { value: '24h', label: 'Last 24 hours' },
   { value: '7d', label: 'Last 7 days' },
+  { value: '30d', label: 'Last 30 days' },
+  { value: '90d', label: 'Last 90 days' },
 ] as const;
 
 const UNIT: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -51,11 +53,21 @@ export function toQuery(state: FilterState, now = Date.now()): ActivityFilter {
   return f;
 }
 
+/** The sort in the URL (`sort=tool&dir=asc`); newest first when there is none or it is not one we know. */
+export function readOrder(params: URLSearchParams): ActivityOrder {
+  const by = params.get('sort') as ActivitySortKey | null;
+  if (!by || !ACTIVITY_SORT_KEYS.includes(by)) return NEWEST_FIRST;
+  return { by, dir: params.get('dir') === 'asc' ? 'asc' : 'desc' };
+}
+
+export const isNewestFirst = (order: ActivityOrder) => order.by === 'time' && order.dir === 'desc';
+
 /** Does a call pushed live belong in the list this filter shows? (The same rules the host applies.) */
 export function matches(filter: ActivityFilter, call: ToolCall): boolean {
   if (filter.client && call.client !== filter.client) return false;
   if (filter.provider && call.provider !== filter.provider) return false;
-  if (filter.tool && call.tool !== filter.tool) return false;
+  // Part of the name, any case, as the host's filter.
+  if (filter.tool && !call.tool.toLowerCase().includes(filter.tool.toLowerCase())) return false;
   if (filter.class && call.class !== filter.class) return false;
   if (filter.status && call.status !== filter.status) return false;
   if (filter.since !== undefined && Date.parse(call.time) < (typeof filter.since === 'number' ? filter.since : Date.parse(filter.since))) return false;

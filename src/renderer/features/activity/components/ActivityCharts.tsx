@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { RadioGroup } from 'radix-ui';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StatsRange, ToolCallStatus } from '../../../../shared/activity.js';
 import { api, onHostEvent } from '../../../api.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Card, Spinner } from '../../../components/ui.js';
-import { formatDuration, STATUS } from '../format.js';
+import { useHostStatus } from '../../../hooks/useHost.js';
+import { formatDuration, providerName, STATUS } from '../format.js';
 
 const COLORS: Record<ToolCallStatus, string> = {
   ok: '#1f9d63',
@@ -14,14 +16,45 @@ const COLORS: Record<ToolCallStatus, string> = {
   denied: '#e08c00',
   cancelled: '#7a8594',
   running: '#3b82f6',
+  invalid: '#b45309',
 };
 /** Legend text in the page's text colour: the series colours are for the marks, not for reading. */
 const legendText = (value: string) => <span style={{ color: 'var(--text)' }}>{value}</span>;
-const SERIES: ToolCallStatus[] = ['ok', 'error', 'timeout', 'denied', 'cancelled'];
+const SERIES: ToolCallStatus[] = ['ok', 'error', 'timeout', 'denied', 'invalid', 'cancelled', 'running'];
+
+/** The periods on offer, back from now (the history keeps 90 days by default). */
+const PERIODS: Array<{ range: StatsRange; label: string; words: string }> = [
+  { range: '1h', label: '1 hour', words: 'the last hour' },
+  { range: '24h', label: '24 hours', words: 'the last 24 hours' },
+  { range: '7d', label: '7 days', words: 'the last 7 days' },
+  { range: '30d', label: '30 days', words: 'the last 30 days' },
+  { range: '90d', label: '90 days', words: 'the last 90 days' },
+];
+
+const HOUR = 3_600_000;
+
+/** What one bar covers, for the chart's title. */
+function bucketWords(ms: number): string {
+  if (ms === 60_000) return 'minute';
+  if (ms < HOUR) return `${ms / 60_000} minutes`;
+  if (ms === HOUR) return 'hour';
+  if (ms < 24 * HOUR) return `${ms / HOUR} hours`;
+  return 'day';
+}
+
+/** A bar's label: the clock for short buckets, the day (and hour) for long ones. */
+function bucketLabel(iso: string, ms: number): string {
+  const d = new Date(iso);
+  if (ms >= 24 * HOUR) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+  if (ms >= HOUR) return d.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
 
 /** Charts of the recorded calls; they follow finished calls, at most every few seconds. */
 export default function ActivityCharts() {
-  const [range, setRange] = useState<StatsRange>('hour');
+  const [range, setRange] = useState<StatsRange>('1h');
+  const providers = useHostStatus().data?.providers;
+  const period = PERIODS.find((p) => p.range === range)!;
   const stats = useQuery({ queryKey: ['activityStats', range], queryFn: () => api.activityStats(range), staleTime: 0, refetchOnMount: 'always' });
   // New calls refresh the charts, gathered so a busy minute redraws them once every few seconds.
   useEffect(() => {
@@ -41,44 +74,70 @@ export default function ActivityCharts() {
     // refetch is stable for this query key.
   }, [range]);
 
-  if (stats.error) return <ErrorAlert error={stats.error} />;
-  if (!stats.data) return <Spinner label="Counting calls…" />;
+  const picker = (
+    <RadioGroup.Root className="segmented" aria-label="Chart period" value={range} onValueChange={(v) => setRange(v as StatsRange)}>
+      {PERIODS.map((p) => (
+        <RadioGroup.Item key={p.range} value={p.range} className="segment">
+          {p.label}
+        </RadioGroup.Item>
+      ))}
+    </RadioGroup.Root>
+  );
+  if (stats.error)
+    return (
+      <div className="charts">
+        {picker}
+        <ErrorAlert error={stats.error} />
+      </div>
+    );
+  if (!stats.data)
+    return (
+      <div className="charts">
+        {picker}
+        <Spinner label="Counting calls…" />
+      </div>
+    );
   const s = stats.data;
-  const perMinute = s.perMinute.map((m) => ({ minute: new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), ...m.counts }));
+  const none = s.total === 0;
+  const buckets = s.buckets.map((m) => ({ bucket: bucketLabel(m.start, s.bucketMs), ...m.counts }));
   const axis = { stroke: 'currentColor', tick: { fill: 'currentColor', fontSize: 12 } };
+  const per = bucketWords(s.bucketMs);
   return (
     <div className="charts">
-      <div className="row" role="radiogroup" aria-label="Chart period">
-        {(['hour', 'day'] as const).map((r) => (
-          <button key={r} type="button" role="radio" aria-checked={range === r} className={`segment ${range === r ? 'segment-on' : ''}`} onClick={() => setRange(r)}>
-            Last {r}
-          </button>
-        ))}
-      </div>
-      <Card labelledBy="chart-per-minute">
-        <h2 className="card-title" id="chart-per-minute">
-          Calls per minute
+      {picker}
+      <Card labelledBy="chart-per-bucket">
+        <h2 className="card-title" id="chart-per-bucket">
+          Calls per {per}
         </h2>
-        <div className="chart" role="img" aria-label={`Calls per minute by status over the last ${range}: ${s.perMinute.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + (b ?? 0), 0), 0)} calls`}>
-          <ResponsiveContainer width="100%" height={220}>
-            <BarChart data={perMinute} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
-              <XAxis dataKey="minute" {...axis} minTickGap={24} />
-              <YAxis allowDecimals={false} {...axis} width={36} />
-              <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
-              <Legend formatter={legendText} />
-              {SERIES.map((k) => (
-                <Bar key={k} dataKey={k} name={STATUS[k].label} stackId="s" fill={COLORS[k]} isAnimationActive={false} />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
+        {none ? (
+          <p className="empty" data-testid="chart-empty">
+            No calls in {period.words}. Calls appear here as AI clients make them; pick a longer period to see older ones.
+          </p>
+        ) : (
+          <div className="chart" role="img" aria-label={`Calls per ${per} by status over ${period.words}: ${s.total} calls`}>
+            <ResponsiveContainer width="100%" height={220}>
+              <BarChart data={buckets} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
+                <XAxis dataKey="bucket" {...axis} minTickGap={24} />
+                <YAxis allowDecimals={false} {...axis} width={36} />
+                <Tooltip contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)' }} />
+                <Legend formatter={legendText} />
+                {SERIES.filter((k) => s.buckets.some((b) => b.counts[k])).map((k) => (
+                  <Bar key={k} dataKey={k} name={STATUS[k].label} stackId="s" fill={COLORS[k]} isAnimationActive={false} />
+                ))}
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        )}
       </Card>
       <div className="grid-2">
         <Card labelledBy="chart-durations">
           <h2 className="card-title" id="chart-durations">
             Duration per tool (p50 and p95)
           </h2>
+          {s.durations.length === 0 ? (
+            <p className="empty">No tool ran in {period.words}.</p>
+          ) : (
           <div className="chart" role="img" aria-label="Median and 95th percentile duration of the busiest tools">
             <ResponsiveContainer width="100%" height={Math.max(120, s.durations.slice(0, 8).length * 34 + 40)}>
               <BarChart data={s.durations.slice(0, 8)} layout="vertical" margin={{ left: 8, right: 16 }}>
@@ -91,11 +150,15 @@ export default function ActivityCharts() {
               </BarChart>
             </ResponsiveContainer>
           </div>
+          )}
         </Card>
         <Card labelledBy="chart-top">
           <h2 className="card-title" id="chart-top">
             Top tools
           </h2>
+          {s.topTools.length === 0 ? (
+            <p className="empty">No calls in {period.words}.</p>
+          ) : (
           <div className="chart" role="img" aria-label="The most called tools">
             <ResponsiveContainer width="100%" height={Math.max(120, s.topTools.slice(0, 8).length * 30 + 30)}>
               <BarChart data={s.topTools.slice(0, 8)} layout="vertical" margin={{ left: 8, right: 16 }}>
@@ -106,6 +169,7 @@ export default function ActivityCharts() {
               </BarChart>
             </ResponsiveContainer>
           </div>
+          )}
         </Card>
       </div>
       <div className="grid-2">
@@ -113,6 +177,9 @@ export default function ActivityCharts() {
           <h2 className="card-title" id="chart-providers">
             Errors per provider
           </h2>
+          {s.providers.length === 0 ? (
+            <p className="empty">No calls in {period.words}.</p>
+          ) : (
           <table className="table">
             <thead>
               <tr>
@@ -131,7 +198,7 @@ export default function ActivityCharts() {
             <tbody>
               {s.providers.map((p) => (
                 <tr key={p.provider}>
-                  <td>{p.provider}</td>
+                  <td>{providerName(p.provider, providers)}</td>
                   <td className="num">{p.calls}</td>
                   <td className="num">{p.errors}</td>
                   <td className="num">
@@ -144,12 +211,15 @@ export default function ActivityCharts() {
               ))}
             </tbody>
           </table>
-          {s.providers.length === 0 ? <p className="empty">No calls in this period.</p> : null}
+          )}
         </Card>
         <Card labelledBy="chart-clients">
           <h2 className="card-title" id="chart-clients">
             Clients
           </h2>
+          {s.clients.length === 0 ? (
+            <p className="empty">No client called a tool in {period.words}.</p>
+          ) : (
           <table className="table">
             <thead>
               <tr>
@@ -160,7 +230,7 @@ export default function ActivityCharts() {
                 <th scope="col" className="num">
                   Errors
                 </th>
-                <th scope="col">Last connected</th>
+                <th scope="col">Last call</th>
               </tr>
             </thead>
             <tbody>
@@ -174,7 +244,7 @@ export default function ActivityCharts() {
               ))}
             </tbody>
           </table>
-          {s.clients.length === 0 ? <p className="empty">No client called a tool in this period.</p> : null}
+          )}
         </Card>
       </div>
     </div>
