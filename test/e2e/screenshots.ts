@@ -193,7 +193,7 @@ try {
     await copyFile(join(out, 'daily-overview-light.png'), 'docs/overview.png');
     await copyFile(join(out, 'new-accounts-light.png'), 'docs/accounts.png');
     for (const file of await readdir(out)) {
-      if (/^sized-|^daily-(approval|call|charts|clients-dialog)-|^daily-access-.*-800x600-|^new-(overview|accounts)-/.test(file)) await copyFile(join(out, file), join('docs/screenshots', file.replace(/^sized-/, '')));
+      if (/^sized-|^daily-(approval|call|charts|clients-dialog)-|^daily-access(-[a-z]+)?-800x600-|^new-(overview|accounts)-/.test(file)) await copyFile(join(out, file), join('docs/screenshots', file.replace(/^sized-/, '')));
     }
   }
   console.log(`screenshots in ${out}${docs ? ' (and docs/)' : ''}`);
