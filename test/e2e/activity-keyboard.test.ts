@@ -37,7 +37,7 @@ describe('keyboard', () => {
   it('"Skip to content" moves the focus to the page\'s main content and stays on the page', async () => {
     const { page } = await open();
     for (const name of ['Activity', 'Tools']) {
-      await page.getByRole('link', { name }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
       await page.getByRole('heading', { name, level: 1 }).waitFor();
       const url = page.url();
       await page.getByRole('link', { name: 'Skip to content' }).focus();

@@ -83,7 +83,7 @@ describe('the Clients page', () => {
     const token = await ui.t.host.tokens.get('cursor');
     await writeFile(cursorFile, JSON.stringify({ mcpServers: { tarmac: { url: 'http://127.0.0.1:1/mcp', headers: { Authorization: `Bearer ${token}` } } } }, null, 2));
     // Edited outside Tarmac: the page looks again when it is opened.
-    await clients.page.getByRole('link', { name: 'Overview' }).click();
+    await clients.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await clients.goto();
     await expect.poll(() => clients.badge('cursor').textContent()).toBe('Needs repair');
     expect(await clients.staleReason('cursor').textContent()).toContain('it points at http://127.0.0.1:1/mcp');
@@ -196,7 +196,7 @@ describe('the Clients page', () => {
     const { ui, page, clients } = await open();
     await ui.mode.api.api.changeClients('register', { clients: ['cursor', 'windsurf'] });
     expect(await ui.t.host.clients.authenticate((await ui.t.host.tokens.get('cursor'))!, null)).toBe('cursor');
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await clients.goto();
     await expect.poll(() => clients.lastConnected('cursor').textContent()).not.toBe('never');
     await clients.button('cursor', 'Remove').click();

@@ -90,7 +90,7 @@ describe('guardrails in the window', () => {
     await tools.search().fill('');
 
     await tools.policy('demo-inspect').selectOption('');
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('switch', { name: 'Pause Tarmac' }).click();
     await expect.poll(async () => text(await client.callTool({ name: 'demo-inspect', arguments: {} }))).toMatch(/Tarmac is paused/);
     await page.getByRole('switch', { name: 'Pause Tarmac' }).click();

@@ -70,7 +70,7 @@ async function shoot(page: Page, prefix: string) {
 async function shootDialog(page: Page, client: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await page.getByTestId(`client-${client}`).getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByRole('dialog').locator('.diff').first().waitFor();
     await page.waitForTimeout(150);
@@ -90,7 +90,7 @@ async function shootAccess(page: Page) {
     for (const scheme of ['light', 'dark'] as const) {
       const at = `${width}x${height}-${scheme}`;
       await page.emulateMedia({ colorScheme: scheme });
-      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
       await page.getByRole('tab', { name: /^Access/ }).click();
       await page.getByTestId('credential-claude-code').waitFor();
       await page.waitForTimeout(150);
@@ -149,7 +149,7 @@ try {
   await client.callTool({ name: 'fly-status', arguments: { app: 'no-such-app' } }).catch(() => undefined);
   await cursor.callTool({ name: 'get_devices_summary', arguments: {} }).catch(() => undefined);
   await cursor.callTool({ name: 'fly-apps-list', arguments: { org: 'personal' } }).catch(() => undefined);
-  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
   await page.getByText('claude-code').waitFor();
   await shoot(page, 'daily');
   await shootSizes(page);
@@ -174,7 +174,7 @@ try {
   // The charts and one call's details, in both schemes.
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    await page.getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
     await page.getByRole('tab', { name: 'Charts' }).click();
     await page.getByRole('heading', { name: 'Calls per minute' }).waitFor();
     await page.waitForTimeout(300);

@@ -38,7 +38,7 @@ describe('small things of the window', () => {
 
     await expect.poll(() => page.title()).toBe('Overview — Tarmac');
     for (const name of ['Activity', 'Tools', 'Clients', 'Accounts', 'Settings', 'Overview']) {
-      await page.getByRole('link', { name }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
       await page.getByRole('heading', { name, level: 1 }).waitFor();
       await expect.poll(() => page.title()).toBe(`${name} — Tarmac`);
     }

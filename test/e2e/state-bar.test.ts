@@ -35,7 +35,7 @@ describe('the state bar', () => {
     await ui.t.host.guardrails.setPaused(true, 'terminal');
     await ui.t.host.guardrails.setReadOnly(true, 'terminal');
     for (const name of PAGES) {
-      await page.getByRole('link', { name }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
       await page.getByRole('heading', { name, level: 1 }).waitFor();
       await bar.paused().waitFor();
       expect(await bar.paused().textContent()).toMatch(/Tarmac is paused\. Every tool call is refused until you resume\./);
@@ -65,7 +65,7 @@ describe('the state bar', () => {
     const bar = new StateBar(page);
     await bar.unreadable().waitFor();
     expect(await bar.unreadable().textContent()).toMatch(/Every tool call is refused\. Tarmac cannot read its guardrails/);
-    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     expect(await bar.unreadable().count()).toBe(1);
   });

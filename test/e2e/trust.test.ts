@@ -41,7 +41,7 @@ describe('trust in the window', () => {
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/A change made outside Tarmac waits for you.*not in force until you confirm it.*\d+ tools \(fly-apps-destroy, .*\): ask -> allow/s);
     for (const link of ['Activity', 'Clients', 'Settings']) {
-      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
       await page.getByRole('heading', { level: 1, name: link }).waitFor();
       expect(await banner.isVisible()).toBe(true);
     }
@@ -68,7 +68,7 @@ describe('trust in the window', () => {
   it('turning on approvals in the client warns first and names the client; Cancel leaves it off', async () => {
     const { ui, page } = await open();
     await ui.t.tokenFor('cursor');
-    await page.getByRole('link', { name: 'Tools' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
     await page.getByRole('heading', { level: 1, name: 'Tools' }).waitFor();
     const toggle = page.getByRole('switch', { name: 'cursor' });
     await toggle.waitFor();

@@ -28,7 +28,7 @@ describe('the window', () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const name of ['Overview', 'Activity', 'Tools', 'Clients', 'Accounts', 'Settings']) {
-        await page.getByRole('link', { name }).click();
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
         await page.getByRole('heading', { name, level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');
         if (name === 'Accounts') await page.getByRole('tab').first().waitFor();

@@ -5,7 +5,7 @@ export class AccountsPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Accounts' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
     await this.page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     return this;
   }

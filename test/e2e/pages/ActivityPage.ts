@@ -5,7 +5,7 @@ export class ActivityPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Activity' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
     await this.page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
     return this;
   }

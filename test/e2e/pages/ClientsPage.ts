@@ -5,7 +5,7 @@ export class ClientsPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Clients' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await this.page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     await this.card('cursor').waitFor();
     return this;
@@ -77,7 +77,7 @@ export class AccessPanel {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Clients' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
     await this.page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     await this.tab().click();
     await this.heading().waitFor();

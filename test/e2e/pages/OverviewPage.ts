@@ -5,7 +5,7 @@ export class OverviewPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Overview' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
     await this.page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
     return this;
   }

@@ -4,7 +4,7 @@ export class SettingsPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Settings' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await this.page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     return this;
   }

@@ -4,7 +4,7 @@ export class ToolsPage {
   constructor(readonly page: Page) {}
 
   async goto(): Promise<this> {
-    await this.page.getByRole('link', { name: 'Tools' }).click();
+    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tools' }).click();
     await this.page.getByRole('heading', { name: 'Tools', level: 1 }).waitFor();
     return this;
   }
