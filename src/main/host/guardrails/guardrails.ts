@@ -18,7 +18,9 @@ import {
   allProfiles,
   boundsOf,
   checkProfileDef,
+  clientAccount,
   clientListing,
+  DEFAULT_ACCOUNT,
   NO_PROFILES,
   profileNamed,
   profileOf,
@@ -459,6 +461,28 @@ export class Guardrails {
   async profiles(): Promise<{ state: ProfileState; confirmed: ProfileState | undefined }> {
     const state = await this.state();
     return { state: state.profiles ?? NO_PROFILES, confirmed: state.confirmedProfiles };
+  }
+
+  /** The account id of `backend` that a client's calls use (its profile's binding, as confirmed). */
+  async accountFor(client: string, backend: string, guard?: GuardState): Promise<string> {
+    const state = guard ?? (await this.state());
+    return clientAccount(state.profiles ?? NO_PROFILES, state.confirmedProfiles, client, backend);
+  }
+
+  /** Bind a profile to an account of a back end. Any change of binding is a loosening (other credentials). */
+  async setProfileAccount(profile: string, backend: string, account: string, actor: Actor = 'person'): Promise<void> {
+    const { state } = await this.profiles();
+    if (!profileNamed(state, profile)) throw new ProfileError(`There is no profile "${profile}": \`tarmac profile list\` shows them.`);
+    await this.#update(actor, (s) => {
+      const bound = { ...s.profiles?.accounts?.[profile] };
+      if (account === DEFAULT_ACCOUNT) delete bound[backend];
+      else bound[backend] = account;
+      const accounts = { ...s.profiles?.accounts };
+      if (Object.keys(bound).length) accounts[profile] = bound;
+      else delete accounts[profile];
+      const { accounts: _a, ...rest } = s.profiles ?? {};
+      return { ...s, profiles: { ...rest, ...(Object.keys(accounts).length ? { accounts } : {}) } };
+    });
   }
 
   /** What one client sees now: its profile, bounds, listed tools and toolsets. */

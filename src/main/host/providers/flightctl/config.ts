@@ -56,6 +56,8 @@ export interface ResolveInput {
   env: NodeJS.ProcessEnv;
   settings: Settings['flightctl'];
   secrets: SecretStore;
+  /** A named account (not "default"): only Tarmac's own sign-in, never the environment's or client.yaml's. */
+  ownOnly?: boolean;
 }
 
 export interface Resolved {
@@ -104,9 +106,9 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
   }
 
   // 2. The seed server's environment variables.
-  const fromEnv = await connectionFromEnv(input.env, problems);
+  const fromEnv = input.ownOnly ? null : await connectionFromEnv(input.env, problems);
   // 3. flightctl's client.yaml.
-  const fromYaml = fromEnv ? null : await connectionFromClientYaml(input.env, problems);
+  const fromYaml = fromEnv || input.ownOnly ? null : await connectionFromClientYaml(input.env, problems);
   const conn = fromEnv ?? fromYaml;
 
   if (conn) {

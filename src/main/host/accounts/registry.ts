@@ -1,0 +1,79 @@
+/**
+ * Which accounts each back end has, and the names people gave them (settings.accounts). Every
+ * back end has "default"; others are added by signing in with a name (`--name`, Accounts page).
+ */
+import { ACCOUNT_NAME, DEFAULT_ACCOUNT } from './scope.js';
+import type { Settings, SettingsStore } from '../settings.js';
+import { SignInError } from './errors.js';
+
+export interface AccountEntry {
+  /** Stable: what profiles bind and keychain entries are named after. */
+  id: string;
+  /** What the person calls it (renamable). */
+  name: string;
+}
+
+export function accountsIn(settings: Settings, backend: string): AccountEntry[] {
+  const known = settings.accounts?.[backend] ?? {};
+  const others = Object.entries(known)
+    .filter(([id]) => id !== DEFAULT_ACCOUNT)
+    .map(([id, v]) => ({ id, name: v.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return [{ id: DEFAULT_ACCOUNT, name: known[DEFAULT_ACCOUNT]?.name ?? DEFAULT_ACCOUNT }, ...others];
+}
+
+/** The account a name (or, failing that, an id) stands for. */
+export function findAccount(settings: Settings, backend: string, nameOrId: string): AccountEntry | undefined {
+  const list = accountsIn(settings, backend);
+  return list.find((a) => a.name === nameOrId) ?? list.find((a) => a.id === nameOrId);
+}
+
+export function checkAccountName(name: string): void {
+  if (!ACCOUNT_NAME.test(name)) throw new SignInError('input', `"${name}" is not an account name: use 1-40 of a-z 0-9 _ - (starting with a letter or digit).`);
+}
+
+/** The account called `name`, added when there is none yet. */
+export async function ensureAccount(store: SettingsStore, backend: string, name: string): Promise<AccountEntry> {
+  const found = findAccount(await store.read(), backend, name);
+  if (found) return found;
+  checkAccountName(name);
+  let entry: AccountEntry = { id: name, name };
+  await store.update((s) => {
+    const known = { ...s.accounts?.[backend] };
+    let id = name;
+    for (let n = 2; id === DEFAULT_ACCOUNT || Object.hasOwn(known, id); n++) id = `${name}-${n}`.slice(-40);
+    known[id] = { name };
+    entry = { id, name };
+    return { ...s, accounts: { ...s.accounts, [backend]: known } };
+  });
+  return entry;
+}
+
+export async function renameAccount(store: SettingsStore, backend: string, from: string, to: string): Promise<AccountEntry> {
+  checkAccountName(to);
+  const settings = await store.read();
+  const found = findAccount(settings, backend, from);
+  if (!found) throw new SignInError('input', `There is no ${backend} account "${from}".`);
+  const taken = accountsIn(settings, backend).find((a) => a.name === to && a.id !== found.id);
+  if (taken) throw new SignInError('input', `There already is a ${backend} account "${to}": choose another name.`);
+  await store.update((s) => ({ ...s, accounts: { ...s.accounts, [backend]: { ...s.accounts?.[backend], [found.id]: { name: to } } } }));
+  return { id: found.id, name: to };
+}
+
+/** Forget an account (after signing it out). "default" always stays. */
+export async function forgetAccount(store: SettingsStore, backend: string, id: string): Promise<void> {
+  if (id === DEFAULT_ACCOUNT) return;
+  await store.update((s) => {
+    const known = { ...s.accounts?.[backend] };
+    delete known[id];
+    const accounts = { ...s.accounts, [backend]: known };
+    if (!Object.keys(known).length) delete accounts[backend];
+    const { accounts: _a, ...rest } = s;
+    return Object.keys(accounts).length ? { ...rest, accounts } : rest;
+  });
+}
+
+/** The name to show for an account id (the id itself when it is not, or no longer, known). */
+export function accountName(settings: Settings, backend: string, id: string): string {
+  return accountsIn(settings, backend).find((a) => a.id === id)?.name ?? id;
+}
