@@ -137,15 +137,15 @@ export class Gateway {
     // Masked by meaning (secret arguments, env values, passwords in URLs and commands, values under
     // secret-looking names); the masked values are scrubbed from every later text too (an error may echo them).
     const args = redactor.toolArgs(rawArgs ?? {}, spec);
-    // Read with the policy below: a binding that cannot be read fails the call closed too.
-    const account = await (this.#o.account ? this.#o.account(ctx.client, spec.provider, ctx.guard).catch(() => null) : Promise.resolve({ id: 'default', name: 'default' }));
-    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args, ...(account ? { account: account.name } : {}) };
     t?.arguments(args);
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
-    const verdict = account ? await this.#verdict(spec, ctx.client, ctx.guard) : null;
+    const verdict = await this.#verdict(spec, ctx.client, ctx.guard);
+    // Which account the call uses: an unreadable binding fails closed like the policy.
+    const account = verdict ? await (this.#o.account ? this.#o.account(ctx.client, spec.provider, ctx.guard).catch(() => null) : { id: 'default', name: 'default' }) : null;
+    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args, ...(account ? { account: account.name } : {}) };
     let decision: CallDecision | undefined;
-    if (!verdict) {
+    if (!verdict || !account) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
       const unreadable: CallDecision = { policy: 'deny', rule: 'policy unreadable', ruleKind: 'unreadable', by: 'rule', channel: null, waitedMs: null };
       const rec = activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: unreadable });
