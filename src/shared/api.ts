@@ -21,6 +21,22 @@ export interface ProviderFix {
 }
 
 /** What a back end says about itself, for the UI and `tarmac status`. Never contains a secret. */
+/** One account of a back end, as the Accounts page and `tarmac accounts` show it. */
+export interface AccountView {
+  /** Stable: what profiles bind. */
+  id: string;
+  /** The name the person gave it ("default" for the account of the time before several). */
+  name: string;
+  state: ProviderStatus['state'];
+  summary: string;
+  /** Profiles whose calls to this back end use this account. */
+  profiles: string[];
+}
+
+export interface AccountsView {
+  backends: { provider: ProviderId; label: string; accounts: AccountView[] }[];
+}
+
 export interface ProviderStatus {
   id: string;
   label: string;

@@ -32,21 +32,20 @@ export function checkAccountName(name: string): void {
   if (!ACCOUNT_NAME.test(name)) throw new SignInError('input', `"${name}" is not an account name: use 1-40 of a-z 0-9 _ - (starting with a letter or digit).`);
 }
 
-/** The account called `name`, added when there is none yet. */
-export async function ensureAccount(store: SettingsStore, backend: string, name: string): Promise<AccountEntry> {
-  const found = findAccount(await store.read(), backend, name);
-  if (found) return found;
+/** The account called `name`: the one there is, or a new one (not saved yet: see saveAccount). */
+export function planAccount(settings: Settings, backend: string, name: string): AccountEntry & { isNew: boolean } {
+  const found = findAccount(settings, backend, name);
+  if (found) return { ...found, isNew: false };
   checkAccountName(name);
-  let entry: AccountEntry = { id: name, name };
-  await store.update((s) => {
-    const known = { ...s.accounts?.[backend] };
-    let id = name;
-    for (let n = 2; id === DEFAULT_ACCOUNT || Object.hasOwn(known, id); n++) id = `${name}-${n}`.slice(-40);
-    known[id] = { name };
-    entry = { id, name };
-    return { ...s, accounts: { ...s.accounts, [backend]: known } };
-  });
-  return entry;
+  const known = settings.accounts?.[backend] ?? {};
+  let id = name;
+  for (let n = 2; id === DEFAULT_ACCOUNT || Object.hasOwn(known, id); n++) id = `${name.slice(0, 36)}-${n}`;
+  return { id, name, isNew: true };
+}
+
+/** Keeps a planned account in the list (after its sign-in worked). */
+export async function saveAccount(store: SettingsStore, backend: string, entry: AccountEntry): Promise<void> {
+  await store.update((s) => (s.accounts?.[backend]?.[entry.id]?.name === entry.name ? s : { ...s, accounts: { ...s.accounts, [backend]: { ...s.accounts?.[backend], [entry.id]: { name: entry.name } } } }));
 }
 
 export async function renameAccount(store: SettingsStore, backend: string, from: string, to: string): Promise<AccountEntry> {
