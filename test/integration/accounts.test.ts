@@ -167,3 +167,41 @@ describe('two Fly.io tokens', () => {
     stopApprover();
   });
 });
+
+describe('migration from one account per back end', () => {
+  let sim: FlightctlSim;
+  let t: TestHost;
+
+  afterAll(async () => {
+    await t?.stop();
+    await sim?.stop();
+  });
+
+  it('an older Tarmac’s keychain and settings are the account "default" of each back end, with nothing rewritten', async () => {
+    sim = await startFlightctlSim({ devices: 2 });
+    // What an older Tarmac left: settings.flightctl, flightctl:session and fly:token, no accounts anywhere.
+    t = await startTestHost({ providers: [createFlightctlProvider, createFlyProvider], env: { HOME: '/nonexistent-tarmac-test-home', PATH: process.env.PATH }, settings: { flightctl: { apiUrl: sim.url }, flyctlPath: FAKE_FLYCTL } });
+    await signIn(sim, t.secrets);
+    await t.secrets.set(FLY_TOKEN_ACCOUNT, 'fm2_old-single-account-token');
+    const before = await t.secrets.list();
+
+    const { listAccounts } = await import('../../src/main/host/accounts/list.js');
+    const view = await listAccounts(t.host);
+    const fc = view.backends.find((b) => b.provider === 'flightctl')!.accounts;
+    const fly = view.backends.find((b) => b.provider === 'fly')!.accounts;
+    expect(fc.map((a) => [a.id, a.name, a.state])).toEqual([['default', 'default', 'ready']]);
+    expect(fly.map((a) => [a.id, a.name])).toEqual([['default', 'default']]);
+    expect(fc[0]!.profiles).toEqual(['essentials', 'fly', 'flightctl', 'everything']);
+
+    const client = await t.connect('old');
+    const r = await client.callTool({ name: 'query_devices', arguments: { limit: 10 } });
+    expect((r.structuredContent as { count: number }).count).toBe(2);
+    await waitFor(() => t.activity().some((c) => c.tool === 'query_devices' && c.status === 'ok'));
+    expect(t.activity().find((c) => c.tool === 'query_devices')?.account).toBe('default');
+    // Nothing was moved or copied: the same entries, under the same names (plus the test client's token).
+    expect((await t.secrets.list()).filter((n) => n.startsWith('fly') )).toEqual(before.filter((n) => n.startsWith('fly')));
+    const settings = JSON.parse(await readFile(t.host.settings.path, 'utf8')) as Record<string, unknown>;
+    expect(settings.accounts).toBeUndefined();
+    expect(settings.flightctlAccounts).toBeUndefined();
+  });
+});
