@@ -30,8 +30,8 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
   };
   const views = new Map<string, Provider>();
   const view = (account: string): Provider => {
-    let p = views.get(account);
-    if (p) return p;
+    const known = views.get(account);
+    if (known) return known;
     const rt = runtime(account);
     const actx = accountContext(ctx, account);
     const one: Provider = {
@@ -45,7 +45,7 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
       forAccount: view,
     };
     views.set(account, one);
-    return (p = one);
+    return one;
   };
   const specs = FLY_TOOLS.map((def) => toSpec(runtime, def));
   return view(DEFAULT_ACCOUNT);
