@@ -101,7 +101,7 @@ Usage:
                                      approving needs the window, or Tarmac started with --trust-terminal)
 
 Anything that loosens protection (allow, approve, read-only off, resume, a tool back on, a client
-moved to a profile with wider bounds) needs a
+moved to a profile with wider bounds, a profile bound to another account) needs a
 person in the Tarmac window; from the terminal it is refused, and tightening always works.
 Unattended set-ups (a server, CI) start Tarmac with --trust-terminal: then the CLI may loosen and
 approve, and hand edits of settings.json apply at once. The window and the activity log say so.
