@@ -22,10 +22,13 @@ export function accountsIn(settings: Settings, backend: string): AccountEntry[] 
   return [{ id: DEFAULT_ACCOUNT, name: known[DEFAULT_ACCOUNT]?.name ?? DEFAULT_ACCOUNT }, ...others];
 }
 
-/** The account a name (or, failing that, an id) stands for. */
-export function findAccount(settings: Settings, backend: string, nameOrId: string): AccountEntry | undefined {
+/**
+ * The account a name stands for. "default" also finds the first account when it was renamed (a
+ * command without --name means it); other ids are not names (a renamed account's old name is free).
+ */
+export function findAccount(settings: Settings, backend: string, name: string): AccountEntry | undefined {
   const list = accountsIn(settings, backend);
-  return list.find((a) => a.name === nameOrId) ?? list.find((a) => a.id === nameOrId);
+  return list.find((a) => a.name === name) ?? (name === DEFAULT_ACCOUNT ? list.find((a) => a.id === DEFAULT_ACCOUNT) : undefined);
 }
 
 export function checkAccountName(name: string): void {

@@ -87,7 +87,8 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
   };
 
   // 1. Tarmac's own sign-in.
-  if (stored && stored.origin.source === 'tarmac' && (!s.apiUrl || sameUrl(s.apiUrl, stored.apiUrl))) {
+  // A named account has no other source: a session it imported from client.yaml is its own too.
+  if (stored && (stored.origin.source === 'tarmac' || input.ownOnly) && (!s.apiUrl || sameUrl(s.apiUrl, stored.apiUrl))) {
     const conn: Connection = {
       source: 'tarmac',
       origin: 'Tarmac settings + keychain',
