@@ -41,8 +41,11 @@ describe('the accounts list', () => {
     // The default account is untouched.
     expect(await ui.t.secrets.get(FLY_TOKEN_ACCOUNT)).toBeNull();
 
-    // A person binds ops to it: the list follows without a reload.
-    await ui.mode.api.api.setProfileAccount('ops', 'fly', 'work');
+    // A person binds ops to it here: the list follows without a reload.
+    const bind = accounts.accountList('fly').getByRole('form', { name: 'Which Fly.io account a profile uses' });
+    await bind.getByLabel('Profile').selectOption('ops');
+    await bind.getByLabel('uses the account').selectOption('work');
+    await bind.getByRole('button', { name: 'Use this account' }).click();
     await expect.poll(() => accounts.accountRow('fly', 'work').getByTestId('account-profiles').textContent()).toBe('ops');
     await expect.poll(() => accounts.accountRow('fly', 'default').getByTestId('account-profiles').textContent()).not.toContain('ops');
 

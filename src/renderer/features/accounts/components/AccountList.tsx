@@ -45,6 +45,7 @@ export function AccountList({ backend, keychainOk }: { backend: Backend; keychai
           </tbody>
         </table>
       </div>
+      <BindProfile backend={backend} />
       {adding ? (
         <AddAccount backend={backend} keychainOk={keychainOk} onClose={() => setAdding(false)} />
       ) : (
@@ -204,5 +205,63 @@ function AddAccount({ backend, keychainOk, onClose }: { backend: Backend; keycha
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Which account a profile's calls to this back end use: a person's choice, made here. */
+function BindProfile({ backend }: { backend: Backend }) {
+  const profiles = backend.accounts.flatMap((a) => a.profiles.map((p) => ({ profile: p, account: a.name }))).sort((a, b) => a.profile.localeCompare(b.profile));
+  const [profile, setProfile] = useState(profiles[0]?.profile ?? '');
+  const current = profiles.find((p) => p.profile === profile)?.account ?? '';
+  const [account, setAccount] = useState<string | null>(null);
+  const chosen = account ?? current;
+  const bind = useMutation({
+    mutationFn: () => api.setProfileAccount(profile, backend.provider, chosen),
+    onSuccess: (view) => {
+      queryClient.setQueryData(keys.accounts, view);
+      setAccount(null);
+    },
+  });
+  if (backend.accounts.length < 2 || !profiles.length) return null;
+  const base = `bind-${backend.provider}`;
+  return (
+    <form
+      className="inline-form"
+      aria-label={`Which ${backend.label} account a profile uses`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        bind.mutate();
+      }}
+    >
+      <label htmlFor={`${base}-profile`}>Profile</label>
+      <select
+        id={`${base}-profile`}
+        className="select"
+        value={profile}
+        onChange={(e) => {
+          setProfile(e.target.value);
+          setAccount(null);
+        }}
+      >
+        {profiles.map((p) => (
+          <option key={p.profile} value={p.profile}>
+            {p.profile}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${base}-account`}>uses the account</label>
+      <select id={`${base}-account`} className="select" value={chosen} onChange={(e) => setAccount(e.target.value)}>
+        {backend.accounts.map((a) => (
+          <option key={a.id} value={a.name}>
+            {a.name}
+          </option>
+        ))}
+      </select>
+      <Button type="submit" size="sm" variant="primary" busy={bind.isPending} disabled={chosen === current}>
+        Use this account
+      </Button>
+      <p className="help">Its clients’ calls to {backend.label} go to that account from their next call. Only a person in this window can change it.</p>
+      {bind.error ? <ErrorAlert error={bind.error} /> : null}
+    </form>
   );
 }
