@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   profile: () => import('./cli/profile.js'),
   login: () => import('./cli/login.js'),
   logout: () => import('./cli/login.js'),
+  accounts: () => import('./cli/accounts.js'),
 };
 
 const HELP = `tarmac ${TARMAC_VERSION}: MCP tools for Fly.io and Flight Control
@@ -59,15 +60,21 @@ Usage:
   tarmac unregister <client>... [--dry-run]   remove Tarmac from clients and revoke their credentials
   tarmac repair [<client>...] [--dry-run]     bring stale entries (URL, token, hand edits) back in line
   tarmac bridge [--url URL] [--client NAME]   relay stdio to the running Tarmac (for stdio-only clients)
-  tarmac login fly [--token-stdin]   sign in to Fly.io with flyctl in the browser, or with a token on stdin
-  tarmac logout fly                  forget Tarmac's Fly.io token (flyctl's own login stays)
+  tarmac login fly [--token-stdin] [--name ACCOUNT]
+                                     sign in to Fly.io with flyctl in the browser, or with a token on
+                                     stdin (--name: an account of that name, added if new; default "default")
+  tarmac logout fly [--name ACCOUNT] forget Tarmac's Fly.io token (flyctl's own login stays)
   tarmac login flightctl <url>       sign in to Flight Control in the browser (the URL is printed);
       [--provider NAME] [--callback-port N (default 8080)] [--org ID]
-      [--ca-cert PATH] [--insecure-skip-tls-verify]
+      [--ca-cert PATH] [--insecure-skip-tls-verify] [--name ACCOUNT]
       --password --username NAME     password grant, the password read from stdin
       --token-stdin                  a token read from stdin
   tarmac login flightctl --import [PATH]   take over flightctl's client.yaml login
-  tarmac logout flightctl            delete Tarmac's Flight Control tokens from the keychain
+  tarmac logout flightctl [--name ACCOUNT]
+                                     delete Tarmac's Flight Control tokens from the keychain
+  tarmac accounts [--json]           every account of each back end: sign-in state, profiles using it
+  tarmac accounts rename fly|flightctl <account> <new-name>
+                                     rename an account (profiles keep using it)
   tarmac activity                    recorded tool calls, the newest --limit N (default 50), oldest first
       [--client C] [--tool T] [--provider P] [--status S] [--since 1h|ISO-TIME] [--json]
       --follow                       then stream calls as a running Tarmac finishes them
@@ -85,6 +92,8 @@ Usage:
                                      more of its toolsets itself; --start: what is listed first)
   tarmac profile delete <profile>    delete a profile of your own that no client has
   tarmac profile set <client> <profile>       the profile a client has (wider bounds need the window)
+  tarmac profile account <profile> fly|flightctl <account>
+                                     the account a profile's calls use (a change needs the window)
   tarmac pause | tarmac resume       refuse every call ("Tarmac is paused") / serve again
   tarmac approvals [list [--json]]   calls waiting for a person, in the running Tarmac
   tarmac approvals approve|approve-always|deny ID
@@ -92,7 +101,7 @@ Usage:
                                      approving needs the window, or Tarmac started with --trust-terminal)
 
 Anything that loosens protection (allow, approve, read-only off, resume, a tool back on, a client
-moved to a profile with wider bounds) needs a
+moved to a profile with wider bounds, a profile bound to another account) needs a
 person in the Tarmac window; from the terminal it is refused, and tightening always works.
 Unattended set-ups (a server, CI) start Tarmac with --trust-terminal: then the CLI may loosen and
 approve, and hand edits of settings.json apply at once. The window and the activity log say so.
@@ -139,6 +148,7 @@ const OPTIONS = {
   start: { type: 'string' },
   discovery: { type: 'boolean' },
   description: { type: 'string' },
+  name: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 export async function runCli(argv: string[], io: CliIo = processIo, hostOverrides: Partial<HostOptions> = {}): Promise<number> {

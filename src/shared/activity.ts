@@ -14,6 +14,8 @@ export interface ToolCall {
   session: string | null;
   tool: string;
   provider: string;
+  /** The name of the back end's account the call used (its client's profile binds it). */
+  account?: string | undefined;
   /** read, write or destructive: what the tool can change. */
   class: ToolClass;
   args: Record<string, unknown>;

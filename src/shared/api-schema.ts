@@ -59,12 +59,20 @@ const telemetryPatch = z.strictObject({
     .optional(),
 });
 
+/** Account names and ids (accounts/scope.ts); the host says what is wrong with one in words. */
+const accountName = z.string().min(1).max(40);
+/** Absent: the account "default" (JSON carries a missing trailing argument as null). */
+const optionalAccount = accountName.nullish().transform((v) => v ?? undefined);
+
 export const API_ARGS = {
   getStatus: z.tuple([]),
-  signInOptions: z.tuple([providerId, input]),
-  signIn: z.tuple([providerId, name, input]),
+  signInOptions: z.tuple([providerId, input, optionalAccount.optional()]),
+  signIn: z.tuple([providerId, name, input, optionalAccount.optional()]),
   cancelSignIn: z.tuple([providerId]),
-  signOut: z.tuple([providerId]),
+  signOut: z.tuple([providerId, optionalAccount.optional()]),
+  listAccounts: z.tuple([]),
+  renameAccount: z.tuple([providerId, accountName, accountName]),
+  setProfileAccount: z.tuple([z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'not a profile name'), providerId, accountName]),
   providerChoices: z.tuple([providerId]),
   setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024)]),
   listClients: z.tuple([]),

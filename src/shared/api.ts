@@ -21,6 +21,22 @@ export interface ProviderFix {
 }
 
 /** What a back end says about itself, for the UI and `tarmac status`. Never contains a secret. */
+/** One account of a back end, as the Accounts page and `tarmac accounts` show it. */
+export interface AccountView {
+  /** Stable: what profiles bind. */
+  id: string;
+  /** The name the person gave it ("default" for the account of the time before several). */
+  name: string;
+  state: ProviderStatus['state'];
+  summary: string;
+  /** Profiles whose calls to this back end use this account. */
+  profiles: string[];
+}
+
+export interface AccountsView {
+  backends: { provider: ProviderId; label: string; accounts: AccountView[] }[];
+}
+
 export interface ProviderStatus {
   id: string;
   label: string;
@@ -219,12 +235,19 @@ export interface TarmacApi {
   getStatus(): Promise<HostStatus>;
 
   /** How this provider can be signed in to; `input` carries the connect fields once filled. */
-  signInOptions(provider: ProviderId, input: SignInInput): Promise<SignInOptions>;
-  signIn(provider: ProviderId, method: string, input: SignInInput): Promise<ProviderStatus>;
+  signInOptions(provider: ProviderId, input: SignInInput, account?: string): Promise<SignInOptions>;
+  /** `account`: the name of the account to sign in (a new name adds it once the sign-in works); absent: "default". */
+  signIn(provider: ProviderId, method: string, input: SignInInput, account?: string): Promise<ProviderStatus>;
   /** Stop a sign-in that is still waiting (its browser listener closes; nothing is saved). */
   cancelSignIn(provider: ProviderId): Promise<void>;
   /** Forget Tarmac's copy of the provider's credentials (flyctl's own login stays). */
-  signOut(provider: ProviderId): Promise<ProviderStatus>;
+  signOut(provider: ProviderId, account?: string): Promise<ProviderStatus>;
+  /** Every account of every back end: its state and the profiles that use it. */
+  listAccounts(): Promise<AccountsView>;
+  /** Give an account another name (profiles keep using it). */
+  renameAccount(provider: ProviderId, account: string, name: string): Promise<AccountsView>;
+  /** The account a profile's calls to a back end use (a person's change: the window only). */
+  setProfileAccount(profile: string, provider: ProviderId, account: string): Promise<AccountsView>;
   /** Lists to pick from once signed in (Flight Control's organizations). */
   providerChoices(provider: ProviderId): Promise<ProviderChoice[]>;
   setProviderChoice(provider: ProviderId, choice: string, value: string): Promise<ProviderStatus>;
@@ -322,6 +345,9 @@ export const API_METHODS = [
   'signIn',
   'cancelSignIn',
   'signOut',
+  'listAccounts',
+  'renameAccount',
+  'setProfileAccount',
   'providerChoices',
   'setProviderChoice',
   'listClients',
@@ -389,6 +415,8 @@ export interface TarmacEventMap {
   guardrails: GuardrailsView;
   /** A profile, a client's profile or a toolset its agent enabled changed. */
   profiles: ProfilesView;
+  /** An account was signed in or out, added, renamed, or a profile bound to another. */
+  accounts: AccountsView;
   /** Telemetry export was turned on or off, or started or stopped failing. */
   telemetry: TelemetryView;
   /** A waiting call was settled (answered anywhere, timed out, withdrawn); sent before the guardrails event that drops it. */

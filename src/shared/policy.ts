@@ -1,4 +1,4 @@
-import { inBounds, NO_PROFILES, profileNamed, profileOf, profileWidenings, type ProfileState } from './profiles.js';
+import { accountRebindings, inBounds, NO_PROFILES, profileNamed, profileOf, profileWidenings, type ProfileState } from './profiles.js';
 
 /** How much a tool can change the world. Drives MCP annotations and the default policy. */
 export type ToolClass = 'read' | 'write' | 'destructive';
@@ -165,6 +165,7 @@ export function loosenings(before: ProtectedState, after: ProtectedState, tools:
   for (const client of after.clientApprovals) if (!before.clientApprovals.includes(client)) out.push(`${client} may approve its own calls`);
   if (after.flyctlPath !== before.flyctlPath) out.push(after.flyctlPath === null ? 'flyctl program cleared (Tarmac would look for flyctl on the PATH)' : `flyctl program set to ${after.flyctlPath}`);
   out.push(...profileWidenings(before.profiles ?? NO_PROFILES, after.profiles ?? NO_PROFILES, tools));
+  out.push(...accountRebindings(before.profiles ?? NO_PROFILES, after.profiles ?? NO_PROFILES, [...new Set(tools.map((t) => t.provider))]));
   const clients = [...new Set([...Object.keys(before.policies.clients ?? {}), ...Object.keys(after.policies.clients ?? {})])];
   const rulesOnly = (p: PolicySet): GuardState => ({ policies: p, readOnly: false, paused: false, disabledTools: [] });
   // Tools that loosen the same way (a class or provider rule) are named together.
@@ -239,6 +240,8 @@ export interface PendingApproval {
   provider: string;
   class: ToolClass;
   client: string;
+  /** The name of the account of the tool's back end the call would use. */
+  account?: string;
   args: Record<string, unknown>;
   /** What the tool will do, from its description (first sentence). */
   summary: string;

@@ -5,7 +5,7 @@ import { TOOLSETS, toolsetOf } from './toolsets.js';
  * A profile says what one client sees. `bounds`: the toolsets and tools it may ever see (and
  * call), optionally read tools only; widening them is a loosening. `start`: what tools/list
  * shows before any discovery (always within the bounds). `accounts`: which account of each back
- * end the profile's calls use; every back end has one account, "default", for now.
+ * end the profile's calls use ("default" unless bound to another; see accountOf).
  */
 export interface ProfileDef {
   name: string;
@@ -28,11 +28,11 @@ export interface ProfileDef {
     /** Tarmac's discovery tools (tarmac_list_toolsets, ...), so the agent can enable more. */
     discovery?: boolean;
   };
-  /** Back end id -> account name. Absent: "default". */
+  /** Back end id -> account id. Absent: "default" (ProfileState.accounts wins over this). */
   accounts?: Readonly<Record<string, string>>;
 }
 
-/** The account every back end has; profiles bind it until several accounts exist. */
+/** The account every back end has (the sign-in of the time before several accounts). */
 export const DEFAULT_ACCOUNT = 'default';
 
 /** A client with no profile set (one from before profiles, or made by `tarmac token create`). */
@@ -64,6 +64,8 @@ export const PROFILE_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export interface ProfileState {
   defs: Readonly<Record<string, ProfileDef>>;
   clients: Readonly<Record<string, string>>;
+  /** Profile name -> back end -> account id, for any profile (shipped ones too); wins over def.accounts. */
+  accounts?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export const NO_PROFILES: ProfileState = { defs: {}, clients: {} };
@@ -224,4 +226,39 @@ export interface ClientProfileView {
 export interface ProfilesView {
   profiles: ProfileView[];
   clients: ClientProfileView[];
+}
+
+/** The account id a profile's calls to `backend` use. */
+export function accountOf(state: ProfileState, profile: string, backend: string): string {
+  const bound = state.accounts?.[profile];
+  if (bound && Object.hasOwn(bound, backend)) return bound[backend] ?? DEFAULT_ACCOUNT;
+  const def = profileNamed(state, profile);
+  return (def?.accounts && Object.hasOwn(def.accounts, backend) ? def.accounts[backend] : undefined) ?? DEFAULT_ACCOUNT;
+}
+
+/**
+ * Profiles whose account binding `after` changes, in words. Pointing a profile at another account
+ * is at least as sensitive as widening it (other credentials, maybe another organization), so
+ * every change counts as a loosening.
+ */
+export function accountRebindings(before: ProfileState, after: ProfileState, backends: readonly string[]): string[] {
+  const out: string[] = [];
+  const names = [...new Set([...allProfiles(before), ...allProfiles(after)].map((p) => p.name))].sort();
+  for (const name of names) {
+    for (const backend of backends) {
+      const was = accountOf(before, name, backend);
+      const now = accountOf(after, name, backend);
+      if (was !== now) out.push(`profile ${name}: ${backend} account ${was} -> ${now}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The account id a client's calls to `backend` use. When the file differs from what a person
+ * confirmed, the confirmed binding holds: a hand edit cannot point calls at other credentials.
+ */
+export function clientAccount(state: ProfileState, confirmed: ProfileState | undefined, client: string, backend: string): string {
+  const from = confirmed ?? state;
+  return accountOf(from, profileOf(from, client), backend);
 }

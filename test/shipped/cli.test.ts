@@ -87,6 +87,45 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     for (const secret of [accessToken, idToken, refreshToken]) expect(imported.stdout + imported.stderr + login.stderr).not.toContain(secret);
   });
 
+  it('several accounts: login --name for both back ends, accounts (list, rename), profile account (refused from the terminal), logout --name', async () => {
+    const { idToken } = await sim.mintSession();
+    const fc = await inst.run(['login', 'flightctl', sim.url, '--token-stdin', '--name', 'staging'], { input: `${idToken}\n` });
+    expect(fc.code, fc.stderr).toBe(0);
+    expect(fc.stdout).toContain('Account: staging');
+    const settings = JSON.parse(await readFile(join(inst.dataDir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(settings).toMatchObject({ flightctlAccounts: { staging: { apiUrl: sim.url } }, accounts: { flightctl: { staging: { name: 'staging' } } } });
+    const fly = await inst.run(['login', 'fly', '--token-stdin', '--name', 'work'], { input: `${FLY_TOKEN}-work\n` });
+    expect(fly.code, fly.stderr).toBe(0);
+    expect(fly.stderr).toContain('Fly.io (account work):');
+    const bad = await inst.run(['login', 'fly', '--token-stdin', '--name', 'Not OK'], { input: FLY_TOKEN });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not an account name');
+
+    const list = JSON.parse((await inst.run(['accounts', '--json'])).stdout) as { backends: { provider: string; accounts: { id: string; name: string; state: string; profiles: string[] }[] }[] };
+    const of = (p: string) => list.backends.find((b) => b.provider === p)!.accounts;
+    expect(of('flightctl').map((a) => a.name)).toEqual(['default', 'staging']);
+    expect(of('flightctl').find((a) => a.name === 'staging')?.state).toBe('ready');
+    expect(of('fly').map((a) => a.name)).toEqual(['default', 'work']);
+    expect(of('fly').find((a) => a.name === 'default')?.profiles).toEqual(expect.arrayContaining(['essentials', 'everything']));
+    expect((await inst.run(['accounts'])).stdout).toMatch(/^ {2}staging +ready/m);
+
+    const renamed = await inst.run(['accounts', 'rename', 'fly', 'work', 'deploy']);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect((await inst.run(['accounts'])).stdout).toMatch(/^ {2}deploy /m);
+    const bind = await inst.run(['profile', 'account', 'fly', 'fly', 'deploy']);
+    expect(bind.code).toBe(1);
+    expect(bind.stderr).toMatch(/Refused \(profile fly: fly account default -> work\): loosening protection needs a person/);
+    expect((await inst.run(['profile', 'account', 'fly', 'fly', 'nope'])).stderr).toContain('There is no fly account "nope"');
+
+    const out = await inst.run(['logout', 'fly', '--name', 'deploy']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('Signed out of Fly.io (account deploy)');
+    const fcOut = await inst.run(['logout', 'flightctl', '--name', 'staging']);
+    expect(fcOut.code, fcOut.stderr).toBe(0);
+    expect((await inst.run(['logout', 'fly', '--name', 'ghost'])).stderr).toContain('there is no fly account "ghost"');
+    for (const secret of [idToken, FLY_TOKEN]) expect(fc.stdout + fc.stderr + fly.stdout + fly.stderr).not.toContain(secret);
+  });
+
   it('token create, list and revoke', async () => {
     const made = await inst.run(['token', 'create', 'scripted']);
     expect(made.code, made.stderr).toBe(0);

@@ -35,6 +35,7 @@ export interface CliValues {
   start?: string | undefined;
   discovery?: boolean | undefined;
   description?: string | undefined;
+  name?: string | undefined;
 }
 
 /** What a command gets: its name, the positionals after it, the parsed options and where to write. */

@@ -4,6 +4,7 @@ import { SignInError } from '../host/accounts/errors.js';
 import { FlightctlAccounts } from '../host/accounts/flightctl.js';
 import type { Host } from '../host/index.js';
 import { FlightctlProvider } from '../host/providers/flightctl/index.js';
+import { accountSuffix, existingTarget, loginTarget, type AccountTarget } from './account-target.js';
 import { CliError, readSecret, type CliIo } from './io.js';
 
 /** The flags of `tarmac login flightctl`, as parseArgs gives them. */
@@ -17,6 +18,7 @@ export interface FlightctlLoginFlags {
   org?: string | undefined;
   'insecure-skip-tls-verify'?: boolean | undefined;
   'ca-cert'?: string | undefined;
+  name?: string | undefined;
 }
 
 export const FLIGHTCTL_LOGIN_USAGE = `usage:
@@ -24,13 +26,13 @@ export const FLIGHTCTL_LOGIN_USAGE = `usage:
   tarmac login flightctl <url> --password --username NAME                password read from stdin
   tarmac login flightctl <url> --token-stdin                             token read from stdin
   tarmac login flightctl --import [PATH]                                 take over flightctl's client.yaml login
-  common: [--org ID] [--ca-cert PATH] [--insecure-skip-tls-verify]`;
+  common: [--org ID] [--ca-cert PATH] [--insecure-skip-tls-verify] [--name ACCOUNT]`;
 
-function accounts(host: Host, io: CliIo, extra: { browserTimeoutMs?: number } = {}): FlightctlAccounts {
-  const provider = host.provider('flightctl');
+function accounts(target: AccountTarget, io: CliIo, extra: { browserTimeoutMs?: number } = {}): FlightctlAccounts {
+  const provider = target.provider;
   if (!(provider instanceof FlightctlProvider)) throw new CliError('the Flight Control provider is not enabled in this Tarmac');
   return new FlightctlAccounts({
-    ctx: host.context,
+    ctx: target.ctx,
     provider,
     // Headless: print the URL; opening a browser is the desktop app's job.
     openBrowser: printUrl((line) => io.err(line)),
@@ -58,7 +60,8 @@ export async function loginFlightctl(host: Host, args: string[], flags: Flightct
     ...(flags['insecure-skip-tls-verify'] ? { insecureSkipVerify: true } : {}),
   };
   const organization = flags.org ? { organization: flags.org } : {};
-  const fc = accounts(host, io, extra);
+  const target = await loginTarget(host, 'flightctl', flags.name);
+  const fc = accounts(target, io, extra);
   let status: ProviderStatus;
 
   try {
@@ -98,15 +101,18 @@ export async function loginFlightctl(host: Host, args: string[], flags: Flightct
     if (err instanceof SignInError) throw new CliError(err.message, err.code === 'cancelled' ? 130 : err.code === 'input' ? 2 : 1);
     throw err;
   }
+  if (status.state !== 'error') await target.keep();
+  if (target.entry.id !== 'default' || target.entry.name !== 'default') io.out(`Account: ${target.entry.name}`);
   printStatus(status, io);
   // No exception = signed in (or, on a server with authentication off, its address saved).
   return status.state === 'error' ? 1 : 0;
 }
 
 /** `tarmac logout flightctl`: delete Tarmac's Flight Control tokens from the keychain. */
-export async function logoutFlightctl(host: Host, io: CliIo): Promise<number> {
-  const status = await accounts(host, io).signOut();
-  io.err(`Signed out of Flight Control in Tarmac: its tokens were deleted from the keychain (flightctl's own client.yaml, if any, is untouched). Now: ${status.summary}`);
+export async function logoutFlightctl(host: Host, io: CliIo, name?: string): Promise<number> {
+  const target = await existingTarget(host, 'flightctl', name);
+  const status = await accounts(target, io).signOut();
+  io.err(`Signed out of Flight Control${accountSuffix(target.entry)} in Tarmac: its tokens were deleted from the keychain (flightctl's own client.yaml, if any, is untouched). Now: ${status.summary}`);
   return 0;
 }
 

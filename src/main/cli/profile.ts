@@ -15,7 +15,8 @@ const USAGE = `Usage:
   tarmac profile create <profile> --toolsets T1,T2|* [--tools A,B] [--read-only]
                         [--start all|read|none] [--discovery] [--description TEXT]
   tarmac profile delete <profile>
-  tarmac profile set <client> <profile>`;
+  tarmac profile set <client> <profile>
+  tarmac profile account <profile> fly|flightctl <account>`;
 
 /**
  * `tarmac profile`: through the running Tarmac's control socket when one runs (it applies at once
@@ -61,6 +62,11 @@ function toRequest(ctx: CommandContext): ControlRequest {
     case 'set':
       if (!a || !b || extra.length) throw usage('`tarmac profile set` takes a client and a profile.');
       return { op: 'profile-set', client: a, profile: b };
+    case 'account': {
+      const [, , , account] = ctx.args;
+      if (!a || !b || !account || ctx.args.length > 4) throw usage('`tarmac profile account` takes a profile, a back end (fly or flightctl) and an account name.');
+      return { op: 'profile-account', profile: a, backend: b, account };
+    }
     case 'delete':
       if (!a) throw usage('Which profile?');
       return { op: 'profile-delete', name: a };
@@ -93,6 +99,7 @@ async function offline(ctx: CommandContext, request: ControlRequest): Promise<Co
     if (request.op === 'profile-set') await g.setClientProfile(request.client, request.profile, 'terminal');
     else if (request.op === 'profile-save') await g.saveProfile(request.def, 'terminal');
     else if (request.op === 'profile-delete') await g.deleteProfile(request.name, 'terminal');
+    else if (request.op === 'profile-account') await g.setProfileAccount(request.profile, request.backend, request.account, 'terminal');
     const names = (await host.clients.list().catch(() => [])).map((c) => c.name);
     return { ok: true, profiles: await g.profileSummaries(names) };
   } catch (err) {
@@ -117,7 +124,7 @@ function print(io: CliIo, ctx: CommandContext, request: ControlRequest, profiles
     io.out(`${d.name}${p.shipped ? ' (ships with Tarmac)' : ''}${d.description ? `: ${d.description}` : ''}`);
     io.out(`Bounds: ${d.bounds.toolsets.includes('*') ? 'every toolset' : d.bounds.toolsets.join(', ') || 'no toolsets'}${d.bounds.tools?.length ? ` + ${d.bounds.tools.join(', ')}` : ''}${d.bounds.readOnly ? ' (read tools only)' : ''}: ${p.bounds.length} tools`);
     io.out(`Starts with: ${p.start.length} tools${d.start.discovery ? ' + the discovery tools' : ''}, about ${cost(p)} tokens of definitions`);
-    io.out(`Accounts: ${Object.entries(d.accounts ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'default'}`);
+    io.out(`Accounts: ${Object.entries(p.accounts).map(([k, v]) => `${k} ${v}`).join(', ') || 'default'}`);
     io.out(`Clients: ${p.clients.join(', ') || 'none'}`);
     io.out(`Tools listed first: ${p.start.join(', ') || 'none'}`);
     return;
@@ -125,6 +132,7 @@ function print(io: CliIo, ctx: CommandContext, request: ControlRequest, profiles
   if (request.op === 'profile-set') return io.out(`${a} now has the profile ${b}.`);
   if (request.op === 'profile-save') return io.out(`Saved the profile ${a}.`);
   if (request.op === 'profile-delete') return io.out(`Deleted the profile ${a}.`);
+  if (request.op === 'profile-account') return io.out(`The profile ${a} now uses the ${b} account ${ctx.args[3]}.`);
   if (json) return io.out(JSON.stringify(profiles.map((p) => ({ ...p, tokens: cost(p) })), null, 2));
   const rows = profiles.map((p) => [p.def.name, String(p.bounds.length), `${p.start.length}${p.def.start.discovery ? '+3' : ''}`, String(cost(p)), p.clients.join(', ') || '-']);
   const head = ['PROFILE', 'BOUNDS', 'LISTED', 'TOKENS', 'CLIENTS'];

@@ -14,6 +14,9 @@ import type {
 } from '../../shared/api.js';
 import { API_ARGS } from '../../shared/api-schema.js';
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from '../../shared/clients.js';
+import { listAccounts } from './accounts/list.js';
+import { findAccount, planAccount, renameAccount, saveAccount } from './accounts/registry.js';
+import { DEFAULT_ACCOUNT } from './accounts/scope.js';
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
 import { createCredentials } from './clients/credentials.js';
@@ -139,15 +142,36 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     }
   };
 
-  const accountOf = (id: ProviderId): ProviderAccount => {
-    const known = accounts.get(id);
+  /** One account's sign-in flows (absent account id: "default"). */
+  const accountOf = (id: ProviderId, accountId = DEFAULT_ACCOUNT): ProviderAccount => {
+    const key = `${id}\0${accountId}`;
+    const known = accounts.get(key);
     if (known) return known;
-    const provider = host.provider(id);
-    if (!provider) throw new HostApiError('not-found', `There is no provider "${id}" in this Tarmac.`);
+    const root = host.provider(id);
+    if (!root) throw new HostApiError('not-found', `There is no provider "${id}" in this Tarmac.`);
+    const provider = root.forAccount?.(accountId) ?? root;
     if (!provider.account) throw new HostApiError('unsupported', `${provider.label} has nothing to sign in to.`);
     const account = provider.account({ openBrowser: options.openBrowser, emit: (data) => emit({ type: 'signIn', data }) });
-    accounts.set(id, account);
+    accounts.set(key, account);
     return account;
+  };
+  /** The account a name stands for: an existing one, or (for a sign-in) a new one saved once it works. */
+  const planned = async (id: ProviderId, name: string | undefined) => {
+    try {
+      return planAccount(await host.settings.read(), id, name ?? DEFAULT_ACCOUNT);
+    } catch (err) {
+      throw new HostApiError('invalid-input', (err as Error).message);
+    }
+  };
+  const existing = async (id: ProviderId, name: string | undefined) => {
+    const found = findAccount(await host.settings.read(), id, name ?? DEFAULT_ACCOUNT);
+    if (!found) throw new HostApiError('not-found', `There is no ${id} account "${name}".`);
+    return found;
+  };
+  const pushAccounts = async () => {
+    const view = await listAccounts(host);
+    emit({ type: 'accounts', data: view });
+    return view;
   };
 
   const withFix = (s: ProviderStatus): ProviderStatus =>
@@ -333,10 +357,11 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       return status();
     },
 
-    signInOptions: async (id, input) => accountOf(id).signInOptions(input),
+    signInOptions: async (id, input, name) => accountOf(id, (await planned(id, name)).id).signInOptions(input),
 
-    async signIn(id, method, input) {
-      const account = accountOf(id);
+    async signIn(id, method, input, name) {
+      const target = await planned(id, name);
+      const account = accountOf(id, target.id);
       for (const [key, value] of Object.entries(input)) {
         if (typeof value === 'string' && /token|password|secret/i.test(key)) host.redactor.addSecret(value);
       }
@@ -346,7 +371,9 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       pending.set(id, controller);
       try {
         const result = withFix(await account.signIn(method, input, controller.signal));
+        if (target.isNew && result.state !== 'error') await saveAccount(host.settings, id, target);
         afterSignIn(id, true);
+        void pushAccounts().catch(() => undefined);
         return result;
       } catch (err) {
         afterSignIn(id, false);
@@ -361,12 +388,30 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       pending.get(id)?.abort();
     },
 
-    async signOut(id) {
-      const account = accountOf(id);
+    async signOut(id, name) {
+      const account = accountOf(id, (await existing(id, name)).id);
       pending.get(id)?.abort();
       const result = withFix(await account.signOut());
       host.changed('providers');
+      void pushAccounts().catch(() => undefined);
       return result;
+    },
+
+    listAccounts: () => listAccounts(host),
+
+    async renameAccount(id, from, to) {
+      if (!host.provider(id)) throw new HostApiError('not-found', `There is no provider "${id}" in this Tarmac.`);
+      try {
+        await renameAccount(host.settings, id, from, to);
+      } catch (err) {
+        throw new HostApiError('invalid-input', (err as Error).message);
+      }
+      return pushAccounts();
+    },
+
+    async setProfileAccount(profile, id, name) {
+      await host.guardrails.setProfileAccount(profile, id, name, 'person');
+      return pushAccounts();
     },
 
     providerChoices: async (id) => accountOf(id).choices(),

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { accountName } from './accounts/registry.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Level } from 'pino';
 import { Redactor } from './activity/redact.js';
@@ -215,6 +216,10 @@ export function createHost(options: HostOptions = {}): Host {
     redactor,
     log,
     policy: options.policy ?? ((spec, client, guard) => guardrails.decide(spec, client, guard)),
+    account: async (client, provider, guard) => {
+      const id = await guardrails.accountFor(client, provider, guard);
+      return { id, name: accountName(await settings.readFresh(), provider, id) };
+    },
     approve: options.approve ?? approvalHook(guardrails, { ...(options.approvalProgressMs ? { progressMs: options.approvalProgressMs } : {}) }),
     ...(options.defaultToolTimeoutMs ? { defaultTimeoutMs: options.defaultToolTimeoutMs } : {}),
     ...(options.trustTerminal ? { trustTerminal: true } : {}),

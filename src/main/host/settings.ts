@@ -16,6 +16,7 @@ const PolicyRulesSchema = z.object({
 export const PolicySetSchema = PolicyRulesSchema.extend({ clients: z.record(z.string(), PolicyRulesSchema).optional() });
 
 const toolClass = z.enum(['read', 'write', 'destructive'] satisfies [ToolClass, ...ToolClass[]]);
+const ACCOUNT_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const names = z.array(z.string().min(1).max(128)).max(500);
 /** A custom profile (see ProfileDef); the shipped ones are not stored. */
 export const ProfileDefSchema = z.object({
@@ -35,23 +36,32 @@ export const ProfilesSchema = z.object({
   defs: z.record(z.string(), ProfileDefSchema).optional(),
   /** Client name -> profile name. A client not named here has "everything". */
   clients: z.record(z.string(), z.string().min(1).max(40)).optional(),
+  /** Profile name -> back end -> account id: the account each back end's calls use (absent: "default"). */
+  accounts: z.record(z.string(), z.record(z.string(), z.string().regex(ACCOUNT_ID))).optional(),
 });
 
 /**
  * Non-secret settings. Secrets never go here: they live in the SecretStore. Loose: keys this
  * version does not know (a newer Tarmac's, the user's own) are kept when the file is rewritten.
  */
+const FlightctlSectionSchema = z.object({
+  apiUrl: z.string().url().optional(),
+  organization: z.string().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  caCertPath: z.string().optional(),
+});
+
 export const SettingsSchema = z.looseObject({
   port: z.number().int().min(1).max(65535).optional(),
   flyctlPath: z.string().min(1).optional(),
-  flightctl: z
-    .object({
-      apiUrl: z.string().url().optional(),
-      organization: z.string().optional(),
-      insecureSkipVerify: z.boolean().optional(),
-      caCertPath: z.string().optional(),
-    })
-    .optional(),
+  flightctl: FlightctlSectionSchema.optional(),
+  /** The Flight Control accounts besides "default" (whose section is `flightctl`), by account id. */
+  flightctlAccounts: z.record(z.string().regex(ACCOUNT_ID), FlightctlSectionSchema).optional(),
+  /**
+   * The accounts of each back end besides "default" (id -> the name the person gave it), and
+   * the name of "default" when it was renamed. Secrets live in the keychain (accounts/scope.ts).
+   */
+  accounts: z.record(z.string().min(1).max(40), z.record(z.string().regex(ACCOUNT_ID), z.object({ name: z.string().regex(ACCOUNT_ID) }))).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   theme: z.enum(['system', 'light', 'dark']).optional(),
   /** The desktop window's last size and place. */

@@ -65,7 +65,10 @@ export function useHostEvents() {
             queryClient.setQueryData(keys.status, event.data);
             // A provider's sign-in state changed: its choices (organizations) may have too. Not
             // when only clients' activity moved (that is told every few seconds while they work).
-            if (JSON.stringify(before?.providers) !== JSON.stringify(event.data.providers)) void queryClient.invalidateQueries({ queryKey: ['choices'] });
+            if (JSON.stringify(before?.providers) !== JSON.stringify(event.data.providers)) {
+              void queryClient.invalidateQueries({ queryKey: ['choices'] });
+              void queryClient.invalidateQueries({ queryKey: keys.accounts });
+            }
             break;
           }
           case 'clientsChanged':
@@ -85,6 +88,11 @@ export function useHostEvents() {
             break;
           case 'profiles':
             queryClient.setQueryData(keys.profiles, event.data);
+            // Which profiles use each account.
+            void queryClient.invalidateQueries({ queryKey: keys.accounts });
+            break;
+          case 'accounts':
+            queryClient.setQueryData(keys.accounts, event.data);
             break;
           case 'approvalSettled':
             noteSettled(event.data);

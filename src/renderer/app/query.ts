@@ -26,6 +26,7 @@ export const keys = {
   credentials: ['credentials'] as const,
   telemetry: ['telemetry'] as const,
   profiles: ['profiles'] as const,
+  accounts: ['accounts'] as const,
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };

@@ -67,4 +67,33 @@ export class AccountsPage {
     await this.card(id).getByRole('button', { name: 'Sign out…' }).click();
     await this.card(id).getByRole('button', { name: 'Sign out', exact: true }).click();
   }
+
+  /** The list of one back end's accounts (its table, the add button). */
+  accountList(provider: string): Locator {
+    return this.page.getByTestId(`accounts-${provider}`);
+  }
+
+  accountRow(provider: string, name: string): Locator {
+    return this.page.getByTestId(`account-row-${provider}-${name}`);
+  }
+
+  /** Starts adding an account: its name, then Continue; the sign-in form for it follows (signIn(`${provider}-${name}`)). */
+  async addAccount(provider: string, name: string): Promise<void> {
+    await this.accountList(provider).getByRole('button', { name: /^Add a .* account/ }).click();
+    const form = this.accountList(provider).getByRole('form', { name: /^New .* account$/ });
+    await form.getByLabel('Name of the new account').fill(name);
+    await form.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  async renameAccount(provider: string, from: string, to: string): Promise<void> {
+    await this.accountRow(provider, from).getByRole('button', { name: /^Rename the / }).click();
+    const form = this.accountRow(provider, from).getByRole('form', { name: `Rename ${from}` });
+    await form.getByLabel(`New name for ${from}`).fill(to);
+    await form.getByRole('button', { name: 'Save' }).click();
+  }
+
+  async signOutAccount(provider: string, name: string): Promise<void> {
+    await this.accountRow(provider, name).getByRole('button', { name: /^Sign out of the / }).click();
+    await this.accountRow(provider, name).getByRole('button', { name: 'Sign out', exact: true }).click();
+  }
 }

@@ -95,6 +95,7 @@ interface Row {
   args: string;
   cancelled_by: string | null;
   decision: string | null;
+  account: string | null;
 }
 
 /** Where a data folder keeps its history. */
@@ -129,8 +130,8 @@ export class ActivityDb {
   private constructor(db: DatabaseSync, readOnly: boolean) {
     this.#db = db;
     // A history from before guardrails has no decision column; a reader must not change it.
-    const hasDecision = (db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).some((c) => c.name === 'decision');
-    this.#columns = `${COLUMNS}, ${hasDecision ? 'decision' : 'NULL AS decision'}`;
+    const columns = (db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).map((c) => c.name);
+    this.#columns = `${COLUMNS}, ${columns.includes('decision') ? 'decision' : 'NULL AS decision'}, ${columns.includes('account') ? 'account' : 'NULL AS account'}`;
     this.#byId = db.prepare(`SELECT ${this.#columns} FROM calls WHERE id = ?`);
     this.#firstFrom = db.prepare('SELECT seq FROM calls WHERE t >= ? ORDER BY t LIMIT 1');
     // An upsert, so a call that starts and finishes inside one batch is one insert, and one that
@@ -138,8 +139,8 @@ export class ActivityDb {
     this.#upsert = readOnly
       ? null
       : db.prepare(
-          `INSERT INTO calls (id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by, decision)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO calls (id, t, client, session, tool, provider, class, status, duration_ms, result_bytes, preview, args, cancelled_by, decision, account)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(id) DO UPDATE SET status = excluded.status, duration_ms = excluded.duration_ms,
              result_bytes = excluded.result_bytes, preview = excluded.preview, cancelled_by = excluded.cancelled_by, decision = excluded.decision`,
         );
@@ -180,7 +181,10 @@ export class ActivityDb {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
       db.exec(SCHEMA);
       // Version 2: how each call's policy was decided (guardrails).
-      if (!(db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).some((c) => c.name === 'decision')) db.exec('ALTER TABLE calls ADD COLUMN decision TEXT');
+      const columns = (db.prepare('PRAGMA table_info(calls)').all() as { name: string }[]).map((c) => c.name);
+      if (!columns.includes('decision')) db.exec('ALTER TABLE calls ADD COLUMN decision TEXT');
+      // Version 3: which account of the back end each call used (several accounts).
+      if (!columns.includes('account')) db.exec('ALTER TABLE calls ADD COLUMN account TEXT');
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       // Which history this is: the search index checks it, to start again after a clear or a swap.
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('id', ?)").run(randomUUID());
@@ -215,7 +219,7 @@ export class ActivityDb {
     this.#db.exec('BEGIN');
     try {
       for (const c of calls) {
-        upsert.run(c.id, Date.parse(c.time), c.client, c.session, c.tool, c.provider, c.class, c.status, c.durationMs, c.resultBytes, c.preview, JSON.stringify(c.args), c.cancelledBy, c.decision ? JSON.stringify(c.decision) : null);
+        upsert.run(c.id, Date.parse(c.time), c.client, c.session, c.tool, c.provider, c.class, c.status, c.durationMs, c.resultBytes, c.preview, JSON.stringify(c.args), c.cancelledBy, c.decision ? JSON.stringify(c.decision) : null, c.account ?? null);
       }
       this.#db.exec('COMMIT');
     } catch (err) {
@@ -519,6 +523,7 @@ function toCall(row: Row): ToolCall {
     session: row.session,
     tool: row.tool,
     provider: row.provider,
+    ...(row.account ? { account: row.account } : {}),
     class: row.class as ToolClass,
     args,
     status: row.status as ToolCallStatus,

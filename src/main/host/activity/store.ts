@@ -40,6 +40,8 @@ export interface StartCall {
   tool: string;
   provider: string;
   class: ToolClass;
+  /** The name of the back end's account the call used. */
+  account?: string | undefined;
   /** Must already be redacted. */
   args: Record<string, unknown>;
   decision?: CallDecision | undefined;
@@ -161,6 +163,7 @@ export class ActivityStore {
       cancelledBy: null,
     };
     if (input.decision) call.decision = input.decision;
+    if (input.account) call.account = input.account;
     this.#running.set(call.id, { call, started: process.hrtime.bigint() });
     this.#queue(call);
     this.#emit({ type: 'started', call });

@@ -4,6 +4,8 @@ import type { ApprovalAnswer, CallDecision, PendingApproval, ToolFacts } from '.
 export interface ApprovalRequest {
   tool: ToolFacts & { title: string; description: string };
   client: string;
+  /** The name of the account the call would use. */
+  account?: string;
   /** Already redacted: this is what people see. */
   args: Record<string, unknown>;
   timeoutMs: number;
@@ -84,6 +86,7 @@ export class ApprovalQueue {
       provider: req.tool.provider,
       class: req.tool.class,
       client: req.client,
+      ...(req.account ? { account: req.account } : {}),
       args: req.args,
       summary: firstSentence(req.tool.description),
       createdAt: new Date(now).toISOString(),

@@ -35,7 +35,9 @@ const ProtectedSchema = z.object({
   clientApprovals: z.array(z.string()),
   flyctlPath: z.string().nullable(),
   // A copy kept before profiles existed has none: every client then had every tool.
-  profiles: z.object({ defs: z.record(z.string(), ProfileDefSchema), clients: z.record(z.string(), z.string()) }).default({ defs: {}, clients: {} }),
+  profiles: z
+    .object({ defs: z.record(z.string(), ProfileDefSchema), clients: z.record(z.string(), z.string()), accounts: z.record(z.string(), z.record(z.string(), z.string())).optional() })
+    .default({ defs: {}, clients: {} }),
 });
 
 /** The keychain's copy. A copy that does not parse counts as none kept: the strict defaults. */
@@ -96,7 +98,12 @@ export function protectedState(s: Settings): ProtectedState {
     disabledTools: [...(s.disabledTools ?? [])].sort(),
     clientApprovals: [...(s.approvals?.clients ?? [])].sort(),
     flyctlPath: s.flyctlPath ?? null,
-    profiles: { defs: { ...(s.profiles?.defs ?? {}) }, clients: { ...(s.profiles?.clients ?? {}) } },
+    profiles: {
+      defs: { ...(s.profiles?.defs ?? {}) },
+      clients: { ...(s.profiles?.clients ?? {}) },
+      // Which account each profile's calls use: absent (not empty) when none is bound, so a copy from before several accounts compares equal.
+      ...(s.profiles?.accounts && Object.keys(s.profiles.accounts).length ? { accounts: structuredClone(s.profiles.accounts) } : {}),
+    },
   };
 }
 
@@ -121,5 +128,6 @@ export function withProtected(s: Settings, state: ProtectedState): Settings {
 export function profilesSetting(p: NonNullable<ProtectedState['profiles']>): Pick<Settings, 'profiles'> {
   const defs = Object.keys(p.defs).length ? { defs: structuredClone(p.defs) as Record<string, z.infer<typeof ProfileDefSchema>> } : {};
   const clients = Object.keys(p.clients).length ? { clients: { ...p.clients } } : {};
-  return Object.keys(defs).length || Object.keys(clients).length ? { profiles: { ...defs, ...clients } } : {};
+  const accounts = p.accounts && Object.keys(p.accounts).length ? { accounts: structuredClone(p.accounts) as Record<string, Record<string, string>> } : {};
+  return Object.keys(defs).length || Object.keys(clients).length || Object.keys(accounts).length ? { profiles: { ...defs, ...clients, ...accounts } } : {};
 }

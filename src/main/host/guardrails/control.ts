@@ -26,6 +26,7 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('profile-set'), client: z.string().min(1).max(64), profile: z.string().min(1).max(40) }),
   z.object({ op: z.literal('profile-save'), def: ProfileDefSchema }),
   z.object({ op: z.literal('profile-delete'), name: z.string().min(1).max(40) }),
+  z.object({ op: z.literal('profile-account'), profile: z.string().min(1).max(40), backend: z.string().min(1).max(40), account: z.string().min(1).max(40) }),
 ]);
 
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
@@ -99,6 +100,9 @@ export async function startControlSocket(options: { path: string; guardrails: Gu
           return { ok: true, profiles: await profiles() };
         case 'profile-save':
           await guardrails.saveProfile(req.def, 'terminal');
+          return { ok: true, profiles: await profiles() };
+        case 'profile-account':
+          await guardrails.setProfileAccount(req.profile, req.backend, req.account, 'terminal');
           return { ok: true, profiles: await profiles() };
         case 'profile-delete':
           await guardrails.deleteProfile(req.name, 'terminal');

@@ -18,7 +18,10 @@ import {
   allProfiles,
   boundsOf,
   checkProfileDef,
+  accountOf,
+  clientAccount,
   clientListing,
+  DEFAULT_ACCOUNT,
   NO_PROFILES,
   profileNamed,
   profileOf,
@@ -27,6 +30,7 @@ import {
   type ProfileDef,
   type ProfileState,
 } from '../../../shared/profiles.js';
+import { accountName, findAccount } from '../accounts/registry.js';
 import { toolsetNamed } from '../../../shared/toolsets.js';
 import type { Logger } from '../log.js';
 import type { Settings, SettingsStore } from '../settings.js';
@@ -52,6 +56,8 @@ export interface ProfileSummary {
   start: string[];
   /** Clients that have this profile now. */
   clients: string[];
+  /** Back end -> the name of the account its calls use. */
+  accounts: Record<string, string>;
 }
 
 /** The settings changed between showing a person the waiting changes and their answer. */
@@ -461,6 +467,33 @@ export class Guardrails {
     return { state: state.profiles ?? NO_PROFILES, confirmed: state.confirmedProfiles };
   }
 
+  /** The account id of `backend` that a client's calls use (its profile's binding, as confirmed). */
+  async accountFor(client: string, backend: string, guard?: GuardState): Promise<string> {
+    const state = guard ?? (await this.state());
+    return clientAccount(state.profiles ?? NO_PROFILES, state.confirmedProfiles, client, backend);
+  }
+
+  /** Bind a profile to an account of a back end. Any change of binding is a loosening (other credentials). */
+  async setProfileAccount(profile: string, backend: string, accountName: string, actor: Actor = 'person'): Promise<void> {
+    const { state } = await this.profiles();
+    if (!profileNamed(state, profile)) throw new ProfileError(`There is no profile "${profile}": \`tarmac profile list\` shows them.`);
+    const backends = [...new Set(this.#catalogue.facts().map((t) => t.provider))].filter((p) => p !== 'tarmac');
+    if (!backends.includes(backend)) throw new ProfileError(`There is no back end "${backend}": use ${backends.join(' or ')}.`);
+    const found = findAccount(await this.#settings.readFresh(), backend, accountName);
+    if (!found) throw new ProfileError(`There is no ${backend} account "${accountName}": sign one in first (\`tarmac login ${backend} --name ${accountName}\`, or the Accounts page).`);
+    const account = found.id;
+    await this.#update(actor, (s) => {
+      const bound = { ...s.profiles?.accounts?.[profile] };
+      if (account === DEFAULT_ACCOUNT) delete bound[backend];
+      else bound[backend] = account;
+      const accounts = { ...s.profiles?.accounts };
+      if (Object.keys(bound).length) accounts[profile] = bound;
+      else delete accounts[profile];
+      const { accounts: _a, ...rest } = s.profiles ?? {};
+      return { ...s, profiles: { ...rest, ...(Object.keys(accounts).length ? { accounts } : {}) } };
+    });
+  }
+
   /** What one client sees now: its profile, bounds, listed tools and toolsets. */
   async listing(client: string, state?: GuardState): Promise<ClientListing> {
     return listingFrom(state ?? (await this.state()), client, this.#catalogue.facts());
@@ -475,12 +508,15 @@ export class Guardrails {
       const name = profileOf(state, client);
       assigned.set(name, [...(assigned.get(name) ?? []), client].sort());
     }
+    const settings = await this.#settings.readFresh();
+    const backends = [...new Set(facts.map((t) => t.provider))].filter((p) => p !== 'tarmac').sort();
     return allProfiles(state).map((def) => ({
       def,
       shipped: !Object.hasOwn(state.defs, def.name),
       bounds: [...boundsOf(def, facts)],
       start: [...startOf(def, facts)],
       clients: assigned.get(def.name) ?? [],
+      accounts: Object.fromEntries(backends.map((b) => [b, accountName(settings, b, accountOf(state, def.name, b))])),
     }));
   }
 

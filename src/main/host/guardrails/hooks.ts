@@ -18,7 +18,7 @@ const WAITING = 'Waiting for a person to approve this call in Tarmac';
  * agent answering for itself, is what the guardrails guard against. The history says "client".
  */
 export function approvalHook(guardrails: Guardrails, options: ApprovalHookOptions = {}): ApprovalHook {
-  return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer, onWaiting }): Promise<ApprovalResult> => {
+  return async ({ spec, client, args, signal, progress, askClient, canDefer, clientAnswer, onWaiting, account }): Promise<ApprovalResult> => {
     const queue = guardrails.approvals;
     const viaClientAllowed = (askClient || canDefer || clientAnswer) ? await guardrails.clientMayApprove(client) : false;
     // A 2026-07-28 client answered our input-required result in its retry (its state checked, once).
@@ -39,6 +39,7 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
       const outcome = await queue.request({
         tool: { name: spec.name, provider: spec.provider, class: spec.class, title: spec.title, description: spec.description },
         client,
+        ...(account ? { account } : {}),
         args,
         timeoutMs,
         signal,

@@ -34,6 +34,11 @@ export interface Provider {
   close?(): Promise<void>;
   /** Sign-in, sign-out and account choices, for the window and the CLI; absent when there is nothing to sign in to. */
   account?(deps: AccountDeps): ProviderAccount;
+  /**
+   * The same back end signed in as one named account (accounts/scope.ts): its status, reload and
+   * sign-in flows. Absent: the back end has one account. "default" is the provider itself.
+   */
+  forAccount?(account: string): Provider;
 }
 
 /** What a provider's account flows get from the host. */

@@ -11,6 +11,8 @@ export interface ToolContext {
   /** Name of the MCP client that holds the bearer token ("cursor", "cli", ...). */
   client: string;
   sessionId: string | null;
+  /** The account of the tool's back end that the client's profile binds (absent: "default"). */
+  account?: string;
   log: Logger;
   /** Reports progress to the client when it asked for it; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): void;

@@ -41,7 +41,12 @@ export type ApprovalHook = (request: {
   clientAnswer?: ApprovalAnswer;
   /** Called once, just before the call starts to wait for a person (not when it is answered at once or deferred). */
   onWaiting?: () => void;
+  /** The name of the account the call would use (several accounts per back end). */
+  account?: string;
 }) => Promise<boolean | ApprovalResult>;
+
+/** The account a client's call to a back end uses: its id, and the name a person gave it. */
+export type AccountHook = (client: string, provider: string, guard?: GuardState) => Promise<{ id: string; name: string }>;
 
 export interface GatewayOptions {
   activity: ActivityStore;
@@ -49,6 +54,8 @@ export interface GatewayOptions {
   log: Logger;
   policy?: PolicyHook;
   approve?: ApprovalHook;
+  /** Which account of the tool's back end the client's profile binds (absent: "default"). */
+  account?: AccountHook;
   defaultTimeoutMs?: number;
   /** Started with --trust-terminal: every call's record says so. */
   trustTerminal?: boolean;
@@ -130,13 +137,15 @@ export class Gateway {
     // Masked by meaning (secret arguments, env values, passwords in URLs and commands, values under
     // secret-looking names); the masked values are scrubbed from every later text too (an error may echo them).
     const args = redactor.toolArgs(rawArgs ?? {}, spec);
-    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args };
     t?.arguments(args);
 
     // A policy that cannot be read denies: failing closed, and the call is still recorded.
     const verdict = await this.#verdict(spec, ctx.client, ctx.guard);
+    // Which account the call uses: an unreadable binding fails closed like the policy.
+    const account = verdict ? await (this.#o.account ? this.#o.account(ctx.client, spec.provider, ctx.guard).catch(() => null) : { id: 'default', name: 'default' }) : null;
+    const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args, ...(account ? { account: account.name } : {}) };
     let decision: CallDecision | undefined;
-    if (!verdict) {
+    if (!verdict || !account) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
       const unreadable: CallDecision = { policy: 'deny', rule: 'policy unreadable', ruleKind: 'unreadable', by: 'rule', channel: null, waitedMs: null };
       const rec = activity.record(base, { status: 'denied', resultBytes: null, preview: text, decision: unreadable });
@@ -160,6 +169,7 @@ export class Gateway {
             ...(ctx.canDefer ? { canDefer: true } : {}),
             ...(ctx.clientAnswer ? { clientAnswer: ctx.clientAnswer } : {}),
             onWaiting: () => void (held ??= activity.start({ ...base, decision: waiting })),
+            ...(account ? { account: account.name } : {}),
           })
           .catch((err: unknown): ApprovalResult => {
             if (err instanceof ApprovalDeferred && !held) throw err;
@@ -202,7 +212,7 @@ export class Gateway {
     const signal = controller.signal;
 
     try {
-      const toolCtx = { signal, client: ctx.client, sessionId: ctx.sessionId, log: this.#toolLog(spec.name), progress: ctx.progress ?? (() => undefined) };
+      const toolCtx = { signal, client: ctx.client, sessionId: ctx.sessionId, ...(account ? { account: account.id } : {}), log: this.#toolLog(spec.name), progress: ctx.progress ?? (() => undefined) };
       // Traced: what the tool runs (flyctl, HTTP requests) becomes child spans of this call's span.
       const running = t?.active ? runWithCall(t.active, () => spec.run(rawArgs ?? {}, toolCtx)) : spec.run(rawArgs ?? {}, toolCtx);
       const output = await raceSignal(running, signal);

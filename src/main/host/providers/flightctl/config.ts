@@ -56,6 +56,8 @@ export interface ResolveInput {
   env: NodeJS.ProcessEnv;
   settings: Settings['flightctl'];
   secrets: SecretStore;
+  /** A named account (not "default"): only Tarmac's own sign-in, never the environment's or client.yaml's. */
+  ownOnly?: boolean;
 }
 
 export interface Resolved {
@@ -85,7 +87,8 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
   };
 
   // 1. Tarmac's own sign-in.
-  if (stored && stored.origin.source === 'tarmac' && (!s.apiUrl || sameUrl(s.apiUrl, stored.apiUrl))) {
+  // A named account has no other source: a session it imported from client.yaml is its own too.
+  if (stored && (stored.origin.source === 'tarmac' || input.ownOnly) && (!s.apiUrl || sameUrl(s.apiUrl, stored.apiUrl))) {
     const conn: Connection = {
       source: 'tarmac',
       origin: 'Tarmac settings + keychain',
@@ -104,9 +107,9 @@ export async function resolveConnection(input: ResolveInput): Promise<Resolved> 
   }
 
   // 2. The seed server's environment variables.
-  const fromEnv = await connectionFromEnv(input.env, problems);
+  const fromEnv = input.ownOnly ? null : await connectionFromEnv(input.env, problems);
   // 3. flightctl's client.yaml.
-  const fromYaml = fromEnv ? null : await connectionFromClientYaml(input.env, problems);
+  const fromYaml = fromEnv || input.ownOnly ? null : await connectionFromClientYaml(input.env, problems);
   const conn = fromEnv ?? fromYaml;
 
   if (conn) {

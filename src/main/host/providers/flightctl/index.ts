@@ -1,6 +1,7 @@
 import type { AnyToolSpec } from '../../tools/catalogue.js';
 import type { AccountDeps, Provider, ProviderAccount, ProviderContext, ProviderFactory, ProviderStatus } from '../provider.js';
 import { lazyAccount } from '../lazy-account.js';
+import { accountContext, DEFAULT_ACCOUNT } from '../../accounts/scope.js';
 import { raceSignal } from '../../tools/abort.js';
 import { fetchAuthInfo, TokenManager, type AuthInfo } from './auth.js';
 import { FlightctlClient } from './client.js';
@@ -47,16 +48,38 @@ export class FlightctlProvider implements Provider {
   /** Hash of a refresh token the IdP refused: not retried until a source offers a different one. */
   #deadSeed: string | null = null;
   #lastProblems: string[] = [];
+  /** The account this instance's connection belongs to (accounts/scope.ts). */
+  readonly accountId: string;
+  /** The provider registered with the host: it holds the other accounts' connections. */
+  readonly #root: FlightctlProvider | null;
+  readonly #accounts = new Map<string, FlightctlProvider>();
 
-  constructor(ctx: ProviderContext, options: FlightctlProviderOptions = {}) {
+  constructor(ctx: ProviderContext, options: FlightctlProviderOptions = {}, scope?: { root: FlightctlProvider; account: string }) {
     this.#ctx = ctx;
     this.#opts = options;
+    this.#root = scope?.root ?? null;
+    this.accountId = scope?.account ?? DEFAULT_ACCOUNT;
+  }
+
+  /**
+   * One account's connection (its own server, trust settings, organization and tokens). The host
+   * has one Flight Control provider; each call reaches the account its client's profile binds.
+   */
+  forAccount(account: string): FlightctlProvider {
+    if (this.#root) return this.#root.forAccount(account);
+    if (account === DEFAULT_ACCOUNT) return this;
+    let p = this.#accounts.get(account);
+    if (!p) {
+      p = new FlightctlProvider(accountContext(this.#ctx, account), this.#opts, { root: this, account });
+      this.#accounts.set(account, p);
+    }
+    return p;
   }
 
   tools(): AnyToolSpec[] {
     return flightctlTools({
-      live: (signal) => this.live(signal),
-      settings: this.#ctx.settings,
+      live: (signal, account) => this.forAccount(account ?? DEFAULT_ACCOUNT).live(signal),
+      settings: (account) => this.forAccount(account ?? DEFAULT_ACCOUNT).#ctx.settings,
       ...(this.#opts.consoleHandshakeTimeoutMs ? { consoleHandshakeTimeoutMs: this.#opts.consoleHandshakeTimeoutMs } : {}),
     });
   }
@@ -88,7 +111,7 @@ export class FlightctlProvider implements Provider {
 
   async #build(key: string): Promise<State> {
     const settings = (await this.#ctx.settings.read()).flightctl;
-    const { connection, problems } = await resolveConnection({ env: this.#ctx.env, settings, secrets: this.#ctx.secrets });
+    const { connection, problems } = await resolveConnection({ env: this.#ctx.env, settings, secrets: this.#ctx.secrets, ...(this.accountId === DEFAULT_ACCOUNT ? {} : { ownOnly: true }) });
     this.#lastProblems = problems;
     if (!connection) {
       throw new FlightctlError(
@@ -227,6 +250,7 @@ export class FlightctlProvider implements Provider {
 
   async close(): Promise<void> {
     this.#drop(true);
+    await Promise.all([...this.#accounts.values()].map((p) => p.close()));
   }
 
   account(deps: AccountDeps): ProviderAccount {

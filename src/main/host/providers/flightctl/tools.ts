@@ -31,8 +31,9 @@ export interface Live {
 
 export interface ToolRuntime {
   /** The connection, signed in; throws a clear error when it is not set up or the session expired. */
-  live(signal: AbortSignal): Promise<Live>;
-  settings: SettingsStore;
+  live(signal: AbortSignal, account?: string): Promise<Live>;
+  /** Settings as the call's account sees them (its own `flightctl` section). */
+  settings(account?: string): SettingsStore;
   /** Test hook: shorter console handshake wait. */
   consoleHandshakeTimeoutMs?: number;
 }
@@ -168,7 +169,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
     class: 'read',
     input: listShape(kind.fieldExample, withLabels),
     async run(args, ctx) {
-      const live = await rt.live(ctx.signal);
+      const live = await rt.live(ctx.signal, ctx.account);
       const a = args as { label_selector?: string; field_selector: string; limit: number; detail: 'compact' | 'full' };
       // Raw objects are several KB each: never more than MAX_FULL_ITEMS of them, fetched or answered.
       const limit = a.detail === 'full' ? Math.min(a.limit, MAX_FULL_ITEMS) : a.limit;
@@ -334,7 +335,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         detail: z.enum(['compact', 'full']).default('compact').describe('compact (default) or full (the raw API object).'),
       },
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         let name = args.name.trim();
         // "." or "a/b" would name another path: checked against the API's name rules before any request.
         let res =
@@ -382,7 +383,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         detail: z.enum(['compact', 'full']).default('compact').describe('compact (default) or full (the raw API object).'),
       },
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const name = resourceName('fleet', args.name.trim());
         const fleet = await live.client.getJson<unknown>(`/fleets/${encodeURIComponent(name)}`, { addDevicesSummary: true }, { what: `reading fleet "${name}"`, signal: ctx.signal });
         if (args.detail === 'full') return { text: capText(JSON.stringify(fleet), { hint: 'use detail=compact' }), structured: { fleet: fleet as object } };
@@ -405,7 +406,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         field_selector: z.string().default('').describe('Only `metadata.owner` is accepted with a summary, e.g. `metadata.owner=Fleet/pos-fleet`.'),
       },
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const body = await live.client.getJson<{ summary?: unknown }>(
           '/devices',
           { summaryOnly: true, labelSelector: args.label_selector || undefined, fieldSelector: args.field_selector || undefined },
@@ -431,7 +432,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         limit: z.number().int().min(1).max(1000).default(1000).describe('Most labels to return (1-1000).'),
       },
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const labels = await live.client.getJson<unknown>(
           '/labels',
           { kind: 'Device', labelSelector: args.label_selector || undefined, fieldSelector: args.field_selector || undefined, limit: args.limit },
@@ -461,7 +462,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       class: 'read',
       input: {},
       async run(_args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const orgs = await live.orgs.list(ctx.signal);
         if (orgs === null) return { text: 'This Flight Control server has no organizations (older API); nothing to choose.', structured: { organizations: [], selected: null } };
         const selected = await live.orgs.orgId(ctx.signal).catch(() => undefined);
@@ -483,7 +484,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       class: 'write',
       input: { organization: z.string().min(1).describe('Organization id (UUID) or display name.') },
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const orgs = await live.orgs.list(ctx.signal);
         if (orgs === null) throw new FlightctlError('organization', 'This Flight Control server has no organizations; nothing to select.');
         const want = args.organization.trim().toLowerCase();
@@ -498,14 +499,14 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
         }
         const org = match[0] as (typeof orgs)[number];
         // The choice belongs to this server: settings name it too (an env or client.yaml connection gets it added).
-        const current = (await rt.settings.read()).flightctl;
+        const current = (await rt.settings(ctx.account).read()).flightctl;
         if (current?.apiUrl && !sameUrl(current.apiUrl, live.apiUrl)) {
           throw new FlightctlError(
             'organization',
             `Tarmac's settings name another Flight Control server (${current.apiUrl}) than the one in use (${live.apiUrl}), so an organization chosen here would not apply. Sign in to ${live.apiUrl} in Tarmac first.`,
           );
         }
-        await rt.settings.update((s) => ({ ...s, flightctl: { ...s.flightctl, apiUrl: s.flightctl?.apiUrl ?? live.apiUrl, organization: org.id } }));
+        await rt.settings(ctx.account).update((s) => ({ ...s, flightctl: { ...s.flightctl, apiUrl: s.flightctl?.apiUrl ?? live.apiUrl, organization: org.id } }));
         live.orgs.reset();
         return { text: `Flight Control organization set to ${describeOrg(org)}; later calls use it.`, structured: { selected: org.id, displayName: org.displayName ?? null } };
       },
@@ -537,7 +538,7 @@ export function flightctlTools(rt: ToolRuntime): AnyToolSpec[] {
       redactArgs: { command: 'command' },
       timeoutMs: MAX_COMMAND_TIMEOUT_MS + DEFAULT_HANDSHAKE_TIMEOUT_MS + 30_000,
       async run(args, ctx) {
-        const live = await rt.live(ctx.signal);
+        const live = await rt.live(ctx.signal, ctx.account);
         const timeoutMs = (args.timeout_seconds ?? DEFAULT_COMMAND_TIMEOUT_MS / 1000) * 1000;
         const run = async (device: string) =>
           execOnDevice({

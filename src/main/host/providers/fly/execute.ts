@@ -22,7 +22,10 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
   const scrub = (text: string): string => rt.ctx.redactor.text(hide(text));
 
   const binary = await rt.binary();
-  const { env } = await rt.childEnv();
+  const { env, token } = await rt.childEnv();
+  if (token === 'none') {
+    return { text: `The Fly.io account "${rt.account}" that this client's profile uses is not signed in. Ask the user to sign it in (Tarmac's Accounts page, or \`tarmac login fly --name ${rt.account}\`).`, isError: true };
+  }
   ctx.log.debug(
     {
       tool: def.name,

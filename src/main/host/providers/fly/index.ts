@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Provider, ProviderContext, ProviderFactory } from '../provider.js';
 import { lazyAccount } from '../lazy-account.js';
+import { accountContext, DEFAULT_ACCOUNT } from '../../accounts/scope.js';
 import { defineTool, type AnyToolSpec } from '../../tools/catalogue.js';
 import { executeFlyTool } from './execute.js';
 import { FlyRuntime } from './runtime.js';
@@ -17,21 +18,40 @@ export { FLY_TOOLS } from './tools.js';
 export const FLY_PROVIDER_ID = 'fly';
 
 export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
-  const rt = new FlyRuntime(ctx);
-  const specs = FLY_TOOLS.map((def) => toSpec(rt, def));
-  const provider: Provider = {
-    id: FLY_PROVIDER_ID,
-    label: 'Fly.io',
-    tools: () => specs,
-    status: () => flyStatus(rt),
-    // A sign-in or sign-out takes effect on the very next call, not after the token cache expires.
-    reload: () => rt.invalidate(),
-    account: (deps) => lazyAccount(async () => (await import('./account.js')).flyAccount(ctx, provider, deps)),
+  // One runtime per account: its token (the keychain entry of that account) and caches.
+  const runtimes = new Map<string, FlyRuntime>();
+  const runtime = (account: string): FlyRuntime => {
+    let rt = runtimes.get(account);
+    if (!rt) {
+      rt = new FlyRuntime(accountContext(ctx, account), account);
+      runtimes.set(account, rt);
+    }
+    return rt;
   };
-  return provider;
+  const views = new Map<string, Provider>();
+  const view = (account: string): Provider => {
+    const known = views.get(account);
+    if (known) return known;
+    const rt = runtime(account);
+    const actx = accountContext(ctx, account);
+    const one: Provider = {
+      id: FLY_PROVIDER_ID,
+      label: 'Fly.io',
+      tools: () => specs,
+      status: () => flyStatus(rt),
+      // A sign-in or sign-out takes effect on the very next call, not after the token cache expires.
+      reload: () => rt.invalidate(),
+      account: (deps) => lazyAccount(async () => (await import('./account.js')).flyAccount(actx, one, deps)),
+      forAccount: view,
+    };
+    views.set(account, one);
+    return one;
+  };
+  const specs = FLY_TOOLS.map((def) => toSpec(runtime, def));
+  return view(DEFAULT_ACCOUNT);
 };
 
-function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {
+function toSpec(runtime: (account: string) => FlyRuntime, def: FlyToolDef): AnyToolSpec {
   return defineTool({
     name: def.name,
     provider: FLY_PROVIDER_ID,
@@ -43,7 +63,7 @@ function toSpec(rt: FlyRuntime, def: FlyToolDef): AnyToolSpec {
     ...(def.secretArgs ? { secretArgs: def.secretArgs } : {}),
     ...(def.redactArgs ? { redactArgs: def.redactArgs } : {}),
     timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    run: (args, toolCtx) => executeFlyTool(rt, def, args as Record<string, unknown>, toolCtx),
+    run: (args, toolCtx) => executeFlyTool(runtime(toolCtx.account ?? DEFAULT_ACCOUNT), def, args as Record<string, unknown>, toolCtx),
   });
 }
 

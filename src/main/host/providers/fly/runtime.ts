@@ -5,6 +5,7 @@
 import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProviderContext } from '../provider.js';
+import { DEFAULT_ACCOUNT } from '../../accounts/scope.js';
 import { withoutCredentials } from './check-flyctl.js';
 import { FlyctlNotFoundError, locateFlyctl, parseVersion, runFlyctl, type LocateResult } from './flyctl.js';
 
@@ -16,7 +17,7 @@ export type TokenSource = 'keychain' | 'environment' | 'flyctl login' | 'none';
 export interface ChildEnv {
   env: NodeJS.ProcessEnv;
   /** Where the token the child will use comes from, before asking flyctl (see status). */
-  token: 'keychain' | 'environment' | 'flyctl';
+  token: 'keychain' | 'environment' | 'flyctl' | 'none';
   /** Set when the keychain could not be read (the child then falls back to flyctl's own login). */
   keychainProblem: string | null;
 }
@@ -35,8 +36,12 @@ export class FlyRuntime {
   #token: { value: string | null; problem: string | null; at: number } | undefined;
   readonly #versions = new Map<string, Promise<string | null>>();
 
-  constructor(ctx: ProviderContext) {
+  /** The account whose token this runtime uses (accounts/scope.ts). */
+  readonly account: string;
+
+  constructor(ctx: ProviderContext, account: string = DEFAULT_ACCOUNT) {
     this.#ctx = ctx;
+    this.account = account;
   }
 
   get ctx(): ProviderContext {
@@ -113,6 +118,13 @@ export class FlyRuntime {
       // FLY_ACCESS_TOKEN already wins over FLY_API_TOKEN; removing it leaves no doubt which token is used.
       delete env.FLY_API_TOKEN;
       return { env, token: 'keychain', keychainProblem };
+    }
+    if (this.account !== DEFAULT_ACCOUNT) {
+      // A named account is its own token only: never the environment's or flyctl's own login,
+      // which may be another person's or organization's.
+      delete env.FLY_ACCESS_TOKEN;
+      delete env.FLY_API_TOKEN;
+      return { env, token: 'none', keychainProblem };
     }
     if (env.FLY_ACCESS_TOKEN || env.FLY_API_TOKEN) return { env, token: 'environment', keychainProblem };
     return { env, token: 'flyctl', keychainProblem };

@@ -32,6 +32,16 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
   if (child.keychainProblem) warnings.push(`Keychain unreadable, using flyctl's own login: ${child.keychainProblem}`);
   if (!version) warnings.push(`${located.path} did not answer "version" like flyctl does; is it the Fly.io CLI?`);
 
+  if (child.token === 'none') {
+    return {
+      ...base,
+      state: 'signed-out',
+      summary: `account ${rt.account}: not signed in`,
+      details: { flyctlPath: located.path, flyctlVersion: version, account: null, tokenSource: 'none' },
+      warnings,
+    };
+  }
+
   const who = await runFlyctl({
     binary: located.path,
     argv: ['auth', 'whoami', '--json'],

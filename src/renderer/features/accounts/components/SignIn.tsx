@@ -15,11 +15,13 @@ import { SignInProgress } from './SignInProgress.js';
  * A provider's sign-in, rendered from what the host describes: first the connect fields (Flight
  * Control's server), then one tab per method. Nothing here knows which provider it is.
  */
-export function SignIn({ provider, label, disabled }: { provider: string; label: string; disabled: boolean }) {
+export function SignIn({ provider, label, disabled, account }: { provider: string; label: string; disabled: boolean; account?: string }) {
+  // Ids stay unique with a second form (another account) on the page.
+  const idBase = account ? `${provider}-${account}` : provider;
   // The connect fields as last submitted: the methods are those of this server.
   const [connect, setConnect] = useState<SignInInput>({});
   const connectKey = JSON.stringify(connect);
-  const options = useQuery({ queryKey: keys.signInOptions(provider, connectKey), queryFn: () => api.signInOptions(provider, connect), retry: false });
+  const options = useQuery({ queryKey: [...keys.signInOptions(provider, connectKey), account ?? ''], queryFn: () => api.signInOptions(provider, connect, account), retry: false });
   const [connectValues, setConnectValues] = useState<SignInInput | null>(null);
   const [tab, setTab] = useState<string | undefined>(undefined);
   const [openSecondary, setOpenSecondary] = useState<string | null>(null);
@@ -38,8 +40,8 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
   const checkFailed = Boolean(options.error && Object.keys(connect).length);
 
   return (
-    <div className="form" data-testid={`sign-in-${provider}`}>
-      <h3 className="section-title">Sign in to {label}</h3>
+    <div className="form" data-testid={`sign-in-${idBase}`}>
+      <h3 className="section-title">{account ? `Sign in the ${label} account ${account}` : `Sign in to ${label}`}</h3>
       {disabled ? <Alert tone="warn">Sign-in needs the OS keychain; fix the keychain problem shown on the Overview first.</Alert> : null}
       {connectFields ? (
         <form
@@ -54,7 +56,7 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
         >
           <div ref={firstField} className="form">
             {connectFields.map((f) => (
-              <FieldInput key={f.name} idPrefix={`${provider}-connect`} field={f} value={values[f.name]} onChange={(v) => setConnectValues({ ...values, [f.name]: v })} />
+              <FieldInput key={f.name} idPrefix={`${idBase}-connect`} field={f} value={values[f.name]} onChange={(v) => setConnectValues({ ...values, [f.name]: v })} />
             ))}
           </div>
           <div className="btn-row">
@@ -102,22 +104,22 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
           </Tabs.List>
           {methods.map((m) => (
             <Tabs.Content key={m.id} value={m.id} className="tab-panel">
-              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} />
+              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} account={account} idBase={idBase} />
             </Tabs.Content>
           ))}
         </Tabs.Root>
       ) : methods[0] ? (
-        <MethodForm provider={provider} method={methods[0]} connect={connect} disabled={disabled} />
+        <MethodForm provider={provider} method={methods[0]} connect={connect} disabled={disabled} account={account} idBase={idBase} />
       ) : null}
       {secondary.map((m) => (
         <div key={m.id} className="secondary-method">
-          <Button variant="ghost" aria-expanded={openSecondary === m.id} aria-controls={`${provider}-${m.id}-secondary`} onClick={() => setOpenSecondary(openSecondary === m.id ? null : m.id)}>
+          <Button variant="ghost" aria-expanded={openSecondary === m.id} aria-controls={`${idBase}-${m.id}-secondary`} onClick={() => setOpenSecondary(openSecondary === m.id ? null : m.id)}>
             {openSecondary === m.id ? <ChevronDown size={14} aria-hidden="true" /> : <ChevronRight size={14} aria-hidden="true" />}
             {methods.length || connectFields ? `Or ${m.label.charAt(0).toLowerCase()}${m.label.slice(1)}` : m.label}
           </Button>
           {openSecondary === m.id ? (
-            <div id={`${provider}-${m.id}-secondary`} className="secondary-body">
-              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} />
+            <div id={`${idBase}-${m.id}-secondary`} className="secondary-body">
+              <MethodForm provider={provider} method={m} connect={connect} disabled={disabled} account={account} idBase={idBase} />
             </div>
           ) : null}
         </div>
@@ -126,10 +128,10 @@ export function SignIn({ provider, label, disabled }: { provider: string; label:
   );
 }
 
-function MethodForm({ provider, method, connect, disabled }: { provider: string; method: SignInMethod; connect: SignInInput; disabled: boolean }) {
+function MethodForm({ provider, method, connect, disabled, account, idBase }: { provider: string; method: SignInMethod; connect: SignInInput; disabled: boolean; account?: string | undefined; idBase: string }) {
   const [values, setValues] = useState<SignInInput>(() => initialValues(method.fields));
   const signIn = useMutation({
-    mutationFn: (input: SignInInput) => api.signIn(provider, method.id, input),
+    mutationFn: (input: SignInInput) => api.signIn(provider, method.id, input, account),
     onMutate: () => resetSignInProgress(provider),
     // Secrets leave the form once used, whatever the outcome.
     onSettled: () => setValues((v) => clearSecrets(v, method.fields)),
@@ -147,7 +149,7 @@ function MethodForm({ provider, method, connect, disabled }: { provider: string;
     >
       <p className="muted">{method.description}</p>
       {method.fields.map((f) => (
-        <FieldInput key={f.name} idPrefix={`${provider}-${method.id}`} field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
+        <FieldInput key={f.name} idPrefix={`${idBase}-${method.id}`} field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
       ))}
       {signIn.isPending ? (
         <SignInProgress provider={provider} waitsForBrowser={method.waitsForBrowser} onCancel={() => cancel.mutate()} cancelling={cancel.isPending} />

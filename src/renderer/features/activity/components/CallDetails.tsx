@@ -80,6 +80,7 @@ function Body({ call, providers, cancel }: { call: ToolCall; providers: Readonly
         items={[
           ['Client', call.client],
           ['Provider', `${providerName(call.provider, providers)} (${call.class})`],
+          ['Account', call.account ?? null],
           ['Started', new Date(call.time).toLocaleString()],
           [call.status === 'denied' || o.kind === 'withdrawn' ? 'Waited in all' : 'Duration', formatDuration(call.durationMs) || (call.status === 'running' ? null : 'It did not run')],
           ['Answer size', formatBytes(call.resultBytes)],

@@ -101,6 +101,14 @@ function ApprovalContent({ approval, more, onAnswered }: { approval: PendingAppr
         </dd>
         <dt>Client</dt>
         <dd>{approval.client}</dd>
+        {approval.account ? (
+          <>
+            <dt>Account</dt>
+            <dd data-testid="approval-account">
+              {approval.provider} account <span className="mono">{approval.account}</span>
+            </dd>
+          </>
+        ) : null}
         <dt>Time left</dt>
         <dd>
           <Countdown approval={approval} />
