@@ -85,6 +85,7 @@ describe('export configured by OTEL_* variables', () => {
       'tarmac.guardrail.policy': 'allow',
       'tarmac.guardrail.decided_by': 'rule',
       'tarmac.call.status': 'ok',
+      'tarmac.account': 'default',
     });
     expect(typeof echo.attributes['jsonrpc.request.id']).toBe('string');
     expect(echo.attributes['mcp.protocol.version']).toMatch(/^2025-/);

@@ -46,6 +46,8 @@ export interface CallTrace {
   /** Set while export is on: the tool's run happens inside it (runWithCall) so child spans attach. */
   readonly active: ActiveCall | undefined;
   decided(decision: CallDecision): void;
+  /** The account of the tool's back end the call uses (the one its client's profile binds). */
+  account(name: string): void;
   /** The call's arguments as recorded (already redacted); kept only when includeArguments is on. */
   arguments(args: Record<string, unknown>): void;
   end(outcome: CallOutcome): void;

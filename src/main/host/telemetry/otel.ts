@@ -185,6 +185,9 @@ export function createOtelSink(config: TelemetryConfig, options: OtelSinkOptions
             ...(d.trustTerminal ? { 'tarmac.trust_terminal': true } : {}),
           });
         },
+        account(name) {
+          span?.setAttribute('tarmac.account', name);
+        },
         arguments(args) {
           if (!config.includeArguments || !span) return;
           // Already redacted by meaning; the known-secret pass catches anything echoed since.

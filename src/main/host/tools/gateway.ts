@@ -144,6 +144,7 @@ export class Gateway {
     // Which account the call uses: an unreadable binding fails closed like the policy.
     const account = verdict ? await (this.#o.account ? this.#o.account(ctx.client, spec.provider, ctx.guard).catch(() => null) : { id: 'default', name: 'default' }) : null;
     const base = { client: ctx.client, session: ctx.sessionId, tool: spec.name, provider: spec.provider, class: spec.class, args, ...(account ? { account: account.name } : {}) };
+    if (account) t?.account(account.name);
     let decision: CallDecision | undefined;
     if (!verdict || !account) {
       const text = `Tarmac could not read its policy, so "${spec.name}" was refused (it fails closed). Ask the user to check Tarmac's settings file; the app log says what is wrong.`;
