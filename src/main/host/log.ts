@@ -36,19 +36,29 @@ export function createAppLog(options: AppLogOptions): { log: Logger; close(): Pr
     rotate: Math.max(1, (options.maxFiles ?? 5) - 1),
     mode: 0o600,
   });
+  // Work still finishing as the host stops (a guardrails recheck awaiting the keychain, a
+  // provider's last request) may log after close: those lines are dropped, where writing to the
+  // ended file stream would throw an uncaught "write after end".
+  let closed = false;
+  const sink = {
+    write(line: string): boolean {
+      return closed ? true : stream.write(line);
+    },
+  };
   const log = pino(
     {
       level: options.level ?? levelFromEnv(process.env.LOG_LEVEL),
       base: { pid: process.pid },
       hooks: { streamWrite: (line) => options.redactor.text(line) },
     },
-    stream,
+    sink,
   );
   return {
     log,
     close: () =>
       new Promise<void>((resolve) => {
-        log.flush();
+        if (closed) return resolve();
+        closed = true;
         stream.end(() => resolve());
       }),
   };
