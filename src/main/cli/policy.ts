@@ -1,8 +1,7 @@
 import { describeRule, POLICIES, type GuardrailsView, type Policy } from '../../shared/policy.js';
-import { sendControl, type ControlReply, type ControlRequest } from '../host/guardrails/control.js';
-import { readInstance } from '../host/instance.js';
-import { defaultDataDir } from '../host/paths.js';
+import type { ControlReply, ControlRequest } from '../host/guardrails/control.js';
 import type { CommandContext } from './command.js';
+import { askRunningTarmac } from './control-request.js';
 import { makeHost } from './host.js';
 import { CliError, type CliIo } from './io.js';
 
@@ -24,18 +23,11 @@ const USAGE = `Usage:
 export async function run(ctx: CommandContext): Promise<number> {
   const { io, values } = ctx;
   const request = toRequest(ctx.command, ctx.args, values.client);
-  const dataDir = ctx.hostOverrides.dataDir ?? values['data-dir'] ?? defaultDataDir(ctx.hostOverrides.env ?? process.env);
-  const found = await readInstance(dataDir);
-  const control = found.state === 'running' && found.instance.control && found.instance.controlToken ? found.instance : null;
+  const { dataDir, reply: live } = await askRunningTarmac(ctx, request);
 
   let reply: ControlReply;
-  if (control?.control && control.controlToken) {
-    try {
-      reply = await sendControl(control.control, control.controlToken, request);
-    } catch (err) {
-      throw new CliError(`Could not reach the running Tarmac (pid ${control.pid}): ${(err as Error).message}. Is it still starting? Try again.`);
-    }
-  } else if (request.op === 'approvals' || request.op === 'decide') {
+  if (live) reply = live;
+  else if (request.op === 'approvals' || request.op === 'decide') {
     throw new CliError(`No Tarmac is running from ${dataDir}, so no call is waiting. Approvals happen while the desktop app or \`tarmac serve\` runs.`);
   } else {
     reply = await offline(ctx, request);

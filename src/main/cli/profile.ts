@@ -1,11 +1,10 @@
 import type { ToolClass } from '../../shared/policy.js';
 import { PROFILE_NAME, type ProfileDef } from '../../shared/profiles.js';
 import { listCost } from '../../shared/tool-cost.js';
-import { sendControl, type ControlReply, type ControlRequest } from '../host/guardrails/control.js';
+import type { ControlReply, ControlRequest } from '../host/guardrails/control.js';
 import type { ProfileSummary } from '../host/guardrails/guardrails.js';
-import { readInstance } from '../host/instance.js';
-import { defaultDataDir } from '../host/paths.js';
 import type { CommandContext } from './command.js';
+import { askRunningTarmac } from './control-request.js';
 import { makeHost } from './host.js';
 import { CliError, type CliIo } from './io.js';
 
@@ -24,19 +23,12 @@ const USAGE = `Usage:
  * applies; wider bounds are a loosening, refused unless Tarmac runs with --trust-terminal.
  */
 export async function run(ctx: CommandContext): Promise<number> {
-  const { io, values } = ctx;
+  const { io } = ctx;
   const request = toRequest(ctx);
-  const dataDir = ctx.hostOverrides.dataDir ?? values['data-dir'] ?? defaultDataDir(ctx.hostOverrides.env ?? process.env);
-  const found = await readInstance(dataDir);
-  const control = found.state === 'running' && found.instance.control && found.instance.controlToken ? found.instance : null;
+  const { dataDir, reply: live } = await askRunningTarmac(ctx, request);
   let reply: ControlReply;
-  if (control?.control && control.controlToken) {
-    try {
-      reply = await sendControl(control.control, control.controlToken, request);
-    } catch (err) {
-      throw new CliError(`Could not reach the running Tarmac (pid ${control.pid}): ${(err as Error).message}. Is it still starting? Try again.`);
-    }
-  } else {
+  if (live) reply = live;
+  else {
     reply = await offline(ctx, request);
     if (reply.ok && request.op !== 'profiles') io.err(`No Tarmac is running from ${dataDir}: saved in settings; it applies when Tarmac starts.`);
   }
