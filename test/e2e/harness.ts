@@ -19,7 +19,8 @@ import { startFlightctlSim, type FlightctlSim, type SimOptions } from '../fixtur
 import { FAKE_FLYCTL } from '../helpers/fly.js';
 import { startTestHost, type TestHost } from '../helpers/host.js';
 
-export const RENDERER_DIR = resolve('out/renderer');
+// TARMAC_RENDERER_DIR: another build of the window (for a before/after comparison of bench:ui).
+export const RENDERER_DIR = resolve(process.env.TARMAC_RENDERER_DIR ?? 'out/renderer');
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

@@ -1,5 +1,4 @@
 import { Activity, Cable, Gauge, KeyRound, PanelLeftClose, PanelLeftOpen, Settings, ShieldCheck } from 'lucide-react';
-import { ApprovalDialog } from '../features/tools/components/ApprovalDialog.js';
 import { GuardBanners } from '../features/tools/components/GuardBanners.js';
 import { GuardStateBar } from '../features/tools/components/GuardStateBar.js';
 import { Suspense, useEffect, useState } from 'react';
@@ -7,6 +6,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useHostStatus } from '../hooks/useHost.js';
 import { transport } from '../api.js';
 import { Spinner } from '../components/ui.js';
+import { Approvals, usePreloadDeferred } from './deferred.js';
 
 const NAV = [
   { to: '/', label: 'Overview', Icon: Gauge, end: true },
@@ -40,6 +40,7 @@ function usePageTitle(): void {
 export function Layout() {
   const status = useHostStatus();
   usePageTitle();
+  usePreloadDeferred();
   // Below the breakpoint (app.css) the sidebar is a rail of icons; this opens it over the page.
   const [navOpen, setNavOpen] = useState(false);
   useEffect(() => {
@@ -95,7 +96,7 @@ export function Layout() {
           <Outlet />
         </Suspense>
       </main>
-      <ApprovalDialog />
+      <Approvals />
     </div>
   );
 }

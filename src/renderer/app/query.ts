@@ -1,5 +1,6 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, queryOptions } from '@tanstack/react-query';
 import { ApiError } from '../../shared/api.js';
+import { api } from '../api.js';
 
 /**
  * Host state lives here. It never goes stale on a timer: the host pushes changes as events
@@ -30,3 +31,20 @@ export const keys = {
   signInOptions: (provider: string, connect: string) => ['signInOptions', provider, connect] as const,
   choices: (provider: string) => ['choices', provider] as const,
 };
+
+/** The queries every page's first paint needs (the shell's state bar, the theme, the Overview). */
+export const firstPaint = {
+  status: queryOptions({ queryKey: keys.status, queryFn: () => api.getStatus() }),
+  settings: queryOptions({ queryKey: keys.settings, queryFn: () => api.getSettings() }),
+  guardrails: queryOptions({ queryKey: keys.guardrails, queryFn: () => api.getGuardrails() }),
+};
+
+/**
+ * Ask the host for first-paint state before React renders, not from the first render's effects:
+ * the requests then travel while the shell renders instead of after it (bench:ui, endpoint URL).
+ */
+export function prefetchFirstPaint(): void {
+  void queryClient.prefetchQuery(firstPaint.status);
+  void queryClient.prefetchQuery(firstPaint.settings);
+  void queryClient.prefetchQuery(firstPaint.guardrails);
+}

@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api.js';
-import { keys } from '../app/query.js';
+import { firstPaint } from '../app/query.js';
 
 export function useHostStatus() {
-  return useQuery({ queryKey: keys.status, queryFn: () => api.getStatus() });
+  return useQuery(firstPaint.status);
 }
 
 export function useSettings() {
-  return useQuery({ queryKey: keys.settings, queryFn: () => api.getSettings() });
+  return useQuery(firstPaint.settings);
 }

@@ -2,10 +2,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import type { GuardrailsPatch } from '../../../shared/api.js';
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget } from '../../../shared/policy.js';
 import { api } from '../../api.js';
-import { keys, queryClient } from '../../app/query.js';
+import { firstPaint, keys, queryClient } from '../../app/query.js';
 
 export function useGuardrails() {
-  return useQuery({ queryKey: keys.guardrails, queryFn: () => api.getGuardrails() });
+  return useQuery(firstPaint.guardrails);
 }
 
 const store = (view: GuardrailsView) => queryClient.setQueryData(keys.guardrails, view);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ConfirmDialog } from '../../../components/ConfirmDialog.js';
+import { DeferredConfirmDialog } from '../../../app/deferred.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Alert, Button } from '../../../components/ui.js';
 import { useAcknowledgeTrustedWrite, useConfirmChanges, useDiscardChanges, useGuardrails } from '../useGuardrails.js';
@@ -62,24 +62,26 @@ export function GuardBanners() {
           </Alert>
         </div>
       ) : null}
-      <ConfirmDialog
-        open={confirming}
-        testId="confirm-changes-dialog"
-        title="Bring these changes into force?"
-        description="Only if you made them yourself. An AI agent with a shell can edit settings.json too; confirming lets its change through."
-        cancelLabel="Not now"
-        confirmLabel={`Confirm ${waiting.length === 1 ? 'the change' : `${waiting.length} changes`}`}
-        busy={confirm.isPending}
-        error={confirm.error}
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => confirm.mutate(view.unconfirmedStamp, { onSuccess: () => setConfirming(false) })}
-      >
-        <ul className="change-list">
-          {waiting.map((c) => (
-            <li key={c}>{c}</li>
-          ))}
-        </ul>
-      </ConfirmDialog>
+      {confirming ? (
+        <DeferredConfirmDialog
+          open
+          testId="confirm-changes-dialog"
+          title="Bring these changes into force?"
+          description="Only if you made them yourself. An AI agent with a shell can edit settings.json too; confirming lets its change through."
+          cancelLabel="Not now"
+          confirmLabel={`Confirm ${waiting.length === 1 ? 'the change' : `${waiting.length} changes`}`}
+          busy={confirm.isPending}
+          error={confirm.error}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => confirm.mutate(view.unconfirmedStamp, { onSuccess: () => setConfirming(false) })}
+        >
+          <ul className="change-list">
+            {waiting.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </DeferredConfirmDialog>
+      ) : null}
     </div>
   );
 }
