@@ -64,6 +64,23 @@ const accountName = z.string().min(1).max(40);
 /** Absent: the account "default" (JSON carries a missing trailing argument as null). */
 const optionalAccount = accountName.nullish().transform((v) => v ?? undefined);
 
+const profileName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'not a profile name');
+/** A toolset's or tool's name in a profile (the host checks each exists). */
+const listedName = z.string().min(1).max(128);
+const nameList = z.array(listedName).max(256).readonly();
+const profileDef = z.strictObject({
+  name: profileName,
+  description: z.string().max(300),
+  bounds: z.strictObject({ toolsets: nameList, tools: nameList.optional(), readOnly: z.boolean().optional() }),
+  start: z.strictObject({
+    all: z.boolean().optional(),
+    toolsets: nameList.optional(),
+    tools: nameList.optional(),
+    classes: z.array(z.enum(TOOL_CLASSES as [ToolClass, ...ToolClass[]])).max(8).readonly().optional(),
+    discovery: z.boolean().optional(),
+  }),
+});
+
 export const API_ARGS = {
   getStatus: z.tuple([]),
   signInOptions: z.tuple([providerId, input, optionalAccount.optional()]),
@@ -72,9 +89,10 @@ export const API_ARGS = {
   signOut: z.tuple([providerId, optionalAccount.optional()]),
   listAccounts: z.tuple([]),
   renameAccount: z.tuple([providerId, accountName, accountName]),
-  setProfileAccount: z.tuple([z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'not a profile name'), providerId, accountName]),
-  providerChoices: z.tuple([providerId]),
-  setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024)]),
+  setProfileAccount: z.tuple([profileName, providerId, accountName]),
+  removeAccount: z.tuple([providerId, accountName]),
+  providerChoices: z.tuple([providerId, optionalAccount.optional()]),
+  setProviderChoice: z.tuple([providerId, name, z.string().min(1).max(1024), optionalAccount.optional()]),
   listClients: z.tuple([]),
   changeClients: z.tuple([ClientActionSchema, ClientActionInputSchema.strict()]),
   registerDetectedClients: z.tuple([z.boolean()]),
@@ -113,7 +131,9 @@ export const API_ARGS = {
   discardGuardrailChanges: z.tuple([]),
   acknowledgeTrustedWrite: z.tuple([]),
   getProfiles: z.tuple([]),
-  setClientProfile: z.tuple([name, z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'not a profile name')]),
+  setClientProfile: z.tuple([name, profileName]),
+  saveProfile: z.tuple([profileDef]),
+  deleteProfile: z.tuple([profileName]),
   resetClientToolsets: z.tuple([name, z.string().min(1).max(64).nullable()]),
   getTelemetry: z.tuple([]),
   updateTelemetry: z.tuple([telemetryPatch]),

@@ -8,7 +8,7 @@ import type { CreatedToken, McpCredential } from './credentials.js';
 
 import type { ApprovalAnswer, GuardrailsView, Policy, PolicyTarget, SettledApproval } from './policy.js';
 import type { TelemetryPatch, TelemetryView } from './telemetry.js';
-import type { ProfilesView } from './profiles.js';
+import type { ProfileDef, ProfilesView } from './profiles.js';
 import type { ActivityEvent, ActivityFacets, ActivityFilter, ActivityOrder, ActivityPage, ActivityStats, ExportFormat, StatsRange, ToolCall } from './activity.js';
 
 /** A back end's id in the provider registry ('fly', 'flightctl', ...). */
@@ -248,9 +248,11 @@ export interface TarmacApi {
   renameAccount(provider: ProviderId, account: string, name: string): Promise<AccountsView>;
   /** The account a profile's calls to a back end use (a person's change: the window only). */
   setProfileAccount(profile: string, provider: ProviderId, account: string): Promise<AccountsView>;
-  /** Lists to pick from once signed in (Flight Control's organizations). */
-  providerChoices(provider: ProviderId): Promise<ProviderChoice[]>;
-  setProviderChoice(provider: ProviderId, choice: string, value: string): Promise<ProviderStatus>;
+  /** Sign a named account out and forget it ("default" stays; an account a profile uses stays until rebound). */
+  removeAccount(provider: ProviderId, account: string): Promise<AccountsView>;
+  /** Lists to pick from once signed in (Flight Control's organizations), of one account (absent: "default"). */
+  providerChoices(provider: ProviderId, account?: string): Promise<ProviderChoice[]>;
+  setProviderChoice(provider: ProviderId, choice: string, value: string, account?: string): Promise<ProviderStatus>;
 
   /** Every AI client Tarmac can register in: detected, status (with the stale reason), last connected, snippet. */
   listClients(): Promise<ClientState[]>;
@@ -321,6 +323,10 @@ export interface TarmacApi {
   getProfiles(): Promise<ProfilesView>;
   /** Give a client a profile: wider bounds need this window (a person); narrower apply at once. */
   setClientProfile(client: string, profile: string): Promise<ProfilesView>;
+  /** Create or replace a profile of the person's own (widening one that clients have needs this window). */
+  saveProfile(def: ProfileDef): Promise<ProfilesView>;
+  /** Delete a profile of the person's own that no client has. */
+  deleteProfile(name: string): Promise<ProfilesView>;
   /** Undo toolsets a client's agent enabled through discovery (one, or all with null). */
   resetClientToolsets(client: string, toolset: string | null): Promise<ProfilesView>;
 
@@ -348,6 +354,7 @@ export const API_METHODS = [
   'listAccounts',
   'renameAccount',
   'setProfileAccount',
+  'removeAccount',
   'providerChoices',
   'setProviderChoice',
   'listClients',
@@ -378,6 +385,8 @@ export const API_METHODS = [
   'acknowledgeTrustedWrite',
   'getProfiles',
   'setClientProfile',
+  'saveProfile',
+  'deleteProfile',
   'resetClientToolsets',
   'getTelemetry',
   'updateTelemetry',

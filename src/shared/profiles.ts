@@ -199,6 +199,8 @@ export function checkProfileDef(def: ProfileDef, tools: readonly ToolFacts[]): v
 /** One profile as the window shows it. */
 export interface ProfileView {
   name: string;
+  /** As saved (what the window's editor starts from for a profile of the person's own). */
+  def: ProfileDef;
   description: string;
   shipped: boolean;
   /** Tools a client with it may ever call. */

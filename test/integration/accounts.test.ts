@@ -96,6 +96,61 @@ describe('two Flight Control servers', () => {
   });
 });
 
+describe('an organization per Flight Control account', () => {
+  const A = { id: '0a1b2c3d-0000-4000-8000-00000000000a', displayName: 'Edge team' };
+  const B = { id: '0a1b2c3d-0000-4000-8000-00000000000b', displayName: 'Retail stores' };
+  let prod: FlightctlSim;
+  let staging: FlightctlSim;
+  let t: TestHost;
+
+  beforeAll(async () => {
+    [prod, staging] = await Promise.all([startFlightctlSim({ devices: 2 }), startFlightctlSim({ devices: 4, orgs: [A, B] })]);
+    t = await startTestHost({
+      providers: [createFlightctlProvider],
+      env: { HOME: '/nonexistent-tarmac-test-home' },
+      settings: {
+        flightctl: { apiUrl: prod.url },
+        flightctlAccounts: { staging: { apiUrl: staging.url, organization: A.id } },
+        accounts: { flightctl: { staging: { name: 'staging' } } },
+        profiles: { defs: { ops }, clients: { bob: 'ops' }, accounts: { ops: { flightctl: 'staging' } } },
+      },
+    });
+    await signIn(prod, t.secrets);
+    await signIn(staging, accountContext(t.host.context, 'staging').secrets);
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    await prod?.stop();
+    await staging?.stop();
+  });
+
+  it('the window lists and sets each account’s own organization; the other account keeps its own', async () => {
+    const { createHostApi } = await import('../../src/main/host/api.js');
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    try {
+      const [choice] = await api.api.providerChoices('flightctl', 'staging');
+      expect(choice).toMatchObject({ id: 'organization', current: A.id });
+      expect(choice!.options.map((o) => o.value)).toEqual([A.id, B.id]);
+      const [prodChoice] = await api.api.providerChoices('flightctl');
+      expect(prodChoice!.options.map((o) => o.value)).toEqual([prod.orgs[0]!.id]);
+
+      const after = await api.api.setProviderChoice('flightctl', 'organization', B.id, 'staging');
+      expect(after.details.organization).toContain(B.id);
+      const settings = await t.host.settings.read();
+      expect(settings.flightctlAccounts?.staging?.organization).toBe(B.id);
+      expect(settings.flightctl?.organization).toBeUndefined();
+      // The staging profile's calls now go to that organization.
+      const bob = await t.connect('bob');
+      expect((await bob.callTool({ name: 'query_devices', arguments: { limit: 10 } })).isError).toBeFalsy();
+      expect(staging.requests.filter((r) => r.path === '/api/v1/devices').at(-1)?.orgId).toBe(B.id);
+      expect(await api.call('providerChoices', ['flightctl', 'nobody'])).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    } finally {
+      api.close();
+    }
+  });
+});
+
 describe('two Fly.io tokens', () => {
   let dir: string;
   let t: TestHost;
@@ -165,6 +220,65 @@ describe('two Fly.io tokens', () => {
     t.host.guardrails.approvals.decide(pending!.id, 'deny', 'window');
     expect((await call).isError).toBe(true);
     stopApprover();
+  });
+
+  it('a client allowed to answer approvals is asked with the account named, in both eras', async () => {
+    await t.host.guardrails.setClientApprovals('ci', true);
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    const token = await t.tokenFor('ci');
+    const headers = { Authorization: `Bearer ${token}` };
+    // 2025 era: the question arrives as elicitation/create.
+    const legacy = new Client({ name: 'ci', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+    const asked: string[] = [];
+    legacy.setRequestHandler('elicitation/create', async (req) => (asked.push(req.params.message), { action: 'decline' }));
+    await legacy.connect(new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers } }));
+    try {
+      expect((await legacy.callTool({ name: 'fly-apps-list', arguments: {} })).isError).toBe(true);
+    } finally {
+      await legacy.close();
+    }
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('as the Fly.io account "work"');
+    // 2026-07-28: the question is the input-required result's message.
+    const modern = new Client({ name: 'ci', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await modern.connect(new StreamableHTTPClientTransport(new URL(t.url), { requestInit: { headers } }));
+    try {
+      const first = (await modern.callTool({ name: 'fly-apps-list', arguments: {} } as never, { allowInputRequired: true } as never)) as unknown as {
+        resultType?: string;
+        inputRequests?: Record<string, { params?: { message?: string }; message?: string }>;
+      };
+      expect(first.resultType).toBe('input_required');
+      expect(JSON.stringify(first.inputRequests)).toContain('as the Fly.io account \\"work\\"');
+    } finally {
+      await modern.close();
+    }
+    await t.host.guardrails.setClientApprovals('ci', false);
+    await t.host.settings.update((s) => ({ ...s, policies: {} }));
+  });
+
+  it('an account a profile uses is not removed; once no profile does, removing it signs it out and forgets it', async () => {
+    const { createHostApi } = await import('../../src/main/host/api.js');
+    const api = createHostApi(t.host, { openBrowser: async () => undefined });
+    try {
+      const spare = accountContext(t.host.context, 'spare').secrets;
+      await spare.set(FLY_TOKEN_ACCOUNT, 'fm2_spare-token-3333cccc');
+      const refused = await api.call('removeAccount', ['fly', 'spare']);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('The profile idle uses the Fly.io account spare') } });
+      expect(await spare.get(FLY_TOKEN_ACCOUNT)).toBe('fm2_spare-token-3333cccc');
+      // The first account stays whatever happens.
+      expect(await api.call('removeAccount', ['fly', 'default'])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('cannot be removed') } });
+      expect(await api.call('removeAccount', ['fly', 'nope'])).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('There is no fly account "nope"') } });
+
+      await api.api.setProfileAccount('idle', 'fly', 'default');
+      const view = await api.api.removeAccount('fly', 'spare');
+      expect(view.backends.find((b) => b.provider === 'fly')!.accounts.map((a) => a.name)).toEqual(['default', 'work']);
+      expect(await spare.get(FLY_TOKEN_ACCOUNT)).toBeNull();
+      expect((await t.host.settings.read()).accounts?.fly).toEqual({ work: { name: 'work' } });
+      // The name is free again: a new sign-in under it starts from nothing.
+      expect(await api.call('signInOptions', ['fly', {}, 'spare'])).toMatchObject({ ok: true });
+    } finally {
+      api.close();
+    }
   });
 });
 

@@ -16,6 +16,8 @@ import { API_ARGS } from '../../shared/api-schema.js';
 import type { ClientAction, ClientActionInput, ClientChange, ClientState } from '../../shared/clients.js';
 import { listAccounts } from './accounts/list.js';
 import { findAccount, planAccount, renameAccount, saveAccount } from './accounts/registry.js';
+import { removeAccount } from './accounts/remove.js';
+import { SignInError } from './accounts/errors.js';
 import { DEFAULT_ACCOUNT } from './accounts/scope.js';
 import type { OpenBrowser } from './accounts/browser.js';
 import { HostApiError, toApiError } from './api-errors.js';
@@ -414,11 +416,27 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
       return pushAccounts();
     },
 
-    providerChoices: async (id) => accountOf(id).choices(),
-
-    async setProviderChoice(id, choice, value) {
-      const result = withFix(await accountOf(id).choose(choice, value));
+    async removeAccount(id, name) {
+      try {
+        await removeAccount(host, id, name, (accountId) => {
+          pending.get(id)?.abort();
+          return accountOf(id, accountId);
+        });
+      } catch (err) {
+        if (err instanceof SignInError) throw new HostApiError('invalid-input', err.message);
+        throw err;
+      }
+      for (const key of accounts.keys()) if (key.startsWith(`${id}\0`)) accounts.delete(key);
       host.changed('providers');
+      return pushAccounts();
+    },
+
+    providerChoices: async (id, name) => accountOf(id, (await existing(id, name)).id).choices(),
+
+    async setProviderChoice(id, choice, value, name) {
+      const result = withFix(await accountOf(id, (await existing(id, name)).id).choose(choice, value));
+      host.changed('providers');
+      void pushAccounts().catch(() => undefined);
       return result;
     },
 
@@ -515,6 +533,8 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
 
     getProfiles: () => profilesView(),
     setClientProfile: (client, profile) => withProfiles(() => host.guardrails.setClientProfile(client, profile, 'person')),
+    saveProfile: (def) => withProfiles(() => host.guardrails.saveProfile(def, 'person')),
+    deleteProfile: (name) => withProfiles(() => host.guardrails.deleteProfile(name, 'person')),
     resetClientToolsets: (client, toolset) => withProfiles(() => host.guardrails.resetToolsets(client, toolset ?? undefined)),
 
     getTelemetry: async () => telemetryView(host.telemetry, await host.settings.read(), host.context.env),

@@ -36,6 +36,7 @@ export async function buildProfilesView(host: Pick<Host, 'guardrails'>, clientNa
   return {
     profiles: summaries.map((p) => ({
       name: p.def.name,
+      def: p.def,
       description: p.def.description,
       shipped: p.shipped,
       bounds: p.bounds,

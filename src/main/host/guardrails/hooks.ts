@@ -23,7 +23,7 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
     const viaClientAllowed = (askClient || canDefer || clientAnswer) ? await guardrails.clientMayApprove(client) : false;
     // A 2026-07-28 client answered our input-required result in its retry (its state checked, once).
     if (clientAnswer && viaClientAllowed) return { approved: clientAnswer !== 'deny', by: 'client', channel: 'client', waitedMs: null };
-    if (canDefer && viaClientAllowed) throw new ApprovalDeferred(spec.name);
+    if (canDefer && viaClientAllowed) throw new ApprovalDeferred(spec.name, account);
     // Through the client only when a person allowed it for this client and it can ask (elicitation).
     const viaClient = askClient && viaClientAllowed ? askClient : undefined;
     if (queue.approvers().length === 0 && !viaClient) return { approved: false, by: 'none', channel: null, waitedMs: null };
@@ -47,7 +47,7 @@ export function approvalHook(guardrails: Guardrails, options: ApprovalHookOption
         ...(viaClient
           ? {
               onQueued: (id: string) =>
-                void viaClient({ tool: spec.name, title: spec.title, summary: spec.description.split('. ')[0] ?? spec.description, args })
+                void viaClient({ tool: spec.name, title: spec.title, summary: spec.description.split('. ')[0] ?? spec.description, args, ...(account ? { account } : {}) })
                   .then((answer) => {
                     // Allow once at most: a client's answer never sets a rule.
                     if (answer) queue.decide(id, answer === 'deny' ? 'deny' : 'allow-once', 'client');

@@ -3,6 +3,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { inputRequired, McpServer, type ListToolsResult, type ServerContext } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import { maskArgs, type RedactionSpec } from '../activity/redact.js';
+import { backendLabel } from '../../../shared/backends.js';
 import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
 import type { RequestTrace } from '../telemetry/hub.js';
 import { isDiscoveryTool, registerDiscoveryTools, type ListingSource } from './discovery.js';
@@ -103,7 +104,7 @@ export function buildMcpServer({ catalogue, gateway, client, listing, only, guar
           client,
           sessionId: ctx.sessionId ?? null,
           signal: ctx.mcpReq.signal,
-          askClient: !modern && server.server.getClientCapabilities()?.elicitation ? (question) => askThroughClient(ctx, question) : undefined,
+          askClient: !modern && server.server.getClientCapabilities()?.elicitation ? (question) => askThroughClient(ctx, approvalMessage(spec, question.args, question.account)) : undefined,
           canDefer: modern,
           clientAnswer,
           guard,
@@ -127,7 +128,7 @@ export function buildMcpServer({ catalogue, gateway, client, listing, only, guar
           // 2026-07-28: no server-to-client requests; the question goes back as an input-required
           // result and the client's retry carries the answer (and our signed state).
           return inputRequired({
-            inputRequests: { approval: inputRequired.elicit({ mode: 'form', message: approvalMessage(spec, args), requestedSchema: APPROVAL_SCHEMA }) },
+            inputRequests: { approval: inputRequired.elicit({ mode: 'form', message: approvalMessage(spec, args, err.account), requestedSchema: APPROVAL_SCHEMA }) },
             requestState: signState(spec.name, client, args),
           });
         }
@@ -268,18 +269,23 @@ function answerFromRetry(ctx: ServerContext, tool: string, client: string, args:
   return decision === 'allow-once' || decision === 'allow-always' ? decision : 'deny';
 }
 
-function approvalMessage(spec: { name: string; title: string; description: string } & RedactionSpec, args: Record<string, unknown>): string {
+/**
+ * The approval question as the client shows it: the tool, which account it would act as (people
+ * have staging and production), and the arguments with secrets masked as everywhere else.
+ */
+function approvalMessage(spec: { name: string; title: string; description: string; provider: string } & RedactionSpec, args: Record<string, unknown>, account: string | undefined): string {
   const shown = maskArgs(args, spec);
-  return `Tarmac: allow "${spec.title}" (${spec.name})? ${spec.description.split('. ')[0] ?? ''}\nArguments: ${JSON.stringify(shown)}`;
+  const as = account ? ` as the ${backendLabel(spec.provider)} account "${account}"` : '';
+  return `Tarmac: allow "${spec.title}" (${spec.name})${as}? ${spec.description.split('. ')[0] ?? ''}\nArguments: ${JSON.stringify(shown)}`;
 }
 
 /** Ask the person through the client's own UI (elicitation, tied to this request); null when it cannot. */
-async function askThroughClient(ctx: ServerContext, question: { tool: string; title: string; summary: string; args: Record<string, unknown> }): Promise<ApprovalAnswer | null> {
+async function askThroughClient(ctx: ServerContext, message: string): Promise<ApprovalAnswer | null> {
   try {
     const result = await ctx.mcpReq.elicitInput(
       {
         mode: 'form',
-        message: `Tarmac: allow "${question.title}" (${question.tool})? ${question.summary}\nArguments: ${JSON.stringify(question.args)}`,
+        message,
         requestedSchema: APPROVAL_SCHEMA,
       },
       { signal: ctx.mcpReq.signal, timeout: 3_600_000 },

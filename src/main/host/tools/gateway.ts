@@ -91,9 +91,16 @@ export interface CallContext {
  */
 export class ApprovalDeferred extends Error {
   override readonly name = 'ApprovalDeferred';
+  /** The account the call would use (its name), for the question the client shows. */
+  readonly account: string | undefined;
+  constructor(tool: string, account?: string) {
+    super(tool);
+    this.account = account;
+  }
 }
 
-export type AskClient = (question: { tool: string; title: string; summary: string; args: Record<string, unknown> }) => Promise<ApprovalAnswer | null>;
+/** `account`: the name of the account the call would use, which the question names. */
+export type AskClient = (question: { tool: string; title: string; summary: string; args: Record<string, unknown>; account?: string }) => Promise<ApprovalAnswer | null>;
 
 class CallTimeout extends Error {}
 

@@ -11,8 +11,8 @@ import { ClientApprovals } from './ClientApprovals.js';
 import { GuardSwitches } from './GuardSwitches.js';
 import { clientRulesOf, countRules, otherClientRules } from '../rules.js';
 import { tokensText, useProfiles } from '../../profiles/useProfiles.js';
+import { backendLabel } from '../../../../shared/backends.js';
 
-const PROVIDER_LABEL: Record<string, string> = { fly: 'Fly.io', flightctl: 'Flight Control' };
 const CLASS_TONE = { read: 'ok', write: 'warn', destructive: 'danger' } as const;
 const POLICY_TONE = { allow: 'ok', ask: 'warn', deny: 'danger' } as const;
 
@@ -217,10 +217,10 @@ function ProviderTools({ provider, tools, view, listedFirst }: { provider: strin
   return (
     <section className="tool-group" aria-labelledby={headId}>
       <div className="card-head">
-        <h3 id={headId}>{PROVIDER_LABEL[provider] ?? provider}</h3>
+        <h3 id={headId}>{backendLabel(provider)}</h3>
         <div className="inline-field narrow">
           <label htmlFor={`${headId}-policy`} className="help">
-            Every {PROVIDER_LABEL[provider] ?? provider} tool
+            Every {backendLabel(provider)} tool
           </label>
           <PolicySelect id={`${headId}-policy`} value={own} inherited={null} inheritLabel="by class" onChange={(policy) => set.mutate({ target: { kind: 'provider', name: provider }, policy })} />
         </div>
@@ -360,7 +360,7 @@ function OtherClientRules({ view }: { view: GuardrailsView }) {
           {rules.map(({ target, rules: list }) => (
             <tr key={`${target.kind}:${target.name}`}>
               <th scope="row">
-                {target.kind === 'class' ? `${target.name} tools` : `every ${PROVIDER_LABEL[target.name] ?? target.name} tool`}
+                {target.kind === 'class' ? `${target.name} tools` : `every ${backendLabel(target.name)} tool`}
               </th>
               <td>
                 <ClientRuleList rules={list} target={target} />
