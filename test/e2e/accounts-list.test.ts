@@ -60,10 +60,33 @@ describe('the accounts list', () => {
     await expect.poll(() => accounts.accountRow('fly', 'deploy').getByTestId('account-profiles').textContent()).toBe('ops');
     expect(await accounts.accountRow('fly', 'work').count()).toBe(0);
 
+    // Its own organizations (flyctl run with its own token), under its row.
+    await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'Organizations of the Fly.io account deploy' }).click();
+    const orgs = page.getByTestId('account-orgs-fly-deploy');
+    await orgs.getByRole('list').waitFor();
+    expect(await orgs.getByRole('list').textContent()).toMatch(/personal/);
+    expect(await violationsEverywhere(page, 'accounts-list-orgs', accounts.accountList('fly'))).toEqual([]);
+
     await accounts.signOutAccount('fly', 'deploy');
     await expect.poll(() => accounts.accountRow('fly', 'deploy').textContent()).toMatch(/not signed in/);
     expect(await accountContext(ui.t.host.context, 'work').secrets.get(FLY_TOKEN_ACCOUNT)).toBeNull();
     expect(await page.content()).not.toContain('fm2_work-token');
+
+    // Remove: not while a profile uses it (the row says which, nothing changes); then gone, name and all.
+    await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'Remove the Fly.io account deploy' }).click();
+    expect(await accounts.accountRow('fly', 'deploy').getByRole('status').textContent()).toContain('The profile ops uses deploy');
+    expect(await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'Remove', exact: true }).count()).toBe(0);
+    await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'OK' }).click();
+    await bind.getByLabel('Profile').selectOption('ops');
+    await bind.getByLabel('uses the account').selectOption('default');
+    await bind.getByRole('button', { name: 'Use this account' }).click();
+    await expect.poll(() => accounts.accountRow('fly', 'deploy').getByTestId('account-profiles').textContent()).toBe('none');
+    await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'Remove the Fly.io account deploy' }).click();
+    await accounts.accountRow('fly', 'deploy').getByRole('button', { name: 'Remove', exact: true }).click();
+    await accounts.accountRow('fly', 'deploy').waitFor({ state: 'detached' });
+    expect((await ui.t.host.settings.read()).accounts?.fly?.work).toBeUndefined();
+    // The first account cannot be removed at all.
+    expect(await accounts.accountRow('fly', 'default').getByRole('button', { name: /^Remove/ }).count()).toBe(0);
   });
 
   it('the approval dialog and the call’s details name the account the call uses', async () => {

@@ -57,6 +57,70 @@ describe('profiles in the window', () => {
     expect((await ui.t.host.guardrails.listing('cursor')).listed.has('fly-secrets-set')).toBe(false);
   });
 
+  it('Clients › Access: a person makes a profile of their own, gives it to a client, changes it and deletes it', async () => {
+    const { ui, page } = await open();
+    const access = await new AccessPanel(page).goto();
+    // Shipped profiles can be neither changed nor deleted.
+    expect(await access.changeProfileButton('essentials').count()).toBe(0);
+    await access.newProfileButton().click();
+    const editor = access.editor();
+    await editor.name().fill('Bad Name');
+    expect(await editor.nameHelp().textContent()).toContain('Use 1-40 of a-z 0-9');
+    expect(await editor.submit().isDisabled()).toBe(true);
+    await editor.name().fill('essentials');
+    expect(await editor.nameHelp().textContent()).toContain('ships with Tarmac');
+    await editor.name().fill('ops');
+    // No toolset chosen yet: nothing to save.
+    expect(await editor.submit().isDisabled()).toBe(true);
+    await editor.description().fill('Logs and app status, nothing that changes');
+    await editor.toolset('fly-apps').check();
+    await editor.toolset('fly-logs').check();
+    await editor.readOnly().check();
+    await editor.start('Everything it may call').check();
+    await editor.discovery().uncheck();
+    expect(await violationsEverywhere(page, 'profile-editor', editor.root)).toEqual([]);
+    await editor.submit().click();
+    await access.profileRow('ops').waitFor();
+    expect(await access.profileRow('ops').textContent()).toContain('yours');
+    const saved = (await ui.t.host.settings.read()).profiles?.defs?.ops;
+    expect(saved).toEqual({
+      name: 'ops',
+      description: 'Logs and app status, nothing that changes',
+      bounds: { toolsets: ['fly-apps', 'fly-logs'], readOnly: true },
+      start: { all: true },
+    });
+    // It is a profile like the others: a client gets it, and its list is exactly the read tools of those toolsets.
+    await access.profileSelect('cursor').selectOption('ops');
+    await expect.poll(async () => (await ui.t.host.guardrails.listing('cursor')).profile).toBe('ops');
+    const listed = [...(await ui.t.host.guardrails.listing('cursor')).listed].sort();
+    expect(listed).toContain('fly-apps-list');
+    expect(listed).toContain('fly-logs');
+    expect(listed).not.toContain('fly-apps-destroy');
+    // In use: deleting says who has it and changes nothing.
+    await access.deleteProfileButton('ops').click();
+    await access.profileRow('ops').getByRole('status').waitFor();
+    expect(await access.profileRow('ops').getByRole('status').textContent()).toContain('cursor has this profile');
+    await access.profileRow('ops').getByRole('button', { name: 'OK' }).click();
+
+    // Change it: the editor starts from what was saved.
+    await access.changeProfileButton('ops').click();
+    expect(await editor.name().inputValue()).toBe('ops');
+    expect(await editor.toolset('fly-logs').isChecked()).toBe(true);
+    expect(await editor.readOnly().isChecked()).toBe(true);
+    await editor.readOnly().uncheck();
+    await editor.submit().click();
+    await editor.root.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await ui.t.host.guardrails.listing('cursor')).listed.has('fly-apps-destroy')).toBe(true);
+
+    // Free it, then delete it.
+    await access.profileSelect('cursor').selectOption('essentials');
+    await expect.poll(async () => (await ui.t.host.guardrails.listing('cursor')).profile).toBe('essentials');
+    await access.deleteProfileButton('ops').click();
+    await access.profileRow('ops').getByRole('button', { name: 'Delete', exact: true }).click();
+    await access.profileRow('ops').waitFor({ state: 'detached' });
+    expect((await ui.t.host.settings.read()).profiles?.defs?.ops).toBeUndefined();
+  });
+
   it('Tools: filtering by profile shows its tools and which are listed first', async () => {
     const { page } = await open();
     const tools = await new ToolsPage(page).goto();

@@ -123,6 +123,16 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     const fcOut = await inst.run(['logout', 'flightctl', '--name', 'staging']);
     expect(fcOut.code, fcOut.stderr).toBe(0);
     expect((await inst.run(['logout', 'fly', '--name', 'ghost'])).stderr).toContain('there is no fly account "ghost"');
+
+    // remove: the first account stays; a named one no profile uses goes, name and all.
+    const keepDefault = await inst.run(['accounts', 'remove', 'fly', 'default']);
+    expect(keepDefault.code).toBe(2);
+    expect(keepDefault.stderr).toContain('cannot be removed: sign it out instead');
+    const removed = await inst.run(['accounts', 'remove', 'fly', 'deploy']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain('Signed out of the fly account deploy and removed it.');
+    const after = JSON.parse((await inst.run(['accounts', '--json'])).stdout) as { backends: { provider: string; accounts: { name: string }[] }[] };
+    expect(after.backends.find((b) => b.provider === 'fly')!.accounts.map((a) => a.name)).toEqual(['default']);
     for (const secret of [idToken, FLY_TOKEN]) expect(fc.stdout + fc.stderr + fly.stdout + fly.stderr).not.toContain(secret);
   });
 

@@ -140,4 +140,61 @@ export class AccessPanel {
   profileRow(profile: string): Locator {
     return this.page.getByTestId(`profile-row-${profile}`);
   }
+
+  newProfileButton(): Locator {
+    return this.page.getByRole('button', { name: 'New profile…' });
+  }
+
+  /** The profile editor (a new profile, or one of the person's own being changed). */
+  editor(): ProfileEditorForm {
+    return new ProfileEditorForm(this.page.getByTestId('profile-editor'));
+  }
+
+  changeProfileButton(profile: string): Locator {
+    return this.profileRow(profile).getByRole('button', { name: `Change the profile ${profile}` });
+  }
+
+  deleteProfileButton(profile: string): Locator {
+    return this.profileRow(profile).getByRole('button', { name: `Delete the profile ${profile}` });
+  }
+}
+
+export class ProfileEditorForm {
+  constructor(readonly root: Locator) {}
+
+  name(): Locator {
+    return this.root.getByLabel('Name', { exact: true });
+  }
+
+  description(): Locator {
+    return this.root.getByLabel('Description (optional)');
+  }
+
+  everyToolset(): Locator {
+    return this.root.getByLabel('Every toolset (and tools added later)');
+  }
+
+  toolset(name: string): Locator {
+    return this.root.getByRole('checkbox', { name, exact: true });
+  }
+
+  readOnly(): Locator {
+    return this.root.getByLabel('Read tools only');
+  }
+
+  start(label: 'Everything it may call' | 'Its read tools' | 'Nothing'): Locator {
+    return this.root.getByRole('radio', { name: label });
+  }
+
+  discovery(): Locator {
+    return this.root.getByLabel('Discovery tools');
+  }
+
+  submit(): Locator {
+    return this.root.getByRole('button', { name: /^(Create the profile|Save the changes)$/ });
+  }
+
+  nameHelp(): Locator {
+    return this.root.locator('[id$="-name-help"]');
+  }
 }

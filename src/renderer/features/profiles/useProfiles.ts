@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { ProfilesView } from '../../../shared/profiles.js';
+import type { ProfileDef, ProfilesView } from '../../../shared/profiles.js';
 import { api } from '../../api.js';
 import { keys, queryClient } from '../../app/query.js';
 
@@ -12,6 +12,14 @@ const store = (view: ProfilesView) => queryClient.setQueryData(keys.profiles, vi
 
 export function useSetClientProfile() {
   return useMutation({ mutationFn: ({ client, profile }: { client: string; profile: string }) => api.setClientProfile(client, profile), onSuccess: store });
+}
+
+export function useSaveProfile() {
+  return useMutation({ mutationFn: (def: ProfileDef) => api.saveProfile(def), onSuccess: store });
+}
+
+export function useDeleteProfile() {
+  return useMutation({ mutationFn: (name: string) => api.deleteProfile(name), onSuccess: store });
 }
 
 export function useResetToolsets() {

@@ -1,11 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
-import { LogOut, Pencil, Plus } from 'lucide-react';
+import { Building2, LogOut, Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import type { AccountView, AccountsView } from '../../../../shared/api.js';
 import { api } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Badge, Button, ProviderBadge } from '../../../components/ui.js';
+import { ChoicePicker } from './ChoicePicker.js';
 import { SignIn } from './SignIn.js';
 
 type Backend = AccountsView['backends'][number];
@@ -59,9 +60,22 @@ export function AccountList({ backend, keychainOk }: { backend: Backend; keychai
   );
 }
 
+/** The first account of a back end: its card above the list shows its organizations, and it cannot be removed. */
+const FIRST_ACCOUNT = 'default';
+
 function AccountRow({ provider, label, account }: { provider: string; label: string; account: AccountView }) {
   const [renaming, setRenaming] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'sign-out' | 'remove' | null>(null);
+  const [orgsOpen, setOrgsOpen] = useState(false);
+  const named = account.id !== FIRST_ACCOUNT;
+  const remove = useMutation({
+    mutationFn: () => api.removeAccount(provider, account.name),
+    onSuccess: (view) => {
+      setConfirming(null);
+      queryClient.setQueryData(keys.accounts, view);
+      void queryClient.invalidateQueries({ queryKey: keys.status });
+    },
+  });
   const [name, setName] = useState(account.name);
   const rename = useMutation({
     mutationFn: (to: string) => api.renameAccount(provider, account.name, to),
@@ -73,93 +87,134 @@ function AccountRow({ provider, label, account }: { provider: string; label: str
   const signOut = useMutation({
     mutationFn: () => api.signOut(provider, account.name),
     onSuccess: () => {
-      setConfirming(false);
+      setConfirming(null);
       void queryClient.invalidateQueries({ queryKey: keys.accounts });
       void queryClient.invalidateQueries({ queryKey: keys.status });
     },
   });
   const inputId = `rename-${provider}-${account.id}`;
   const problem = name && !ACCOUNT_NAME.test(name) ? `Use ${NAME_RULE}.` : null;
+  const detailsId = `orgs-${provider}-${account.id}`;
   return (
-    <tr data-testid={`account-row-${provider}-${account.name}`}>
-      <th scope="row">
-        {renaming ? (
-          <form
-            className="inline-form"
-            aria-label={`Rename ${account.name}`}
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (!problem && name) rename.mutate(name);
-            }}
-          >
-            <label htmlFor={inputId} className="visually-hidden">
-              New name for {account.name}
-            </label>
-            <input id={inputId} className="input" value={name} onChange={(e) => setName(e.target.value.trim())} spellCheck={false} aria-invalid={problem ? true : undefined} aria-describedby={`${inputId}-help`} />
-            <Button type="submit" size="sm" variant="primary" busy={rename.isPending} disabled={Boolean(problem) || !name}>
-              Save
-            </Button>
-            <Button size="sm" onClick={() => setRenaming(false)}>
-              Cancel
-            </Button>
-            <p className="help" id={`${inputId}-help`}>
-              {problem ?? 'Profiles keep using this account under its new name.'}
-            </p>
-            {rename.error ? <ErrorAlert error={rename.error} /> : null}
-          </form>
-        ) : (
-          <span className="mono">{account.name}</span>
-        )}
-      </th>
-      <td>
-        <ProviderBadge state={account.state} />
-        <div className="small muted">{account.summary}</div>
-      </td>
-      <td data-testid="account-profiles">
-        {account.profiles.length ? (
-          account.profiles.map((p) => (
-            <Badge key={p} tone="neutral">
-              {p}
-            </Badge>
-          ))
-        ) : (
-          <span className="muted">none</span>
-        )}
-      </td>
-      <td>
-        {confirming ? (
-          <div className="btn-row">
-            <span>Sign out of {account.name}? Tarmac forgets its copy of the credentials.</span>
-            <Button size="sm" variant="danger" onClick={() => signOut.mutate()} busy={signOut.isPending}>
-              Sign out
-            </Button>
-            <Button size="sm" onClick={() => setConfirming(false)}>
-              Keep
-            </Button>
-          </div>
-        ) : (
-          <div className="btn-row">
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() => {
-                setName(account.name);
-                setRenaming(true);
+    <>
+      <tr data-testid={`account-row-${provider}-${account.name}`}>
+        <th scope="row">
+          {renaming ? (
+            <form
+              className="inline-form"
+              aria-label={`Rename ${account.name}`}
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!problem && name) rename.mutate(name);
               }}
-              aria-label={`Rename the ${label} account ${account.name}`}
             >
-              <Pencil size={14} aria-hidden="true" /> Rename
-            </Button>
-            {account.state === 'ready' ? (
-              <Button size="sm" variant="ghost" onClick={() => setConfirming(true)} aria-label={`Sign out of the ${label} account ${account.name}`}>
-                <LogOut size={14} aria-hidden="true" /> Sign out
+              <label htmlFor={inputId} className="visually-hidden">
+                New name for {account.name}
+              </label>
+              <input id={inputId} className="input" value={name} onChange={(e) => setName(e.target.value.trim())} spellCheck={false} aria-invalid={problem ? true : undefined} aria-describedby={`${inputId}-help`} />
+              <Button type="submit" size="sm" variant="primary" busy={rename.isPending} disabled={Boolean(problem) || !name}>
+                Save
               </Button>
-            ) : null}
-          </div>
-        )}
-        {signOut.error ? <ErrorAlert error={signOut.error} /> : null}
-      </td>
-    </tr>
+              <Button size="sm" onClick={() => setRenaming(false)}>
+                Cancel
+              </Button>
+              <p className="help" id={`${inputId}-help`}>
+                {problem ?? 'Profiles keep using this account under its new name.'}
+              </p>
+              {rename.error ? <ErrorAlert error={rename.error} /> : null}
+            </form>
+          ) : (
+            <span className="mono">{account.name}</span>
+          )}
+        </th>
+        <td>
+          <ProviderBadge state={account.state} />
+          <div className="small muted">{account.summary}</div>
+        </td>
+        <td data-testid="account-profiles">
+          {account.profiles.length ? (
+            account.profiles.map((p) => (
+              <Badge key={p} tone="neutral">
+                {p}
+              </Badge>
+            ))
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </td>
+        <td>
+          {confirming === 'sign-out' ? (
+            <div className="btn-row">
+              <span>Sign out of {account.name}? Tarmac forgets its copy of the credentials.</span>
+              <Button size="sm" variant="danger" onClick={() => signOut.mutate()} busy={signOut.isPending}>
+                Sign out
+              </Button>
+              <Button size="sm" onClick={() => setConfirming(null)}>
+                Keep
+              </Button>
+            </div>
+          ) : confirming === 'remove' && account.profiles.length ? (
+            <div className="btn-row" role="status">
+              <span>
+                {account.profiles.length === 1 ? `The profile ${account.profiles[0]} uses` : `The profiles ${account.profiles.join(', ')} use`} {account.name}: choose another account for{' '}
+                {account.profiles.length === 1 ? 'it' : 'them'} below, then remove it.
+              </span>
+              <Button size="sm" onClick={() => setConfirming(null)}>
+                OK
+              </Button>
+            </div>
+          ) : confirming === 'remove' ? (
+            <div className="btn-row">
+              <span>Remove {account.name}? Tarmac signs it out and forgets it; no profile uses it.</span>
+              <Button size="sm" variant="danger" onClick={() => remove.mutate()} busy={remove.isPending}>
+                Remove
+              </Button>
+              <Button size="sm" onClick={() => setConfirming(null)}>
+                Keep
+              </Button>
+            </div>
+          ) : (
+            <div className="btn-row">
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => {
+                  setName(account.name);
+                  setRenaming(true);
+                }}
+                aria-label={`Rename the ${label} account ${account.name}`}
+              >
+                <Pencil size={14} aria-hidden="true" /> Rename
+              </Button>
+              {named && account.state === 'ready' ? (
+                <Button size="sm" variant="ghost" onClick={() => setOrgsOpen((o) => !o)} aria-expanded={orgsOpen} aria-controls={detailsId} aria-label={`Organizations of the ${label} account ${account.name}`}>
+                  <Building2 size={14} aria-hidden="true" /> Organizations
+                </Button>
+              ) : null}
+              {account.state === 'ready' ? (
+                <Button size="sm" variant="ghost" onClick={() => setConfirming('sign-out')} aria-label={`Sign out of the ${label} account ${account.name}`}>
+                  <LogOut size={14} aria-hidden="true" /> Sign out
+                </Button>
+              ) : null}
+              {named ? (
+                <Button size="sm" variant="ghost" onClick={() => setConfirming('remove')} aria-label={`Remove the ${label} account ${account.name}`}>
+                  <Trash2 size={14} aria-hidden="true" /> Remove
+                </Button>
+              ) : null}
+            </div>
+          )}
+          {signOut.error ? <ErrorAlert error={signOut.error} /> : null}
+          {remove.error ? <ErrorAlert error={remove.error} /> : null}
+        </td>
+      </tr>
+      {orgsOpen && named && account.state === 'ready' ? (
+        <tr className="row-detail" id={detailsId} data-testid={`account-orgs-${provider}-${account.name}`}>
+          <td colSpan={4}>
+            <ChoicePicker provider={provider} label={label} account={account.name} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 

@@ -6,21 +6,26 @@ import { keys, queryClient } from '../../../app/query.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
 import { Button, Spinner } from '../../../components/ui.js';
 
-/** A signed-in account's lists: Flight Control's organization to work in, Fly.io's organizations. */
-export function ChoicePicker({ provider, label }: { provider: string; label: string }) {
-  const choices = useQuery({ queryKey: keys.choices(provider), queryFn: () => api.providerChoices(provider) });
+/**
+ * A signed-in account's lists: Flight Control's organization to work in, Fly.io's organizations.
+ * `account`: a named account's (absent: "default", the one the card above the list shows).
+ */
+export function ChoicePicker({ provider, label, account }: { provider: string; label: string; account?: string }) {
+  const choices = useQuery({ queryKey: [...keys.choices(provider), account ?? null], queryFn: () => api.providerChoices(provider, account) });
   if (choices.error) return <ErrorAlert error={choices.error} />;
-  if (choices.isPending) return <Spinner label={`Asking ${label} for this account’s organizations…`} />;
+  if (choices.isPending) return <Spinner label={`Asking ${label} for ${account ? `the account ${account}’s` : 'this account’s'} organizations…`} />;
   return (
     <>
-      {choices.data.map((c) => (c.readOnly ? <ChoiceList key={c.id} provider={provider} choice={c} /> : <Choice key={c.id} provider={provider} choice={c} />))}
+      {choices.data.map((c) =>
+        c.readOnly ? <ChoiceList key={c.id} provider={provider} choice={c} account={account} /> : <Choice key={c.id} provider={provider} choice={c} account={account} />,
+      )}
     </>
   );
 }
 
 /** A list that is only shown (Fly.io's organizations): names with their slugs. */
-function ChoiceList({ provider, choice }: { provider: string; choice: ProviderChoice }) {
-  const id = `${provider}-${choice.id}-list`;
+function ChoiceList({ provider, choice, account }: { provider: string; choice: ProviderChoice; account: string | undefined }) {
+  const id = `${provider}-${account ? `${account}-` : ''}${choice.id}-list`;
   return (
     <div className="stack">
       <h3 className="section-title" id={id}>
@@ -28,7 +33,7 @@ function ChoiceList({ provider, choice }: { provider: string; choice: ProviderCh
       </h3>
       {choice.help ? <p className="help">{choice.help}</p> : null}
       {choice.options.length ? (
-        <ul className="list-plain choice-list" aria-labelledby={id} data-testid={`${provider}-${choice.id}`}>
+        <ul className="list-plain choice-list" aria-labelledby={id} data-testid={`${provider}-${account ? `${account}-` : ''}${choice.id}`}>
           {choice.options.map((o) => (
             <li key={o.value}>
               {o.label} <span className="mono muted small">{o.value}</span>
@@ -42,12 +47,15 @@ function ChoiceList({ provider, choice }: { provider: string; choice: ProviderCh
   );
 }
 
-function Choice({ provider, choice }: { provider: string; choice: ProviderChoice }) {
+function Choice({ provider, choice, account }: { provider: string; choice: ProviderChoice; account: string | undefined }) {
   const id = useId();
   const [value, setValue] = useState(choice.current ?? choice.options[0]?.value ?? '');
   const set = useMutation({
-    mutationFn: () => api.setProviderChoice(provider, choice.id, value),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.choices(provider) }),
+    mutationFn: () => api.setProviderChoice(provider, choice.id, value, account),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.choices(provider) });
+      void queryClient.invalidateQueries({ queryKey: keys.accounts });
+    },
   });
   return (
     <form
