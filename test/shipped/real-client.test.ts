@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, type ServeProcess } from '../helpers/cli.js';
 import { installation, type Installation } from '../helpers/shipped.js';
+import { startFakeModel } from '../fixtures/fake-model.js';
 
 /**
  * A real AI client CLI (Claude Code, from npm) after `tarmac register`, for the source and the
@@ -76,6 +77,54 @@ describe.each(BUILDS)('Claude Code with Tarmac (%s)', (build) => {
     const flightctl = await profileStart('flightctl');
     expect(flightctl).toHaveLength(13);
     expect(await claudeTools()).toEqual(flightctl);
+  }, 240_000);
+
+  it('its agent enables a toolset through discovery and Claude Code offers those tools in the same run, without a restart (list_changed)', async () => {
+    // A profile within the current one's bounds (so the terminal may set it) that starts with the
+    // discovery tools only.
+    const made = await inst.run(['profile', 'create', 'fc-discover', '--toolsets', 'flightctl-devices,flightctl-fleets,flightctl-events', '--start', 'none', '--discovery']);
+    expect(made.code, made.stderr).toBe(0);
+    const set = await inst.run(['profile', 'set', 'claude-code', 'fc-discover']);
+    expect(set.code, set.stderr).toBe(0);
+    const marker = 'mcp__tarmac__tarmac_enable_toolset';
+    const model = await startFakeModel([{ tool: marker, input: { toolset: 'flightctl-devices' } }, { tool: 'mcp__tarmac__tarmac_list_toolsets', input: {} }, { tool: 'mcp__tarmac__tarmac_list_toolsets', input: {} }, { text: 'The device tools are there now.' }], marker);
+    try {
+      const out = await run(CLAUDE, ['-p', 'Enable the Flight Control device tools.', '--output-format', 'stream-json', '--verbose', '--max-turns', '6', '--allowedTools', `${marker},mcp__tarmac__tarmac_list_toolsets`], {
+        cwd: inst.home,
+        env: {
+          HOME: inst.home,
+          PATH: `${join(ROOT, '.cache', 'node', 'bin')}:${process.env.PATH ?? ''}`,
+          NO_COLOR: '1',
+          CI: '1',
+          ANTHROPIC_BASE_URL: model.url,
+          ANTHROPIC_API_KEY: 'sk-ant-test-not-a-real-key',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          // Every MCP tool in each request rather than behind Claude Code's tool search, so the
+          // request shows exactly which Tarmac tools the model is offered.
+          ENABLE_TOOL_SEARCH: 'false',
+        },
+        timeout: 120_000,
+      }).then(
+        (r) => r.stdout,
+        (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}\n${err.stderr ?? ''}`,
+      );
+      const turns = model.requests.filter((r) => r.conversation);
+      expect(turns.length, out.slice(-1500)).toBeGreaterThanOrEqual(3);
+      const tarmac = (r: (typeof turns)[number]) => r.tools.filter((t) => t.startsWith('mcp__tarmac__')).map((t) => t.slice('mcp__tarmac__'.length)).sort();
+      expect(tarmac(turns[0]!)).toEqual(['tarmac_enable_toolset', 'tarmac_get_toolset_tools', 'tarmac_list_toolsets']);
+      // The enable call's result went back; Claude Code refreshes its list when Tarmac says it
+      // changed (its refresh runs beside the turn, so the request built right after the result may
+      // still have the old list) and, in the same run, offers the toolset's tools from then on.
+      expect(turns[1]!.toolResults.join(' ')).toMatch(/flightctl-devices/);
+      const from = turns.findIndex((t) => tarmac(t).includes('query_devices'));
+      expect(from, JSON.stringify(turns.map((t) => tarmac(t)))).toBeGreaterThan(0);
+      for (const t of turns.slice(from)) {
+        expect(tarmac(t)).toEqual(expect.arrayContaining(['query_devices', 'get_device', 'get_devices_summary', 'list_labels']));
+        expect(tarmac(t)).not.toContain('query_fleets');
+      }
+    } finally {
+      await model.stop();
+    }
   }, 240_000);
 
   it('register claude-code --oauth: claude finds the sign-in (needs authentication), not a failure', async () => {
