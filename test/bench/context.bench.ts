@@ -1,6 +1,9 @@
 // bench:context: what the tool definitions cost a model's context, per shipped profile, against
 // everything (all 73 tools) and against the upstream servers' lists. Tokens are o200k_base
-// (gpt-tokenizer) of each tool's name, description and inputSchema as tools/list sends them.
+// (gpt-tokenizer) of each tool's name, description and inputSchema as tools/list sends them: what
+// clients hand their model. Output schemas are not sent to the model by those clients (they check
+// structuredContent against them); their tokens are shown in a column of their own, for clients
+// that forward them (code-mode clients that type tool results).
 // Exits 1 when essentials (the default for new clients) is over its budget.
 // --write: also writes src/shared/tool-tokens.ts (per-tool counts the window shows as costs).
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESSENTIALS_BUDGET } from '../../src/shared/tool-cost.js';
 import { SHIPPED_PROFILE_NAMES } from '../../src/shared/profiles.js';
-import { contextHost, definitionTokens, type ListedTool } from '../helpers/context.js';
+import { contextHost, definitionTokens, outputSchemaTokens, type ListedTool } from '../helpers/context.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const reference = process.env.BENCH_REFERENCE_DIR ?? join(root, '..', 'shared', 'reference');
@@ -62,6 +65,7 @@ function flightctlUpstream(md: string): ListedTool[] {
 }
 
 const sum = (tools: readonly ListedTool[]) => tools.reduce((n, t) => n + definitionTokens(t), 0);
+const outputSum = (tools: readonly ListedTool[]) => tools.reduce((n, t) => n + outputSchemaTokens(t), 0);
 const bytes = (tools: readonly ListedTool[]) => tools.reduce((n, t) => n + Buffer.byteLength(JSON.stringify({ name: t.name, description: t.description, inputSchema: t.inputSchema })), 0);
 
 const ctx = await contextHost();
@@ -74,7 +78,7 @@ try {
   const rows: string[][] = [];
   for (const [p, tools] of lists) {
     const n = sum(tools);
-    rows.push([p, String(tools.length), String(bytes(tools)), String(n), `${Math.round((n / all) * 100)}%`]);
+    rows.push([p, String(tools.length), String(bytes(tools)), String(n), `${Math.round((n / all) * 100)}%`, String(outputSum(tools))]);
   }
   const fly = flyctlUpstream(await readFile(join(reference, 'flyctl-tools.md'), 'utf8'));
   const fctl = flightctlUpstream(await readFile(join(reference, 'flightctl-api.md'), 'utf8'));
@@ -83,9 +87,9 @@ try {
     ['upstream flightctl-mcp (schemas only*)', fctl],
   ] as const) {
     const n = sum(tools);
-    rows.push([label, String(tools.length), String(bytes(tools)), String(n), `${Math.round((n / all) * 100)}%`]);
+    rows.push([label, String(tools.length), String(bytes(tools)), String(n), `${Math.round((n / all) * 100)}%`, '-']);
   }
-  const head = ['profile / list', 'tools', 'bytes', 'tokens (o200k)', 'of everything'];
+  const head = ['profile / list', 'tools', 'bytes', 'tokens (o200k)', 'of everything', '+ outputSchema tokens'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   console.log(line(head));

@@ -3,6 +3,7 @@ import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import { annotationsFor } from '../../../shared/policy.js';
 import { DISCOVERY_TOOLS, type ClientListing } from '../../../shared/profiles.js';
 import type { Catalogue } from '../tools/catalogue.js';
+import { portable } from './portable-schema.js';
 
 /** What a client sees, kept current for one server (see host createServer). */
 export interface ListingSource {
@@ -15,7 +16,19 @@ export interface ListingSource {
 }
 
 const TOOLSET_ARG = { toolset: z.string().min(1).max(64).describe('Toolset name from tarmac_list_toolsets, e.g. fly-machines') };
-const TOOLSET_OUT = { name: z.string(), description: z.string(), tools: z.array(z.string()), enabled: z.boolean() };
+const TOOLSET_OUT = {
+  name: z.string(),
+  description: z.string(),
+  tools: z.array(z.string()).describe('Its tools within your profile.'),
+  enabled: z.boolean().describe('All of them are in your tool list.'),
+};
+const TOOL_OUT = {
+  name: z.string(),
+  title: z.string(),
+  class: z.enum(['read', 'write', 'destructive']),
+  summary: z.string().describe('First sentence of its description.'),
+  listed: z.boolean().describe('In your tool list now.'),
+};
 
 function fail(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
@@ -36,8 +49,8 @@ export function registerDiscoveryTools(server: McpServer, catalogue: Catalogue, 
     {
       title: 'List toolsets',
       description: 'Lists the toolsets this client may use, with their tools and whether each is enabled (listed). Call tarmac_enable_toolset to add one.',
-      inputSchema: z.strictObject({}),
-      outputSchema: z.looseObject({ toolsets: z.array(z.object(TOOLSET_OUT)) }),
+      inputSchema: portable(z.strictObject({})),
+      outputSchema: portable(z.looseObject({ toolsets: z.array(z.strictObject(TOOLSET_OUT)) })),
       annotations: { title: 'List toolsets', ...annotations },
     },
     async () => {
@@ -52,8 +65,8 @@ export function registerDiscoveryTools(server: McpServer, catalogue: Catalogue, 
     {
       title: 'Toolset tools',
       description: "Lists a toolset's tools (name, class, what each does) without enabling it.",
-      inputSchema: z.strictObject(TOOLSET_ARG),
-      outputSchema: z.looseObject({ toolset: z.string(), tools: z.array(z.object({ name: z.string(), title: z.string(), class: z.string(), summary: z.string(), listed: z.boolean() })) }),
+      inputSchema: portable(z.strictObject(TOOLSET_ARG)),
+      outputSchema: portable(z.looseObject({ toolset: z.string(), tools: z.array(z.strictObject(TOOL_OUT)) })),
       annotations: { title: 'Toolset tools', ...annotations },
     },
     async ({ toolset }: { toolset: string }) => {
@@ -74,8 +87,8 @@ export function registerDiscoveryTools(server: McpServer, catalogue: Catalogue, 
     {
       title: 'Enable toolset',
       description: "Adds a toolset's tools to this client's tool list (it stays enabled). Your tool list then changes; the tools' own approvals still apply.",
-      inputSchema: z.strictObject(TOOLSET_ARG),
-      outputSchema: z.looseObject(TOOLSET_OUT),
+      inputSchema: portable(z.strictObject(TOOLSET_ARG)),
+      outputSchema: portable(z.looseObject(TOOLSET_OUT)),
       annotations: { title: 'Enable toolset', ...annotationsFor('write'), destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async ({ toolset }: { toolset: string }) => {

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { inputRequired, McpServer, type ListToolsResult, type ServerContext } from '@modelcontextprotocol/server';
+import { inputRequired, McpServer, type ListToolsResult, type ServerContext, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import { maskArgs, type RedactionSpec } from '../activity/redact.js';
 import { backendLabel } from '../../../shared/backends.js';
-import type { AnyToolSpec, Catalogue } from '../tools/catalogue.js';
+import { outputSchemaOf, type AnyToolSpec, type Catalogue } from '../tools/catalogue.js';
 import type { RequestTrace } from '../telemetry/hub.js';
 import { isDiscoveryTool, registerDiscoveryTools, type ListingSource } from './discovery.js';
 import { DISCOVERY_TOOLS } from '../../../shared/profiles.js';
 import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { InvalidArgs, recordingInputSchema } from './args-check.js';
+import { portable } from './portable-schema.js';
 import { TARMAC_VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -57,7 +58,7 @@ const INSTRUCTIONS =
   'Read-only tools are safe to call freely. Tools that change or destroy things may be held for a person to approve; ' +
   'if a call is declined, do not retry it without asking the user.';
 
-type ToolSchemas = { input: ReturnType<typeof recordingInputSchema>; output: z.ZodType | undefined };
+type ToolSchemas = { input: ReturnType<typeof recordingInputSchema>; output: StandardSchemaWithJSON<unknown, Record<string, unknown>> | undefined };
 const schemaCache = new WeakMap<AnyToolSpec, ToolSchemas>();
 
 /**
@@ -69,7 +70,8 @@ function schemasOf(spec: AnyToolSpec): ToolSchemas {
   if (!schemas) {
     // Strict input: a misspelt argument is an error the model sees, not a filter silently dropped.
     // A call with arguments that do not fit still reaches the handler (as InvalidArgs), to be recorded.
-    schemas = { input: recordingInputSchema(spec.name, z.strictObject(spec.input)), output: spec.output ? z.looseObject(spec.output) : undefined };
+    // Both as every client can read them (portable: no type arrays, no schema without a keyword).
+    schemas = { input: portable(recordingInputSchema(spec.name, z.strictObject(spec.input))), output: spec.output ? portable(outputSchemaOf(spec.output)) : undefined };
     schemaCache.set(spec, schemas);
   }
   return schemas;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ToolClass, ToolFacts } from '../../../shared/policy.js';
 import { toolsetOf } from '../../../shared/toolsets.js';
 import type { ArgRedaction } from '../activity/redact.js';
@@ -30,6 +30,14 @@ export interface ToolOutput {
 
 export type ToolInputShape = z.ZodRawShape;
 
+/** A tool's outputSchema: the shape of an open object, or a whole object schema (a map). */
+export type ToolOutputSchema = z.ZodRawShape | z.ZodType<Record<string, unknown>>;
+
+/** The zod schema of a tool's structuredContent: an open object of the declared shape, or the declared object schema itself. */
+export function outputSchemaOf(output: ToolOutputSchema): z.ZodType<Record<string, unknown>> {
+  return output instanceof z.ZodType ? output : z.looseObject(output);
+}
+
 export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   /** MCP tool name: 1-128 chars of [A-Za-z0-9_.-]. */
   name: string;
@@ -45,10 +53,13 @@ export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   input: Shape;
   /**
    * Zod shape of structuredContent, declared to clients as the tool's outputSchema (extra keys
-   * allowed). Every tool that returns `structured` declares one; a successful answer without
-   * structured content then carries `{}`, so fields that are not always there are optional.
+   * allowed), or a whole zod object schema when the answer is a map (its own catchall). Every
+   * tool that returns `structured` declares one; a successful answer without structured content
+   * then carries `{}`, so fields that are not always there are optional. It describes what the
+   * answer really holds: types, required fields, descriptions where a name is not enough (tests
+   * call every tool and check each answer against it; clients check it too).
    */
-  output?: z.ZodRawShape;
+  output?: ToolOutputSchema;
   /** Argument names whose values are secret: redacted everywhere they could be recorded. */
   secretArgs?: readonly string[];
   /**

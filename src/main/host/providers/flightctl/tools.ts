@@ -74,7 +74,7 @@ interface Kind {
   path: string;
   plural: string;
   /** Column names of the structured rows, in line order. */
-  columns: readonly string[];
+  columns: readonly [string, ...string[]];
   /** Builds the renderer for one answer (it may look at all items first) and the header it matches. */
   renderer: (items: unknown[]) => { header: string; row: (item: unknown) => render.Rendered };
   example: string;
@@ -162,7 +162,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
   const withLabels = kind.tool !== 'query_events';
   return defineTool({
     name: kind.tool,
-    output: outputs.listOutput,
+    output: outputs.listOutputOf(kind.plural, kind.columns),
     provider: PROVIDER_ID,
     title,
     description: `${description}\n${fieldHelp} ${OPERATORS} Answers over ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut: narrow with selectors rather than raising limit.`,

@@ -4,7 +4,8 @@
  * carries flyctl's own error lines. Secret argument values never reach the log or the answer.
  */
 import { maskedStrings } from '../../activity/redact.js';
-import type { ToolContext, ToolOutput } from '../../tools/catalogue.js';
+import type { z } from 'zod';
+import { outputSchemaOf, type ToolContext, type ToolOutput } from '../../tools/catalogue.js';
 import { capText } from '../../tools/text.js';
 import { redactKeyValue } from './argv.js';
 import { FlyctlNotFoundError, MAX_OUTPUT_BYTES, runFlyctl, type RunResult } from './flyctl.js';
@@ -76,7 +77,7 @@ export async function executeFlyTool(rt: FlyRuntime, def: FlyToolDef, args: Reco
   const missing = missingSubcommand(res.stdout, argv);
   if (missing) return tooOld(rt, def, binary, `has no "${missing.command}" command (it printed the help of "flyctl ${missing.group}" instead)`, scrub);
 
-  return success(def, args, res, soft, scrub);
+  return success(def, args, res, soft, scrub, ctx);
 }
 
 /** One line: the installed version, what it lacks, and that updating flyctl adds it. */
@@ -116,7 +117,7 @@ async function failure(rt: FlyRuntime, def: FlyToolDef, binary: string, res: Run
   return { isError: true, text: scrub(`flyctl ${how}:\n${detail || '(flyctl printed no error message)'}${hint}`) };
 }
 
-function success(def: FlyToolDef, args: Record<string, unknown>, res: RunResult, soft: number | undefined, scrub: (t: string) => string): ToolOutput {
+function success(def: FlyToolDef, args: Record<string, unknown>, res: RunResult, soft: number | undefined, scrub: (t: string) => string, ctx: ToolContext): ToolOutput {
   const notes: string[] = [];
   if (res.stdoutTruncated) notes.push('(flyctl printed more than Tarmac reads; the output was cut)');
 
@@ -128,14 +129,33 @@ function success(def: FlyToolDef, args: Record<string, unknown>, res: RunResult,
     // D16: lines flyctl prints around the JSON (plan notices, "Showing N of M") are kept as notes.
     notes.push(...parsed.extra, ...warnings(res.stderr));
     const structured = isRecord(parsed.data) ? parsed.data : { [def.listKey ?? 'items']: parsed.data };
-    return finish(def.render(parsed.data), structured, notes, scrub);
+    return finish(def.render(parsed.data), fitting(def, structured, ctx), notes, scrub);
   }
 
   // flyctl reports some outcomes on stderr only; a bounded read (logs) wants flyctl's data alone.
   const out = res.stdout.trim() || soft !== undefined ? res.stdout : res.stderr.split('\n').filter((l) => !isNoise(l)).join('\n');
   if (soft !== undefined && res.timedOut) notes.push(`(stopped waiting after ${Math.round(soft / 1000)} s)`);
   const answer = def.text ? def.text(out, args) : { text: out.trim() };
-  return finish(answer.text, answer.structured, notes, scrub);
+  return finish(answer.text, answer.structured && fitting(def, answer.structured, ctx), notes, scrub);
+}
+
+const outputSchemas = new WeakMap<FlyToolDef, z.ZodType>();
+
+/**
+ * The structured answer when it fits the tool's declared outputSchema; otherwise nothing (the
+ * answer goes out as text, with `{}` as its structured content). flyctl is the user's own, of
+ * any version: a shape this Tarmac does not know must not turn a good answer into an error
+ * (the MCP SDK and clients check structuredContent against the schema). It is logged.
+ */
+function fitting(def: FlyToolDef, structured: Record<string, unknown>, ctx: ToolContext): Record<string, unknown> | undefined {
+  if (!def.output) return structured;
+  let schema = outputSchemas.get(def);
+  if (!schema) outputSchemas.set(def, (schema = outputSchemaOf(def.output)));
+  const checked = schema.safeParse(structured);
+  if (checked.success) return structured;
+  const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
+  ctx.log.warn({ tool: def.name, issues }, 'fly: flyctl printed JSON of a shape this Tarmac does not declare; answering with text only');
+  return undefined;
 }
 
 function finish(text: string, structured: Record<string, unknown> | undefined, notes: string[], scrub: (t: string) => string): ToolOutput {

@@ -2,7 +2,6 @@
  * The Fly.io provider: the 60 flyctl tools of `fly mcp server`, run through the user's flyctl
  * with the token from the keychain (or flyctl's own login).
  */
-import { z } from 'zod';
 import type { Provider, ProviderContext, ProviderFactory } from '../provider.js';
 import { lazyAccount } from '../lazy-account.js';
 import { accountContext, DEFAULT_ACCOUNT } from '../../accounts/scope.js';
@@ -59,7 +58,7 @@ function toSpec(runtime: (account: string) => FlyRuntime, def: FlyToolDef): AnyT
     description: def.description,
     class: def.class,
     input: def.input,
-    ...(outputOf(def) ? { output: outputOf(def) } : {}),
+    ...(def.output ? { output: def.output } : {}),
     ...(def.secretArgs ? { secretArgs: def.secretArgs } : {}),
     ...(def.redactArgs ? { redactArgs: def.redactArgs } : {}),
     timeoutMs: def.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -67,12 +66,3 @@ function toSpec(runtime: (account: string) => FlyRuntime, def: FlyToolDef): AnyT
   });
 }
 
-/**
- * The structuredContent shape of a Fly tool. JSON commands answer with flyctl's own object (kept
- * open: its fields vary by flyctl version) or, for a list, the array under listKey.
- */
-function outputOf(def: FlyToolDef): z.ZodRawShape | undefined {
-  if (def.output) return def.output;
-  if (!def.render) return undefined;
-  return def.listKey ? { [def.listKey]: z.array(z.unknown()).optional().describe(`flyctl's ${def.listKey}, as it printed them.`) } : {};
-}

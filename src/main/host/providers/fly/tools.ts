@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import type { ToolClass } from '../../../../shared/policy.js';
 import type { ArgRedaction } from '../../activity/redact.js';
+import type { ToolOutputSchema } from '../../tools/catalogue.js';
 import { ArgvBuilder, checkRequired, secretLines } from './argv.js';
 import { extractJson } from './json.js';
+import * as o from './outputs.js';
 import * as r from './render.js';
 import type { Renderer } from './render.js';
 
@@ -29,10 +31,11 @@ export interface FlyToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   /** structuredContent must be an object: a JSON array answer is wrapped under this key. */
   listKey?: string;
   /**
-   * Shape of the structured answer of a text command (JSON commands get theirs from listKey).
-   * Fields are optional: an answer over 1 MiB goes out as text alone.
+   * Shape of the structured answer (see outputs.ts): every JSON command and every text command
+   * that returns one declares it. Top-level fields are optional: an answer over 1 MiB goes out as
+   * text alone.
    */
-  output?: z.ZodRawShape;
+  output?: ToolOutputSchema;
   /** Text commands: turn flyctl's (already cleaned) stdout into the answer. */
   text?(stdout: string, args: z.infer<z.ZodObject<S>>): TextAnswer;
   /** Argument names whose values are secret. */
@@ -212,6 +215,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       return b.requiredFlag('--org', 'org', a.org).flag('--network', 'network', a.network).word('--json').build();
     },
     render: r.renderApp,
+    output: o.createdApp,
   }),
   tool({
     name: 'fly-apps-destroy',
@@ -233,6 +237,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { org: ORG_SLUG.optional().describe('Only apps in this organization (slug from fly-orgs-list). Default: all organizations.') },
     argv: (a) => new ArgvBuilder('apps', 'list').flag('--org', 'org', a.org).word('--json').build(),
     render: r.renderApps,
+    output: o.apps,
     listKey: 'apps',
   }),
   tool({
@@ -266,6 +271,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { name: z.string().describe('App name. Call fly-apps-list to find it.') },
     argv: (a) => new ArgvBuilder('apps', 'releases').requiredFlag('--app', 'name', a.name).word('--json').build(),
     render: r.renderReleases,
+    output: o.releases,
     listKey: 'releases',
   }),
   tool({
@@ -300,6 +306,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, hostname: HOSTNAME },
     argv: (a) => new ArgvBuilder('certs', 'add', '--json').requiredFlag('-a', 'app', a.app).positional('hostname', a.hostname).build(),
     render: r.renderCert,
+    output: o.certificate,
   }),
   tool({
     name: 'fly-certs-check',
@@ -309,6 +316,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, hostname: HOSTNAME.describe('Custom domain to check. Call fly-certs-list to find it.') },
     argv: (a) => new ArgvBuilder('certs', 'check', '--json').requiredFlag('-a', 'app', a.app).positional('hostname', a.hostname).build(),
     render: r.renderCert,
+    output: o.certificate,
   }),
   tool({
     name: 'fly-certs-list',
@@ -318,6 +326,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('certs', 'list', '--json').requiredFlag('-a', 'app', a.app).build(),
     render: r.renderCerts,
+    output: o.certificates,
     listKey: 'certificates',
   }),
   tool({
@@ -339,6 +348,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, hostname: HOSTNAME.describe('Custom domain. Call fly-certs-list to find it.') },
     argv: (a) => new ArgvBuilder('certs', 'show', '--json').requiredFlag('-a', 'app', a.app).positional('hostname', a.hostname).build(),
     render: r.renderCert,
+    output: o.certificate,
   }),
 
   // IP addresses ---------------------------------------------------------------------------
@@ -390,6 +400,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('ips', 'list').requiredFlag('--app', 'app', a.app).word('--json').build(),
     render: r.renderIps,
+    output: o.ips,
     listKey: 'ips',
   }),
   tool({
@@ -414,6 +425,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('ips', 'private').requiredFlag('--app', 'app', a.app).word('--json').build(),
     render: r.renderPrivateIps,
+    output: o.privateIps,
     listKey: 'addresses',
   }),
 
@@ -436,10 +448,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     argv: (a) =>
       new ArgvBuilder('logs', '--no-tail').requiredFlag('-a', 'app', a.app).flag('--machine', 'machine', a.machine).flag('--region', 'region', a.region).build(),
     text: (stdout, a) => logsAnswer(stdout, a['max-lines']),
-    output: {
-      lines: z.array(z.looseObject({})).optional().describe('Newest log lines, oldest first: parsed fields, or { raw } when a line did not parse.'),
-      dropped: z.number().int().optional().describe('Older lines left out (see max-lines).'),
-    },
+    output: o.logs,
     softDeadlineMs: (a) => Math.max(1, a['wait-seconds']) * 1000,
     timeoutMs: 75_000,
   }),
@@ -555,10 +564,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
       return new ArgvBuilder('machine', 'egress-ip', 'list').flag('-a', 'app', a.app).word('--verbose').build();
     },
     text: (stdout, a) => egressForMachine(stdout, a.id),
-    output: {
-      machine: z.string().optional(),
-      rows: z.array(z.string()).optional().describe("flyctl's table rows for this machine."),
-    },
+    output: o.egressIps,
   }),
   tool({
     name: 'fly-machine-egress-ip-release',
@@ -614,6 +620,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: idApp,
     argv: (a) => machineCmd(['leases', 'view'], a).word('--json').build(),
     render: r.renderLease,
+    output: o.lease,
   }),
   tool({
     name: 'fly-machine-list',
@@ -623,6 +630,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('machine', 'list').requiredFlag('-a', 'app', a.app).word('--json').build(),
     render: r.renderMachines,
+    output: o.machines,
     listKey: 'machines',
   }),
   tool({
@@ -694,7 +702,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { ...idApp, 'display-config': z.boolean().optional().describe("Also print the machine's full configuration.") },
     argv: (a) => machineCmd(['status'], a).switch('--display-config', a['display-config']).build(),
     text: (stdout) => machineStatusAnswer(stdout),
-    output: { config: z.looseObject({}).optional().describe("The machine's configuration (display-config=true).") },
+    output: o.machineStatus,
   }),
   tool({
     name: 'fly-machine-stop',
@@ -775,6 +783,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { name: z.string().describe('Organization name.') },
     argv: (a) => new ArgvBuilder('orgs', 'create').positional('name', a.name).word('--json').build(),
     render: r.renderGeneric,
+    output: o.createdOrg,
   }),
   tool({
     name: 'fly-orgs-delete',
@@ -794,6 +803,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { slug: ORG_SLUG, email: z.string().describe('Email address to invite.') },
     argv: (a) => new ArgvBuilder('orgs', 'invite').positional('slug', a.slug).positional('email', a.email).word('--json').build(),
     render: r.renderGeneric,
+    output: o.invitation,
   }),
   tool({
     name: 'fly-orgs-list',
@@ -804,6 +814,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: {},
     argv: () => ['orgs', 'list', '--json'],
     render: r.renderOrgs,
+    output: o.orgs,
   }),
   tool({
     name: 'fly-orgs-remove',
@@ -822,6 +833,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { slug: ORG_SLUG },
     argv: (a) => new ArgvBuilder('orgs', 'show').positional('slug', a.slug).word('--json').build(),
     render: r.renderOrg,
+    output: o.org,
   }),
 
   // Platform -------------------------------------------------------------------------------
@@ -833,6 +845,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: {},
     argv: () => ['platform', 'regions', '--json'],
     render: r.renderRegions,
+    output: o.regions,
     listKey: 'regions',
   }),
   tool({
@@ -843,6 +856,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: {},
     argv: () => ['platform', 'status', '--json'],
     render: r.renderPlatformStatus,
+    output: o.platformStatus,
   }),
   tool({
     name: 'fly-platform-vm-sizes',
@@ -852,6 +866,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: {},
     argv: () => ['platform', 'vm-sizes', '--json'],
     render: r.renderVmSizes,
+    output: o.vmSizes,
   }),
 
   // Secrets --------------------------------------------------------------------------------
@@ -874,6 +889,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('secrets', 'list', '--json').requiredFlag('-a', 'app', a.app).build(),
     render: r.renderSecrets,
+    output: o.secrets,
     listKey: 'secrets',
   }),
   tool({
@@ -914,6 +930,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED },
     argv: (a) => new ArgvBuilder('status', '--json').requiredFlag('-a', 'app', a.app).build(),
     render: r.renderAppStatus,
+    output: o.appStatus,
   }),
 
   // Volumes --------------------------------------------------------------------------------
@@ -941,6 +958,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
         .word('--yes', '--json')
         .build(),
     render: r.renderVolume,
+    output: o.oneVolume,
     timeoutMs: 120_000,
   }),
   tool({
@@ -963,6 +981,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     argv: (a) =>
       new ArgvBuilder('volume', 'extend').positional('id', a.id).requiredFlag('-a', 'app', a.app).requiredFlag('--size', 'size', a.size).word('--yes', '--json').build(),
     render: r.renderVolume,
+    output: o.oneVolume,
     timeoutMs: 120_000,
   }),
   tool({
@@ -973,6 +992,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, id: VOLUME_ID, region: REGION.optional().describe('Region for the copy (default: the source volume\'s region).') },
     argv: (a) => new ArgvBuilder('volume', 'fork').positional('id', a.id).requiredFlag('-a', 'app', a.app).flag('--region', 'region', a.region).word('--json').build(),
     render: r.renderVolume,
+    output: o.oneVolume,
     timeoutMs: 180_000,
   }),
   tool({
@@ -983,6 +1003,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, all: z.boolean().default(false).describe('Include destroyed volumes.') },
     argv: (a) => new ArgvBuilder('volume', 'list').requiredFlag('-a', 'app', a.app).switch('--all', a.all).word('--json').build(),
     render: r.renderVolumes,
+    output: o.volumes,
     listKey: 'volumes',
   }),
   tool({
@@ -993,6 +1014,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, id: VOLUME_ID },
     argv: (a) => new ArgvBuilder('volume', 'show').positional('id', a.id).requiredFlag('-a', 'app', a.app).word('--json').build(),
     render: r.renderVolume,
+    output: o.oneVolume,
   }),
   tool({
     name: 'fly-volumes-snapshots-create',
@@ -1002,6 +1024,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, id: VOLUME_ID },
     argv: (a) => new ArgvBuilder('volume', 'snapshots', 'create').positional('id', a.id).requiredFlag('-a', 'app', a.app).word('--json').build(),
     render: r.renderGeneric,
+    output: o.oneSnapshot,
     timeoutMs: 120_000,
   }),
   tool({
@@ -1012,6 +1035,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
     input: { app: APP_REQUIRED, id: VOLUME_ID },
     argv: (a) => new ArgvBuilder('volume', 'snapshots', 'list').positional('id', a.id).requiredFlag('-a', 'app', a.app).word('--json').build(),
     render: r.renderSnapshots,
+    output: o.snapshots,
     listKey: 'snapshots',
   }),
   tool({
@@ -1034,6 +1058,7 @@ export const FLY_TOOLS: readonly FlyToolDef[] = [
         .word('--json')
         .build(),
     render: r.renderVolume,
+    output: o.oneVolume,
   }),
 ];
 
