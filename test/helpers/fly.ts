@@ -5,7 +5,7 @@
  * like the gateway does.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -169,6 +169,22 @@ export async function flyHarness(options: FlyHarnessOptions = {}): Promise<FlyHa
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A flyctl "binary" of one release: an executable script that runs the fake with that version
+ * (and any other FAKE_FLYCTL_* switches) baked in. Writing it again with another version is an
+ * upgrade in place: the file's size and modification time change, as a real upgrade's do.
+ */
+export async function fakeFlyctlRelease(path: string, version: string, switches: Record<string, string> = {}): Promise<string> {
+  const vars = Object.entries({ FAKE_FLYCTL_VERSION: version, ...switches })
+    .map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`)
+    .join(' ');
+  // Written aside and renamed over, as installers replace a binary (a new file, not new bytes in the old one).
+  const aside = `${path}.${process.pid}.new`;
+  await writeFile(aside, `#!/bin/sh\n# fake flyctl v${version}\nexec env ${vars} '${process.execPath}' '${FAKE_FLYCTL}' "$@"\n`, { mode: 0o755 });
+  await rename(aside, path);
+  return path;
 }
 
 /** True while a process with this pid exists and is not a zombie waiting to be reaped. */

@@ -216,12 +216,12 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     return {
       version: TARMAC_VERSION,
       endpoint: endpoint
-        ? { state: 'running', url: endpoint.url, tools: host.catalogue.size, sessions: endpoint.sessionCount }
+        ? { state: 'running', url: endpoint.url, tools: host.catalogue.offered, sessions: endpoint.sessionCount }
         : {
             state: host.endpointError ? 'error' : 'stopped',
             url: null,
             ...(host.endpointError ? { error: host.endpointError } : {}),
-            tools: host.catalogue.size,
+            tools: host.catalogue.offered,
             sessions: 0,
           },
       clients: clientSessions(),

@@ -138,6 +138,11 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/** A look at the installed back ends (flyctl's file) this recent is reused by the next MCP request. */
+const TOOLS_LOOK_MS = 1000;
+/** How long an MCP request waits for a new flyctl's tools to be learnt; after that it is answered with what is known, and clients hear list_changed later. */
+const TOOLS_WAIT_MS = 5000;
+
 /** What changed: `clients-active` is clients' requests starting and ending (throttled), for "active now". */
 export type HostChange = 'endpoint' | 'sessions' | 'clients-active' | 'providers' | 'settings';
 
@@ -196,11 +201,27 @@ export function createHost(options: HostOptions = {}): Host {
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
   let disabledKey: string | null = null;
   guardrails.onChange((state) => {
+    // The flyctl path may be what changed (a confirmed hand edit): its tools are looked at afresh.
+    void prepareTools(0);
     const key = listingKey(state);
     // Before the endpoint took its first look, any change is told (a spare list_changed costs a client one tools/list).
     if (key !== disabledKey) endpoint?.notify.toolsChanged();
     disabledKey = key;
   });
+  /**
+   * The providers' tools as installed now: one stat of flyctl's file when it is unchanged, the
+   * learning of a new one otherwise (flyctl-capabilities.json keeps it). Waited for at most
+   * TOOLS_WAIT_MS; whatever comes later reaches clients as list_changed.
+   */
+  const prepareTools = async (maxAgeMs: number): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.all(providers.map((p) => p.prepareTools?.({ maxAgeMs }))).then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, TOOLS_WAIT_MS)))]);
+    clearTimeout(timer);
+  };
   const telemetry = new TelemetryHub({ log, redactor, env, headerValues: () => readHeaderValues(secrets) });
   // Applied before the first call is served, and again whenever the settings change.
   let telemetryReady: Promise<void> | undefined;
@@ -247,7 +268,7 @@ export function createHost(options: HostOptions = {}): Host {
     guardrails.watch();
     serverModule ??= import('./mcp/server.js');
     telemetryReady ??= configureTelemetry();
-    const [{ buildMcpServer }] = await Promise.all([serverModule, telemetryReady]);
+    const [{ buildMcpServer }] = await Promise.all([serverModule, telemetryReady, prepareTools(TOOLS_LOOK_MS)]);
     // Unreadable settings: no tool is listed as off, and no state is handed on, so the call's
     // own read fails closed.
     const state = await guardrails.state().catch(() => undefined);
@@ -272,6 +293,7 @@ export function createHost(options: HostOptions = {}): Host {
       client,
       only: tool,
       listing,
+      refresh: () => prepareTools(TOOLS_LOOK_MS),
       // A server for one call is built while its request is served: its read is the call's too.
       ...(tool !== undefined && state ? { guard: state } : {}),
     });
@@ -357,6 +379,19 @@ export function createHost(options: HostOptions = {}): Host {
     oauthNames = names;
     closeRevoked();
   });
+
+  // The Fly tools follow the flyctl in use: when another one is found (an upgrade, another path),
+  // the catalogue takes its tools, open 2025-era sessions hear list_changed (server.ts), listening
+  // 2026-07-28 clients hear it from the endpoint, and the window shows the version.
+  for (const p of providers) {
+    p.onToolsChange?.(() => {
+      const replaced = catalogue.replace(p.tools());
+      if (replaced.length === 0) return;
+      log.info({ provider: p.id, tools: replaced.map((t) => t.name), offered: catalogue.offered }, 'tools changed with what is installed');
+      endpoint?.notify.toolsChanged();
+      changed('providers');
+    });
+  }
 
   /** Live feed and run/instance.json, so the CLI and other tools can find this Tarmac. Best effort. */
   const announce = async (url: string) => {
@@ -470,6 +505,8 @@ export function createHost(options: HostOptions = {}): Host {
         tokenWatch.unref();
       }
       log.info({ url: endpoint.url, tools: catalogue.size }, 'MCP endpoint listening');
+      // What the installed flyctl supports is learnt before the first client asks (or read from the data dir).
+      void prepareTools(0);
       // What the tools' switches are as serving starts: later changes are told to listening clients.
       disabledKey ??= await guardrails.state().then(listingKey, () => null);
       await announce(endpoint.url);

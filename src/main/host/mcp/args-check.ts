@@ -20,7 +20,11 @@ export class InvalidArgs {
  * check, but a failed check is passed on as InvalidArgs rather than refused. (A Standard Schema
  * with a JSON Schema converter is what registerTool accepts besides a zod object.)
  */
-export function recordingInputSchema(tool: string, schema: z.ZodType<Args>): StandardSchemaWithJSON<unknown, Args | InvalidArgs> {
+export function recordingInputSchema(
+  tool: string,
+  schema: z.ZodType<Args>,
+  unsupported?: Readonly<Record<string, string>>,
+): StandardSchemaWithJSON<unknown, Args | InvalidArgs> {
   const inner = schema['~standard'];
   const settle = (value: unknown, result: StandardSchemaV1.Result<Args>): StandardSchemaV1.Result<Args | InvalidArgs> =>
     result.issues ? { value: new InvalidArgs(value, `Input validation error: Invalid arguments for tool ${tool}: ${result.issues.map(formatIssue).join(', ')}`) } : result;
@@ -30,6 +34,10 @@ export function recordingInputSchema(tool: string, schema: z.ZodType<Args>): Sta
       vendor: 'tarmac',
       jsonSchema: inner.jsonSchema,
       validate(value) {
+        // An argument this installation lacks (an older or newer flyctl): its own one line, which
+        // says which release has it, instead of "unrecognized key".
+        const named = unsupported && value !== null && typeof value === 'object' ? Object.keys(value).find((k) => Object.hasOwn(unsupported, k)) : undefined;
+        if (named !== undefined) return { value: new InvalidArgs(value, unsupported![named]!) };
         const result = inner.validate(value);
         return result instanceof Promise ? result.then((r) => settle(value, r)) : settle(value, result);
       },

@@ -76,7 +76,8 @@ export function registerDiscoveryTools(server: McpServer, catalogue: Catalogue, 
       if (!set) return fail(`No toolset "${toolset}" within profile ${now.profile}. The toolsets: ${now.toolsets.map((t) => t.name).join(', ')}.`);
       const tools = set.tools.flatMap((name) => {
         const spec = catalogue.get(name);
-        return spec ? [{ name, title: spec.title, class: spec.class, summary: firstSentence(spec.description), listed: now.listed.has(name) }] : [];
+        // A tool the installed back end lacks (an older flyctl) is not one the agent can use.
+        return spec && !spec.unavailable ? [{ name, title: spec.title, class: spec.class, summary: firstSentence(spec.description), listed: now.listed.has(name) }] : [];
       });
       const text = tools.map((t) => `${t.name} (${t.class}${t.listed ? ', listed' : ''}): ${t.summary}`).join('\n');
       return { content: [{ type: 'text', text: `${toolset}${set.enabled ? ' (enabled)' : ' (call tarmac_enable_toolset to list these)'}:\n${text}` }], structuredContent: { toolset, tools } };

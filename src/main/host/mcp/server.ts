@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { inputRequired, McpServer, type ListToolsResult, type ServerContext, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import { inputRequired, McpServer, type ListToolsResult, type RegisteredTool, type ServerContext, type StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { annotationsFor, type ApprovalAnswer, type GuardState } from '../../../shared/policy.js';
 import { maskArgs, type RedactionSpec } from '../activity/redact.js';
 import { backendLabel } from '../../../shared/backends.js';
@@ -35,6 +35,11 @@ export interface ServerOptions {
    * of two. Read during this request, they are as fresh as a read at the call would be.
    */
   guard?: GuardState | undefined;
+  /**
+   * Run before each tools/list of a long-lived (2025-era) session: the catalogue looks at what is
+   * installed (another flyctl since the session began), so the list answered is current.
+   */
+  refresh?: (() => Promise<void>) | undefined;
 }
 
 /** The approval question put to the person through the client (2025-era elicitation). */
@@ -71,33 +76,46 @@ function schemasOf(spec: AnyToolSpec): ToolSchemas {
     // Strict input: a misspelt argument is an error the model sees, not a filter silently dropped.
     // A call with arguments that do not fit still reaches the handler (as InvalidArgs), to be recorded.
     // Both as every client can read them (portable: no type arrays, no schema without a keyword).
-    schemas = { input: portable(recordingInputSchema(spec.name, z.strictObject(spec.input))), output: spec.output ? portable(outputSchemaOf(spec.output)) : undefined };
+    schemas = {
+      input: portable(recordingInputSchema(spec.name, z.strictObject(spec.input), spec.unsupportedArgs)),
+      output: spec.output ? portable(outputSchemaOf(spec.output)) : undefined,
+    };
     schemaCache.set(spec, schemas);
   }
   return schemas;
 }
 
 /** A fresh McpServer with every catalogue tool, each call routed through the gateway. */
-export function buildMcpServer({ catalogue, gateway, client, listing, only, guard }: ServerOptions): McpServer {
-  const server = new McpServer({ name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: { listChanged: true } } });
+export function buildMcpServer({ catalogue, gateway, client, listing, only, guard, refresh }: ServerOptions): McpServer {
+  const server = new McpServer(
+    { name: 'tarmac', title: 'Tarmac', version: TARMAC_VERSION },
+    // Several tools changing at once (another flyctl) are told as one list_changed.
+    { instructions: INSTRUCTIONS, capabilities: { tools: { listChanged: true } }, debouncedNotificationMethods: ['notifications/tools/list_changed'] },
+  );
   const one = only === undefined ? undefined : catalogue.get(only);
   // Every tool is registered (a call outside the profile reaches the guardrails, which refuse it
   // naming the profile); what tools/list shows is filtered below.
   if (listing && (only === undefined || isDiscoveryTool(only))) registerDiscoveryTools(server, catalogue, listing);
   const specs = isDiscoveryTool(only) ? [] : one ? [one] : catalogue.list();
-  for (const spec of specs) {
-    const { input, output } = schemasOf(spec);
-    server.registerTool(
-      spec.name,
+  const registered = new Map<string, RegisteredTool>();
+  for (const first of specs) {
+    const { input, output } = schemasOf(first);
+    const name = first.name;
+    const tool = server.registerTool(
+      name,
       {
-        title: spec.title,
-        description: spec.description,
+        title: first.title,
+        description: first.description,
         inputSchema: input,
         ...(output ? { outputSchema: output } : {}),
-        annotations: { title: spec.title, ...annotationsFor(spec.class) },
+        annotations: { title: first.title, ...annotationsFor(first.class) },
       },
       async (input: Record<string, unknown> | InvalidArgs, ctx: ServerContext) => {
+        // The spec in force now: a session may outlive the flyctl it started with.
+        const spec = catalogue.get(name) ?? first;
         if (input instanceof InvalidArgs) return gateway.invalid(spec, input.given, input.message, { client, sessionId: ctx.sessionId ?? null });
+        // Not listed, but a client may still name it: one line saying why, and nothing runs.
+        if (spec.unavailable) return gateway.invalid(spec, input, spec.unavailable, { client, sessionId: ctx.sessionId ?? null });
         const args = input;
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const modern = modernElicitation(ctx);
@@ -136,20 +154,38 @@ export function buildMcpServer({ catalogue, gateway, client, listing, only, guar
         }
       },
     );
+    registered.set(name, tool);
   }
-  if (!listing || specs.length <= 1) return server;
+  if (specs.length <= 1) return server;
+  filterToolsList(server, () => (listing ? visible(listing) : null), catalogue, refresh);
+  // Another flyctl: the tools whose schemas changed are registered anew, which tells a connected
+  // 2025-era session (one list_changed). A 2026-07-28 request gets a fresh server anyway.
+  const offCatalogue = catalogue.onChange((changed) => {
+    for (const spec of changed) {
+      const tool = registered.get(spec.name);
+      if (!tool) continue;
+      const { input, output } = schemasOf(spec);
+      tool.update({ title: spec.title, description: spec.description, paramsSchema: input, ...(output ? { outputSchema: output } : {}) });
+    }
+  });
+  if (!listing) {
+    server.server.onclose = offCatalogue;
+    return server;
+  }
   let shown = visibleKey(listing);
-  filterToolsList(server, () => visible(listing));
   // A tool turned off or on, a toolset enabled, another profile: tools/list changes, and a
   // connected 2025-era session hears notifications/tools/list_changed. A 2026-07-28 request gets
   // a fresh server built from the current state.
-  const off = listing.onChange(() => {
+  const offListing = listing.onChange(() => {
     const key = visibleKey(listing);
     if (key === shown) return;
     shown = key;
     if (server.isConnected()) server.server.sendToolListChanged().catch(() => undefined);
   });
-  server.server.onclose = off;
+  server.server.onclose = () => {
+    offListing();
+    offCatalogue();
+  };
   return server;
 }
 
@@ -173,14 +209,16 @@ type ListHandler = (request: unknown, ctx: unknown) => Promise<ListToolsResult>;
  * tool and offers no filter, so its handler is wrapped (looked up through the protected accessor
  * its own role classes use; a test fails if the SDK moves it).
  */
-function filterToolsList(server: McpServer, names: () => ReadonlySet<string> | null): void {
+function filterToolsList(server: McpServer, names: () => ReadonlySet<string> | null, catalogue: Catalogue, refresh: (() => Promise<void>) | undefined): void {
   const inner = server.server as unknown as { _getRequestHandler(method: string): ListHandler | undefined };
   const list = inner._getRequestHandler('tools/list');
   if (!list) throw new Error('the MCP SDK has no tools/list handler to filter');
   server.server.setRequestHandler('tools/list', async (request, ctx) => {
+    await refresh?.().catch(() => undefined);
     const result = await list(request, ctx);
     const shown = names();
-    return shown ? { ...result, tools: result.tools.filter((t) => shown.has(t.name)) } : result;
+    // A tool the installed back end lacks (an older flyctl) is never listed.
+    return { ...result, tools: result.tools.filter((t) => (!shown || shown.has(t.name)) && !catalogue.get(t.name)?.unavailable) };
   });
 }
 

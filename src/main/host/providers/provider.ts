@@ -27,7 +27,15 @@ export interface ProviderContext {
 export interface Provider {
   id: string;
   label: string;
+  /** Its tools as they are now (the Fly tools follow the flyctl in use: see prepareTools). */
   tools(): AnyToolSpec[];
+  /**
+   * Make tools() match what is installed now (the Fly provider looks at the flyctl binary, and
+   * learns what a new one supports); resolves when done. `maxAgeMs`: a look that recent is enough.
+   */
+  prepareTools?(options?: { maxAgeMs?: number }): Promise<void>;
+  /** Told after tools() changed (another flyctl); returns the function that stops listening. */
+  onToolsChange?(listener: () => void): () => void;
   status(): Promise<ProviderStatus>;
   /** Credentials or settings changed (sign-in, sign-out): drop anything cached from them. */
   reload?(): void;

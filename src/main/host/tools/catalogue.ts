@@ -70,6 +70,16 @@ export interface ToolSpec<Shape extends ToolInputShape = ToolInputShape> {
   redactArgs?: Readonly<Record<string, ArgRedaction>>;
   /** Overrides the gateway's default per-call timeout. */
   timeoutMs?: number;
+  /**
+   * Set when the back end as installed lacks this tool (an older flyctl): the one line a call
+   * gets. The tool stays in the catalogue (profiles and rules name it) but is not listed.
+   */
+  unavailable?: string;
+  /**
+   * Arguments the tool takes elsewhere (another flyctl release) but not here, each with the one
+   * line a call naming it gets instead of a bare "unrecognized key".
+   */
+  unsupportedArgs?: Readonly<Record<string, string>>;
   run(args: z.infer<z.ZodObject<Shape>>, ctx: ToolContext): Promise<ToolOutput>;
 }
 
@@ -88,6 +98,7 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 export class Catalogue {
   readonly #tools = new Map<string, AnyToolSpec>();
   #facts: ToolFacts[] | null = null;
+  readonly #listeners = new Set<(changed: readonly AnyToolSpec[]) => void>();
 
   constructor(specs: Iterable<AnyToolSpec> = []) {
     for (const spec of specs) this.add(spec);
@@ -103,6 +114,37 @@ export class Catalogue {
   /** What profiles and rules look at for every tool (name, provider, class, toolset). */
   facts(): ToolFacts[] {
     return (this.#facts ??= this.list().map((t) => ({ name: t.name, provider: t.provider, class: t.class, toolset: t.toolset ?? toolsetOf(t.name) })));
+  }
+
+  /**
+   * New specs for tools already here (a back end's tools follow what is installed: the Fly tools
+   * the flyctl in use). The names stay; a spec that is the same object is no change. Listeners
+   * hear the changed ones; returns them.
+   */
+  replace(specs: Iterable<AnyToolSpec>): AnyToolSpec[] {
+    const changed: AnyToolSpec[] = [];
+    for (const spec of specs) {
+      const before = this.#tools.get(spec.name);
+      if (!before) throw new Error(`No tool "${spec.name}" to replace`);
+      if (before === spec) continue;
+      if (before.provider !== spec.provider || before.class !== spec.class) throw new Error(`Tool "${spec.name}" cannot change its provider or class`);
+      this.#tools.set(spec.name, spec);
+      changed.push(spec);
+    }
+    if (changed.length) for (const listener of this.#listeners) listener(changed);
+    return changed;
+  }
+
+  onChange(listener: (changed: readonly AnyToolSpec[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** How many tools clients can be offered now (those the installed back ends have). */
+  get offered(): number {
+    let n = 0;
+    for (const spec of this.#tools.values()) if (!spec.unavailable) n++;
+    return n;
   }
 
   get(name: string): AnyToolSpec | undefined {

@@ -35,13 +35,16 @@ export class FlyRuntime {
   #located: { key: string; result: LocateResult; at: number } | undefined;
   #token: { value: string | null; problem: string | null; at: number } | undefined;
   readonly #versions = new Map<string, Promise<string | null>>();
+  readonly #versionOf: ((binary: string) => Promise<string | null>) | undefined;
 
   /** The account whose token this runtime uses (accounts/scope.ts). */
   readonly account: string;
 
-  constructor(ctx: ProviderContext, account: string = DEFAULT_ACCOUNT) {
+  /** `versionOf`: where the version comes from (the provider's flyctl capabilities); else asked here. */
+  constructor(ctx: ProviderContext, account: string = DEFAULT_ACCOUNT, options: { versionOf?: (binary: string) => Promise<string | null> } = {}) {
     this.#ctx = ctx;
     this.account = account;
+    this.#versionOf = options.versionOf;
   }
 
   get ctx(): ProviderContext {
@@ -159,6 +162,7 @@ export class FlyRuntime {
 
   /** `flyctl version`, once per binary file (path and modification time, so an upgrade is noticed). */
   async version(binary: string): Promise<string | null> {
+    if (this.#versionOf) return this.#versionOf(binary);
     let key = binary;
     try {
       key = `${binary}\0${(await stat(binary)).mtimeMs}`;

@@ -9,7 +9,8 @@ import type { FlyRuntime, TokenSource } from './runtime.js';
 
 const WHOAMI_TIMEOUT_MS = 15_000;
 
-export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
+/** `tools`: how many Fly tools the flyctl in use gets, and what differs (toolset.ts), once its version is known. */
+export async function flyStatus(rt: FlyRuntime, tools?: () => string): Promise<ProviderStatus> {
   // A status request usually follows a sign-in, sign-out or settings change: look afresh.
   rt.invalidate();
   const warnings: string[] = [];
@@ -23,7 +24,7 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
       state: 'unconfigured',
       summary: 'flyctl not found',
       fix: { action: 'install-flyctl', label: 'Install flyctl' },
-      details: { flyctlPath: null, flyctlVersion: null, account: null, tokenSource: null },
+      details: { flyctlPath: null, flyctlVersion: null, flyctlTools: null, account: null, tokenSource: null },
       warnings: [new FlyctlNotFoundError(located, { settingsPath: rt.ctx.settings.path }).message],
     };
   }
@@ -31,13 +32,15 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
   const [version, child] = await Promise.all([rt.version(located.path), rt.childEnv()]);
   if (child.keychainProblem) warnings.push(`Keychain unreadable, using flyctl's own login: ${child.keychainProblem}`);
   if (!version) warnings.push(`${located.path} did not answer "version" like flyctl does; is it the Fly.io CLI?`);
+  // After the version: learning it decided the tools.
+  const flyctlTools = tools ? tools() : null;
 
   if (child.token === 'none') {
     return {
       ...base,
       state: 'signed-out',
       summary: `account ${rt.account}: not signed in`,
-      details: { flyctlPath: located.path, flyctlVersion: version, account: null, tokenSource: 'none' },
+      details: { flyctlPath: located.path, flyctlVersion: version, flyctlTools, account: null, tokenSource: 'none' },
       warnings,
     };
   }
@@ -69,6 +72,7 @@ export async function flyStatus(rt: FlyRuntime): Promise<ProviderStatus> {
   const details = {
     flyctlPath: located.path,
     flyctlVersion: version,
+    flyctlTools,
     account,
     tokenSource,
   };
