@@ -259,7 +259,7 @@ describe('the tools offered per release', () => {
     const args = z.object(run.def.input).parse({ app: 'my-app', image: 'nginx:1.27', 'vm-gpus': 1, 'vm-gpu-kind': 'l40s' });
     expect(run.def.argv(args).slice(-4)).toEqual(['--vm-gpu-kind', 'l40s', '--vm-gpus', '1']);
     expect(run.unsupportedArgs ?? {}).toEqual({});
-    expect(toolsSummary(chooseFlyTools(FLY_TOOLS, facts), facts)).toBe('60 of 60; its older arguments: vm-gpu-kind, vm-gpus; read from its --help');
+    expect(toolsSummary(chooseFlyTools(FLY_TOOLS, facts), facts)).toBe('60 of 60; arguments only older releases have: vm-gpu-kind, vm-gpus; learnt from its --help');
   });
 
   it('an old release that lacks a command and a flag: the tool is not offered, the argument is not in the schema, each with one line', async () => {
@@ -277,7 +277,7 @@ describe('the tools offered per release', () => {
         'flyctl v0.4.87 has it: update flyctl (`fly version upgrade`, or `brew upgrade flyctl` for a Homebrew install) to use it.',
     );
     expect(update.unsupportedArgs?.['use-zstd']).not.toContain('\n');
-    expect(toolsSummary(choices, facts)).toBe('59 of 60; not with this flyctl: fly-machine-upcordon; arguments it lacks: fly-machine-update use-zstd; its older arguments: vm-gpu-kind, vm-gpus; read from its --help');
+    expect(toolsSummary(choices, facts)).toBe('59 of 60; not with this flyctl: fly-machine-upcordon; arguments it lacks: fly-machine-update use-zstd; arguments only older releases have: vm-gpu-kind, vm-gpus; learnt from its --help');
   });
 
   it('a help text that does not parse takes nothing away and adds nothing', async () => {

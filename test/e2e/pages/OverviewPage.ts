@@ -22,6 +22,21 @@ export class OverviewPage {
     return this.page.getByTestId(`provider-${id}-summary`);
   }
 
+  /** The program a back end runs through (Fly.io: the flyctl version in use and the tools it gets). */
+  program(id: string): Locator {
+    return this.page.getByTestId(`provider-${id}-program`);
+  }
+
+  /** One fact of that program by its label ("flyctl", "Fly tools"). */
+  programFact(id: string, label: string): Locator {
+    return this.program(id).locator('dt', { hasText: label }).locator('xpath=following-sibling::dd[1]');
+  }
+
+  /** The endpoint card's count of tools clients can be offered. */
+  toolCount(): Locator {
+    return this.page.getByTestId('endpoint-card').locator('.stat-value').first();
+  }
+
   /** Every client seen since Tarmac started: active now or idle, with its last request. */
   clients(): Locator {
     return this.page.getByRole('list', { name: 'AI clients' });

@@ -23,6 +23,12 @@ export class SettingsPage {
     return this.page.getByLabel('flyctl path');
   }
 
+  /** Choose another flyctl program, as a person does (the field, then Save). */
+  async setFlyctlPath(path: string): Promise<void> {
+    await this.flyctlPath().fill(path);
+    await this.flyctlPath().locator('xpath=ancestor::form[1]').getByRole('button', { name: 'Save', exact: true }).click();
+  }
+
   /** The message next to a field saying what it accepts; empty while the value is fine. */
   async fieldError(field: Locator): Promise<string | null> {
     const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);

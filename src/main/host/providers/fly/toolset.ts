@@ -130,11 +130,11 @@ export function toolsSummary(choices: readonly FlyToolChoice[], facts: FlyctlFac
   const removed = choices.flatMap((c) => c.changes.removed.map((a) => `${c.def.name} ${a}`));
   if (removed.length) parts.push(`arguments it lacks: ${removed.length > 4 ? `${removed.slice(0, 4).join(', ')} and ${removed.length - 4} more` : removed.join(', ')}`);
   const added = [...new Set(choices.flatMap((c) => c.changes.added))];
-  if (added.length) parts.push(`its older arguments: ${added.join(', ')}`);
+  if (added.length) parts.push(`arguments only older releases have: ${added.join(', ')}`);
   const era = eraOf(facts?.version ?? null);
   if (era === 'older' || era === 'newer' || era === 'seen') {
     const read = Object.values(facts?.help ?? {}).some((h) => h && h !== 'missing');
-    parts.push(read ? 'read from its --help' : `its --help could not be read: tools as flyctl v${REFERENCE_FLYCTL}`);
+    parts.push(read ? 'learnt from its --help' : `its --help could not be read: tools as flyctl v${REFERENCE_FLYCTL}`);
   }
   return parts.join('; ');
 }

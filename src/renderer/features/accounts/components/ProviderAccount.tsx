@@ -15,6 +15,7 @@ const DETAIL_LABELS: Record<string, string> = {
   tokenSource: 'Token from',
   flyctlPath: 'flyctl',
   flyctlVersion: 'flyctl version',
+  flyctlTools: 'Fly tools',
   server: 'Server',
   organization: 'Organization',
   expires: 'Token expires',

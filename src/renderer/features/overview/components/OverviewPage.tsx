@@ -6,7 +6,7 @@ import { sinceText } from '../../../components/since.js';
 import { useNow } from '../../../hooks/useNow.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
-import { Alert, Badge, Card, PageHeader, ProviderBadge, Spinner } from '../../../components/ui.js';
+import { Alert, Badge, Card, Details, PageHeader, ProviderBadge, Spinner } from '../../../components/ui.js';
 import { useHostStatus } from '../../../hooks/useHost.js';
 import { ProviderFixAction } from './ProviderFixAction.js';
 
@@ -176,6 +176,7 @@ function ProviderCard({ provider }: { provider: ProviderStatus }) {
       <p className="card-sub" data-testid={`provider-${provider.id}-summary`}>
         {provider.summary}
       </p>
+      <ProgramFacts provider={provider} />
       {provider.warnings.slice(0, 2).map((w) => (
         <Alert key={w} tone="warn">
           {w}
@@ -183,5 +184,24 @@ function ProviderCard({ provider }: { provider: ProviderStatus }) {
       ))}
       {provider.fix ? <ProviderFixAction provider={provider} fix={provider.fix} /> : null}
     </Card>
+  );
+}
+
+/**
+ * The program a back end runs through, when it has one: the flyctl version in use decides which
+ * Fly tools (and arguments) clients get, so the card says both.
+ */
+function ProgramFacts({ provider }: { provider: ProviderStatus }) {
+  const version = provider.details.flyctlVersion;
+  if (!version) return null;
+  return (
+    <div data-testid={`provider-${provider.id}-program`}>
+      <Details
+        items={[
+          ['flyctl', <span className="mono">v{version}</span>],
+          ['Fly tools', provider.details.flyctlTools],
+        ]}
+      />
+    </div>
   );
 }
