@@ -4,10 +4,10 @@
  * inode: an upgrade changes them) and kept in the data dir, so a later start costs one stat.
  * flyctl runs here without any credential, in its empty working folder.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../fs/atomic.js';
 import type { Logger } from '../../log.js';
 import { withoutCredentials } from './check-flyctl.js';
 import { parseVersion, runFlyctl } from './flyctl.js';
@@ -134,7 +134,8 @@ export class FlyctlLearner {
   }
 
   async #fromCacheOrRun(file: BinaryFile): Promise<FlyctlFacts> {
-    const cached = (await this.#readCache()).find((f) => sameFile(f, file));
+    const kept = await this.#readCache();
+    const cached = kept.find((f) => sameFile(f, file));
     if (cached && this.#complete(cached)) return cached;
     const started = performance.now();
     const version = cached ? cached.version : await this.#version(file.path);
@@ -150,7 +151,7 @@ export class FlyctlLearner {
       'fly: learnt what this flyctl supports',
     );
     // Only a version answer is worth keeping: a flyctl that did not answer is asked again next time.
-    if (version !== null) await this.#writeCache(facts);
+    if (version !== null) await this.#writeCache(facts, kept);
     return facts;
   }
 
@@ -188,11 +189,22 @@ export class FlyctlLearner {
     }
   }
 
-  async #writeCache(facts: FlyctlFacts): Promise<void> {
+  /** `kept`: the file as read before learning (another Tarmac writing meanwhile loses to this one; it is only a cache). */
+  async #writeCache(facts: FlyctlFacts, kept: readonly FlyctlFacts[]): Promise<void> {
     try {
-      const others = (await this.#readCache()).filter((f) => f.path !== facts.path);
+      const others = kept.filter((f) => f.path !== facts.path);
       const body = { format: FORMAT, binaries: [facts, ...others].slice(0, MAX_ENTRIES) };
-      await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`, 0o600);
+      // Written aside and renamed over (a reader sees the old file or the new one), but not
+      // fsynced: it is a cache, learnt again when a crash leaves it empty, and a sync costs the
+      // first call after an upgrade more than the flyctl run does on a busy disk.
+      const aside = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(aside, `${JSON.stringify(body)}\n`, { mode: 0o600, flag: 'wx' });
+        await rename(aside, this.file);
+      } catch (err) {
+        await rm(aside, { force: true });
+        throw err;
+      }
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message, file: this.file }, 'fly: could not keep what this flyctl supports; it is learnt again next start');
     }
