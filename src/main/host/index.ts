@@ -201,8 +201,8 @@ export function createHost(options: HostOptions = {}): Host {
   // 2026-07-28 clients listening on subscriptions/listen hear it from the endpoint.
   let disabledKey: string | null = null;
   guardrails.onChange((state) => {
-    // The flyctl path may be what changed (a confirmed hand edit): its tools are looked at afresh.
-    void prepareTools(0);
+    // The flyctl path may be what changed (a confirmed hand edit): while serving, its tools are looked at afresh.
+    if (endpoint) void prepareTools(0);
     const key = listingKey(state);
     // Before the endpoint took its first look, any change is told (a spare list_changed costs a client one tools/list).
     if (key !== disabledKey) endpoint?.notify.toolsChanged();
@@ -308,6 +308,8 @@ export function createHost(options: HostOptions = {}): Host {
   const changed = (what: HostChange) => {
     // Settings changed (the window, a port move): telemetry follows, once it has started at all.
     if (what === 'settings' && telemetryReady) void applyTelemetry();
+    // Another flyctl path: while serving, its tools are learnt now and connected clients hear of them.
+    if (what === 'settings' && endpoint) void prepareTools(0);
     for (const listener of listeners) {
       try {
         listener(what);

@@ -42,8 +42,10 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
   // Looking at the binary (a stat; settings read to locate it) at most this often, unless asked afresh.
   let looked = 0;
   let looking: Promise<void> | null = null;
+  let again: Promise<void> | null = null;
   const prepareTools = async ({ maxAgeMs = 0 }: { maxAgeMs?: number } = {}): Promise<void> => {
-    if (looking) return looking;
+    // A fresh look asked for during one already under way (the path changed meanwhile) follows it.
+    if (looking) return maxAgeMs > 0 ? looking : (again ??= looking.then(() => ((again = null), prepareTools())));
     if (maxAgeMs > 0 && Date.now() - looked < maxAgeMs) return;
     looked = Date.now();
     looking = runtime(DEFAULT_ACCOUNT)
@@ -70,11 +72,10 @@ export const createFlyProvider: ProviderFactory = (ctx: ProviderContext) => {
       onToolsChange: tools.onChange,
       status: () => flyStatus(rt, () => tools.summary()),
       // A sign-in or sign-out takes effect on the very next call, not after the token cache expires;
-      // another flyctl path (Settings) is looked at at once.
+      // the next look at flyctl (another path in Settings) is a fresh one.
       reload: () => {
         rt.invalidate();
         looked = 0;
-        void prepareTools();
       },
       account: (deps) => lazyAccount(async () => (await import('./account.js')).flyAccount(actx, one, deps)),
       forAccount: view,
