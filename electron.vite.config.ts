@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { tarmacViews } from './vite.views.config.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 const define = { __TARMAC_VERSION__: JSON.stringify(pkg.version) };
@@ -53,6 +54,8 @@ function compileHints(): Plugin {
 export default defineConfig({
   main: {
     define,
+    // The MCP Apps views: a chunk loaded when a client first reads one (vite.views.config.ts).
+    plugins: [tarmacViews()],
     build: {
       rollupOptions: { input: { index: resolve('src/main/electron/main.ts') } },
     },

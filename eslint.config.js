@@ -26,6 +26,12 @@ const layers = {
     paths: [electron],
     patterns: [electronDeep, nodeBuiltins, { regex: '^(?!zod$|\\./)', message: 'src/shared imports only itself (and zod).' }],
   },
+  // The MCP Apps views run sandboxed in an AI client: their data comes only from the tool result
+  // the client passes in, never from the host's code or the window's.
+  views: {
+    paths: [electron],
+    patterns: [electronDeep, nodeBuiltins, { regex: '(^|/)(main|renderer|shared)/', message: 'src/views imports only itself (and its packages): a view gets its data from the tool result.' }],
+  },
   // The UI reaches the host only through the contract in src/shared.
   renderer: {
     paths: [electron],
@@ -68,4 +74,5 @@ export default tseslint.config(
   { files: ['src/main/host/**/*.ts'], rules: restrict(layers.host) },
   { files: ['src/shared/**/*.ts'], rules: restrict(layers.shared) },
   { files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'], rules: restrict(layers.renderer) },
+  { files: ['src/views/**/*.ts', 'src/views/**/*.tsx'], rules: restrict(layers.views) },
 );

@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
+import { tarmacViews } from './vite.views.config.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -40,7 +41,8 @@ function packagesManifest(): Plugin {
 // dependency's hundreds of files costs more (bench:mcp, idle RSS). Each command is a chunk of its
 // own (dynamic import in cli.ts), so a command loads only the code it uses.
 export default defineConfig({
-  plugins: [packagesManifest()],
+  // The MCP Apps views: a chunk loaded when a client first reads one (vite.views.config.ts).
+  plugins: [packagesManifest(), tarmacViews()],
   define: { __TARMAC_VERSION__: JSON.stringify(pkg.version) },
   ssr: { noExternal: true, target: 'node' },
   build: {

@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { tarmacViews } from './vite.views.config.js';
 
 // CI asks for a JSON summary too, to print "N passed, N failed" at the end of its run.
 const report = process.env.TARMAC_TEST_REPORT;
 
 export default defineConfig({
+  // Host code imports the MCP Apps views bundle (virtual:tarmac-views) when a client reads a view.
+  plugins: [tarmacViews()],
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     // Tests start servers and child processes: separate processes keep them apart.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
 import type { ToolCall } from '../../src/shared/activity.js';
 import { createHost, type Host, type HostOptions } from '../../src/main/host/index.js';
 import type { ProviderFactory } from '../../src/main/host/providers/provider.js';
@@ -40,15 +40,18 @@ export interface TestHost {
 export interface ConnectOptions {
   era?: 'legacy' | 'modern';
   protocolVersion?: string;
+  /** What the client declares besides the SDK's own (e.g. the MCP Apps extension). */
+  capabilities?: ClientCapabilities;
 }
 
 /** An SDK client for one protocol era (see TestHost.connect). */
-export function eraClient(name: string, { era = 'legacy', protocolVersion }: ConnectOptions = {}): Client {
+export function eraClient(name: string, { era = 'legacy', protocolVersion, capabilities }: ConnectOptions = {}): Client {
   return new Client(
     { name, version: '1.0.0' },
     {
       ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}),
       ...(protocolVersion ? { supportedProtocolVersions: [protocolVersion] } : {}),
+      ...(capabilities ? { capabilities } : {}),
     },
   );
 }

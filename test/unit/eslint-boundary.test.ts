@@ -16,19 +16,27 @@ const HOST = 'src/main/host/version.ts';
 const SHARED = 'src/shared/api-schema.ts';
 const RENDERER = 'src/renderer/hooks/useHost.ts';
 const SHELL = 'src/main/electron/autostart.ts';
+const VIEWS = 'src/views/common/use-tool-result.ts';
 
 describe('the layers', () => {
-  it.each([HOST, SHARED, RENDERER])('forbids electron in %s', async (path) => {
+  it.each([HOST, SHARED, RENDERER, VIEWS])('forbids electron in %s', async (path) => {
     expect(await lint(path, "import { app } from 'electron';\nexport const probeA = app;")).toContain('no-restricted-imports');
   });
 
-  it.each([SHARED, RENDERER])('forbids Node built-ins in %s', async (path) => {
+  it.each([SHARED, RENDERER, VIEWS])('forbids Node built-ins in %s', async (path) => {
     expect(await lint(path, "import { readFile } from 'node:fs';\nexport const probeR = readFile;")).toContain('no-restricted-imports');
   });
 
   it('src/renderer imports only src/shared and itself', async () => {
     expect(await lint(RENDERER, "import { createHost } from '../../main/host/index.js';\nexport const probeC = createHost;")).toContain('no-restricted-imports');
     expect(await lint(RENDERER, "import { API_METHODS } from '../../shared/api.js';\nexport const probeM = API_METHODS;")).toEqual([]);
+  });
+
+  it('src/views imports only itself: no host, window or shared code', async () => {
+    for (const target of ['../../main/host/index.js', '../../renderer/api.js', '../../shared/api.js']) {
+      expect(await lint(VIEWS, `import * as probe from '${target}';\nexport const probeV = probe;`), target).toContain('no-restricted-imports');
+    }
+    expect(await lint(VIEWS, "import { resultText as probe } from './use-tool-result.js';\nexport const probeV = probe;")).toEqual([]);
   });
 
   it('src/shared imports nothing but itself and zod', async () => {

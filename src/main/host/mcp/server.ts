@@ -12,6 +12,7 @@ import { ApprovalDeferred, type Gateway } from '../tools/gateway.js';
 import { InvalidArgs, recordingInputSchema } from './args-check.js';
 import { portable } from './portable-schema.js';
 import { TARMAC_VERSION } from '../version.js';
+import { installViews } from './apps/index.js';
 
 export interface ServerOptions {
   catalogue: Catalogue;
@@ -156,6 +157,8 @@ export function buildMcpServer({ catalogue, gateway, client, listing, only, guar
     );
     registered.set(name, tool);
   }
+  // Views for clients that render MCP Apps; a server for one call (a 2026-07-28 tools/call) lists nothing.
+  if (only === undefined) installViews(server, specs.map((s) => s.name));
   if (specs.length <= 1) return server;
   filterToolsList(server, () => (listing ? visible(listing) : null), catalogue, refresh);
   // Another flyctl: the tools whose schemas changed are registered anew, which tells a connected
