@@ -49,6 +49,10 @@ async function sourceHash(): Promise<string> {
 async function compile(): Promise<ViewsBundle> {
   const out = (await build({
     configFile: false,
+    // Production whatever the caller's NODE_ENV (a test run's is "test", which would make Vite
+    // emit React's development JSX calls, missing from the production React bundled here).
+    mode: 'production',
+    oxc: { jsx: { development: false } },
     root: SOURCE,
     logLevel: 'warn',
     plugins: [react()],

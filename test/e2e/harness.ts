@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createFlightctlProvider } from '../../src/main/host/providers/flightctl/index.js';
 import { createFlyProvider } from '../../src/main/host/providers/fly/index.js';
@@ -124,10 +124,11 @@ interface AxeViolation {
 }
 
 /**
- * axe-core's serious and critical violations on the page as it is now, one line each. axe is
- * injected as a script: the page's context must have been opened with bypassCSP.
+ * axe-core's serious and critical violations on the page (or in one frame of it) as it is now,
+ * one line each. axe is injected as a script: the page's context must have been opened with
+ * bypassCSP, or the frame's policy must allow inline scripts.
  */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export async function seriousViolations(page: Page | Frame): Promise<string[]> {
   // globalThis, not window/document: this file is also compiled without the DOM library.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {

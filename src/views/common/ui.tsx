@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useId, useMemo, useState, type ReactNode } from 'react';
 import { resultText, useToolResult, type ToolResult } from './use-tool-result.js';
 
 export type Tone = 'ok' | 'warn' | 'danger' | 'info' | 'neutral';
@@ -51,6 +51,17 @@ function Status({ children, error }: { children: ReactNode; error?: boolean }) {
         {children}
       </p>
     </main>
+  );
+}
+
+/** A labelled filter control; the label names the control alone (not its current value too). */
+export function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
   );
 }
 
@@ -160,9 +171,7 @@ export function Labels({ labels }: { labels: Record<string, string> | undefined 
   return (
     <span className="labels">
       {entries.map(([k, v]) => (
-        <code key={k}>
-          {k}={v}
-        </code>
+        <code key={k}>{v === '' ? k : `${k}=${v}`}</code>
       ))}
     </span>
   );

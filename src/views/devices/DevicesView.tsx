@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { at, Badge, Chips, countBy, Labels, obj, str, SortableTable, ViewShell, when, type Column, type Tone, type ViewProps } from '../common/ui.js';
+import { Field, at, Badge, Chips, countBy, Labels, obj, str, SortableTable, ViewShell, when, type Column, type Tone, type ViewProps } from '../common/ui.js';
 
 /** One device as query_devices answers (its compact columns, or fields of the raw object with detail=full). */
 export interface Device {
@@ -58,7 +58,18 @@ function fromRaw(d: unknown): Device {
   };
 }
 
+/** Labels as an object, or as the compact rows write them: `key=value,key2=value2` (a bare key has an empty value). */
 function stringsOf(v: unknown): Record<string, string> | undefined {
+  if (typeof v === 'string') {
+    const out: Record<string, string> = {};
+    for (const pair of v.split(',')) {
+      if (!pair) continue;
+      const eq = pair.indexOf('=');
+      if (eq < 0) out[pair] = '';
+      else out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return out;
+  }
   const o = obj(v);
   if (!o) return undefined;
   const out: Record<string, string> = {};
@@ -142,22 +153,24 @@ function Devices({ input, structured }: ViewProps) {
       </div>
       <Chips label="Devices by status" counts={statuses} selected={status} onSelect={setStatus} tone={statusTone} />
       <div className="filters" role="search" aria-label="Filter devices">
-        <label>
-          Name, alias or label
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. site=berlin" />
-        </label>
+        <Field label="Name, alias or label">
+          {(id) => (
+            <input id={id} type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. site=berlin" />
+          )}
+        </Field>
         {fleets.length > 0 && (
-          <label>
-            Fleet
-            <select value={fleet} onChange={(e) => setFleet(e.target.value)}>
-              <option value="">All fleets</option>
-              {fleets.map(([f, n]) => (
-                <option key={f} value={f}>
-                  {f} ({n})
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label="Fleet">
+            {(id) => (
+              <select id={id} value={fleet} onChange={(e) => setFleet(e.target.value)}>
+                <option value="">All fleets</option>
+                {fleets.map(([f, n]) => (
+                  <option key={f} value={f}>
+                    {f} ({n})
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         )}
         <span className="muted" role="status">
           {shown.length === devices.length ? `Showing all ${devices.length}` : `Showing ${shown.length} of ${devices.length}`}

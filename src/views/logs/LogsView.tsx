@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Badge, Chips, countBy, num, obj, str, SortableTable, ViewShell, type Column, type Tone, type ViewProps } from '../common/ui.js';
+import { Field, Badge, Chips, countBy, num, obj, str, SortableTable, ViewShell, type Column, type Tone, type ViewProps } from '../common/ui.js';
 
 /** One line of fly-logs: its parsed fields, or the raw text when flyctl's line did not parse. */
 export interface LogLine {
@@ -84,22 +84,24 @@ function Logs({ input, structured }: ViewProps) {
         <>
           <Chips label="Lines by level" counts={levels} selected={level} onSelect={setLevel} tone={levelTone} />
           <div className="filters" role="search" aria-label="Filter log lines">
-            <label>
-              Message contains
-              <input type="search" value={text} onChange={(e) => setText(e.target.value)} />
-            </label>
+            <Field label="Message contains">
+              {(id) => (
+                <input id={id} type="search" value={text} onChange={(e) => setText(e.target.value)} />
+              )}
+            </Field>
             {sources.length > 1 && (
-              <label>
-                Source
-                <select value={source} onChange={(e) => setSource(e.target.value)}>
-                  <option value="">All sources</option>
-                  {sources.map(([s, n]) => (
-                    <option key={s} value={s}>
-                      {s} ({n})
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Field label="Source">
+                {(id) => (
+                  <select id={id} value={source} onChange={(e) => setSource(e.target.value)}>
+                    <option value="">All sources</option>
+                    {sources.map(([s, n]) => (
+                      <option key={s} value={s}>
+                        {s} ({n})
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
             )}
             <span className="muted" role="status">
               {shown.length === lines.length ? `Showing all ${lines.length}` : `Showing ${shown.length} of ${lines.length}`}

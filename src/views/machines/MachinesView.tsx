@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Badge, Chips, countBy, num, obj, str, SortableTable, ViewShell, when, type Column, type Tone, type ViewProps } from '../common/ui.js';
+import { Field, Badge, Chips, countBy, num, obj, str, SortableTable, ViewShell, when, type Column, type Tone, type ViewProps } from '../common/ui.js';
 
 /** One machine of fly-machine-list (flyctl's JSON, as it printed it). */
 export interface Machine {
@@ -121,17 +121,18 @@ function Machines({ input, structured }: ViewProps) {
           </ul>
           <h2>Machines</h2>
           <div className="filters" role="search" aria-label="Filter machines">
-            <label>
-              Region
-              <select value={region} onChange={(e) => setRegion(e.target.value)}>
-                <option value="">All regions</option>
-                {regions.map(([r, n]) => (
-                  <option key={r} value={r}>
-                    {r} ({n})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label="Region">
+              {(id) => (
+                <select id={id} value={region} onChange={(e) => setRegion(e.target.value)}>
+                  <option value="">All regions</option>
+                  {regions.map(([r, n]) => (
+                    <option key={r} value={r}>
+                      {r} ({n})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
             <span className="muted" role="status">
               {shown.length === machines.length ? `Showing all ${machines.length}` : `Showing ${shown.length} of ${machines.length}`}
             </span>

@@ -26,11 +26,28 @@ export const VIEW_RESOURCE_META = { ui: { csp: { connectDomains: [] as string[],
 
 const pages = new Map<ViewSpec['id'], Promise<string>>();
 
+/**
+ * The views' script and style. The builds (CLI, desktop) and the tests get them from the
+ * `virtual:tarmac-views` module of their Vite build (vite.views.config.ts), a chunk loaded now;
+ * the CLI run from source (tsx, no Vite) builds them the same way on first use.
+ */
+async function viewsBundle(): Promise<{ script: string; style: string }> {
+  try {
+    return await import('virtual:tarmac-views');
+  } catch (err) {
+    // A specifier the bundlers leave alone: the built CLI never gets here.
+    const config = '../../../../../vite.views.config.ts';
+    const fromSource = (await import(/* @vite-ignore */ config).catch(() => null)) as { viewsBundle(): Promise<{ script: string; style: string }> } | null;
+    if (!fromSource) throw err;
+    return fromSource.viewsBundle();
+  }
+}
+
 /** A view's HTML, built from the bundle on first read (its chunk loads only then). */
 export function viewHtml(view: ViewSpec): Promise<string> {
   let page = pages.get(view.id);
   if (!page) {
-    page = import('virtual:tarmac-views').then((bundle) => viewPage(view, bundle));
+    page = viewsBundle().then((bundle) => viewPage(view, bundle));
     // A failed load is not kept: the next read tries again.
     page.catch(() => pages.delete(view.id));
     pages.set(view.id, page);
