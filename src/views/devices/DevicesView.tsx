@@ -137,7 +137,8 @@ function Devices({ input, structured }: ViewProps) {
     { key: 'fleet', label: 'Fleet', sortValue: (d) => fleetOf(d) ?? '', cell: (d) => fleetOf(d) ?? '–' },
     ...(withLastSeen ? [{ key: 'lastSeen', label: 'Last seen', sortValue: (d: Device) => d.lastSeen ?? '', cell: (d: Device) => when(d.lastSeen) }] : []),
     { key: 'labels', label: 'Labels', cell: (d) => <Labels labels={d.labels} /> },
-    { key: 'attention', label: 'Attention', cell: (d) => d.attention ?? '' },
+    // The compact answer quotes the device's own note (info="..."): shown as the note itself.
+    { key: 'attention', label: 'Attention', cell: (d) => d.attention?.replace(/info="([^"]*)"/, '$1') ?? '' },
   ];
   const selectors = [str(input.label_selector) && `labels ${String(input.label_selector)}`, str(input.field_selector) && `fields ${String(input.field_selector)}`].filter(Boolean).join(', ');
   const more = structured.more === true;
