@@ -148,7 +148,7 @@ export function SortableTable<T>({ caption, columns, items, rowKey, initialSort,
             <tr key={rowKey(item)} className={rowClass}>
               {columns.map((c) =>
                 c.rowHeader ? (
-                  <th key={c.key} scope="row">
+                  <th key={c.key} scope="row" className={c.key}>
                     {c.cell(item)}
                   </th>
                 ) : (
@@ -169,7 +169,7 @@ export function Labels({ labels }: { labels: Record<string, string> | undefined 
   const entries = Object.entries(labels ?? {});
   if (entries.length === 0) return <span className="muted">–</span>;
   return (
-    <span className="labels">
+    <span className="label-list">
       {entries.map(([k, v]) => (
         <code key={k}>{v === '' ? k : `${k}=${v}`}</code>
       ))}
