@@ -52,13 +52,30 @@ export const TOOLSETS: readonly ToolsetDef[] = [
     tools: ['fly-volumes-list', 'fly-volumes-show', 'fly-volumes-create', 'fly-volumes-extend', 'fly-volumes-fork', 'fly-volumes-update', 'fly-volumes-destroy', 'fly-volumes-snapshots-list', 'fly-volumes-snapshots-create'],
   },
   { name: 'fly-platform', provider: 'fly', description: 'Fly.io platform facts: regions, VM sizes, platform status.', tools: ['fly-platform-regions', 'fly-platform-vm-sizes', 'fly-platform-status'] },
-  { name: 'flightctl-devices', provider: 'flightctl', description: 'Flight Control devices: query, get one, fleet-wide summary, labels.', tools: ['query_devices', 'get_device', 'get_devices_summary', 'list_labels'] },
-  { name: 'flightctl-fleets', provider: 'flightctl', description: 'Flight Control fleets: query, get one.', tools: ['query_fleets', 'get_fleet'] },
+  {
+    name: 'flightctl-devices',
+    provider: 'flightctl',
+    description: 'Flight Control devices: query, get one, summary, labels, rendered config and applications; start/stop/restart an application, resume paused devices, decommission.',
+    tools: ['query_devices', 'get_device', 'get_devices_summary', 'list_labels', 'get_device_rendered_config', 'device_application_action', 'resume_devices', 'decommission_device'],
+  },
+  {
+    name: 'flightctl-fleets',
+    provider: 'flightctl',
+    description: 'Flight Control fleets: query, get one, rollout and template versions; start/stop/restart an application across a fleet.',
+    tools: ['query_fleets', 'get_fleet', 'get_fleet_rollout', 'fleet_application_action'],
+  },
   { name: 'flightctl-events', provider: 'flightctl', description: 'Flight Control events: what happened to devices, fleets and other resources.', tools: ['query_events'] },
-  { name: 'flightctl-enrollment', provider: 'flightctl', description: 'Flight Control enrollment requests of devices waiting to join.', tools: ['query_enrollment_requests'] },
+  {
+    name: 'flightctl-enrollment',
+    provider: 'flightctl',
+    description: 'Flight Control enrollment requests of devices waiting to join (query, approve, deny) and certificate signing requests (approve).',
+    tools: ['query_enrollment_requests', 'approve_enrollment_request', 'deny_enrollment_request', 'approve_certificate_signing_request'],
+  },
   { name: 'flightctl-repositories', provider: 'flightctl', description: 'Flight Control repositories and the resource syncs that read fleets from them.', tools: ['query_repositories', 'query_resource_syncs'] },
   { name: 'flightctl-console', provider: 'flightctl', description: 'Run a command on a Flight Control device (its console).', tools: ['run_command_on_device'] },
   { name: 'flightctl-orgs', provider: 'flightctl', description: 'Flight Control organizations: list, select the one the tools act in.', tools: ['list_organizations', 'select_organization'] },
+  { name: 'flightctl-vulnerabilities', provider: 'flightctl', description: 'Flight Control vulnerability (CVE) reports per device, fleet, CVE and organization (servers with the v1alpha1 API).', tools: ['get_vulnerabilities'] },
+  { name: 'flightctl-catalogs', provider: 'flightctl', description: 'Flight Control software catalogs and their items (servers with the v1alpha1 API).', tools: ['query_catalogs'] },
 ];
 
 const BY_TOOL = new Map<string, string>(TOOLSETS.flatMap((set) => set.tools.map((tool) => [tool, set.name] as const)));

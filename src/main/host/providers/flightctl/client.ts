@@ -18,6 +18,15 @@ export interface CallOptions {
   accept?: number[];
   /** Calls that must not carry org_id (listing organizations, auth endpoints). */
   noOrg?: boolean;
+  /** Extra request headers (e.g. Flightctl-API-Version for v1alpha1 resources). */
+  headers?: Record<string, string>;
+}
+
+/** A request that changes something: its method and JSON body. */
+export interface WriteRequest {
+  method: 'POST' | 'PUT';
+  /** Sent as JSON; omitted for a POST without a body. */
+  body?: unknown;
 }
 
 export interface ListOptions<T = unknown, U = T> {
@@ -29,6 +38,8 @@ export interface ListOptions<T = unknown, U = T> {
   params?: Query;
   signal?: AbortSignal;
   what: string;
+  /** Extra request headers (e.g. Flightctl-API-Version for v1alpha1 resources). */
+  headers?: Record<string, string>;
   /** Called after each page with the running count (progress reporting). */
   onPage?: (fetched: number, page: number) => void;
   /**
@@ -87,6 +98,19 @@ export class FlightctlClient {
     return { status: res.status, body: undefined };
   }
 
+  /**
+   * A write (PUT/POST with a JSON body): the parsed answer, or, for a status in `accept`, the
+   * status with body undefined. A 401 is retried once after a refresh like a read: the server
+   * refused the request before acting on it.
+   */
+  async write<T>(path: string, request: WriteRequest, options: CallOptions): Promise<{ status: number; body: T | undefined }> {
+    const res = await this.#send(path, {}, options, request);
+    if (res.status >= 200 && res.status < 300) {
+      return { status: res.status, body: res.body.length ? parseJson<T>(res, options.what) : undefined };
+    }
+    return { status: res.status, body: undefined };
+  }
+
   /** GET that must succeed with a JSON body. */
   async getJson<T>(path: string, query: Query, options: CallOptions): Promise<T> {
     const { body } = await this.get<T>(path, query, options);
@@ -116,7 +140,7 @@ export class FlightctlClient {
         limit: want,
         continue: token,
       };
-      const body = await this.getJson<ListBody<T>>(path, query, { what: options.what, ...(options.signal ? { signal: options.signal } : {}) });
+      const body = await this.getJson<ListBody<T>>(path, query, { what: options.what, ...(options.signal ? { signal: options.signal } : {}), ...(options.headers ? { headers: options.headers } : {}) });
       pages++;
       const page = (Array.isArray(body.items) ? body.items : []).filter((item) => {
         const name = itemName(item);
@@ -144,7 +168,7 @@ export class FlightctlClient {
     }
   }
 
-  async #send(path: string, query: Query, options: CallOptions): Promise<HttpResponse> {
+  async #send(path: string, query: Query, options: CallOptions, write?: WriteRequest): Promise<HttpResponse> {
     const { signal } = options;
     const url = new URL(`${this.#o.apiUrl}/api/v1${path}`);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
@@ -152,12 +176,16 @@ export class FlightctlClient {
       const org = await this.#o.orgId(signal);
       if (org) url.searchParams.set('org_id', org);
     }
+    const payload = write?.body === undefined ? undefined : JSON.stringify(write.body);
     const attempt = async (): Promise<{ res: HttpResponse; hadBearer: boolean }> => {
       const bearer = await this.#o.tokens.bearer(signal);
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
       if (bearer) headers.authorization = `Bearer ${bearer}`;
+      if (payload !== undefined) headers['content-type'] = 'application/json';
       const res = await this.#o.transport.request(url, {
         headers,
+        ...(write ? { method: write.method } : {}),
+        ...(payload !== undefined ? { body: payload } : {}),
         what: options.what,
         ...(signal ? { signal } : {}),
         ...(this.#o.requestTimeoutMs ? { timeoutMs: this.#o.requestTimeoutMs } : {}),

@@ -10,7 +10,10 @@ import { FlightctlError, SESSION_EXPIRED, sessionExpiredError } from './errors.j
 import { HttpTransport } from './http.js';
 import { OrgResolver } from './orgs.js';
 import { seedOf, type TokenSet } from './tokens.js';
-import { flightctlTools, PROVIDER_ID, type Live } from './tools.js';
+import { detailTools } from './details.js';
+import { operationTools } from './operations.js';
+import { flightctlTools, PROVIDER_ID, type Live, type ToolRuntime } from './tools.js';
+import { alphaTools } from './v1alpha1.js';
 
 export { ACCOUNTS, readSession, writeSession, deleteSession, type StoredSession, type TokenSet, type RefreshConfig } from './tokens.js';
 
@@ -77,11 +80,13 @@ export class FlightctlProvider implements Provider {
   }
 
   tools(): AnyToolSpec[] {
-    return flightctlTools({
+    const rt: ToolRuntime = {
       live: (signal, account) => this.forAccount(account ?? DEFAULT_ACCOUNT).live(signal),
       settings: (account) => this.forAccount(account ?? DEFAULT_ACCOUNT).#ctx.settings,
       ...(this.#opts.consoleHandshakeTimeoutMs ? { consoleHandshakeTimeoutMs: this.#opts.consoleHandshakeTimeoutMs } : {}),
-    });
+    };
+    // The seed server's tools, then the v1beta1 reads and the operations behind approvals, then v1alpha1.
+    return [...flightctlTools(rt), ...detailTools(rt), ...operationTools(rt), ...alphaTools(rt)];
   }
 
   /** Forget the connection so the next call re-reads settings, keychain and files (after a sign-in, say). */

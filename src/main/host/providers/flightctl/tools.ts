@@ -165,7 +165,7 @@ function queryTool(rt: ToolRuntime, kind: Kind, title: string, description: stri
     output: outputs.listOutputOf(kind.plural, kind.columns),
     provider: PROVIDER_ID,
     title,
-    description: `${description}\n${fieldHelp} ${OPERATORS} Answers over ${MAX_TEXT_BYTES / (1024 * 1024)} MiB are cut: narrow with selectors rather than raising limit.`,
+    description: `${description}\n${fieldHelp} ${OPERATORS} Over ${MAX_TEXT_BYTES / (1024 * 1024)} MiB is cut: narrow with selectors.`,
     class: 'read',
     input: listShape(kind.fieldExample, withLabels),
     async run(args, ctx) {
