@@ -28,25 +28,25 @@ describe('profiles in the window', () => {
     expect(await access.profileSelect('cursor').inputValue()).toBe('essentials');
     // A client from before profiles (no profile set) has everything.
     expect(await access.profileSelect('test').inputValue()).toBe('everything');
-    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 36 tools now, about [\d,]+ tokens/);
+    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 40 tools now, about [\d,]+ tokens/);
     expect(await access.profileRow('essentials').getByTestId('tokens').textContent()).toMatch(/^[1-5],\d{3} tokens$/);
-    expect(await access.profileRow('everything').textContent()).toMatch(/73 tools/);
+    expect(await access.profileRow('everything').textContent()).toMatch(/84 tools/);
 
     // Narrow, then widen back: the window is a person, so both apply.
     await access.profileSelect('cursor').selectOption('flightctl');
-    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 13 tools now/);
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 24 tools now/);
     expect((await ui.t.host.guardrails.listing('cursor')).profile).toBe('flightctl');
     await access.profileSelect('cursor').selectOption('everything');
-    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 73 tools now/);
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 84 tools now/);
     await access.profileSelect('cursor').selectOption('essentials');
-    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 36 tools now/);
+    await expect.poll(() => access.listedNow('cursor').textContent()).toMatch(/^Lists 40 tools now/);
 
     // The agent enables a toolset over MCP: the window shows it without a reload.
     const client = await ui.t.connect('cursor');
     await client.callTool({ name: 'tarmac_enable_toolset', arguments: { toolset: 'fly-secrets' } });
     await access.enabledToolsets('cursor').waitFor();
     expect(await access.enabledToolsets('cursor').textContent()).toContain('fly-secrets');
-    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 39 tools now/);
+    expect(await access.listedNow('cursor').textContent()).toMatch(/^Lists 43 tools now/);
     // axe at 1280x800 and 800x600, light and dark; screenshots of the rows and of the profiles table.
     expect(await violationsEverywhere(page, 'profiles-access', access.row('cursor'))).toEqual([]);
     expect(await violationsEverywhere(page, 'profiles-table', page.getByRole('region', { name: 'Profiles' }).first())).toEqual([]);
@@ -125,11 +125,11 @@ describe('profiles in the window', () => {
     const { page } = await open();
     const tools = await new ToolsPage(page).goto();
     await tools.row('fly-apps-list').waitFor();
-    expect(await tools.rows().count()).toBe(73);
+    expect(await tools.rows().count()).toBe(84);
     await tools.profileFilter().selectOption('flightctl');
-    await expect.poll(() => tools.rows().count()).toBe(13);
+    await expect.poll(() => tools.rows().count()).toBe(24);
     await tools.profileFilter().selectOption('essentials');
-    await expect.poll(() => tools.rows().count()).toBe(73);
+    await expect.poll(() => tools.rows().count()).toBe(84);
     expect(await tools.row('fly-apps-list').textContent()).toContain('listed first');
     expect(await tools.row('fly-apps-destroy').textContent()).not.toContain('listed first');
     expect(await page.getByRole('status').filter({ hasText: 'essentials: a client with it may call' }).textContent()).toMatch(/lists 33 of them first \(with the discovery tools/);

@@ -69,7 +69,7 @@ describe('profiles over MCP', () => {
     c.setNotificationHandler('notifications/tools/list_changed' as never, (() => void changed++) as never);
     const listed = await c.callTool({ name: 'tarmac_list_toolsets', arguments: {} });
     const toolsets = (listed.structuredContent as { toolsets: { name: string; description: string; tools: string[]; enabled: boolean }[] }).toolsets;
-    expect(toolsets).toHaveLength(16);
+    expect(toolsets).toHaveLength(18);
     expect(toolsets.find((s) => s.name === 'fly-platform')).toMatchObject({ enabled: true });
     expect(toolsets.find((s) => s.name === 'fly-machines')).toMatchObject({ enabled: false, tools: expect.arrayContaining(['fly-machine-run']) });
     expect(await names(c)).not.toContain('fly-machine-run');
@@ -133,7 +133,7 @@ describe('profiles over MCP', () => {
     await expect(t.host.guardrails.setClientProfile('f', 'everything', 'terminal')).rejects.toThrow(LooseningRefusedError);
     const term = cli(t);
     expect(await term.run('profile', 'set', 'f', 'everything')).toBe(1);
-    expect(term.err.join('\n')).toMatch(/Refused \(f: profile fly -> everything \(13 more tools\)\): loosening protection needs a person/);
+    expect(term.err.join('\n')).toMatch(/Refused \(f: profile fly -> everything \(24 more tools\)\): loosening protection needs a person/);
     // Narrowing from the terminal applies at once, and the client hears of it.
     await t.host.guardrails.saveProfile({ name: 'logs', description: '', bounds: { toolsets: ['fly-logs'] }, start: { all: true } });
     expect(await term.run('profile', 'set', 'f', 'logs')).toBe(0);
@@ -151,13 +151,13 @@ describe('profiles over MCP', () => {
     expect((await t.host.guardrails.unconfirmed()).join('\n')).toMatch(/f: profile logs -> everything/);
     // A person in the window may widen.
     await t.host.guardrails.setClientProfile('f', 'everything', 'person');
-    expect(await names(await t.connect('f'))).toHaveLength(73);
+    expect(await names(await t.connect('f'))).toHaveLength(84);
   });
 
   it('with --trust-terminal the terminal may widen', async () => {
     t = await startTestHost({ providers: defaultProviders(), trustTerminal: true, settings: { policies: {}, profiles: { clients: { f: 'fly' } } } });
     expect(await cli(t).run('profile', 'set', 'f', 'everything')).toBe(0);
-    expect(await names(await t.connect('f'))).toHaveLength(73);
+    expect(await names(await t.connect('f'))).toHaveLength(84);
   });
 
   it('guardrails still apply inside a profile', async () => {

@@ -201,7 +201,7 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     expect(list.stdout).toMatch(/^everything\s+73\s+73\s+/m);
     const essentials = JSON.parse((await inst.run(['profile', 'show', 'essentials', '--json'])).stdout) as { tokens: number };
     expect(essentials.tokens).toBeLessThanOrEqual(6000);
-    expect((await inst.run(['profile', 'show', 'essentials'])).stdout).toMatch(/Bounds: every toolset: 73 tools/);
+    expect((await inst.run(['profile', 'show', 'essentials'])).stdout).toMatch(/Bounds: every toolset: 84 tools/);
 
     // token create --profile: the client's list is the profile's.
     const made = await inst.run(['token', 'create', 'prof-tok', '--profile', 'flightctl']);
@@ -210,7 +210,7 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
     const client = new Client({ name: 'prof-tok', version: '1' });
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
     await client.connect(new StreamableHTTPClientTransport(new URL(serve.url), { requestInit: { headers: { Authorization: `Bearer ${lines(made.stdout).at(-1)!}` } } }));
-    expect((await client.listTools()).tools).toHaveLength(13);
+    expect((await client.listTools()).tools).toHaveLength(24);
     // A call outside the profile is refused, naming it.
     const outside = await client.callTool({ name: 'fly-apps-list', arguments: {} });
     expect((outside.content as Array<{ text?: string }>)[0]?.text).toMatch(/outside the profile "flightctl"/);

@@ -15,13 +15,14 @@ beforeAll(async () => {
 afterAll(() => ctx?.close());
 
 describe('toolsets, profiles and what their definitions cost', () => {
-  it('has the toolsets the issue names, and every one of the 73 tools is in exactly one', () => {
+  it('has the toolsets the issue names, and every one of the 84 tools is in exactly one', () => {
     expect(TOOLSETS.map((t) => t.name)).toEqual([
       'fly-apps', 'fly-machines', 'fly-logs', 'fly-certs', 'fly-ips', 'fly-orgs', 'fly-secrets', 'fly-volumes', 'fly-platform',
       'flightctl-devices', 'flightctl-fleets', 'flightctl-events', 'flightctl-enrollment', 'flightctl-repositories', 'flightctl-console', 'flightctl-orgs',
+      'flightctl-vulnerabilities', 'flightctl-catalogs',
     ]);
     const tools = ctx.host.catalogue.list();
-    expect(tools).toHaveLength(73);
+    expect(tools).toHaveLength(84);
     for (const tool of tools) {
       const holders = TOOLSETS.filter((set) => set.tools.includes(tool.name));
       expect(holders.map((h) => h.name), tool.name).toHaveLength(1);
@@ -53,7 +54,7 @@ describe('toolsets, profiles and what their definitions cost', () => {
     const facts = ctx.host.catalogue.facts();
     const state = { ...NO_PROFILES, clients: { c: 'essentials' } };
     const first = clientListing(state, undefined, [], [], 'c', facts);
-    expect(first.bounds.size).toBe(73);
+    expect(first.bounds.size).toBe(84);
     const reached = new Set(first.listed);
     for (const set of first.toolsets) for (const n of clientListing(state, undefined, [set.name], [], 'c', facts).listed) reached.add(n);
     expect([...reached].sort()).toEqual([...first.bounds].sort());

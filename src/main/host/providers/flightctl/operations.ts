@@ -301,5 +301,5 @@ export function operationTools(rt: ToolRuntime): AnyToolSpec[] {
 /** The server's own words for one device's refusal, without the tool-level hints. */
 function shortReason(err: FlightctlError): string {
   const m = /failed: (.*?) \((?:[A-Za-z]+, )?HTTP \d+\)\./.exec(err.message);
-  return `${m?.[1] ?? err.message.split('. ')[0]} (HTTP ${err.status})`;
+  return `${(m?.[1] ?? err.message.split('. ')[0] ?? '').replace(/\.$/, '')} (HTTP ${err.status})`;
 }
