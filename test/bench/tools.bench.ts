@@ -9,12 +9,14 @@
 //                                             it on that build's tree; see tools-baseline.json)
 //   BENCH_TOOLS_ONLY=<title words>            only the groups whose title contains them
 //
-// Groups: tools-fly.ts (learning a flyctl's capabilities; Fly list bytes). Add an area's rows by
-// writing a BenchGroup (tools-table.ts) and listing it below.
+// Groups: tools-fly.ts (learning a flyctl's capabilities; Fly list bytes), tools-flightctl.ts (Flight
+// Control list bytes at 1,000 devices, against main's code measured in the same run). Add an
+// area's rows by writing a BenchGroup (tools-table.ts) and listing it below.
+import { flightctlListBytes } from './tools-flightctl.js';
 import { flyctlLearning, flyListBytes } from './tools-fly.js';
 import { loadBaselines, printTable, type BenchGroup, type BenchRow, type StoredFigure } from './tools-table.js';
 
-const GROUPS: BenchGroup[] = [flyctlLearning, flyListBytes];
+const GROUPS: BenchGroup[] = [flyctlLearning, flyListBytes, flightctlListBytes];
 const BUDGET_MS = Number(process.env.BENCH_TOOLS_BUDGET_MS ?? 300_000);
 
 const at = process.argv.indexOf('--write-baseline');
