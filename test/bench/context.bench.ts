@@ -1,5 +1,5 @@
 // bench:context: what the tool definitions cost a model's context, per shipped profile, against
-// everything (all 73 tools) and against the upstream servers' lists. Tokens are o200k_base
+// everything (every tool) and against the upstream servers' lists. Tokens are o200k_base
 // (gpt-tokenizer) of each tool's name, description and inputSchema as tools/list sends them: what
 // clients hand their model. Output schemas are not sent to the model by those clients (they check
 // structuredContent against them); their tokens are shown in a column of their own, for clients

@@ -132,7 +132,7 @@ describe('profiles in the window', () => {
     await expect.poll(() => tools.rows().count()).toBe(84);
     expect(await tools.row('fly-apps-list').textContent()).toContain('listed first');
     expect(await tools.row('fly-apps-destroy').textContent()).not.toContain('listed first');
-    expect(await page.getByRole('status').filter({ hasText: 'essentials: a client with it may call' }).textContent()).toMatch(/lists 33 of them first \(with the discovery tools/);
+    expect(await page.getByRole('status').filter({ hasText: 'essentials: a client with it may call' }).textContent()).toMatch(/lists 37 of them first \(with the discovery tools/);
     expect(await violationsEverywhere(page, 'profiles-tools', page.getByRole('region', { name: 'Every tool' }))).toEqual([]);
   });
 });
