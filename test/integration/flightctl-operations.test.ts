@@ -101,6 +101,10 @@ describe('Flight Control operations through the MCP endpoint', () => {
     expect(ok.text).toMatch(new RegExp(`^Enrollment request ${first!.metadata.name} approved by ana at .*with labels fleet=pos,site=lab`));
     expect(ok.structured).toMatchObject({ name: first!.metadata.name, approved: true, approvedBy: 'ana', labels: { fleet: 'pos', site: 'lab' } });
     expect(sim.data().deviceByName.has(first!.metadata.name)).toBe(true);
+    // A device just enrolled has no rendered configuration yet: said, not an error.
+    const fresh = await c.call('get_device_rendered_config', { name: first!.metadata.name });
+    expect(fresh).toMatchObject({ isError: false, structured: { device: first!.metadata.name, rendered: false, config: [], applications: [] } });
+    expect(fresh.text).toMatch(/last seen never\nrendered configuration: none yet/);
     const query = await c.call('query_enrollment_requests', { field_selector: `metadata.name=${first!.metadata.name}` });
     expect(query.text).toContain(`${first!.metadata.name} | Approved | ana`);
 

@@ -86,17 +86,27 @@ export function deviceTitle(name: string, device: unknown): string {
   return alias ? `${name} (${alias})` : name;
 }
 
-/** Runs `work` over `items` with at most `width` at a time, in order of the items. */
+/**
+ * Runs `work` over `items` with at most `width` at a time, results in the order of the items.
+ * The first failure stops the lanes from starting more work; it is thrown once those running have
+ * finished, so nothing is still being changed when the caller hears of it.
+ */
 export async function pool<T, R>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<R>, signal: AbortSignal): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    while (next < items.length) {
-      signal.throwIfAborted();
+    while (!failure && next < items.length) {
       const i = next++;
-      out[i] = await work(items[i] as T, i);
+      try {
+        signal.throwIfAborted();
+        out[i] = await work(items[i] as T, i);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  if (failure) throw failure.error;
   return out;
 }
