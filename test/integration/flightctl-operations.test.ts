@@ -299,6 +299,33 @@ describe('Flight Control operations through the MCP endpoint', () => {
   });
 });
 
+describe('several organizations', () => {
+  it('a write acts in the organization chosen with select_organization, and says org_id', async () => {
+    const orgA = { id: '11111111-1111-4111-8111-111111111111', displayName: 'Berlin' };
+    const orgB = { id: '22222222-2222-4222-8222-222222222222', displayName: 'Lyon' };
+    const sim = await startFlightctlSim({ devices: 8, fleets: 2, orgs: [orgA, orgB] });
+    const t = await startTestHost({ providers: [createFlightctlProvider], env: { HOME: '/nonexistent-tarmac-test-home' }, settings: { flightctl: { apiUrl: sim.url } } });
+    try {
+      await signIn(sim, t.secrets);
+      const client = await t.connect();
+      const ambiguous = await client.callTool({ name: 'resume_devices', arguments: { label_selector: 'env=prod' } });
+      expect(ambiguous.isError).toBe(true);
+      expect(resultText(ambiguous)).toMatch(/organization/i);
+      expect((await client.callTool({ name: 'select_organization', arguments: { organization: 'Lyon' } })).isError).toBeFalsy();
+      const target = (sim.data(orgB.id).devices as unknown as Dev[])[2]!;
+      const r = await client.callTool({ name: 'decommission_device', arguments: { device_name: target.metadata.name, target: 'Unenroll' } });
+      expect(r.isError, resultText(r)).toBeFalsy();
+      expect((sim.data(orgB.id).deviceByName.get(target.metadata.name) as unknown as Dev).spec.decommissioning).toEqual({ target: 'Unenroll' });
+      expect((sim.data(orgA.id).devices as unknown as Dev[]).some((d) => d.spec.decommissioning)).toBe(false);
+      const put = sim.requests.find((x) => x.method === 'PUT' && x.path.endsWith('/decommission'))!;
+      expect(put.query.org_id).toBe(orgB.id);
+    } finally {
+      await t.stop();
+      await sim.stop();
+    }
+  });
+});
+
 describe('write tools behind the guardrails', () => {
   let sim: FlightctlSim;
   let staging: FlightctlSim;
