@@ -197,8 +197,8 @@ describe.each(BUILDS)('tarmac commands (%s)', (build) => {
   it('profile list, show, create, set, delete; token create and register --profile: the running server applies them at once', async () => {
     const list = await inst.run(['profile', 'list']);
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/^essentials\s+73\s+33\+3\s+\d+/m);
-    expect(list.stdout).toMatch(/^everything\s+73\s+73\s+/m);
+    expect(list.stdout).toMatch(/^essentials\s+84\s+37\+3\s+\d+/m);
+    expect(list.stdout).toMatch(/^everything\s+84\s+84\s+/m);
     const essentials = JSON.parse((await inst.run(['profile', 'show', 'essentials', '--json'])).stdout) as { tokens: number };
     expect(essentials.tokens).toBeLessThanOrEqual(6000);
     expect((await inst.run(['profile', 'show', 'essentials'])).stdout).toMatch(/Bounds: every toolset: 84 tools/);
