@@ -147,6 +147,25 @@ describe('outputSchema against real answers', () => {
     expect((await call('get_devices_summary', {})).summary).toMatchObject({ total: 12 });
     expect((await call('list_labels', {})).count).toBeGreaterThan(0);
     expect(await call('run_command_on_device', { device_name: device.metadata.name, command: 'echo hi\nexit 3' })).toMatchObject({ exitCode: 3, stdout: 'hi\n' });
+
+    // The v1beta1 reads and the operations (issue 24, part 3), in the chosen organization.
+    const lab = sim.data(ORGS[1]!.id);
+    expect(await call('get_device_rendered_config', { name: device.metadata.name })).toMatchObject({ device: device.metadata.name, rendered: true });
+    expect(await call('get_fleet_rollout', { name: fleet })).toMatchObject({ fleet });
+    expect(await call('device_application_action', { device_name: device.metadata.name, application: 'web', action: 'restart' })).toMatchObject({ action: 'restart' });
+    expect(await call('fleet_application_action', { fleet_name: fleet, application: 'web', action: 'stop' })).toMatchObject({ action: 'stop' });
+    expect(await call('fleet_application_action', { fleet_name: fleet, application: 'web', action: 'restart' })).toHaveProperty('devices');
+    expect(await call('resume_devices', { label_selector: 'env=prod' })).toHaveProperty('resumedDevices');
+    const pending = (lab.enrollmentRequests as Array<{ metadata: { name: string }; status: { approval?: unknown } }>).filter((e) => !e.status.approval);
+    expect(await call('approve_enrollment_request', { name: pending[0]!.metadata.name, labels: { site: 'lab' } })).toMatchObject({ approved: true, labels: { site: 'lab' } });
+    expect(await call('deny_enrollment_request', { name: pending[1]!.metadata.name })).toMatchObject({ approved: false });
+    const csrs = (await (await fetch(`${sim.url}/api/v1/certificatesigningrequests?org_id=${ORGS[1]!.id}`, { headers: { authorization: `Bearer ${(await sim.mintSession()).idToken}` } })).json()) as { items: Array<{ metadata: { name: string } }> };
+    expect(await call('approve_certificate_signing_request', { name: csrs.items[0]!.metadata.name })).toMatchObject({ certificateIssued: true });
+    expect(await call('decommission_device', { device_name: device.metadata.name, target: 'Unenroll' })).toMatchObject({ lifecycle: 'Decommissioning' });
+    for (const args of [{}, { fleet }, { device: (lab.devices[1] as { metadata: { name: string } }).metadata.name }, { cve: 'CVE-2026-0001' }]) {
+      expect(await call('get_vulnerabilities', args), JSON.stringify(args)).toHaveProperty('scope');
+    }
+    expect(((await call('query_catalogs', {})).items as unknown[]).length).toBeGreaterThan(0);
   });
 
   it("Tarmac's discovery tools", async () => {
