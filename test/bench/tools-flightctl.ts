@@ -4,7 +4,7 @@
 // Baseline design: the bytes of an answer depend on the code and on the data, so both sides get
 // the same data (one simulator, deterministic, 1,000 devices) and the same arguments, and only the
 // code differs. main's code is taken with `git archive <ref> src` into a temporary directory
-// (BENCH_TOOLS_BASELINE, default `main`; node_modules linked in so it imports the same packages)
+// (BENCH_TOOLS_BASELINE, default main before issue 24, 84ba646; node_modules linked in so it imports the same packages)
 // and its own FlightctlProvider, SecretStore, SettingsStore and session writer are loaded from
 // there; this tree's come from src/. So the baseline is measured in the same run, on the commit
 // main is at, and a change of the simulator's data moves both sides alike. Without git (or the
@@ -90,6 +90,9 @@ async function measure(spec: Spec, args: Record<string, unknown>): Promise<{ tex
 }
 
 /** main's src/ in a temporary directory, importable (node_modules linked). */
+/** main before the tools of issue 24 (output schemas, flyctl versions, Flight Control operations, views). */
+const BEFORE_ISSUE_24 = '84ba646';
+
 async function baselineTree(ref: string): Promise<{ src: string; sha: string; remove(): Promise<void> }> {
   const sha = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', ref], { encoding: 'utf8' }).trim();
   const dir = await mkdtemp(join(tmpdir(), `tarmac-bench-baseline-${sha}-`));
@@ -105,7 +108,9 @@ type Figures = { textBytes: number; structuredBytes: number };
 export const flightctlListBytes: BenchGroup = {
   title: 'bytes per call, list tools (Flight Control: 1,000 devices)',
   async run(ctx: BenchContext): Promise<BenchRow[]> {
-    const ref = process.env.BENCH_TOOLS_BASELINE ?? 'main';
+    // Default: main as it was before issue 24 changed the tools (a later main holds these very
+    // changes, so comparing against it would compare the code with itself).
+    const ref = process.env.BENCH_TOOLS_BASELINE ?? BEFORE_ISSUE_24;
     const sim = await startFlightctlSim({ devices: 1000, fleets: 20, events: 1000, enrollmentRequests: 200, repositories: 20, resourceSyncs: 20, idp: { idTokenTtl: 3600, accessTokenTtl: 3600 } });
     const base = await baselineTree(ref).catch((err: unknown) => {
       console.warn(`bench:tools: no live baseline from ${ref} (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); using tools-baseline.json`);
