@@ -13,7 +13,7 @@ import { ToolsPage } from './pages/ToolsPage.js';
 const suite = e2eSuite();
 
 /** Requests matching `pattern` wait until release() is called. */
-async function hold(context: BrowserContext, pattern: string): Promise<{ release(): void; seen: Promise<void> }> {
+async function hold(context: BrowserContext, pattern: string | RegExp): Promise<{ release(): void; seen: Promise<void> }> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let seenResolve!: () => void;
@@ -26,7 +26,7 @@ async function hold(context: BrowserContext, pattern: string): Promise<{ release
   return { release, seen };
 }
 
-async function start(pattern: string): Promise<{ ui: Ui; page: Page; gate: Awaited<ReturnType<typeof hold>> }> {
+async function start(pattern: string | RegExp): Promise<{ ui: Ui; page: Page; gate: Awaited<ReturnType<typeof hold>> }> {
   const ui = await startUi({ sim: false });
   suite.defer(() => ui.stop());
   const context = await suite.browser().newContext({ viewport: { width: 800, height: 600 } });
@@ -70,14 +70,16 @@ describe('loading and empty states', () => {
   });
 
   it('Accounts and Settings: say what they wait for', async () => {
-    const { page, gate } = await start('**/api/getStatus');
+    // The event stream waits too: the host pushes its status as an event whenever it changes (a
+    // provider's check finishing just after start), which would answer the page before the request.
+    const { page, gate } = await start(/\/api\/(getStatus|events)(\?|$)/);
     await new AppShell(page).go('Accounts');
     await gate.seen;
     await status(page, 'Asking Fly.io and Flight Control who is signed in…').waitFor();
     gate.release();
     await page.getByTestId('account-fly').waitFor();
 
-    const settings = await start('**/api/getSettings');
+    const settings = await start(/\/api\/(getSettings|events)(\?|$)/);
     await settings.gate.seen;
     await new AppShell(settings.page).go('Settings');
     await status(settings.page, 'Loading settings…').waitFor();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS, type ServeProcess } from '../helpers/cli.js';
 import { installation, type Installation } from '../helpers/shipped.js';
 import { startFakeModel } from '../fixtures/fake-model.js';
+import { TOOLSETS } from '../../src/shared/toolsets.js';
 
 /**
  * A real AI client CLI (Claude Code, from npm) after `tarmac register`, for the source and the
@@ -75,7 +76,8 @@ describe.each(BUILDS)('Claude Code with Tarmac (%s)', (build) => {
     expect(reg.code, reg.stderr).toBe(0);
     expect(await claudeList()).toContain(`tarmac: ${serve.url} (HTTP) - ✔ Connected`);
     const flightctl = await profileStart('flightctl');
-    expect(flightctl).toHaveLength(13);
+    // Every Flight Control tool, however many the toolsets hold.
+    expect(flightctl).toEqual(TOOLSETS.filter((t) => t.provider === 'flightctl').flatMap((t) => t.tools).sort());
     expect(await claudeTools()).toEqual(flightctl);
   }, 240_000);
 
