@@ -417,8 +417,9 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
     },
 
     async removeAccount(id, name) {
+      let removed: string;
       try {
-        await removeAccount(host, id, name, (accountId) => {
+        removed = await removeAccount(host, id, name, (accountId) => {
           pending.get(id)?.abort();
           return accountOf(id, accountId);
         });
@@ -426,7 +427,8 @@ export function createHostApi(host: Host, options: HostApiOptions): HostApi {
         if (err instanceof SignInError) throw new HostApiError('invalid-input', err.message);
         throw err;
       }
-      for (const key of accounts.keys()) if (key.startsWith(`${id}\0`)) accounts.delete(key);
+      // Its sign-in flows go with it; a new account under the same name starts afresh.
+      accounts.delete(`${id}\0${removed}`);
       host.changed('providers');
       return pushAccounts();
     },

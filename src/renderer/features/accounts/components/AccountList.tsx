@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Building2, LogOut, Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import type { AccountView, AccountsView } from '../../../../shared/api.js';
+import { DEFAULT_ACCOUNT } from '../../../../shared/profiles.js';
 import { api } from '../../../api.js';
 import { keys, queryClient } from '../../../app/query.js';
 import { ErrorAlert } from '../../../components/ErrorAlert.js';
@@ -60,14 +61,12 @@ export function AccountList({ backend, keychainOk }: { backend: Backend; keychai
   );
 }
 
-/** The first account of a back end: its card above the list shows its organizations, and it cannot be removed. */
-const FIRST_ACCOUNT = 'default';
-
 function AccountRow({ provider, label, account }: { provider: string; label: string; account: AccountView }) {
   const [renaming, setRenaming] = useState(false);
   const [confirming, setConfirming] = useState<'sign-out' | 'remove' | null>(null);
   const [orgsOpen, setOrgsOpen] = useState(false);
-  const named = account.id !== FIRST_ACCOUNT;
+  // The first account: its card above the list shows its organizations, and it cannot be removed.
+  const named = account.id !== DEFAULT_ACCOUNT;
   const remove = useMutation({
     mutationFn: () => api.removeAccount(provider, account.name),
     onSuccess: (view) => {
